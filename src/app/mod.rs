@@ -1,0 +1,13 @@
+//! The console's logic, Elm-style: `State` is the only truth, `update` the only place
+//! that changes it (no I/O: it returns `Effect`s), and the UI draws from `&State`.
+
+pub mod action;
+pub mod keymap;
+pub mod msg;
+pub mod state;
+pub mod update;
+
+pub use action::Action;
+pub use msg::{Effect, Msg};
+pub use state::{DetailTarget, Lang, Overlay, Pane, SourceHealth, SourceStatus, State};
+pub use update::update;

@@ -1,0 +1,22 @@
+use crate::sources::SourceUpdate;
+use crossterm::event::KeyEvent;
+use jiff::Timestamp;
+
+/// Everything that can happen to the console.
+#[derive(Debug, Clone, PartialEq)]
+// Each value is built once and moved through a channel; boxing would add an
+// allocation per event and save nothing.
+#[allow(clippy::large_enum_variant)]
+pub enum Msg {
+    Key(KeyEvent),
+    Resize(u16, u16),
+    /// The clock moved on (sent once a second while something on screen shows time).
+    Tick(Timestamp),
+    Source(SourceUpdate),
+}
+
+/// What `update` asks the runtime to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Quit,
+}

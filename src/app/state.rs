@@ -1,0 +1,227 @@
+use super::keymap::{Keymap, Mode};
+use crate::model::{Alert, Incident, Shift, alert, incident};
+use crate::ui::theme::Theme;
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub fn from_code(code: &str) -> Lang {
+        if code.to_ascii_lowercase().starts_with("en") {
+            Lang::En
+        } else {
+            Lang::Zh
+        }
+    }
+
+    /// Pick the text for this language.
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}
+
+/// The panes of the watch screen, in focus order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Alerts,
+    Incidents,
+    Timeline,
+    Duty,
+}
+
+impl Pane {
+    pub const ORDER: [Pane; 4] = [Pane::Alerts, Pane::Incidents, Pane::Timeline, Pane::Duty];
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum DetailTarget {
+    Alert(String),
+    Incident(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Overlay {
+    None,
+    Help { scroll: u16 },
+    Detail { target: DetailTarget, scroll: u16 },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SourceStatus {
+    /// Not heard from yet.
+    Connecting,
+    /// Live event stream.
+    Live,
+    /// Stream down, polling works.
+    Polling,
+    Failed(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceHealth {
+    pub name: String,
+    pub status: SourceStatus,
+    pub last_ok: Option<Timestamp>,
+    pub failed_since: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flash {
+    pub text: String,
+    pub until: Timestamp,
+}
+
+#[derive(Debug, Clone)]
+pub struct State {
+    pub office: String,
+    pub demo: bool,
+    pub lang: Lang,
+    pub tz: TimeZone,
+    pub now: Timestamp,
+    pub stale_after: SignedDuration,
+    pub size: (u16, u16),
+    pub keymap: Keymap,
+    pub theme: Theme,
+
+    pub alerts: Vec<Alert>,
+    pub incidents: Vec<Incident>,
+    pub shifts: Vec<Shift>,
+    pub sources: Vec<SourceHealth>,
+    /// Alerts that arrived while the console was running, and when: marked 新 on screen.
+    pub arrived: HashMap<String, Timestamp>,
+
+    pub focus: Pane,
+    /// Selections are kept by id so a live list can grow without the cursor jumping.
+    pub selected_alert: Option<String>,
+    pub selected_incident: Option<String>,
+    /// Lines scrolled up from the newest timeline entry.
+    pub timeline_scroll: usize,
+    pub duty_scroll: usize,
+    pub overlay: Overlay,
+    pub flash: Option<Flash>,
+
+    /// Something visible changed since the last draw.
+    pub dirty: bool,
+    pub quit: bool,
+}
+
+/// Smallest terminal the watch screen is designed for.
+pub const MIN_SIZE: (u16, u16) = (80, 24);
+
+impl State {
+    pub fn new(now: Timestamp, tz: TimeZone, keymap: Keymap, theme: Theme) -> State {
+        State {
+            office: String::new(),
+            demo: false,
+            lang: Lang::Zh,
+            tz,
+            now,
+            stale_after: SignedDuration::from_secs(120),
+            size: (120, 40),
+            keymap,
+            theme,
+            alerts: Vec::new(),
+            incidents: Vec::new(),
+            shifts: Vec::new(),
+            sources: Vec::new(),
+            arrived: HashMap::new(),
+            focus: Pane::Alerts,
+            selected_alert: None,
+            selected_incident: None,
+            timeline_scroll: 0,
+            duty_scroll: 0,
+            overlay: Overlay::None,
+            flash: None,
+            dirty: true,
+            quit: false,
+        }
+    }
+
+    pub fn too_small(&self) -> bool {
+        self.size.0 < MIN_SIZE.0 || self.size.1 < MIN_SIZE.1
+    }
+
+    pub fn mode(&self) -> Mode {
+        match self.overlay {
+            Overlay::None => Mode::Watch,
+            Overlay::Help { .. } => Mode::Help,
+            Overlay::Detail { .. } => Mode::Detail,
+        }
+    }
+
+    /// The clock, ages and staleness are on screen unless the too-small notice hides them.
+    pub fn needs_tick(&self) -> bool {
+        !self.too_small()
+    }
+
+    /// Alerts in force, most severe and newest first.
+    pub fn visible_alerts(&self) -> Vec<&Alert> {
+        let mut v: Vec<&Alert> = self
+            .alerts
+            .iter()
+            .filter(|a| a.in_force(self.now))
+            .collect();
+        v.sort_by(|a, b| alert::watch_order(a, b));
+        v
+    }
+
+    pub fn sorted_incidents(&self) -> Vec<&Incident> {
+        let mut v: Vec<&Incident> = self.incidents.iter().collect();
+        v.sort_by(|a, b| incident::watch_order(a, b));
+        v
+    }
+
+    /// Index of the selected alert in `visible_alerts()` (the first when none or gone).
+    pub fn alert_index(&self, visible: &[&Alert]) -> usize {
+        index_of(
+            visible.iter().map(|a| a.id.as_str()),
+            self.selected_alert.as_deref(),
+        )
+    }
+
+    pub fn incident_index(&self, sorted: &[&Incident]) -> usize {
+        index_of(
+            sorted.iter().map(|i| i.id.as_str()),
+            self.selected_incident.as_deref(),
+        )
+    }
+
+    pub fn selected_incident(&self) -> Option<&Incident> {
+        let sorted = self.sorted_incidents();
+        let i = self.incident_index(&sorted);
+        sorted.get(i).copied()
+    }
+
+    pub fn find_alert(&self, id: &str) -> Option<&Alert> {
+        self.alerts.iter().find(|a| a.id == id)
+    }
+
+    pub fn find_incident(&self, id: &str) -> Option<&Incident> {
+        self.incidents.iter().find(|i| i.id == id)
+    }
+
+    /// Format an instant in the configured zone.
+    pub fn local(&self, t: Timestamp, fmt: &str) -> String {
+        t.to_zoned_datetime(self.tz.clone())
+            .strftime(fmt)
+            .to_string()
+    }
+
+    pub fn source_stale(&self, s: &SourceHealth) -> bool {
+        s.last_ok
+            .is_some_and(|t| self.now.duration_since(t) > self.stale_after)
+    }
+}
+
+fn index_of<'a>(mut ids: impl Iterator<Item = &'a str>, want: Option<&str>) -> usize {
+    want.and_then(|w| ids.position(|id| id == w)).unwrap_or(0)
+}

@@ -1,0 +1,301 @@
+//! The only place that changes `State`. No I/O here: what must happen outside is
+//! returned as `Effect`s.
+
+use super::action::Action;
+use super::msg::{Effect, Msg};
+use super::state::{DetailTarget, Flash, Overlay, Pane, SourceHealth, SourceStatus, State};
+use crate::model::text::sanitize;
+use crate::model::{Alert, Incident, TimelineEntry};
+use crate::sources::{SourceEvent, SourceUpdate};
+use jiff::SignedDuration;
+
+const FLASH_FOR: SignedDuration = SignedDuration::from_secs(8);
+/// Alerts that arrived live keep their 新 mark this long.
+pub const FRESH_FOR: SignedDuration = SignedDuration::from_mins(10);
+const PAGE: usize = 10;
+
+pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(key) => match state.keymap.action(state.mode(), &key) {
+            Some(action) => apply(state, action),
+            None => Vec::new(),
+        },
+        Msg::Resize(w, h) => {
+            state.size = (w, h);
+            state.dirty = true;
+            Vec::new()
+        }
+        Msg::Tick(now) => {
+            state.now = now;
+            if state.flash.as_ref().is_some_and(|f| f.until <= now) {
+                state.flash = None;
+            }
+            state
+                .arrived
+                .retain(|_, t| now.duration_since(*t) < FRESH_FOR);
+            state.dirty = true;
+            Vec::new()
+        }
+        Msg::Source(u) => {
+            on_source(state, u);
+            state.dirty = true;
+            Vec::new()
+        }
+    }
+}
+
+fn apply(state: &mut State, action: Action) -> Vec<Effect> {
+    state.dirty = true;
+    match action {
+        Action::Quit => {
+            state.quit = true;
+            return vec![Effect::Quit];
+        }
+        Action::Help => state.overlay = Overlay::Help { scroll: 0 },
+        Action::Close => state.overlay = Overlay::None,
+        Action::FocusNext | Action::FocusPrev => {
+            let order = Pane::ORDER;
+            let i = order.iter().position(|p| *p == state.focus).unwrap_or(0);
+            let n = order.len();
+            let next = if action == Action::FocusNext {
+                i + 1
+            } else {
+                i + n - 1
+            };
+            state.focus = order[next % n];
+        }
+        Action::Open => open(state),
+        Action::Up => step(state, -1),
+        Action::Down => step(state, 1),
+        Action::PageUp => step(state, -(PAGE as isize)),
+        Action::PageDown => step(state, PAGE as isize),
+        Action::Top => step(state, isize::MIN / 2),
+        Action::Bottom => step(state, isize::MAX / 2),
+    }
+    Vec::new()
+}
+
+fn open(state: &mut State) {
+    let target = match state.focus {
+        Pane::Alerts => {
+            let visible = state.visible_alerts();
+            visible
+                .get(state.alert_index(&visible))
+                .map(|a| DetailTarget::Alert(a.id.clone()))
+        }
+        Pane::Incidents | Pane::Timeline => state
+            .selected_incident()
+            .map(|i| DetailTarget::Incident(i.id.clone())),
+        Pane::Duty => None,
+    };
+    if let Some(target) = target {
+        state.overlay = Overlay::Detail { target, scroll: 0 };
+    }
+}
+
+fn moved(len: usize, from: usize, by: isize) -> usize {
+    if len == 0 {
+        return 0;
+    }
+    (from as isize)
+        .saturating_add(by)
+        .clamp(0, len as isize - 1) as usize
+}
+
+fn step(state: &mut State, by: isize) {
+    match &mut state.overlay {
+        Overlay::Help { scroll } | Overlay::Detail { scroll, .. } => {
+            *scroll = (*scroll as isize)
+                .saturating_add(by)
+                .clamp(0, u16::MAX as isize) as u16;
+            return;
+        }
+        Overlay::None => {}
+    }
+    match state.focus {
+        Pane::Alerts => {
+            let visible = state.visible_alerts();
+            let i = moved(visible.len(), state.alert_index(&visible), by);
+            state.selected_alert = visible.get(i).map(|a| a.id.clone());
+        }
+        Pane::Incidents => {
+            let sorted = state.sorted_incidents();
+            let i = moved(sorted.len(), state.incident_index(&sorted), by);
+            state.selected_incident = sorted.get(i).map(|x| x.id.clone());
+            state.timeline_scroll = 0;
+        }
+        Pane::Timeline => {
+            // Down moves towards the newest entry, which is where scroll 0 sits.
+            let len = state.selected_incident().map_or(0, |i| i.timeline.len());
+            state.timeline_scroll = moved(len, state.timeline_scroll, -by);
+        }
+        Pane::Duty => {
+            state.duty_scroll = moved(state.shifts.len(), state.duty_scroll, by);
+        }
+    }
+}
+
+fn health_mut<'a>(state: &'a mut State, name: &str) -> &'a mut SourceHealth {
+    if let Some(i) = state.sources.iter().position(|s| s.name == name) {
+        return &mut state.sources[i];
+    }
+    state.sources.push(SourceHealth {
+        name: name.to_owned(),
+        status: SourceStatus::Connecting,
+        last_ok: None,
+        failed_since: None,
+    });
+    state.sources.last_mut().expect("just pushed")
+}
+
+fn on_source(state: &mut State, u: SourceUpdate) {
+    let at = u.at;
+    {
+        let h = health_mut(state, &u.source);
+        match &u.event {
+            SourceEvent::Failed { reason } => {
+                if !matches!(h.status, SourceStatus::Failed(_)) {
+                    h.failed_since = Some(at);
+                }
+                h.status = SourceStatus::Failed(sanitize(reason));
+            }
+            SourceEvent::Alive { live } => {
+                h.status = if *live {
+                    SourceStatus::Live
+                } else {
+                    SourceStatus::Polling
+                };
+                h.last_ok = Some(at);
+                h.failed_since = None;
+            }
+            // Data proves contact, but not whether the stream or polling brought it:
+            // the status itself is set only by Alive and Failed.
+            _ => h.last_ok = Some(at),
+        }
+    }
+    match u.event {
+        SourceEvent::Snapshot {
+            alerts,
+            incidents,
+            shifts,
+        } => {
+            state.alerts = alerts.into_iter().map(clean_alert).collect();
+            state.incidents = incidents.into_iter().map(clean_incident).collect();
+            state.shifts = shifts.into_iter().map(clean_shift).collect();
+        }
+        SourceEvent::Alert(a) => {
+            let a = clean_alert(a);
+            match state.alerts.iter_mut().find(|x| x.id == a.id) {
+                Some(old) => *old = a,
+                None => {
+                    if a.in_force(state.now) {
+                        let text = format!(
+                            "{} {}{} {}",
+                            state.lang.pick("新预警", "New alert"),
+                            a.colour.zh(),
+                            a.level.numeral(),
+                            a.title
+                        );
+                        state.flash = Some(Flash {
+                            text,
+                            until: at + FLASH_FOR,
+                        });
+                        state.arrived.insert(a.id.clone(), at);
+                    }
+                    state.alerts.push(a);
+                }
+            }
+        }
+        SourceEvent::Incident(i) => {
+            let mut i = clean_incident(i);
+            match state.incidents.iter_mut().find(|x| x.id == i.id) {
+                Some(old) => {
+                    // Event payloads may leave the timeline out; keep what we have.
+                    if i.timeline.is_empty() {
+                        i.timeline = std::mem::take(&mut old.timeline);
+                    }
+                    *old = i;
+                }
+                None => {
+                    state.flash = Some(Flash {
+                        text: format!("{} {}", state.lang.pick("新事件", "New incident"), i.title),
+                        until: at + FLASH_FOR,
+                    });
+                    state.incidents.push(i);
+                }
+            }
+        }
+        SourceEvent::Timeline(e) => {
+            let e = clean_entry(e);
+            if let Some(inc) = state.incidents.iter_mut().find(|x| x.id == e.incident_id) {
+                match inc.timeline.iter_mut().find(|x| x.id == e.id) {
+                    Some(old) => *old = e,
+                    None => {
+                        inc.updated_at = Some(inc.updated_at.map_or(e.at, |u| u.max(e.at)));
+                        inc.timeline.push(e);
+                        inc.timeline
+                            .sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.seq.cmp(&b.seq)));
+                    }
+                }
+            }
+        }
+        SourceEvent::Shifts(shifts) => {
+            state.shifts = shifts.into_iter().map(clean_shift).collect();
+        }
+        SourceEvent::Alive { .. } | SourceEvent::Failed { .. } => {}
+    }
+}
+
+/// Remote strings are sanitised once, on arrival, so every view can trust them.
+fn clean_alert(mut a: Alert) -> Alert {
+    for s in [
+        &mut a.id,
+        &mut a.source,
+        &mut a.signal_type,
+        &mut a.title,
+        &mut a.description,
+        &mut a.instruction,
+        &mut a.area,
+        &mut a.severity,
+        &mut a.urgency,
+        &mut a.certainty,
+        &mut a.status,
+    ] {
+        *s = sanitize(s);
+    }
+    if let Some(ack) = &mut a.ack {
+        ack.officer = sanitize(&ack.officer);
+        ack.note = sanitize(&ack.note);
+    }
+    a
+}
+
+fn clean_entry(mut e: TimelineEntry) -> TimelineEntry {
+    for s in [
+        &mut e.id,
+        &mut e.incident_id,
+        &mut e.author,
+        &mut e.kind,
+        &mut e.text,
+    ] {
+        *s = sanitize(s);
+    }
+    e
+}
+
+fn clean_incident(mut i: Incident) -> Incident {
+    for s in [&mut i.id, &mut i.title, &mut i.category, &mut i.district] {
+        *s = sanitize(s);
+    }
+    i.timeline = i.timeline.into_iter().map(clean_entry).collect();
+    i.timeline
+        .sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.seq.cmp(&b.seq)));
+    i
+}
+
+fn clean_shift(mut s: crate::model::Shift) -> crate::model::Shift {
+    for f in [&mut s.id, &mut s.person, &mut s.phone] {
+        *f = sanitize(f);
+    }
+    s
+}

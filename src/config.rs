@@ -1,0 +1,142 @@
+//! The console's configuration file (TOML in the platform config dir) and where things live.
+
+use anyhow::{Context, anyhow};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub server: Option<ServerConfig>,
+    #[serde(default)]
+    pub console: ConsoleConfig,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Base URL of the duty API, e.g. `https://duty.example.org`.
+    pub url: String,
+    #[serde(default)]
+    pub token: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ConsoleConfig {
+    /// Office name shown in the title bar.
+    pub office: String,
+    /// IANA zone that every time on screen is shown in.
+    pub timezone: String,
+    /// `zh` or `en`.
+    pub language: String,
+    /// Seconds between polls when the event stream is unavailable.
+    pub poll_seconds: u64,
+    /// A source with no successful contact for this long is shown as stale.
+    pub stale_after_seconds: u64,
+}
+
+impl Default for ConsoleConfig {
+    fn default() -> Self {
+        ConsoleConfig {
+            office: "测试市应急管理局".to_owned(),
+            timezone: "Asia/Shanghai".to_owned(),
+            language: "zh".to_owned(),
+            poll_seconds: 5,
+            stale_after_seconds: 120,
+        }
+    }
+}
+
+/// The platform directories (`~/.config/watchroom`, `~/.local/share/watchroom` on Linux).
+pub fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("", "", "watchroom")
+}
+
+pub fn default_config_path() -> Option<PathBuf> {
+    project_dirs().map(|d| d.config_dir().join("config.toml"))
+}
+
+/// Parse a config file's text; `origin` names it in errors (`path:line:col: message`).
+pub fn parse(text: &str, origin: &str) -> anyhow::Result<Config> {
+    toml::from_str::<Config>(text).map_err(|e| {
+        let place = e
+            .span()
+            .map(|s| {
+                let (line, col) = line_col(text, s.start);
+                format!("{origin}:{line}:{col}")
+            })
+            .unwrap_or_else(|| origin.to_owned());
+        anyhow!("{place}: {}", e.message())
+    })
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+/// Load the config: an explicit path must exist; the default path may be absent (→ None).
+pub fn load(explicit: Option<&Path>) -> anyhow::Result<Option<Config>> {
+    let (path, must_exist) = match explicit {
+        Some(p) => (p.to_path_buf(), true),
+        None => match default_config_path() {
+            Some(p) => (p, false),
+            None => return Ok(None),
+        },
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(text) => parse(&text, &path.display().to_string()).map(Some),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("cannot read config file {}", path.display())),
+    }
+}
+
+/// What to print when there is nowhere to connect to.
+pub fn no_server_help() -> String {
+    let path = default_config_path()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "config.toml".to_owned());
+    format!(
+        "watchroom: no duty backend configured.\n\n\
+         Either pass one on the command line:\n    watchroom --server https://duty.example.org --token YOUR_TOKEN\n\n\
+         or write {path}:\n    [server]\n    url = \"https://duty.example.org\"\n    token = \"YOUR_TOKEN\"\n\n\
+         (the token may also come from the WATCHROOM_TOKEN environment variable).\n\
+         To see a living watch room right now, run:\n    watchroom demo\n"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_full_config() {
+        let c = parse(
+            "[server]\nurl = \"http://127.0.0.1:8080\"\ntoken = \"t\"\n[console]\nlanguage = \"en\"\n",
+            "c.toml",
+        )
+        .unwrap();
+        assert_eq!(c.server.unwrap().url, "http://127.0.0.1:8080");
+        assert_eq!(c.console.language, "en");
+        assert_eq!(c.console.timezone, "Asia/Shanghai");
+    }
+
+    #[test]
+    fn errors_name_file_line_and_field() {
+        let err = parse("[server]\nurl = \"x\"\ntokn = \"t\"\n", "my.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("my.toml:3:"), "{err}");
+        assert!(err.contains("tokn"), "{err}");
+    }
+
+    #[test]
+    fn a_missing_explicit_file_is_an_error() {
+        let err = load(Some(Path::new("/nonexistent/watchroom.toml"))).unwrap_err();
+        assert!(err.to_string().contains("/nonexistent/watchroom.toml"));
+    }
+}

@@ -1,0 +1,145 @@
+//! The console runtime: terminal setup and restore, and the one event loop that feeds
+//! keys, source updates and clock ticks to `update`, drawing only when something changed.
+
+use crate::app::keymap::Keymap;
+use crate::app::{Effect, Lang, Msg, State, update};
+use crate::client::DutyClient;
+use crate::config::ConsoleConfig;
+use crate::sources::duty_api::DutyApiSource;
+use crate::ui;
+use crate::ui::theme::Theme;
+use anyhow::Context;
+use crossterm::event::{Event, EventStream, KeyEventKind};
+use futures::StreamExt;
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+use ratatui::DefaultTerminal;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+pub struct ConsoleOptions {
+    pub server: String,
+    pub token: String,
+    pub demo: bool,
+    pub config: ConsoleConfig,
+}
+
+/// Build the initial state from the configuration (no terminal, no network).
+pub fn initial_state(config: &ConsoleConfig, demo: bool, now: Timestamp) -> anyhow::Result<State> {
+    let tz = TimeZone::get(&config.timezone)
+        .with_context(|| format!("console.timezone: unknown time zone {:?}", config.timezone))?;
+    let mut state = State::new(now, tz, Keymap::embedded(), Theme::embedded());
+    state.office = config.office.clone();
+    state.lang = Lang::from_code(&config.language);
+    state.stale_after = SignedDuration::from_secs(config.stale_after_seconds.max(1) as i64);
+    state.demo = demo;
+    Ok(state)
+}
+
+pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
+    let mut state = initial_state(&opts.config, opts.demo, Timestamp::now())?;
+    let client = DutyClient::new(&opts.server, &opts.token)?;
+    let (tx, mut rx) = mpsc::channel(1024);
+    let source = tokio::spawn(
+        DutyApiSource {
+            name: "duty_api".to_owned(),
+            client,
+            poll: Duration::from_secs(opts.config.poll_seconds.max(1)),
+            tx,
+        }
+        .run(),
+    );
+    // ratatui::init enters raw mode and the alternate screen and installs a panic hook
+    // that restores the terminal before the panic message is printed.
+    let mut terminal = ratatui::init();
+    let result = event_loop(&mut terminal, &mut state, &mut rx).await;
+    ratatui::restore();
+    source.abort();
+    result
+}
+
+async fn event_loop(
+    terminal: &mut DefaultTerminal,
+    state: &mut State,
+    rx: &mut mpsc::Receiver<crate::sources::SourceUpdate>,
+) -> anyhow::Result<()> {
+    let mut events = EventStream::new();
+    let mut signals = Signals::new()?;
+    let size = terminal.size()?;
+    state.size = (size.width, size.height);
+    // Tick on whole seconds so the clock on screen changes when the real one does.
+    let first = Duration::from_nanos(
+        1_000_000_000 - u64::from(Timestamp::now().subsec_nanosecond().max(0) as u32),
+    );
+    let mut tick =
+        tokio::time::interval_at(tokio::time::Instant::now() + first, Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+
+    loop {
+        if state.dirty {
+            draw(terminal, state)?;
+            state.dirty = false;
+        }
+        let msg = tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => Msg::Key(k),
+                Some(Ok(Event::Resize(w, h))) => Msg::Resize(w, h),
+                Some(Ok(_)) => continue,
+                Some(Err(e)) => return Err(e).context("reading the terminal"),
+                None => return Ok(()),
+            },
+            Some(u) = rx.recv() => Msg::Source(u),
+            _ = tick.tick(), if state.needs_tick() => Msg::Tick(Timestamp::now()),
+            _ = signals.recv() => return Ok(()),
+        };
+        let mut effects = update(state, msg);
+        // Coalesce a burst of source updates into one frame.
+        while let Ok(u) = rx.try_recv() {
+            effects.extend(update(state, Msg::Source(u)));
+        }
+        if effects.contains(&Effect::Quit) {
+            return Ok(());
+        }
+    }
+}
+
+fn draw(terminal: &mut DefaultTerminal, state: &State) -> anyhow::Result<()> {
+    use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+    crossterm::execute!(std::io::stdout(), BeginSynchronizedUpdate)?;
+    terminal.draw(|f| ui::draw(state, f))?;
+    crossterm::execute!(std::io::stdout(), EndSynchronizedUpdate)?;
+    Ok(())
+}
+
+/// SIGTERM and SIGHUP end the console the same way `q` does, so the terminal is restored.
+struct Signals {
+    #[cfg(unix)]
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    hup: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn new() -> anyhow::Result<Signals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Signals {
+                term: signal(SignalKind::terminate()).context("installing the SIGTERM handler")?,
+                hup: signal(SignalKind::hangup()).context("installing the SIGHUP handler")?,
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(Signals {})
+    }
+
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.term.recv() => {},
+            _ = self.hup.recv() => {},
+        }
+        #[cfg(not(unix))]
+        std::future::pending::<()>().await
+    }
+}

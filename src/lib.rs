@@ -1,0 +1,13 @@
+//! watchroom: a keyboard-driven watch console for an emergency-management duty room,
+//! and the reference duty backend it talks to.
+#![forbid(unsafe_code)]
+
+pub mod app;
+pub mod client;
+pub mod config;
+pub mod console;
+pub mod demo;
+pub mod model;
+pub mod server;
+pub mod sources;
+pub mod ui;

@@ -1,0 +1,193 @@
+#![forbid(unsafe_code)]
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use watchroom::config::{self, Config};
+
+/// A keyboard-driven watch console for an emergency-management duty room.
+#[derive(Parser)]
+#[command(name = "watchroom", version, about)]
+struct Cli {
+    /// Config file (default: config.toml in the platform config directory).
+    #[arg(long, global = true, value_name = "PATH")]
+    config: Option<PathBuf>,
+    /// Duty API base URL, e.g. https://duty.example.org (overrides the config file).
+    #[arg(long, global = true, value_name = "URL")]
+    server: Option<String>,
+    /// Bearer token (also WATCHROOM_TOKEN). For `serve`, a token to accept; repeatable.
+    #[arg(long, global = true, value_name = "T")]
+    token: Vec<String>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Open a living demo watch room: a backend with fictional data and a simulator runs inside.
+    Demo,
+    /// Run the reference duty backend.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// SQLite database (created and seeded with demo data when new).
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
+        /// Play the demo scenario (typhoon, waterlogging, sentinel alerts) in accelerated time.
+        #[arg(long)]
+        simulate: bool,
+    },
+    /// Print where watchroom looks for its config and keeps its data.
+    Info,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let rt = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("watchroom: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("watchroom: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let file = config::load(cli.config.as_deref())?;
+    let console_cfg = file.as_ref().map(|c| c.console.clone()).unwrap_or_default();
+    match cli.command {
+        Some(Command::Demo) => {
+            watchroom::demo::demo(console_cfg).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Serve {
+            listen,
+            db,
+            simulate,
+        }) => serve(listen, db, cli.token, simulate).await,
+        Some(Command::Info) => {
+            info(cli.config);
+            Ok(ExitCode::SUCCESS)
+        }
+        None => console(file, cli.server, cli.token).await,
+    }
+}
+
+async fn console(
+    file: Option<Config>,
+    server: Option<String>,
+    tokens: Vec<String>,
+) -> anyhow::Result<ExitCode> {
+    let from_file = file.as_ref().and_then(|c| c.server.clone());
+    let Some(url) = server.or_else(|| from_file.as_ref().map(|s| s.url.clone())) else {
+        eprint!("{}", config::no_server_help());
+        return Ok(ExitCode::from(2));
+    };
+    let token = tokens
+        .last()
+        .cloned()
+        .or_else(|| {
+            std::env::var("WATCHROOM_TOKEN")
+                .ok()
+                .filter(|t| !t.is_empty())
+        })
+        .or_else(|| from_file.and_then(|s| s.token));
+    let Some(token) = token else {
+        eprintln!(
+            "watchroom: no token for {url}: pass --token, set WATCHROOM_TOKEN, or put token = \"…\" under [server] in the config file."
+        );
+        return Ok(ExitCode::from(2));
+    };
+    watchroom::console::run(watchroom::console::ConsoleOptions {
+        server: url,
+        token,
+        demo: false,
+        config: file.map(|c| c.console).unwrap_or_default(),
+    })
+    .await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn serve(
+    listen: SocketAddr,
+    db: Option<PathBuf>,
+    mut tokens: Vec<String>,
+    simulate: bool,
+) -> anyhow::Result<ExitCode> {
+    if let Ok(env) = std::env::var("WATCHROOM_TOKENS") {
+        tokens.extend(
+            env.split(',')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(String::from),
+        );
+    }
+    let db = match db {
+        Some(p) => p,
+        None => {
+            let dirs = config::project_dirs().context("no home directory: pass --db PATH")?;
+            let dir = dirs.data_dir();
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+            dir.join("server.db")
+        }
+    };
+    let server = watchroom::server::start(watchroom::server::ServeOptions {
+        listen,
+        db: db.clone(),
+        tokens,
+        simulate,
+    })
+    .await?;
+    println!(
+        "watchroom serve: duty API v1 on http://{} (database {})",
+        server.addr,
+        db.display()
+    );
+    if let Some(t) = &server.generated_token {
+        println!("No --token given; generated one (shown only now):\n    {t}");
+    }
+    wait_for_stop().await;
+    server.shutdown().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn wait_for_stop() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {},
+                _ = term.recv() => {},
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+fn info(explicit: Option<PathBuf>) {
+    let cfg = explicit.or_else(config::default_config_path);
+    let show = |p: Option<PathBuf>| {
+        p.map(|p| p.display().to_string())
+            .unwrap_or_else(|| "(none: no home directory)".into())
+    };
+    println!("config file:  {}", show(cfg));
+    let dirs = config::project_dirs();
+    println!(
+        "data dir:     {}",
+        show(dirs.as_ref().map(|d| d.data_dir().to_path_buf()))
+    );
+    println!("version:      {}", env!("CARGO_PKG_VERSION"));
+}

@@ -1,0 +1,62 @@
+//! Incidents (突发事件) and their minute-stamped timelines.
+
+use super::levels::Grade;
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IncidentStatus {
+    #[default]
+    Open,
+    Closed,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Incident {
+    pub id: String,
+    pub title: String,
+    /// 燃气爆炸, 道路积水, 危化品泄漏 …
+    #[serde(default)]
+    pub category: String,
+    pub grade: Grade,
+    #[serde(default)]
+    pub district: String,
+    #[serde(default)]
+    pub status: IncidentStatus,
+    pub opened_at: Timestamp,
+    #[serde(default)]
+    pub updated_at: Option<Timestamp>,
+    /// The timeline, oldest first. List endpoints include it so one request fills a screen.
+    #[serde(default)]
+    pub timeline: Vec<TimelineEntry>,
+    #[serde(default)]
+    pub seq: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub incident_id: String,
+    pub at: Timestamp,
+    pub author: String,
+    /// 接报, 核实, 批示, 处置, 初报, 续报, 终报, 记录 …
+    pub kind: String,
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idempotency_key: Option<String>,
+    #[serde(default)]
+    pub seq: u64,
+}
+
+/// Open before closed, then higher grade, then most recently changed.
+pub fn watch_order(a: &Incident, b: &Incident) -> std::cmp::Ordering {
+    let last = |i: &Incident| i.updated_at.unwrap_or(i.opened_at);
+    (a.status == IncidentStatus::Closed)
+        .cmp(&(b.status == IncidentStatus::Closed))
+        .then_with(|| b.grade.cmp(&a.grade))
+        .then_with(|| last(b).cmp(&last(a)))
+        .then_with(|| a.id.cmp(&b.id))
+}

@@ -1,0 +1,86 @@
+//! Domain types shared by the console, the reference backend and the wire format.
+//! Plain data: no I/O here.
+
+pub mod alert;
+pub mod expert;
+pub mod incident;
+pub mod levels;
+pub mod roster;
+pub mod text;
+
+pub use alert::{Ack, Alert, MsgType};
+pub use expert::{Domain, Expert, ExpertDirectory, Group, GroupRole};
+pub use incident::{Incident, IncidentStatus, TimelineEntry};
+pub use levels::{Colour, Grade, Level};
+pub use roster::{DutyRole, Shift};
+
+use serde::{Deserialize, Serialize};
+
+/// A page of a list endpoint: `{"items": [...], "next_cursor": ...}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    #[serde(default)]
+    pub next_cursor: Option<String>,
+}
+
+/// One change pushed on `GET /api/v1/events` (and stored so a client can resume).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "data", rename_all = "snake_case")]
+// Each value is built once and moved through a channel; boxing would add an
+// allocation per event and save nothing.
+#[allow(clippy::large_enum_variant)]
+pub enum DutyEvent {
+    Alert(Alert),
+    Incident(Incident),
+    Timeline(TimelineEntry),
+    Shift(Shift),
+    Handover(Handover),
+}
+
+impl DutyEvent {
+    /// The SSE `event:` name for this change.
+    pub fn name(&self) -> &'static str {
+        match self {
+            DutyEvent::Alert(_) => "alert",
+            DutyEvent::Incident(_) => "incident",
+            DutyEvent::Timeline(_) => "timeline",
+            DutyEvent::Shift(_) => "shift",
+            DutyEvent::Handover(_) => "handover",
+        }
+    }
+}
+
+/// A shift handover record (交接班记录). Issue-level workflow builds on this shape.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Handover {
+    #[serde(default)]
+    pub id: String,
+    pub outgoing: String,
+    #[serde(default)]
+    pub incoming: String,
+    pub shift_start: jiff::Timestamp,
+    pub shift_end: jiff::Timestamp,
+    #[serde(default)]
+    pub notes: String,
+    #[serde(default)]
+    pub created_at: Option<jiff::Timestamp>,
+    #[serde(default)]
+    pub confirmed_at: Option<jiff::Timestamp>,
+}
+
+/// `GET /api/v1/health`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Health {
+    pub status: String,
+    pub version: String,
+    pub time: jiff::Timestamp,
+}
+
+/// Error body of every non-2xx answer: `{"error": "...", "field": "..."}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApiError {
+    pub error: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}

@@ -1,0 +1,111 @@
+//! Health, roster, experts and handovers.
+
+use super::limit;
+use crate::model::{ExpertDirectory, Handover, Health, Page, Shift};
+use crate::server::AppState;
+use crate::server::error::{ApiFailure, ApiResult};
+use crate::server::extract::{ApiPath, ApiQuery, JsonBody};
+use crate::server::store::{experts, handovers, roster};
+use crate::server::validate;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use jiff::{SignedDuration, Timestamp};
+
+pub async fn health() -> Json<Health> {
+    Json(Health {
+        status: "ok".to_owned(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        time: Timestamp::now(),
+    })
+}
+
+/// The widest roster window one request may ask for.
+const MAX_WINDOW_DAYS: i64 = 366;
+
+fn instant(q: &ApiQuery, name: &str) -> ApiResult<Option<Timestamp>> {
+    match q.0.get(name).map(|s| s.trim()) {
+        None | Some("") => Ok(None),
+        Some(s) => s.parse::<Timestamp>().map(Some).map_err(|e| {
+            ApiFailure::field(
+                name,
+                format!("`{name}` must be an RFC 3339 time with offset, e.g. 2026-11-29T08:30:00+08:00 ({e})"),
+            )
+        }),
+    }
+}
+
+pub async fn roster(State(app): State<AppState>, q: ApiQuery) -> ApiResult<Json<Page<Shift>>> {
+    let now = Timestamp::now();
+    let day = SignedDuration::from_hours(24);
+    let from = instant(&q, "from")?.unwrap_or(now - day);
+    let to = instant(&q, "to")?.unwrap_or(now + day * 2);
+    if to <= from {
+        return Err(ApiFailure::field("to", "`to` must be later than `from`"));
+    }
+    if to.duration_since(from) > day * MAX_WINDOW_DAYS as i32 {
+        return Err(ApiFailure::field(
+            "to",
+            format!("the window from `from` to `to` may span at most {MAX_WINDOW_DAYS} days"),
+        ));
+    }
+    let items = app
+        .store
+        .read(move |conn| roster::overlapping(conn, from, to))
+        .await?;
+    Ok(Json(Page {
+        items,
+        next_cursor: None,
+    }))
+}
+
+pub async fn experts(State(app): State<AppState>) -> ApiResult<Json<ExpertDirectory>> {
+    Ok(Json(app.store.read(experts::directory).await?))
+}
+
+pub async fn handovers(
+    State(app): State<AppState>,
+    q: ApiQuery,
+) -> ApiResult<Json<Page<Handover>>> {
+    let limit = limit(&q)?;
+    let items = app
+        .store
+        .read(move |conn| handovers::list(conn, limit))
+        .await?;
+    Ok(Json(Page {
+        items,
+        next_cursor: None,
+    }))
+}
+
+pub async fn create_handover(
+    State(app): State<AppState>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<(StatusCode, Json<Handover>)> {
+    let new = validate::new_handover(&body)?;
+    let now = Timestamp::now();
+    let (handover, created) = app
+        .store
+        .write(move |ch| handovers::create(ch, new, now))
+        .await?;
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(handover)))
+}
+
+pub async fn confirm_handover(
+    State(app): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Json<Handover>> {
+    let incoming = validate::confirm_handover(&body)?;
+    let now = Timestamp::now();
+    let handover = app
+        .store
+        .write(move |ch| handovers::confirm(ch, &id, incoming, now))
+        .await?;
+    Ok(Json(handover))
+}

@@ -1,0 +1,234 @@
+//! Incidents and their timelines. The incident row holds the incident without its
+//! timeline; entries live in `timeline` and are joined in on every read, oldest first.
+
+use super::{Changes, decode, ms, new_id, remember, remembered, to_sql_int};
+use crate::model::{Incident, IncidentStatus, TimelineEntry};
+use crate::server::error::{ApiFailure, ApiResult};
+use crate::server::validate::{IncidentPatch, NewEntry, NewIncident};
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, params};
+
+pub const EVENT: &str = "incident";
+pub const TIMELINE_EVENT: &str = "timeline";
+
+fn get_bare(conn: &Connection, id: &str) -> ApiResult<Option<Incident>> {
+    let body: Option<String> = conn
+        .query_row(
+            "SELECT body FROM incidents WHERE id = ?1",
+            params![id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    body.as_deref().map(decode).transpose()
+}
+
+pub fn exists(conn: &Connection, id: &str) -> ApiResult<bool> {
+    Ok(get_bare(conn, id)?.is_some())
+}
+
+pub fn get(conn: &Connection, id: &str) -> ApiResult<Option<Incident>> {
+    let Some(mut incident) = get_bare(conn, id)? else {
+        return Ok(None);
+    };
+    incident.timeline = timeline(conn, id)?;
+    Ok(Some(incident))
+}
+
+pub fn timeline(conn: &Connection, incident_id: &str) -> ApiResult<Vec<TimelineEntry>> {
+    let mut stmt = conn
+        .prepare_cached("SELECT body FROM timeline WHERE incident_id = ?1 ORDER BY at_ms, seq")?;
+    let rows = stmt.query_map(params![incident_id], |r| r.get::<_, String>(0))?;
+    rows.map(|row| decode(&row?)).collect()
+}
+
+fn get_entry(conn: &Connection, id: &str) -> ApiResult<Option<TimelineEntry>> {
+    let body: Option<String> = conn
+        .query_row(
+            "SELECT body FROM timeline WHERE id = ?1",
+            params![id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    body.as_deref().map(decode).transpose()
+}
+
+/// Incidents changed after `since` (a new timeline entry counts), oldest change first,
+/// each with its whole timeline.
+pub fn changed_since(conn: &Connection, since: u64, limit: usize) -> ApiResult<Vec<Incident>> {
+    let bodies: Vec<String> = {
+        let mut stmt =
+            conn.prepare_cached("SELECT body FROM incidents WHERE seq > ?1 ORDER BY seq LIMIT ?2")?;
+        let rows = stmt.query_map(params![to_sql_int(since), to_sql_int(limit as u64)], |r| {
+            r.get::<_, String>(0)
+        })?;
+        rows.collect::<Result<_, _>>()?
+    };
+    bodies
+        .iter()
+        .map(|body| {
+            let mut incident: Incident = decode(body)?;
+            incident.timeline = timeline(conn, &incident.id)?;
+            Ok(incident)
+        })
+        .collect()
+}
+
+/// Stores the incident (without its timeline) under the next seq and emits it whole.
+fn save(ch: &mut Changes<'_>, incident: &mut Incident, now: Timestamp) -> ApiResult<()> {
+    incident.seq = ch.next_seq(EVENT, now)?;
+    store_row(&ch.tx, incident)?;
+    let mut whole = incident.clone();
+    whole.timeline = timeline(&ch.tx, &incident.id)?;
+    ch.publish(incident.seq, EVENT, serde_json::to_string(&whole)?)?;
+    incident.timeline = whole.timeline;
+    Ok(())
+}
+
+fn store_row(conn: &Connection, incident: &Incident) -> ApiResult<()> {
+    let mut bare = incident.clone();
+    bare.timeline = Vec::new();
+    conn.execute(
+        "INSERT INTO incidents (id, seq, opened_ms, body) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, opened_ms = excluded.opened_ms,
+                                       body = excluded.body",
+        params![
+            incident.id,
+            to_sql_int(incident.seq),
+            ms(incident.opened_at),
+            serde_json::to_string(&bare)?
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn create(
+    ch: &mut Changes<'_>,
+    new: NewIncident,
+    now: Timestamp,
+) -> ApiResult<(Incident, bool)> {
+    const SCOPE: &str = "incident";
+    if let Some(key) = &new.idempotency_key
+        && let Some(id) = remembered(&ch.tx, SCOPE, key)?
+    {
+        let earlier = get(&ch.tx, &id)?.ok_or_else(|| {
+            ApiFailure::internal(format!(
+                "idempotency key {key:?} names a missing incident {id:?}"
+            ))
+        })?;
+        return Ok((earlier, false));
+    }
+    let id = match new.id {
+        Some(id) if exists(&ch.tx, &id)? => {
+            return Err(ApiFailure::conflict(
+                "id",
+                format!("an incident with id {id:?} already exists"),
+            ));
+        }
+        Some(id) => id,
+        None => new_id("incident"),
+    };
+    let mut incident = Incident {
+        id,
+        title: new.title,
+        category: new.category,
+        grade: new.grade,
+        district: new.district,
+        status: IncidentStatus::Open,
+        opened_at: new.opened_at.unwrap_or(now),
+        updated_at: Some(now),
+        timeline: Vec::new(),
+        seq: 0,
+    };
+    save(ch, &mut incident, now)?;
+    if let Some(key) = &new.idempotency_key {
+        remember(&ch.tx, SCOPE, key, &incident.id)?;
+    }
+    Ok((incident, true))
+}
+
+pub fn patch(
+    ch: &mut Changes<'_>,
+    id: &str,
+    patch: IncidentPatch,
+    now: Timestamp,
+) -> ApiResult<Incident> {
+    let mut incident =
+        get_bare(&ch.tx, id)?.ok_or_else(|| ApiFailure::not_found("incident", id))?;
+    if let Some(title) = patch.title {
+        incident.title = title;
+    }
+    if let Some(category) = patch.category {
+        incident.category = category;
+    }
+    if let Some(grade) = patch.grade {
+        incident.grade = grade;
+    }
+    if let Some(district) = patch.district {
+        incident.district = district;
+    }
+    if let Some(status) = patch.status {
+        incident.status = status;
+    }
+    incident.updated_at = Some(now);
+    save(ch, &mut incident, now)?;
+    Ok(incident)
+}
+
+/// Adds a timeline entry. The entry is the event; the incident takes the entry's seq and
+/// `updated_at` so `GET /incidents?since=` finds it, without a second event.
+/// Returns the entry and whether it is new (false: repeated idempotency key).
+pub fn add_entry(
+    ch: &mut Changes<'_>,
+    incident_id: &str,
+    new: NewEntry,
+    now: Timestamp,
+) -> ApiResult<(TimelineEntry, bool)> {
+    let mut incident = get_bare(&ch.tx, incident_id)?
+        .ok_or_else(|| ApiFailure::not_found("incident", incident_id))?;
+    let scope = format!("timeline:{incident_id}");
+    if let Some(key) = &new.idempotency_key
+        && let Some(entry_id) = remembered(&ch.tx, &scope, key)?
+    {
+        let earlier = get_entry(&ch.tx, &entry_id)?.ok_or_else(|| {
+            ApiFailure::internal(format!(
+                "idempotency key {key:?} names a missing entry {entry_id:?}"
+            ))
+        })?;
+        return Ok((earlier, false));
+    }
+    let seq = ch.next_seq(TIMELINE_EVENT, now)?;
+    let entry = TimelineEntry {
+        id: new_id("entry"),
+        incident_id: incident_id.to_owned(),
+        at: new.at.unwrap_or(now),
+        author: new.author,
+        kind: new.kind,
+        text: new.text,
+        idempotency_key: new.idempotency_key.clone(),
+        seq,
+    };
+    let body = serde_json::to_string(&entry)?;
+    ch.tx.execute(
+        "INSERT INTO timeline (id, incident_id, seq, at_ms, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            entry.id,
+            entry.incident_id,
+            to_sql_int(seq),
+            ms(entry.at),
+            body
+        ],
+    )?;
+    ch.publish(seq, TIMELINE_EVENT, body)?;
+    incident.seq = seq;
+    incident.updated_at = Some(now);
+    store_row(&ch.tx, &incident)?;
+    if let Some(key) = &new.idempotency_key {
+        remember(&ch.tx, &scope, key, &entry.id)?;
+    }
+    Ok((entry, true))
+}
+
+pub fn count(conn: &Connection) -> ApiResult<u64> {
+    let n: i64 = conn.query_row("SELECT COUNT(*) FROM incidents", [], |r| r.get(0))?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}

@@ -1,0 +1,258 @@
+//! The duty API as a source: a snapshot, then the live event stream, falling back to
+//! polling while the stream is down, with backoff on failure.
+
+use super::sse::{SseItem, SseParser};
+use super::{SourceEvent, SourceUpdate};
+use crate::client::{ClientError, DutyClient, transport_message};
+use crate::model::{Alert, Incident, TimelineEntry};
+use futures::StreamExt;
+use jiff::{SignedDuration, Timestamp};
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// A stream that has said nothing (not even a keep-alive) for this long is presumed dead.
+const STREAM_SILENCE: Duration = Duration::from_secs(45);
+const ROSTER_REFRESH: Duration = Duration::from_secs(600);
+const MAX_BACKOFF: Duration = Duration::from_secs(30);
+
+pub struct DutyApiSource {
+    pub name: String,
+    pub client: DutyClient,
+    pub poll: Duration,
+    pub tx: mpsc::Sender<SourceUpdate>,
+}
+
+/// Why the stream loop stopped.
+enum StreamEnd {
+    /// The app is gone; stop the task.
+    Closed,
+    Failed(String),
+}
+
+impl DutyApiSource {
+    async fn send(&self, event: SourceEvent) -> bool {
+        self.tx
+            .send(SourceUpdate {
+                source: self.name.clone(),
+                at: Timestamp::now(),
+                event,
+            })
+            .await
+            .is_ok()
+    }
+
+    pub async fn run(self) {
+        let mut backoff = Duration::from_secs(1);
+        let cursor = loop {
+            match self.snapshot().await {
+                Ok(Some(cursor)) => break cursor,
+                Ok(None) => return,
+                Err(e) => {
+                    if !self.send(SourceEvent::Failed { reason: e }).await {
+                        return;
+                    }
+                    tokio::time::sleep(backoff).await;
+                    backoff = (backoff * 2).min(MAX_BACKOFF);
+                }
+            }
+        };
+        self.follow(cursor).await;
+    }
+
+    /// Fetch everything once. Ok(None) means the app has gone away.
+    async fn snapshot(&self) -> Result<Option<u64>, String> {
+        let alerts = self.client.alerts(None).await.map_err(reason)?;
+        let incidents = self.client.incidents().await.map_err(reason)?;
+        let now = Timestamp::now();
+        let shifts = self
+            .client
+            .roster(
+                now - SignedDuration::from_hours(24),
+                now + SignedDuration::from_hours(48),
+            )
+            .await
+            .map_err(reason)?;
+        let cursor = cursor_of(alerts.next_cursor.as_deref(), &alerts.items);
+        let ok = self
+            .send(SourceEvent::Snapshot {
+                alerts: alerts.items,
+                incidents: incidents.items,
+                shifts: shifts.items,
+            })
+            .await;
+        Ok(ok.then_some(cursor))
+    }
+
+    /// Stream events; while the stream is down, poll and retry it with backoff.
+    async fn follow(&self, mut cursor: u64) {
+        let mut backoff = Duration::from_secs(1);
+        let mut roster_due = tokio::time::Instant::now() + ROSTER_REFRESH;
+        loop {
+            match self
+                .stream(&mut cursor, &mut backoff, &mut roster_due)
+                .await
+            {
+                StreamEnd::Closed => return,
+                StreamEnd::Failed(why) => {
+                    if !self.send(SourceEvent::Failed { reason: why }).await {
+                        return;
+                    }
+                }
+            }
+            // Poll through the backoff window so the screen keeps up while the stream is down.
+            let retry_at = tokio::time::Instant::now() + backoff;
+            loop {
+                match self.poll_once(&mut cursor).await {
+                    Ok(true) => {}
+                    Ok(false) => return,
+                    Err(e) => {
+                        if !self.send(SourceEvent::Failed { reason: e }).await {
+                            return;
+                        }
+                    }
+                }
+                let now = tokio::time::Instant::now();
+                if now >= retry_at {
+                    break;
+                }
+                tokio::time::sleep(self.poll.min(retry_at - now)).await;
+            }
+            backoff = (backoff * 2).min(MAX_BACKOFF);
+        }
+    }
+
+    async fn stream(
+        &self,
+        cursor: &mut u64,
+        backoff: &mut Duration,
+        roster_due: &mut tokio::time::Instant,
+    ) -> StreamEnd {
+        let resp = match self.client.events(Some(*cursor)).await {
+            Ok(r) => r,
+            Err(e) => return StreamEnd::Failed(format!("event stream: {}", e.short())),
+        };
+        if !self.send(SourceEvent::Alive { live: true }).await {
+            return StreamEnd::Closed;
+        }
+        *backoff = Duration::from_secs(1);
+        let mut body = resp.bytes_stream();
+        let mut parser = SseParser::default();
+        loop {
+            if tokio::time::Instant::now() >= *roster_due {
+                *roster_due = tokio::time::Instant::now() + ROSTER_REFRESH;
+                if !self.refresh_roster().await {
+                    return StreamEnd::Closed;
+                }
+            }
+            let chunk = match tokio::time::timeout(STREAM_SILENCE, body.next()).await {
+                Err(_) => return StreamEnd::Failed("event stream silent".to_owned()),
+                Ok(None) => return StreamEnd::Failed("event stream closed".to_owned()),
+                Ok(Some(Err(e))) => {
+                    return StreamEnd::Failed(format!("event stream: {}", transport_message(&e)));
+                }
+                Ok(Some(Ok(c))) => c,
+            };
+            for item in parser.feed(&chunk) {
+                let event = match item {
+                    SseItem::Comment => SourceEvent::Alive { live: true },
+                    SseItem::Event(ev) => {
+                        if let Some(id) = ev.id.as_deref().and_then(|i| i.parse::<u64>().ok()) {
+                            *cursor = (*cursor).max(id);
+                        }
+                        match decode_event(&ev.event, &ev.data) {
+                            Some(Ok(e)) => e,
+                            Some(Err(why)) => SourceEvent::Failed {
+                                reason: format!(
+                                    "bad {} event {}: {why}",
+                                    ev.event,
+                                    ev.id.unwrap_or_default()
+                                ),
+                            },
+                            None => continue,
+                        }
+                    }
+                };
+                if !self.send(event).await {
+                    return StreamEnd::Closed;
+                }
+            }
+        }
+    }
+
+    /// One polling round. Ok(false) means the app has gone away.
+    async fn poll_once(&self, cursor: &mut u64) -> Result<bool, String> {
+        let alerts = self.client.alerts(Some(*cursor)).await.map_err(reason)?;
+        let incidents = self.client.incidents().await.map_err(reason)?;
+        *cursor = cursor_of(alerts.next_cursor.as_deref(), &alerts.items).max(*cursor);
+        for a in alerts.items {
+            if !self.send(SourceEvent::Alert(a)).await {
+                return Ok(false);
+            }
+        }
+        for i in incidents.items {
+            if !self.send(SourceEvent::Incident(i)).await {
+                return Ok(false);
+            }
+        }
+        Ok(self.send(SourceEvent::Alive { live: false }).await)
+    }
+
+    async fn refresh_roster(&self) -> bool {
+        let now = Timestamp::now();
+        let event = match self
+            .client
+            .roster(
+                now - SignedDuration::from_hours(24),
+                now + SignedDuration::from_hours(48),
+            )
+            .await
+        {
+            Ok(page) => SourceEvent::Shifts(page.items),
+            Err(e) => SourceEvent::Failed { reason: reason(e) },
+        };
+        self.send(event).await
+    }
+}
+
+fn reason(e: ClientError) -> String {
+    e.to_string()
+}
+
+/// The resume point: the server's cursor if it gave a number, else the highest seq seen.
+fn cursor_of(next: Option<&str>, alerts: &[Alert]) -> u64 {
+    let seen = alerts.iter().map(|a| a.seq).max().unwrap_or(0);
+    next.and_then(|c| c.parse::<u64>().ok())
+        .unwrap_or(0)
+        .max(seen)
+}
+
+/// Decode one SSE event of the duty API; None for kinds this console does not use.
+pub fn decode_event(kind: &str, data: &str) -> Option<Result<SourceEvent, String>> {
+    fn parse<T: serde::de::DeserializeOwned>(data: &str) -> Result<T, String> {
+        serde_json::from_str(data).map_err(|e| e.to_string())
+    }
+    Some(match kind {
+        "alert" => parse::<Alert>(data).map(SourceEvent::Alert),
+        "incident" => parse::<Incident>(data).map(SourceEvent::Incident),
+        "timeline" => parse::<TimelineEntry>(data).map(SourceEvent::Timeline),
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_event_reports_bad_json_and_skips_unknown_kinds() {
+        assert!(decode_event("handover", "{}").is_none());
+        let err = decode_event("alert", "{\"id\": 1}").unwrap().unwrap_err();
+        assert!(err.contains("invalid type"), "{err}");
+    }
+
+    #[test]
+    fn cursor_prefers_the_highest_known_point() {
+        assert_eq!(cursor_of(Some("12"), &[]), 12);
+        assert_eq!(cursor_of(Some("junk"), &[]), 0);
+    }
+}

@@ -1,0 +1,41 @@
+//! Feeds the console reads. Each runs as its own task and reports through `SourceUpdate`s.
+
+pub mod duty_api;
+pub mod sse;
+
+use crate::model::{Alert, Incident, Shift, TimelineEntry};
+use jiff::Timestamp;
+
+/// What a source reports to the app.
+#[derive(Debug, Clone, PartialEq)]
+// Each value is built once and moved through a channel; boxing would add an
+// allocation per event and save nothing.
+#[allow(clippy::large_enum_variant)]
+pub enum SourceEvent {
+    /// A full picture: replaces what the source reported before.
+    Snapshot {
+        alerts: Vec<Alert>,
+        incidents: Vec<Incident>,
+        shifts: Vec<Shift>,
+    },
+    Alert(Alert),
+    Incident(Incident),
+    Timeline(TimelineEntry),
+    Shifts(Vec<Shift>),
+    /// The source is alive (live stream, or a successful poll).
+    Alive {
+        live: bool,
+    },
+    /// The source could not be reached or read; `reason` says why.
+    Failed {
+        reason: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceUpdate {
+    /// The configured source name (e.g. `duty_api`).
+    pub source: String,
+    pub at: Timestamp,
+    pub event: SourceEvent,
+}

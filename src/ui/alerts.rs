@@ -1,0 +1,96 @@
+//! The alert wall: warnings in force, most severe and newest first.
+
+use super::format::age;
+use super::pane_block;
+use crate::app::{Lang, Pane, State};
+use crate::model::Alert;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+
+/// The colour-and-level label: never colour alone, so it reads in monochrome too.
+pub fn level_label(lang: Lang, a: &Alert) -> String {
+    match lang {
+        Lang::Zh => format!("{}{}", a.colour.zh(), a.level.numeral()),
+        Lang::En => format!("{} {}", a.colour.en().to_uppercase(), a.level.numeral()),
+    }
+}
+
+pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
+    let lang = state.lang;
+    let t = &state.theme;
+    let visible = state.visible_alerts();
+    let title = format!("{} · {}", lang.pick("预警 Alerts", "Alerts"), visible.len());
+    let block = pane_block(state, Pane::Alerts, title);
+    if visible.is_empty() {
+        let text = if state.sources.is_empty() {
+            lang.pick("正在连接…", "Connecting…")
+        } else {
+            lang.pick("当前无生效预警", "No alerts in force")
+        };
+        frame.render_widget(
+            Paragraph::new(Span::styled(text, t.style("muted"))).block(block),
+            area,
+        );
+        return;
+    }
+    // Narrow panes drop the source, then the signal column: the title says most.
+    let inner = area.width.saturating_sub(3);
+    let show_source = inner >= 90;
+    let show_signal = inner >= 56;
+    let selected = state.alert_index(&visible);
+    let rows = visible.iter().enumerate().map(|(n, a)| {
+        // The selection style must not paint over the colour label, so it is applied
+        // to the other cells only.
+        let sel = if n == selected {
+            t.style("selection")
+        } else {
+            Style::default()
+        };
+        let fresh = state.arrived.contains_key(&a.id);
+        let mut title_spans = Vec::new();
+        if fresh {
+            title_spans.push(Span::styled(lang.pick("新 ", "NEW "), t.style("fresh")));
+        }
+        title_spans.push(Span::raw(a.title.clone()));
+        if a.ack.is_some() {
+            title_spans.push(Span::styled(
+                lang.pick(" ✓已确认", " ✓ack"),
+                t.style("muted"),
+            ));
+        }
+        let mut cells = vec![Cell::from(Span::styled(
+            format!(" {} ", level_label(lang, a)),
+            t.alert(a.colour),
+        ))];
+        if show_signal {
+            cells.push(Cell::from(a.signal_type.clone()).style(sel));
+        }
+        cells.push(Cell::from(Line::from(title_spans)).style(sel));
+        cells.push(Cell::from(a.area.clone()).style(sel));
+        if show_source {
+            cells.push(Cell::from(Span::styled(a.source.clone(), t.style("muted"))).style(sel));
+        }
+        cells.push(Cell::from(age(lang, state.now, a.sent)).style(sel));
+        Row::new(cells)
+    });
+    let label_w = if lang == Lang::Zh { 5 } else { 10 };
+    let mut widths = vec![Constraint::Length(label_w)];
+    if show_signal {
+        widths.push(Constraint::Length(8));
+    }
+    widths.push(Constraint::Fill(1));
+    widths.push(Constraint::Length(if inner >= 56 { 14 } else { 8 }));
+    if show_source {
+        widths.push(Constraint::Length(14));
+    }
+    widths.push(Constraint::Length(6));
+    let table = Table::new(rows, widths)
+        .column_spacing(1)
+        .block(block)
+        .highlight_symbol("▌");
+    let mut ts = TableState::default().with_selected(Some(selected));
+    frame.render_stateful_widget(table, area, &mut ts);
+}

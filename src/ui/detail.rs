@@ -1,0 +1,159 @@
+//! Full details of one alert or incident, wrapped, over the watch screen.
+
+use super::alerts::level_label;
+use super::centred;
+use super::incidents::grade_label;
+use crate::app::{DetailTarget, State};
+use crate::model::{Alert, Incident};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+const TIME: &str = "%Y-%m-%d %H:%M";
+
+fn field(state: &State, zh: &str, en: &str, value: String) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(
+            format!("{}：", state.lang.pick(zh, en)),
+            state.theme.style("muted"),
+        ),
+        Span::raw(value),
+    ])
+}
+
+fn alert_lines(state: &State, a: &Alert) -> Vec<Line<'static>> {
+    let t = &state.theme;
+    let mut v = vec![
+        Line::from(vec![
+            Span::styled(
+                format!(" {} ", level_label(state.lang, a)),
+                t.alert(a.colour),
+            ),
+            Span::raw(" "),
+            Span::styled(a.title.clone(), t.style("title")),
+        ]),
+        Line::raw(""),
+        field(state, "信号", "Signal", a.signal_type.clone()),
+        field(
+            state,
+            "级别",
+            "Level",
+            format!("{}级 {} ({})", a.level.numeral(), a.level.zh(), a.severity),
+        ),
+        field(state, "区域", "Area", a.area.clone()),
+        field(state, "发布", "Source", a.source.clone()),
+        field(state, "发布时间", "Sent", state.local(a.sent, TIME)),
+    ];
+    if let Some(e) = a.effective {
+        v.push(field(state, "生效", "Effective", state.local(e, TIME)));
+    }
+    if let Some(e) = a.expires {
+        v.push(field(state, "失效", "Expires", state.local(e, TIME)));
+    }
+    if !a.urgency.is_empty() || !a.certainty.is_empty() {
+        v.push(field(
+            state,
+            "紧迫/确定性",
+            "Urgency/certainty",
+            format!("{} / {}", a.urgency, a.certainty),
+        ));
+    }
+    if !a.references.is_empty() {
+        v.push(field(state, "更新自", "Updates", a.references.join(", ")));
+    }
+    if let Some(ack) = &a.ack {
+        v.push(field(
+            state,
+            "已确认",
+            "Acknowledged",
+            format!("{} {} {}", ack.officer, state.local(ack.at, TIME), ack.note),
+        ));
+    }
+    for (zh, en, text) in [
+        ("内容", "Description", &a.description),
+        ("防御指南", "Instruction", &a.instruction),
+    ] {
+        if !text.is_empty() {
+            v.push(Line::raw(""));
+            v.push(Line::from(Span::styled(
+                state.lang.pick(zh, en).to_owned(),
+                t.style("title"),
+            )));
+            v.push(Line::raw(text.clone()));
+        }
+    }
+    v.push(Line::raw(""));
+    v.push(Line::from(Span::styled(
+        format!("id {}", a.id),
+        t.style("muted"),
+    )));
+    v
+}
+
+fn incident_lines(state: &State, i: &Incident) -> Vec<Line<'static>> {
+    let t = &state.theme;
+    let mut v = vec![
+        Line::from(Span::styled(i.title.clone(), t.style("title"))),
+        Line::raw(""),
+        field(
+            state,
+            "等级",
+            "Grade",
+            format!("{} ({})", grade_label(state.lang, i.grade), i.category),
+        ),
+        field(state, "区域", "District", i.district.clone()),
+        field(state, "接报时间", "Opened", state.local(i.opened_at, TIME)),
+        Line::raw(""),
+        Line::from(Span::styled(
+            state.lang.pick("时间线", "Timeline").to_owned(),
+            t.style("title"),
+        )),
+    ];
+    for e in &i.timeline {
+        v.push(Line::from(vec![
+            Span::styled(state.local(e.at, "%m-%d %H:%M"), t.style("muted")),
+            Span::raw(" "),
+            Span::styled(e.kind.clone(), t.style("key")),
+            Span::raw(format!(" {}：{}", e.author, e.text)),
+        ]));
+    }
+    v
+}
+
+pub fn draw(state: &State, frame: &mut Frame, area: Rect, target: &DetailTarget, scroll: u16) {
+    let (title, body) = match target {
+        DetailTarget::Alert(id) => (
+            state.lang.pick("预警详情", "Alert"),
+            state.find_alert(id).map(|a| alert_lines(state, a)),
+        ),
+        DetailTarget::Incident(id) => (
+            state.lang.pick("事件详情", "Incident"),
+            state.find_incident(id).map(|i| incident_lines(state, i)),
+        ),
+    };
+    let body = body.unwrap_or_else(|| {
+        vec![Line::raw(
+            state.lang.pick("已不存在", "No longer available"),
+        )]
+    });
+    let rect = centred(
+        area,
+        area.width.saturating_sub(8).min(100),
+        area.height.saturating_sub(4),
+    );
+    frame.render_widget(Clear, rect);
+    let block = Block::bordered()
+        .border_style(state.theme.style("border.focus"))
+        .title(Span::styled(
+            format!(" {title} "),
+            state.theme.style("title"),
+        ));
+    frame.render_widget(
+        Paragraph::new(body)
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        rect,
+    );
+}

@@ -1,0 +1,79 @@
+//! Who is on duty now, and who takes over next, by role, with phone numbers.
+
+use super::pane_block;
+use crate::app::{Lang, Pane, State};
+use crate::model::Shift;
+use crate::model::roster::on_duty;
+use crate::model::text::{pad, width};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+/// Rows the pane wants: both shifts plus the borders and the "next" heading.
+pub fn height(state: &State) -> u16 {
+    let (now, next) = on_duty(&state.shifts, state.now);
+    (now.len().max(1) + next.len() + 3) as u16
+}
+
+fn role_name(lang: Lang, s: &Shift) -> &'static str {
+    match lang {
+        Lang::Zh => s.role.zh(),
+        Lang::En => s.role.en(),
+    }
+}
+
+fn person_line(state: &State, s: &Shift, name_w: usize) -> Line<'static> {
+    Line::from(vec![
+        Span::raw(" "),
+        Span::styled(pad(role_name(state.lang, s), 9), state.theme.style("muted")),
+        Span::raw(pad(&s.person, name_w + 1)),
+        Span::styled(pad(&s.phone, 15), state.theme.style("key")),
+        Span::styled(
+            format!(
+                "{} {}",
+                state.lang.pick("至", "until"),
+                state.local(s.end, "%m-%d %H:%M")
+            ),
+            state.theme.style("muted"),
+        ),
+    ])
+}
+
+pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
+    let lang = state.lang;
+    let (now, next) = on_duty(&state.shifts, state.now);
+    let mut lines: Vec<Line> = Vec::new();
+    if now.is_empty() {
+        lines.push(Line::from(Span::styled(
+            lang.pick(" 排班表中此刻无人在岗", " Nobody on the roster right now"),
+            state.theme.style("overdue"),
+        )));
+    }
+    let name_w = now
+        .iter()
+        .chain(&next)
+        .map(|s| width(&s.person))
+        .max()
+        .unwrap_or(0)
+        .min(20);
+    lines.extend(now.iter().map(|s| person_line(state, s, name_w)));
+    if let Some(first) = next.first() {
+        lines.push(Line::from(Span::styled(
+            format!(
+                " {} {}",
+                lang.pick("下一班", "Next shift"),
+                state.local(first.start, "%m-%d %H:%M")
+            ),
+            state.theme.style("title"),
+        )));
+        lines.extend(next.iter().map(|s| person_line(state, s, name_w)));
+    }
+    let block = pane_block(
+        state,
+        Pane::Duty,
+        lang.pick("在岗 On duty", "On duty").to_owned(),
+    );
+    let scroll = state.duty_scroll.min(u16::MAX as usize) as u16;
+    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);
+}

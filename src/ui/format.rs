@@ -1,0 +1,65 @@
+//! Short human forms of times and ages, in the console's language.
+
+use crate::app::Lang;
+use jiff::{SignedDuration, Timestamp};
+
+/// "12分钟" / "12m": how long ago `then` was at `now` (future instants read as "now").
+pub fn age(lang: Lang, now: Timestamp, then: Timestamp) -> String {
+    let secs = now.duration_since(then).as_secs().max(0);
+    let (n, zh, en) = match secs {
+        s if s < 60 => return lang.pick("刚刚", "now").to_owned(),
+        s if s < 3600 => (s / 60, "分钟", "m"),
+        s if s < 86_400 => (s / 3600, "小时", "h"),
+        s => (s / 86_400, "天", "d"),
+    };
+    format!("{n}{}", lang.pick(zh, en))
+}
+
+/// "-04:10" style countdown / overrun: signed minutes and seconds.
+pub fn countdown(d: SignedDuration) -> String {
+    let secs = d.as_secs();
+    let sign = if secs < 0 { "-" } else { "" };
+    let a = secs.unsigned_abs();
+    if a >= 3600 {
+        format!("{sign}{}:{:02}:{:02}", a / 3600, (a % 3600) / 60, a % 60)
+    } else {
+        format!("{sign}{:02}:{:02}", a / 60, a % 60)
+    }
+}
+
+pub fn weekday_zh(n: i8) -> &'static str {
+    match n {
+        1 => "周一",
+        2 => "周二",
+        3 => "周三",
+        4 => "周四",
+        5 => "周五",
+        6 => "周六",
+        _ => "周日",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ages_in_both_languages() {
+        let now: Timestamp = "2026-11-29T12:00:00Z".parse().unwrap();
+        let ago = |s: i64| now - SignedDuration::from_secs(s);
+        assert_eq!(age(Lang::Zh, now, ago(30)), "刚刚");
+        assert_eq!(age(Lang::Zh, now, ago(12 * 60 + 5)), "12分钟");
+        assert_eq!(age(Lang::En, now, ago(2 * 3600)), "2h");
+        assert_eq!(age(Lang::Zh, now, ago(3 * 86_400)), "3天");
+        assert_eq!(
+            age(Lang::Zh, now, now + SignedDuration::from_secs(90)),
+            "刚刚"
+        );
+    }
+
+    #[test]
+    fn countdowns_are_signed() {
+        assert_eq!(countdown(SignedDuration::from_secs(-250)), "-04:10");
+        assert_eq!(countdown(SignedDuration::from_secs(3725)), "1:02:05");
+    }
+}

@@ -1,0 +1,68 @@
+//! The `?` overlay, generated from the keymap so it always tells the truth.
+
+use super::centred;
+use crate::app::State;
+use crate::app::keymap::Mode;
+use crate::model::text::pad;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+fn mode_title(state: &State, m: Mode) -> &'static str {
+    let l = state.lang;
+    match m {
+        Mode::Global => l.pick("全局", "Everywhere"),
+        Mode::Watch => l.pick("值班主屏", "Watch screen"),
+        Mode::Help => l.pick("帮助", "Help"),
+        Mode::Detail => l.pick("详情", "Details"),
+    }
+}
+
+pub fn lines(state: &State) -> Vec<Line<'static>> {
+    let t = &state.theme;
+    let mut out = Vec::new();
+    for mode in [Mode::Watch, Mode::Detail, Mode::Help, Mode::Global] {
+        let bindings: Vec<_> = state.keymap.in_mode(mode).collect();
+        if bindings.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(Line::raw(""));
+        }
+        out.push(Line::from(Span::styled(
+            mode_title(state, mode),
+            t.style("title"),
+        )));
+        for b in bindings {
+            out.push(Line::from(vec![
+                Span::styled(
+                    format!("  {}", pad(&b.key_names.join(" / "), 18)),
+                    t.style("key"),
+                ),
+                Span::raw(state.lang.pick(&b.zh, &b.en).to_owned()),
+            ]));
+        }
+    }
+    out
+}
+
+pub fn draw(state: &State, frame: &mut Frame, area: Rect, scroll: u16) {
+    let body = lines(state);
+    let h = (body.len() as u16 + 2).min(area.height.saturating_sub(2));
+    let rect = centred(area, 60, h);
+    frame.render_widget(Clear, rect);
+    let block = Block::bordered()
+        .border_style(state.theme.style("border.focus"))
+        .title(Span::styled(
+            format!(" {} ", state.lang.pick("帮助 · 按键", "Help · keys")),
+            state.theme.style("title"),
+        ));
+    let max_scroll = (body.len() as u16).saturating_sub(rect.height.saturating_sub(2));
+    frame.render_widget(
+        Paragraph::new(body)
+            .block(block)
+            .scroll((scroll.min(max_scroll), 0)),
+        rect,
+    );
+}

@@ -1,0 +1,127 @@
+//! Incidents (open first, higher grade first) and the selected incident's timeline.
+
+use super::format::age;
+use super::pane_block;
+use crate::app::{Lang, Pane, State};
+use crate::model::{Grade, IncidentStatus};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+
+pub fn grade_label(lang: Lang, g: Grade) -> String {
+    match lang {
+        Lang::Zh => g.zh().to_owned(),
+        Lang::En => g.en().to_owned(),
+    }
+}
+
+fn grade_style(state: &State, g: Grade) -> Style {
+    let t = &state.theme;
+    match g {
+        Grade::I | Grade::II => t.style("overdue"),
+        Grade::III => t.style("stale"),
+        Grade::IV => t.style("text"),
+    }
+}
+
+pub fn draw_list(state: &State, frame: &mut Frame, area: Rect) {
+    let lang = state.lang;
+    let t = &state.theme;
+    let sorted = state.sorted_incidents();
+    let open = sorted
+        .iter()
+        .filter(|i| i.status == IncidentStatus::Open)
+        .count();
+    let title = format!(
+        "{} · {open}/{}",
+        lang.pick("事件 Incidents", "Incidents"),
+        sorted.len()
+    );
+    let block = pane_block(state, Pane::Incidents, title);
+    if sorted.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                lang.pick("无事件", "No incidents"),
+                t.style("muted"),
+            ))
+            .block(block),
+            area,
+        );
+        return;
+    }
+    let rows = sorted.iter().map(|i| {
+        let closed = i.status == IncidentStatus::Closed;
+        let last = i.timeline.last();
+        let progress = last.map(|e| e.kind.clone()).unwrap_or_default();
+        let changed = i.updated_at.unwrap_or(i.opened_at);
+        let row = Row::new(vec![
+            Cell::from(Span::styled(
+                grade_label(lang, i.grade),
+                grade_style(state, i.grade),
+            )),
+            Cell::from(i.title.clone()),
+            Cell::from(if closed {
+                lang.pick("已结束", "closed").to_owned()
+            } else {
+                progress
+            }),
+            Cell::from(age(lang, state.now, changed)),
+        ]);
+        if closed {
+            row.style(t.style("muted"))
+        } else {
+            row
+        }
+    });
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(if lang == Lang::Zh { 4 } else { 12 }),
+            Constraint::Fill(1),
+            Constraint::Length(6),
+            Constraint::Length(6),
+        ],
+    )
+    .block(block)
+    .row_highlight_style(t.style("selection"))
+    .highlight_symbol("▌");
+    let mut ts = TableState::default().with_selected(Some(state.incident_index(&sorted)));
+    frame.render_stateful_widget(table, area, &mut ts);
+}
+
+pub fn draw_timeline(state: &State, frame: &mut Frame, area: Rect) {
+    let lang = state.lang;
+    let t = &state.theme;
+    let incident = state.selected_incident();
+    let title = match incident {
+        Some(i) => format!("{} · {}", lang.pick("时间线", "Timeline"), i.title),
+        None => lang.pick("时间线", "Timeline").to_owned(),
+    };
+    let block = pane_block(state, Pane::Timeline, title);
+    let Some(incident) = incident else {
+        frame.render_widget(Paragraph::new("").block(block), area);
+        return;
+    };
+    let inner_h = area.height.saturating_sub(2) as usize;
+    let entries = &incident.timeline;
+    // Newest at the bottom, like a log; scrolling moves the window up.
+    let end = entries
+        .len()
+        .saturating_sub(state.timeline_scroll.min(entries.len()));
+    let start = end.saturating_sub(inner_h);
+    let lines: Vec<Line> = entries[start..end]
+        .iter()
+        .map(|e| {
+            Line::from(vec![
+                Span::styled(state.local(e.at, "%H:%M"), t.style("muted")),
+                Span::raw(" "),
+                Span::styled(format!("{:<2}", e.kind), t.style("key")),
+                Span::raw(" "),
+                Span::raw(e.text.clone()),
+            ])
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}

@@ -1,0 +1,197 @@
+//! The watch screen drawn on a `TestBackend`, at 120×40 and at small sizes.
+
+mod common;
+
+use common::*;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::Color;
+use watchroom::app::{Msg, State, update};
+use watchroom::config::ConsoleConfig;
+use watchroom::sources::SourceEvent;
+
+fn render(state: &mut State, w: u16, h: u16) -> Buffer {
+    update(state, Msg::Resize(w, h));
+    let mut term = Terminal::new(TestBackend::new(w, h)).expect("test backend");
+    term.draw(|f| watchroom::ui::draw(state, f)).expect("draw");
+    term.backend().buffer().clone()
+}
+
+/// The screen as text, one string per row; wide characters appear once.
+fn text(buf: &Buffer) -> Vec<String> {
+    let area = buf.area;
+    (0..area.height)
+        .map(|y| {
+            let mut row = String::new();
+            let mut skip = 0;
+            for x in 0..area.width {
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                let sym = buf[(x, y)].symbol();
+                row.push_str(sym);
+                skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+            }
+            row
+        })
+        .collect()
+}
+
+fn row_with<'a>(rows: &'a [String], needle: &str) -> (usize, &'a String) {
+    rows.iter()
+        .enumerate()
+        .find(|(_, r)| r.contains(needle))
+        .unwrap_or_else(|| panic!("no row contains {needle:?}:\n{}", rows.join("\n")))
+}
+
+fn key(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+}
+
+#[test]
+fn watch_screen_at_120x40_shows_every_pane() {
+    let mut s = state();
+    let rows = text(&render(&mut s, 120, 40));
+    let screen = rows.join("\n");
+    println!("{screen}");
+    // Title bar: office, local clock in Asia/Shanghai, leader on duty, DEMO marker.
+    let (_, title) = row_with(&rows, "值班室");
+    assert!(title.contains("测试市应急管理局"), "{title}");
+    assert!(title.contains("2026-11-29 周日 03:12:45"), "{title}");
+    assert!(title.contains("带班领导 王某某（示例）"), "{title}");
+    assert!(title.contains("DEMO"), "{title}");
+    // Counts by colour, with words, not colour alone.
+    let (_, summary) = row_with(&rows, "红 1");
+    assert!(summary.contains("橙 1") && summary.contains("黄 1") && summary.contains("蓝 1"));
+    // Alerts: level label, signal, title, area, source, age; most severe first.
+    let (red_y, red) = row_with(&rows, "台风红色预警信号");
+    assert!(
+        red.contains("红Ⅰ") && red.contains("南山区 福田区") && red.contains("12分钟"),
+        "{red}"
+    );
+    let (orange_y, _) = row_with(&rows, "暴雨橙色预警信号");
+    let (blue_y, _) = row_with(&rows, "发热门诊哨点异常报告");
+    assert!(red_y < orange_y && orange_y < blue_y);
+    // Incidents and the selected (first open) incident's timeline, minute-stamped.
+    row_with(&rows, "南山区某小区燃气爆炸");
+    row_with(&rows, "福田区道路积水");
+    let (_, tl) = row_with(&rows, "02:41");
+    assert!(tl.contains("接报") && tl.contains("110转来"), "{tl}");
+    // On duty now and next, with phones.
+    let (_, chief) = row_with(&rows, "值班长");
+    assert!(
+        chief.contains("李某某（示例）") && chief.contains("100-0000-0102"),
+        "{chief}"
+    );
+    row_with(&rows, "下一班 11-29 08:12");
+    // Status bar: source health and key hints from the keymap.
+    let (y, status) = row_with(&rows, "duty_api");
+    assert_eq!(y, 39, "status bar is the last row");
+    assert!(
+        status.contains("✓ 实时") && status.contains("? 帮助") && status.contains("q 退出"),
+        "{status}"
+    );
+}
+
+#[test]
+fn severity_is_coloured_and_labelled() {
+    let mut s = state();
+    let buf = render(&mut s, 120, 40);
+    let rows = text(&buf);
+    let (y, _) = row_with(&rows, "台风红色预警信号");
+    // The label cell carries the red role's background and the words 红Ⅰ.
+    let x = (0..120)
+        .find(|&x| buf[(x, y as u16)].symbol() == "红")
+        .expect("red label");
+    assert_eq!(buf[(x, y as u16)].bg, Color::Indexed(160));
+    assert_eq!(buf[(x + 2, y as u16)].symbol(), "Ⅰ");
+}
+
+#[test]
+fn english_screen_uses_english_labels() {
+    let mut cfg = ConsoleConfig::default();
+    cfg.language = "en".into();
+    let mut s = state_in(&cfg);
+    let rows = text(&render(&mut s, 120, 40));
+    println!("{}", rows.join("\n"));
+    row_with(&rows, "RED Ⅰ");
+    row_with(&rows, "Leader on duty");
+    row_with(&rows, "2026-11-29 Sun 03:12:45");
+    let (_, status) = row_with(&rows, "duty_api");
+    assert!(
+        status.contains("✓ live") && status.contains("? Help"),
+        "{status}"
+    );
+}
+
+#[test]
+fn smallest_supported_size_still_shows_the_worst_alert_and_health() {
+    let mut s = state();
+    let rows = text(&render(&mut s, 80, 24));
+    println!("{}", rows.join("\n"));
+    row_with(&rows, "台风红色预警信号");
+    row_with(&rows, "duty_api");
+    row_with(&rows, "在岗");
+}
+
+#[test]
+fn too_small_terminal_says_what_it_needs() {
+    let mut s = state();
+    let rows = text(&render(&mut s, 40, 10));
+    let screen = rows.join("\n");
+    assert!(
+        screen.contains("终端太小") && screen.contains("80×24") && screen.contains("40×10"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn help_overlay_lists_the_keymap() {
+    let mut s = state();
+    update(&mut s, key('?'));
+    let rows = text(&render(&mut s, 120, 40));
+    let screen = rows.join("\n");
+    println!("{screen}");
+    for b in s.keymap.in_mode(watchroom::app::keymap::Mode::Watch) {
+        assert!(screen.contains(&b.zh), "help misses {:?}", b.zh);
+    }
+    row_with(&rows, "Tab");
+    row_with(&rows, "j / Down");
+}
+
+#[test]
+fn alert_details_show_the_full_text() {
+    let mut s = state();
+    update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    let rows = text(&render(&mut s, 120, 40));
+    let (_, lvl) = row_with(&rows, "级别");
+    assert!(lvl.contains("Ⅰ级 特别严重"), "{lvl}");
+    row_with(&rows, "测试描述");
+    row_with(&rows, "2026-11-29 03:00");
+}
+
+#[test]
+fn an_offline_source_says_why_and_since_when() {
+    let mut s = state();
+    update(
+        &mut s,
+        source(
+            SourceEvent::Failed {
+                reason: "connection refused".into(),
+            },
+            now(),
+        ),
+    );
+    let rows = text(&render(&mut s, 120, 40));
+    let (_, status) = row_with(&rows, "duty_api");
+    assert!(
+        status.contains("✗ 离线 03:12 (connection refused)"),
+        "{status}"
+    );
+}
