@@ -21,8 +21,6 @@ fn parse<T: DeserializeOwned>(name: &str, text: &str) -> anyhow::Result<T> {
 
 #[derive(Debug, Deserialize)]
 pub struct City {
-    pub city: String,
-    pub office: String,
     pub districts: Vec<String>,
 }
 

@@ -28,11 +28,6 @@ pub fn changed_since(conn: &Connection, since: u64, limit: usize) -> ApiResult<V
     rows.map(|row| decode(&row?)).collect()
 }
 
-pub fn count(conn: &Connection) -> ApiResult<u64> {
-    let n: i64 = conn.query_row("SELECT COUNT(*) FROM alerts", [], |r| r.get(0))?;
-    Ok(u64::try_from(n).unwrap_or(0))
-}
-
 /// Gives the alert the next seq, stores it and records the event.
 fn save(ch: &mut Changes<'_>, alert: &mut Alert, now: Timestamp) -> ApiResult<()> {
     alert.seq = ch.next_seq(EVENT, now)?;

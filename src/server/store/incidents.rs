@@ -227,8 +227,3 @@ pub fn add_entry(
     }
     Ok((entry, true))
 }
-
-pub fn count(conn: &Connection) -> ApiResult<u64> {
-    let n: i64 = conn.query_row("SELECT COUNT(*) FROM incidents", [], |r| r.get(0))?;
-    Ok(u64::try_from(n).unwrap_or(0))
-}
