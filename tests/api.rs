@@ -9,8 +9,8 @@ use std::pin::Pin;
 use std::time::Duration;
 use tempfile::TempDir;
 use watchroom::model::{
-    Alert, Colour, DutyRole, ExpertDirectory, GroupRole, Handover, Health, Incident, MsgType,
-    Page, Shift, TimelineEntry,
+    Alert, Colour, DutyRole, ExpertDirectory, GroupRole, Handover, Health, Incident, MsgType, Page,
+    Shift, TimelineEntry,
 };
 use watchroom::server::{RunningServer, ServeOptions};
 
@@ -76,7 +76,12 @@ impl Server {
     }
 
     /// POST with the token; asserts the status and decodes the body.
-    async fn send<T: serde::de::DeserializeOwned>(&self, path: &str, body: Value, status: u16) -> T {
+    async fn send<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        body: Value,
+        status: u16,
+    ) -> T {
         let resp = within(path, self.post(path, &body).send()).await.unwrap();
         let got = resp.status().as_u16();
         let text = within(path, resp.text()).await.unwrap();
@@ -153,14 +158,28 @@ async fn expert_pool_has_15_groups_of_5_domains_with_one_leader_and_deputy_each(
     for g in &dir.groups {
         assert!(dir.domains.iter().any(|d| d.name == g.domain), "{}", g.name);
         let in_group = || dir.items.iter().filter(|e| e.group == g.name);
-        assert_eq!(in_group().filter(|e| e.role == GroupRole::Leader).count(), 1, "{}", g.name);
-        assert_eq!(in_group().filter(|e| e.role == GroupRole::Deputy).count(), 1, "{}", g.name);
+        assert_eq!(
+            in_group().filter(|e| e.role == GroupRole::Leader).count(),
+            1,
+            "{}",
+            g.name
+        );
+        assert_eq!(
+            in_group().filter(|e| e.role == GroupRole::Deputy).count(),
+            1,
+            "{}",
+            g.name
+        );
     }
     for e in &dir.items {
         assert!(!e.phones.is_empty(), "{}", e.name);
-        assert!(e.phones.iter().all(|p| p.starts_with("100-0000-")), "{:?}", e.phones);
+        assert!(
+            e.phones.iter().all(|p| p.starts_with("100-0000-")),
+            "{:?}",
+            e.phones
+        );
     }
-    assert_eq!(dir.items.iter().filter(|e| e.name == "张伟").count(), 2);
+    assert_eq!(dir.items.iter().filter(|e| e.name == "张某伟").count(), 2);
     let ids: HashSet<&str> = dir.items.iter().map(|e| e.id.as_str()).collect();
     assert_eq!(ids.len(), 190);
     s.stop().await;
@@ -186,7 +205,10 @@ async fn missing_or_wrong_token_is_401_with_a_json_error() {
             let resp = within(path, req.send()).await.unwrap();
             assert_eq!(resp.status(), 401, "{path} with {token:?}");
             let body: Value = resp.json().await.unwrap();
-            assert!(body["error"].as_str().is_some_and(|e| !e.is_empty()), "{body}");
+            assert!(
+                body["error"].as_str().is_some_and(|e| !e.is_empty()),
+                "{body}"
+            );
         }
     }
     let resp = within(
@@ -234,10 +256,19 @@ async fn bad_bodies_are_400_naming_the_field() {
         "colour",
     )
     .await;
-    assert!(error.contains("line 3") && error.contains("column"), "{error}");
+    assert!(
+        error.contains("line 3") && error.contains("column"),
+        "{error}"
+    );
     let error = expect_400(&s, path, "{\"title\": \"x\",", "body").await;
     assert!(error.contains("line 1"), "{error}");
-    expect_400(&s, path, r#"{"source":"s","signal_type":"暴雨","colour":"red"}"#, "title").await;
+    expect_400(
+        &s,
+        path,
+        r#"{"source":"s","signal_type":"暴雨","colour":"red"}"#,
+        "title",
+    )
+    .await;
     let purple = alert_body("t", "purple").to_string();
     let error = expect_400(&s, path, &purple, "colour").await;
     assert!(error.contains("purple"), "{error}");
@@ -249,7 +280,13 @@ async fn bad_bodies_are_400_naming_the_field() {
     expect_400(&s, path, &not_a_time.to_string(), "sent").await;
     expect_400(&s, path, "[]", "body").await;
 
-    expect_400(&s, "/api/v1/alerts/demo-a27/ack", r#"{"note":"n"}"#, "officer").await;
+    expect_400(
+        &s,
+        "/api/v1/alerts/demo-a27/ack",
+        r#"{"note":"n"}"#,
+        "officer",
+    )
+    .await;
     let entry = r#"{"author":"甲","text":"t"}"#;
     expect_400(&s, "/api/v1/incidents/demo-inc03/timeline", entry, "kind").await;
     let handover = r#"{"outgoing":"甲","shift_start":"2026-11-29T08:30:00+08:00"}"#;
@@ -276,7 +313,10 @@ async fn unknown_ids_and_routes_are_404_json() {
         let resp = within(path, s.post(path, &body).send()).await.unwrap();
         assert_eq!(resp.status(), 404, "{path}");
         let body: Value = resp.json().await.unwrap();
-        assert!(body["error"].as_str().unwrap().contains("no-such"), "{body}");
+        assert!(
+            body["error"].as_str().unwrap().contains("no-such"),
+            "{body}"
+        );
     }
     for path in ["/api/v1/incidents/nope/timeline", "/api/v1/nothing-here"] {
         let resp = within(path, s.get(path).send()).await.unwrap();
@@ -294,7 +334,13 @@ async fn posted_alert_is_listed_after_the_cursor_and_streamed_with_resume() {
     let before: u64 = cursor.parse().unwrap();
     let mut live = s.events(None).await;
 
-    let created: Alert = s.send("/api/v1/alerts", alert_body("暴雨黄色预警信号（测试）", "yellow"), 201).await;
+    let created: Alert = s
+        .send(
+            "/api/v1/alerts",
+            alert_body("暴雨黄色预警信号（测试）", "yellow"),
+            201,
+        )
+        .await;
     assert!(!created.id.is_empty());
     assert_eq!(created.level.colour(), Colour::Yellow);
     assert_eq!(created.severity, "Moderate");
@@ -306,7 +352,9 @@ async fn posted_alert_is_listed_after_the_cursor_and_streamed_with_resume() {
     let newer: Page<Alert> = s.fetch(&format!("/api/v1/alerts?since={cursor}")).await;
     assert_eq!(newer.items, vec![created.clone()]);
     assert_eq!(newer.next_cursor, Some(created.seq.to_string()));
-    let none: Page<Alert> = s.fetch(&format!("/api/v1/alerts?since={}", created.seq)).await;
+    let none: Page<Alert> = s
+        .fetch(&format!("/api/v1/alerts?since={}", created.seq))
+        .await;
     assert!(none.items.is_empty());
     assert_eq!(none.next_cursor, Some(created.seq.to_string()));
 
@@ -322,20 +370,25 @@ async fn posted_alert_is_listed_after_the_cursor_and_streamed_with_resume() {
     let replayed = next_event(&mut resumed).await;
     assert_eq!(replayed.id, created.seq.to_string());
     // … and then continues live with nothing repeated.
-    let second: Alert = s.send("/api/v1/alerts", alert_body("第二条", "blue"), 201).await;
+    let second: Alert = s
+        .send("/api/v1/alerts", alert_body("第二条", "blue"), 201)
+        .await;
     let next = next_event(&mut resumed).await;
     assert_eq!(next.id, second.seq.to_string());
     assert_eq!(next_event(&mut live).await.id, second.seq.to_string());
 
     // Resuming at the newest id replays nothing; the next live event is the first seen.
     let mut caught_up = s.events(Some(second.seq)).await;
-    let third: Alert = s.send("/api/v1/alerts", alert_body("第三条", "blue"), 201).await;
+    let third: Alert = s
+        .send("/api/v1/alerts", alert_body("第三条", "blue"), 201)
+        .await;
     assert_eq!(next_event(&mut caught_up).await.id, third.seq.to_string());
 
     // The query form of the resume id works for clients that cannot set headers.
     let resp = within(
         "events via query",
-        s.get(&format!("/api/v1/events?last_event_id={}", second.seq)).send(),
+        s.get(&format!("/api/v1/events?last_event_id={}", second.seq))
+            .send(),
     )
     .await
     .unwrap();
@@ -348,7 +401,13 @@ async fn posted_alert_is_listed_after_the_cursor_and_streamed_with_resume() {
 async fn update_with_references_marks_the_old_alert_superseded() {
     let s = serve().await;
     let mut live = s.events(None).await;
-    let blue: Alert = s.send("/api/v1/alerts", alert_body("台风蓝色预警信号", "blue"), 201).await;
+    let blue: Alert = s
+        .send(
+            "/api/v1/alerts",
+            alert_body("台风蓝色预警信号", "blue"),
+            201,
+        )
+        .await;
     let mut update = alert_body("台风黄色预警信号", "yellow");
     update["msg_type"] = json!("update");
     update["references"] = json!([blue.id]);
@@ -358,9 +417,16 @@ async fn update_with_references_marks_the_old_alert_superseded() {
     assert_eq!(yellow.references, vec![blue.id.clone()]);
 
     let page: Page<Alert> = s.fetch(&format!("/api/v1/alerts?since={}", blue.seq)).await;
-    let old = page.items.iter().find(|a| a.id == blue.id).expect("old alert changed");
+    let old = page
+        .items
+        .iter()
+        .find(|a| a.id == blue.id)
+        .expect("old alert changed");
     assert_eq!(old.superseded_by.as_deref(), Some(yellow.id.as_str()));
-    assert!(old.seq > yellow.seq, "the mark is a change after the update");
+    assert!(
+        old.seq > yellow.seq,
+        "the mark is a change after the update"
+    );
     assert!(!old.in_force(jiff::Timestamp::now()));
 
     // Stream: blue created, yellow created, blue superseded.
@@ -377,24 +443,35 @@ async fn update_with_references_marks_the_old_alert_superseded() {
     let cancelled: Alert = s.send("/api/v1/alerts", cancel, 201).await;
     let page: Page<Alert> = s.fetch(&format!("/api/v1/alerts?since={}", old.seq)).await;
     let yellow_now = page.items.iter().find(|a| a.id == yellow.id).unwrap();
-    assert_eq!(yellow_now.superseded_by.as_deref(), Some(cancelled.id.as_str()));
+    assert_eq!(
+        yellow_now.superseded_by.as_deref(),
+        Some(cancelled.id.as_str())
+    );
     s.stop().await;
 }
 
 #[tokio::test]
 async fn repeated_idempotency_key_returns_the_same_alert() {
     let s = serve().await;
-    let mut body = alert_body("大风蓝色预警信号", "blue");
+    let mut body = alert_body("大风蓝色预警信号（推送测试）", "blue");
     body["idempotency_key"] = json!("push-0001");
     let first: Alert = s.send("/api/v1/alerts", body.clone(), 201).await;
     let again: Alert = s.send("/api/v1/alerts", body, 200).await;
     assert_eq!(first, again);
     let page: Page<Alert> = s.fetch("/api/v1/alerts").await;
-    assert_eq!(page.items.iter().filter(|a| a.title == "大风蓝色预警信号").count(), 1);
+    assert_eq!(
+        page.items
+            .iter()
+            .filter(|a| a.title == "大风蓝色预警信号（推送测试）")
+            .count(),
+        1
+    );
     // A client-chosen id that exists already is a conflict, not an overwrite.
     let mut dup = alert_body("重复", "blue");
     dup["id"] = json!(first.id);
-    let resp = within("dup id", s.post("/api/v1/alerts", &dup).send()).await.unwrap();
+    let resp = within("dup id", s.post("/api/v1/alerts", &dup).send())
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 409);
     s.stop().await;
 }
@@ -413,7 +490,7 @@ async fn timeline_post_dedupes_on_idempotency_key_and_streams() {
 
     let path = format!("/api/v1/incidents/{}/timeline", open.id);
     let body = json!({
-        "author": "林晓婷",
+        "author": "林某婷",
         "kind": "续报",
         "text": "续报三：现场监测数据稳定。",
         "idempotency_key": "outbox-42",
@@ -427,7 +504,10 @@ async fn timeline_post_dedupes_on_idempotency_key_and_streams() {
     let page: Page<TimelineEntry> = s.fetch(&path).await;
     assert_eq!(page.items.len(), before + 1);
     assert_eq!(page.items.iter().filter(|e| e.id == entry.id).count(), 1);
-    assert!(page.items.windows(2).all(|w| w[0].at <= w[1].at), "oldest first");
+    assert!(
+        page.items.windows(2).all(|w| w[0].at <= w[1].at),
+        "oldest first"
+    );
 
     let event = next_event(&mut live).await;
     assert_eq!(event.event, "timeline");
@@ -436,12 +516,16 @@ async fn timeline_post_dedupes_on_idempotency_key_and_streams() {
     assert_eq!(streamed, entry);
 
     // The incident moved past the cursor with the entry's seq.
-    let changed: Page<Incident> =
-        s.fetch(&format!("/api/v1/incidents?since={}", entry.seq - 1)).await;
+    let changed: Page<Incident> = s
+        .fetch(&format!("/api/v1/incidents?since={}", entry.seq - 1))
+        .await;
     assert_eq!(changed.items.len(), 1);
     assert_eq!(changed.items[0].id, open.id);
     assert_eq!(changed.items[0].seq, entry.seq);
-    assert_eq!(changed.items[0].timeline.last().map(|e| &e.id), Some(&entry.id));
+    assert_eq!(
+        changed.items[0].timeline.last().map(|e| &e.id),
+        Some(&entry.id)
+    );
     s.stop().await;
 }
 
@@ -449,7 +533,9 @@ async fn timeline_post_dedupes_on_idempotency_key_and_streams() {
 async fn ack_sets_the_ack_and_shows_on_the_stream() {
     let s = serve().await;
     let mut live = s.events(None).await;
-    let red: Alert = s.send("/api/v1/alerts", alert_body("暴雨红色预警信号", "red"), 201).await;
+    let red: Alert = s
+        .send("/api/v1/alerts", alert_body("暴雨红色预警信号", "red"), 201)
+        .await;
     assert!(red.ack.is_none());
     assert_eq!(next_event(&mut live).await.id, red.seq.to_string());
 
@@ -457,7 +543,10 @@ async fn ack_sets_the_ack_and_shows_on_the_stream() {
     let body = json!({"officer": "罗浩然", "note": "已报带班领导", "idempotency_key": "ack-1"});
     let acked: Alert = s.send(&path, body.clone(), 200).await;
     let ack = acked.ack.clone().expect("ack is set");
-    assert_eq!((ack.officer.as_str(), ack.note.as_str()), ("罗浩然", "已报带班领导"));
+    assert_eq!(
+        (ack.officer.as_str(), ack.note.as_str()),
+        ("罗浩然", "已报带班领导")
+    );
     assert!(acked.seq > red.seq);
 
     let event = next_event(&mut live).await;
@@ -468,7 +557,9 @@ async fn ack_sets_the_ack_and_shows_on_the_stream() {
     // A retried ack (same key) changes nothing.
     let again: Alert = s.send(&path, body, 200).await;
     assert_eq!(again, acked);
-    let page: Page<Alert> = s.fetch(&format!("/api/v1/alerts?since={}", acked.seq)).await;
+    let page: Page<Alert> = s
+        .fetch(&format!("/api/v1/alerts?since={}", acked.seq))
+        .await;
     assert!(page.items.is_empty());
     s.stop().await;
 }
@@ -491,14 +582,19 @@ async fn roster_now_has_a_full_watch_handing_over_at_0830_shanghai() {
         assert!(sh.phone.starts_with("100-0000-"));
     }
     assert!(
-        page.items.windows(2).all(|w| (w[0].start, w[0].role) <= (w[1].start, w[1].role)),
+        page.items
+            .windows(2)
+            .all(|w| (w[0].start, w[0].role) <= (w[1].start, w[1].role)),
         "ordered by start, role"
     );
 
     // An explicit window: two whole local days → the shifts overlapping it.
     let path = "/api/v1/roster?from=2000-01-01T00:00:00%2B08:00&to=2000-01-02T00:00:00%2B08:00";
     let old: Page<Shift> = s.fetch(path).await;
-    assert!(old.items.is_empty(), "the demo roster does not reach back to 2000");
+    assert!(
+        old.items.is_empty(),
+        "the demo roster does not reach back to 2000"
+    );
     let resp = within("bad from", s.get("/api/v1/roster?from=tomorrow").send())
         .await
         .unwrap();
@@ -519,18 +615,41 @@ async fn demo_seed_has_alerts_in_all_colours_and_incidents_with_timelines() {
     let now = jiff::Timestamp::now();
     assert!(alerts.items.iter().any(|a| a.superseded_by.is_some()));
     assert!(alerts.items.iter().any(|a| a.msg_type == MsgType::Cancel));
-    assert!(alerts.items.iter().any(|a| a.expires.is_some_and(|e| e < now)));
-    assert!(alerts.items.iter().any(|a| a.in_force(now) && a.colour == Colour::Red));
+    assert!(
+        alerts
+            .items
+            .iter()
+            .any(|a| a.expires.is_some_and(|e| e < now))
+    );
+    assert!(
+        alerts
+            .items
+            .iter()
+            .any(|a| a.in_force(now) && a.colour == Colour::Red)
+    );
     assert!(alerts.items.iter().all(|a| a.sent <= now));
-    assert!(alerts.items.iter().all(|a| now.duration_since(a.sent).as_hours() <= 48));
-    let signals: HashSet<&str> = alerts.items.iter().map(|a| a.signal_type.as_str()).collect();
+    assert!(
+        alerts
+            .items
+            .iter()
+            .all(|a| now.duration_since(a.sent).as_hours() <= 48)
+    );
+    let signals: HashSet<&str> = alerts
+        .items
+        .iter()
+        .map(|a| a.signal_type.as_str())
+        .collect();
     assert!(signals.len() >= 6, "{signals:?}");
 
     let incidents: Page<Incident> = s.fetch("/api/v1/incidents").await;
     assert!(incidents.items.len() >= 5);
     for i in &incidents.items {
         assert!(!i.timeline.is_empty(), "{}", i.title);
-        assert!(i.timeline.windows(2).all(|w| w[0].at <= w[1].at), "{}", i.title);
+        assert!(
+            i.timeline.windows(2).all(|w| w[0].at <= w[1].at),
+            "{}",
+            i.title
+        );
         assert!(i.timeline.iter().all(|e| e.incident_id == i.id));
     }
     let grades: HashSet<_> = incidents.items.iter().map(|i| i.grade).collect();
@@ -543,7 +662,9 @@ async fn restart_keeps_the_data_without_seeding_again() {
     let dir = TempDir::new().unwrap();
     let path = dir.path().to_owned();
     let s = serve_with(dir, vec![TOKEN.to_owned()], false).await;
-    let posted: Alert = s.send("/api/v1/alerts", alert_body("重启前", "blue"), 201).await;
+    let posted: Alert = s
+        .send("/api/v1/alerts", alert_body("重启前", "blue"), 201)
+        .await;
     let before: Page<Alert> = s.fetch("/api/v1/alerts").await;
     // Keep the directory alive across the restart.
     let Server { running, _dir, .. } = s;
@@ -562,16 +683,25 @@ async fn restart_keeps_the_data_without_seeding_again() {
 #[tokio::test]
 async fn a_token_is_generated_when_none_is_given() {
     let s = serve_with(TempDir::new().unwrap(), Vec::new(), false).await;
-    let token = s.running.generated_token.clone().expect("a generated token");
+    let token = s
+        .running
+        .generated_token
+        .clone()
+        .expect("a generated token");
     assert!(token.len() >= 16);
     let ok = within(
         "generated token",
-        s.http.get(s.url("/api/v1/experts")).bearer_auth(&token).send(),
+        s.http
+            .get(s.url("/api/v1/experts"))
+            .bearer_auth(&token)
+            .send(),
     )
     .await
     .unwrap();
     assert_eq!(ok.status(), 200);
-    let refused = within("old token", s.get("/api/v1/experts").send()).await.unwrap();
+    let refused = within("old token", s.get("/api/v1/experts").send())
+        .await
+        .unwrap();
     assert_eq!(refused.status(), 401);
     s.stop().await;
 }
@@ -581,7 +711,7 @@ async fn handovers_are_kept_and_confirmed() {
     let s = serve().await;
     let mut live = s.events(None).await;
     let body = json!({
-        "outgoing": "林晓婷",
+        "outgoing": "林某婷",
         "shift_start": "2026-11-28T08:30:00+08:00",
         "shift_end": "2026-11-29T08:30:00+08:00",
         "notes": "台风红色预警生效中；龙岗区边坡滑塌待续报。",
@@ -597,9 +727,12 @@ async fn handovers_are_kept_and_confirmed() {
     let confirmed: Handover = s.send(&path, json!({"incoming": "罗浩然"}), 200).await;
     assert_eq!(confirmed.incoming, "罗浩然");
     assert!(confirmed.confirmed_at.is_some());
-    let resp = within("re-confirm", s.post(&path, &json!({"incoming": "别人"})).send())
-        .await
-        .unwrap();
+    let resp = within(
+        "re-confirm",
+        s.post(&path, &json!({"incoming": "别人"})).send(),
+    )
+    .await
+    .unwrap();
     assert_eq!(resp.status(), 409);
 
     let list: Page<Handover> = s.fetch("/api/v1/handovers").await;

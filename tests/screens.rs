@@ -112,8 +112,10 @@ fn severity_is_coloured_and_labelled() {
 
 #[test]
 fn english_screen_uses_english_labels() {
-    let mut cfg = ConsoleConfig::default();
-    cfg.language = "en".into();
+    let cfg = ConsoleConfig {
+        language: "en".into(),
+        ..ConsoleConfig::default()
+    };
     let mut s = state_in(&cfg);
     let rows = text(&render(&mut s, 120, 40));
     println!("{}", rows.join("\n"));

@@ -160,6 +160,15 @@ impl Grade {
         }
     }
 
+    pub fn numeral(self) -> &'static str {
+        match self {
+            Grade::IV => "Ⅳ",
+            Grade::III => "Ⅲ",
+            Grade::II => "Ⅱ",
+            Grade::I => "Ⅰ",
+        }
+    }
+
     pub fn en(self) -> &'static str {
         match self {
             Grade::IV => "general",

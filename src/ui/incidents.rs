@@ -3,6 +3,7 @@
 use super::format::age;
 use super::pane_block;
 use crate::app::{Lang, Pane, State};
+use crate::model::text::width;
 use crate::model::{Grade, IncidentStatus};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -13,7 +14,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 pub fn grade_label(lang: Lang, g: Grade) -> String {
     match lang {
         Lang::Zh => g.zh().to_owned(),
-        Lang::En => g.en().to_owned(),
+        Lang::En => format!("{} {}", g.numeral(), g.en()),
     }
 }
 
@@ -51,6 +52,18 @@ pub fn draw_list(state: &State, frame: &mut Frame, area: Rect) {
         );
         return;
     }
+    // English grade words are long; a narrow pane shows the numeral alone.
+    let wide = area.width >= 52;
+    let label = |g: Grade| match (lang, wide) {
+        (Lang::Zh, _) => g.zh().to_owned(),
+        (Lang::En, true) => format!("{} {}", g.numeral(), g.en()),
+        (Lang::En, false) => g.numeral().to_owned(),
+    };
+    let label_w = sorted
+        .iter()
+        .map(|i| width(&label(i.grade)))
+        .max()
+        .unwrap_or(1) as u16;
     let rows = sorted.iter().map(|i| {
         let closed = i.status == IncidentStatus::Closed;
         let last = i.timeline.last();
@@ -78,7 +91,7 @@ pub fn draw_list(state: &State, frame: &mut Frame, area: Rect) {
     let table = Table::new(
         rows,
         [
-            Constraint::Length(if lang == Lang::Zh { 4 } else { 12 }),
+            Constraint::Length(label_w),
             Constraint::Fill(1),
             Constraint::Length(6),
             Constraint::Length(6),

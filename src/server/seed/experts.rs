@@ -5,12 +5,12 @@ use crate::model::{Domain, Expert, ExpertDirectory, Group, GroupRole};
 use crate::server::data;
 use std::collections::HashSet;
 
-/// A step through a pool that visits every entry before repeating, so neighbours in the
-/// list do not get neighbouring surnames.
+/// A step through a pool that visits every entry before repeating (a prime not dividing
+/// the pool size), so neighbours in the list do not get neighbouring surnames.
 fn stride(len: usize) -> usize {
     [7, 11, 13, 17, 19, 23]
         .into_iter()
-        .find(|s| len % s != 0)
+        .find(|s| !len.is_multiple_of(*s))
         .unwrap_or(1)
 }
 
@@ -23,22 +23,23 @@ struct NameMaker {
 
 impl NameMaker {
     /// The `i`-th generated name, skipping names already used or reserved.
-    fn make(&mut self, i: usize) -> String {
+    fn make(&mut self, i: usize) -> anyhow::Result<String> {
         let (ns, ng) = (self.surnames.len(), self.given.len());
-        for k in 0.. {
+        // Every demo name is surname + 某 + one given character: the conventional way to
+        // write an anonymised name, so nobody can mistake a demo expert for a real person.
+        for k in 0..ns * ng {
             let surname = &self.surnames[(i * self.stride + 3 + k * 5) % ns];
-            let g1 = &self.given[(i * 11 + k) % ng];
-            let g2 = &self.given[(i * 17 + 5 + k * 7) % ng];
-            let name = if (i + k) % 4 == 0 || g1 == g2 {
-                format!("{surname}{g1}")
-            } else {
-                format!("{surname}{g1}{g2}")
-            };
+            let given = &self.given[(i * 11 + k) % ng];
+            let name = format!("{surname}某{given}");
             if self.used.insert(name.clone()) {
-                return name;
+                return Ok(name);
             }
         }
-        unreachable!("the loop only ends by returning")
+        anyhow::bail!(
+            "src/server/demo/names.toml: the surname and given-name pools are too small for \
+             {} different names",
+            i + 1
+        )
     }
 }
 
@@ -96,7 +97,7 @@ pub fn directory() -> anyhow::Result<ExpertDirectory> {
                 .find(|f| f.group == g.name && f.slot == slot)
             {
                 Some(f) => f.name.clone(),
-                None => maker.make(i),
+                None => maker.make(i)?,
             };
             items.push(expert(i, gi, slot, g, name, &city.districts));
             i += 1;
@@ -145,7 +146,7 @@ fn expert(
             sp[(slot + 3) % sp.len()].clone(),
         ],
     };
-    if slot % 2 == 0 {
+    if slot.is_multiple_of(2) {
         specialties.push(sp[(slot + 5) % sp.len()].clone());
     }
     specialties.dedup();
@@ -199,7 +200,7 @@ mod tests {
         for d in &dir.domains {
             assert_eq!(dir.groups.iter().filter(|g| g.domain == d.name).count(), 3);
         }
-        let zhang_wei: Vec<_> = dir.items.iter().filter(|e| e.name == "张伟").collect();
+        let zhang_wei: Vec<_> = dir.items.iter().filter(|e| e.name == "张某伟").collect();
         assert_eq!(zhang_wei.len(), 2);
         assert_ne!(zhang_wei[0].group, zhang_wei[1].group);
         let unavailable = dir.items.iter().filter(|e| !e.available).count();
@@ -216,7 +217,7 @@ mod tests {
         let mut names: Vec<&str> = dir.items.iter().map(|e| e.name.as_str()).collect();
         names.sort_unstable();
         names.dedup();
-        assert_eq!(names.len(), 189, "only 张伟 repeats");
+        assert_eq!(names.len(), 189, "only 张某伟 repeats");
         assert!(
             dir.items
                 .iter()
