@@ -54,13 +54,11 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         if fresh {
             title_spans.push(Span::styled(lang.pick("新 ", "NEW "), t.style("fresh")));
         }
-        title_spans.push(Span::raw(a.title.clone()));
+        // The acknowledged mark leads the title so a long title cannot push it off.
         if a.ack.is_some() {
-            title_spans.push(Span::styled(
-                lang.pick(" ✓已确认", " ✓ack"),
-                t.style("muted"),
-            ));
+            title_spans.push(Span::styled("✓ ", t.style("muted")));
         }
+        title_spans.push(Span::raw(a.title.clone()));
         let mut cells = vec![Cell::from(Span::styled(
             format!(" {} ", level_label(lang, a)),
             t.alert(a.colour),
