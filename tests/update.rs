@@ -311,3 +311,43 @@ fn ticks_and_resizes_mark_the_screen_dirty_but_unbound_keys_do_not() {
         "nothing time-based shows on the too-small screen"
     );
 }
+
+#[test]
+fn a_snapshot_replaces_only_its_own_sources_items() {
+    let mut s = state();
+    let quake = alert(
+        "us7000abcd",
+        Colour::Orange,
+        "地震",
+        "M6.1 地震速报",
+        "外海",
+        3,
+    );
+    let other = watchroom::sources::SourceUpdate {
+        source: "usgs".into(),
+        at: now(),
+        event: SourceEvent::Snapshot {
+            alerts: vec![quake],
+            incidents: vec![],
+            shifts: vec![],
+        },
+    };
+    update(&mut s, Msg::Source(other.clone()));
+    assert_eq!(s.visible_alerts().len(), 5);
+    assert_eq!(s.find_alert("us7000abcd").unwrap().origin, "usgs");
+    // The duty API's next snapshot leaves the usgs alert alone, and vice versa.
+    update(&mut s, source(snapshot(), now()));
+    assert_eq!(s.visible_alerts().len(), 5);
+    assert_eq!(s.incidents.len(), 2);
+    let empty = watchroom::sources::SourceUpdate {
+        event: SourceEvent::Snapshot {
+            alerts: vec![],
+            incidents: vec![],
+            shifts: vec![],
+        },
+        ..other
+    };
+    update(&mut s, Msg::Source(empty));
+    assert_eq!(visible_ids(&s), ["a-red", "a-orange", "a-yellow", "a-blue"]);
+    assert_eq!(s.shifts.len(), 6);
+}

@@ -173,19 +173,34 @@ fn on_source(state: &mut State, u: SourceUpdate) {
             _ => h.last_ok = Some(at),
         }
     }
+    let origin = u.source;
     match u.event {
         SourceEvent::Snapshot {
             alerts,
             incidents,
             shifts,
         } => {
-            state.alerts = alerts.into_iter().map(clean_alert).collect();
-            state.incidents = incidents.into_iter().map(clean_incident).collect();
-            state.shifts = shifts.into_iter().map(clean_shift).collect();
+            // A snapshot replaces what this source said before and nothing else.
+            state.alerts.retain(|a| a.origin != origin);
+            state.incidents.retain(|i| i.origin != origin);
+            state.shifts.retain(|s| s.origin != origin);
+            state
+                .alerts
+                .extend(alerts.into_iter().map(|a| clean_alert(a, &origin)));
+            state
+                .incidents
+                .extend(incidents.into_iter().map(|i| clean_incident(i, &origin)));
+            state
+                .shifts
+                .extend(shifts.into_iter().map(|s| clean_shift(s, &origin)));
         }
         SourceEvent::Alert(a) => {
-            let a = clean_alert(a);
-            match state.alerts.iter_mut().find(|x| x.id == a.id) {
+            let a = clean_alert(a, &origin);
+            match state
+                .alerts
+                .iter_mut()
+                .find(|x| x.origin == a.origin && x.id == a.id)
+            {
                 Some(old) => *old = a,
                 None => {
                     if a.in_force(state.now) {
@@ -207,8 +222,12 @@ fn on_source(state: &mut State, u: SourceUpdate) {
             }
         }
         SourceEvent::Incident(i) => {
-            let mut i = clean_incident(i);
-            match state.incidents.iter_mut().find(|x| x.id == i.id) {
+            let mut i = clean_incident(i, &origin);
+            match state
+                .incidents
+                .iter_mut()
+                .find(|x| x.origin == i.origin && x.id == i.id)
+            {
                 Some(old) => {
                     // Event payloads may leave the timeline out; keep what we have.
                     if i.timeline.is_empty() {
@@ -227,27 +246,38 @@ fn on_source(state: &mut State, u: SourceUpdate) {
         }
         SourceEvent::Timeline(e) => {
             let e = clean_entry(e);
-            if let Some(inc) = state.incidents.iter_mut().find(|x| x.id == e.incident_id) {
+            if let Some(inc) = state
+                .incidents
+                .iter_mut()
+                .find(|x| x.origin == origin && x.id == e.incident_id)
+            {
                 match inc.timeline.iter_mut().find(|x| x.id == e.id) {
                     Some(old) => *old = e,
                     None => {
                         inc.updated_at = Some(inc.updated_at.map_or(e.at, |u| u.max(e.at)));
                         inc.timeline.push(e);
-                        inc.timeline
-                            .sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.seq.cmp(&b.seq)));
+                        sort_timeline(&mut inc.timeline);
                     }
                 }
             }
         }
         SourceEvent::Shifts(shifts) => {
-            state.shifts = shifts.into_iter().map(clean_shift).collect();
+            state.shifts.retain(|s| s.origin != origin);
+            state
+                .shifts
+                .extend(shifts.into_iter().map(|s| clean_shift(s, &origin)));
         }
         SourceEvent::Alive { .. } | SourceEvent::Failed { .. } => {}
     }
 }
 
+fn sort_timeline(t: &mut [TimelineEntry]) {
+    t.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.seq.cmp(&b.seq)));
+}
+
 /// Remote strings are sanitised once, on arrival, so every view can trust them.
-fn clean_alert(mut a: Alert) -> Alert {
+fn clean_alert(mut a: Alert, origin: &str) -> Alert {
+    a.origin = origin.to_owned();
     for s in [
         &mut a.id,
         &mut a.source,
@@ -283,7 +313,8 @@ fn clean_entry(mut e: TimelineEntry) -> TimelineEntry {
     e
 }
 
-fn clean_incident(mut i: Incident) -> Incident {
+fn clean_incident(mut i: Incident, origin: &str) -> Incident {
+    i.origin = origin.to_owned();
     for s in [&mut i.id, &mut i.title, &mut i.category, &mut i.district] {
         *s = sanitize(s);
     }
@@ -293,7 +324,8 @@ fn clean_incident(mut i: Incident) -> Incident {
     i
 }
 
-fn clean_shift(mut s: crate::model::Shift) -> crate::model::Shift {
+fn clean_shift(mut s: crate::model::Shift, origin: &str) -> crate::model::Shift {
+    s.origin = origin.to_owned();
     for f in [&mut s.id, &mut s.person, &mut s.phone] {
         *f = sanitize(f);
     }

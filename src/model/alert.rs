@@ -67,6 +67,9 @@ pub struct Alert {
     /// The backend's change cursor for this record (monotonic across the API).
     #[serde(default)]
     pub seq: u64,
+    /// Which configured source of the console this came from; never on the wire.
+    #[serde(skip)]
+    pub origin: String,
 }
 
 fn default_status() -> String {

@@ -32,6 +32,9 @@ pub struct Incident {
     pub timeline: Vec<TimelineEntry>,
     #[serde(default)]
     pub seq: u64,
+    /// Which configured source of the console this came from; never on the wire.
+    #[serde(skip)]
+    pub origin: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -50,6 +50,9 @@ pub struct Shift {
     pub phone: String,
     pub start: Timestamp,
     pub end: Timestamp,
+    /// Which configured source of the console this came from; never on the wire.
+    #[serde(skip)]
+    pub origin: String,
 }
 
 impl Shift {
@@ -84,6 +87,7 @@ mod tests {
             phone: String::new(),
             start: start.parse().unwrap(),
             end: end.parse().unwrap(),
+            origin: String::new(),
         }
     }
 

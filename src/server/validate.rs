@@ -265,6 +265,7 @@ pub fn new_alert(obj: &Obj, now: Timestamp) -> ApiResult<NewAlert> {
         ));
     }
     let alert = Alert {
+        origin: String::new(),
         id,
         source: obj.req_text("source", MAX_TITLE)?,
         signal_type: obj.req_text("signal_type", MAX_NAME)?,

@@ -48,6 +48,7 @@ pub fn alert(
         superseded_by: None,
         ack: None,
         seq: 1,
+        origin: "duty_api".into(),
     }
 }
 
@@ -82,6 +83,7 @@ pub fn incident(
         updated_at: timeline.last().map(|e| e.at),
         timeline,
         seq: 1,
+        origin: "duty_api".into(),
     }
 }
 
@@ -94,6 +96,7 @@ pub fn shift(role: DutyRole, person: &str, phone: &str, start_h: i64, hours: i64
         phone: phone.into(),
         start,
         end: start + SignedDuration::from_hours(hours),
+        origin: "duty_api".into(),
     }
 }
 

@@ -95,6 +95,7 @@ fn check_alert(seed: &AlertSeed, all: &[AlertSeed]) -> anyhow::Result<()> {
 
 fn alert(seed: &AlertSeed, sent: Timestamp) -> Alert {
     Alert {
+        origin: String::new(),
         id: alert_id(&seed.key),
         source: seed.source.clone(),
         signal_type: seed.signal_type.clone(),

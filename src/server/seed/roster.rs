@@ -58,6 +58,7 @@ pub fn shifts(now: Timestamp) -> anyhow::Result<Vec<Shift>> {
                 let pick = (day * seat.count as i64 + k as i64).rem_euclid(n) as usize;
                 let person = &seat.people[pick];
                 out.push(Shift {
+                    origin: String::new(),
                     id: format!("shift-{date}-{}-{}", seat.role.en().to_lowercase(), k + 1),
                     role: seat.role,
                     person: person.name.clone(),

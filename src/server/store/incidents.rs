@@ -128,6 +128,7 @@ pub fn create(
         None => new_id("incident"),
     };
     let mut incident = Incident {
+        origin: String::new(),
         id,
         title: new.title,
         category: new.category,
