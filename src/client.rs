@@ -1,6 +1,9 @@
 //! HTTP client for the duty API v1. Every error names the URL it was talking to.
 
-use crate::model::{Alert, ApiError, ExpertDirectory, Health, Incident, Page, Shift};
+use crate::app::command::{Command, CommandBody};
+use crate::model::{
+    Alert, ApiError, ExpertDirectory, Health, Incident, Page, Shift, TimelineEntry,
+};
 use jiff::Timestamp;
 use serde::de::DeserializeOwned;
 use std::time::Duration;
@@ -31,7 +34,31 @@ fn detail(m: &str) -> String {
     }
 }
 
+/// Percent-encode an id for use as one path segment.
+fn path_segment(id: &str) -> String {
+    let mut out = String::with_capacity(id.len());
+    for b in id.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 impl ClientError {
+    /// Worth sending again later: the network or the server failed, not the request.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            ClientError::Transport { .. } => true,
+            ClientError::Status { status, .. } => {
+                *status >= 500 || *status == 408 || *status == 429
+            }
+            _ => false,
+        }
+    }
+
     /// A short reason for the status bar.
     pub fn short(&self) -> String {
         match self {
@@ -123,6 +150,73 @@ impl DutyClient {
                 message: transport_message(&e),
             })?;
         decode(url, resp).await
+    }
+
+    async fn post<B: serde::Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ClientError> {
+        let url = self.url(path);
+        let resp = self
+            .http
+            .post(&url)
+            .bearer_auth(&self.token)
+            .json(body)
+            .timeout(Duration::from_secs(20))
+            .send()
+            .await
+            .map_err(|e| ClientError::Transport {
+                url: url.clone(),
+                message: transport_message(&e),
+            })?;
+        decode(url, resp).await
+    }
+
+    /// Send one outbox command; its key is the idempotency key, so a resend is harmless.
+    pub async fn send(&self, command: &Command) -> Result<(), ClientError> {
+        let key = &command.key;
+        match &command.body {
+            CommandBody::Ack {
+                alert_id,
+                officer,
+                note,
+            } => {
+                let path = format!("/api/v1/alerts/{}/ack", path_segment(alert_id));
+                let body =
+                    serde_json::json!({"officer": officer, "note": note, "idempotency_key": key});
+                self.post::<_, Alert>(&path, &body).await.map(drop)
+            }
+            CommandBody::Timeline {
+                incident_id,
+                author,
+                kind,
+                text,
+                at,
+            } => {
+                let path = format!("/api/v1/incidents/{}/timeline", path_segment(incident_id));
+                let body = serde_json::json!({
+                    "author": author, "kind": kind, "text": text, "at": at, "idempotency_key": key
+                });
+                self.post::<_, TimelineEntry>(&path, &body).await.map(drop)
+            }
+            CommandBody::OpenIncident {
+                id,
+                title,
+                grade,
+                category,
+                district,
+                opened_at,
+            } => {
+                let body = serde_json::json!({
+                    "id": id, "title": title, "grade": grade, "category": category,
+                    "district": district, "opened_at": opened_at, "idempotency_key": key
+                });
+                self.post::<_, Incident>("/api/v1/incidents", &body)
+                    .await
+                    .map(drop)
+            }
+        }
     }
 
     pub async fn health(&self) -> Result<Health, ClientError> {

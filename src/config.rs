@@ -35,6 +35,8 @@ pub struct ConsoleConfig {
     pub poll_seconds: u64,
     /// A source with no successful contact for this long is shown as stale.
     pub stale_after_seconds: u64,
+    /// Who is on duty at this console; when unset, the console asks at start.
+    pub officer: Option<String>,
 }
 
 impl Default for ConsoleConfig {
@@ -45,6 +47,7 @@ impl Default for ConsoleConfig {
             language: "zh".to_owned(),
             poll_seconds: 5,
             stale_after_seconds: 120,
+            officer: None,
         }
     }
 }

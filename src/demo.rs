@@ -6,7 +6,11 @@ use crate::console::{ConsoleOptions, run};
 use crate::server::{ServeOptions, start};
 use anyhow::Context;
 
-pub async fn demo(config: ConsoleConfig) -> anyhow::Result<()> {
+pub async fn demo(
+    config: ConsoleConfig,
+    officer: Option<String>,
+    read_only: bool,
+) -> anyhow::Result<()> {
     let dir =
         std::env::temp_dir().join(format!("watchroom-demo-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir)
@@ -27,6 +31,8 @@ pub async fn demo(config: ConsoleConfig) -> anyhow::Result<()> {
             token,
             demo: true,
             config,
+            officer,
+            read_only,
         })
         .await;
         server.shutdown().await;

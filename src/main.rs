@@ -20,6 +20,12 @@ struct Cli {
     /// Bearer token (also WATCHROOM_TOKEN). For `serve`, a token to accept; repeatable.
     #[arg(long, global = true, value_name = "T")]
     token: Vec<String>,
+    /// Who is on duty at this console (else chosen from the roster at start).
+    #[arg(long, global = true, value_name = "NAME")]
+    officer: Option<String>,
+    /// A wall display: every action is removed from the keys and the help.
+    #[arg(long, global = true)]
+    read_only: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -67,7 +73,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let console_cfg = file.as_ref().map(|c| c.console.clone()).unwrap_or_default();
     match cli.command {
         Some(Command::Demo) => {
-            watchroom::demo::demo(console_cfg).await?;
+            watchroom::demo::demo(console_cfg, cli.officer, cli.read_only).await?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Serve {
@@ -79,7 +85,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             info(cli.config);
             Ok(ExitCode::SUCCESS)
         }
-        None => console(file, cli.server, cli.token).await,
+        None => console(file, cli.server, cli.token, cli.officer, cli.read_only).await,
     }
 }
 
@@ -87,6 +93,8 @@ async fn console(
     file: Option<Config>,
     server: Option<String>,
     tokens: Vec<String>,
+    officer: Option<String>,
+    read_only: bool,
 ) -> anyhow::Result<ExitCode> {
     let from_file = file.as_ref().and_then(|c| c.server.clone());
     let Some(url) = server.or_else(|| from_file.as_ref().map(|s| s.url.clone())) else {
@@ -113,6 +121,8 @@ async fn console(
         token,
         demo: false,
         config: file.map(|c| c.console).unwrap_or_default(),
+        officer,
+        read_only,
     })
     .await?;
     Ok(ExitCode::SUCCESS)

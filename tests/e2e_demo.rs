@@ -1,133 +1,19 @@
 //! End to end: the real `watchroom demo` binary in a pseudo-terminal, read through a
 //! VT100 parser the way a person sees it.
 
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-use std::io::{Read, Write};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+mod common;
 
-struct Demo {
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-    keys: Box<dyn Write + Send>,
-    parser: Arc<Mutex<vt100::Parser>>,
-    // Kept alive for the test's length: dropping them closes the terminal.
-    _master: Box<dyn portable_pty::MasterPty + Send>,
-    _home: tempfile::TempDir,
-}
-
-impl Demo {
-    fn start() -> Demo {
-        let home = tempfile::tempdir().expect("temp home");
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows: 40,
-                cols: 120,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("open a pty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_watchroom"));
-        cmd.arg("demo");
-        cmd.env("NO_COLOR", "1");
-        cmd.env("TERM", "xterm-256color");
-        // A clean home: no user config may change what the demo shows.
-        cmd.env("HOME", home.path());
-        cmd.env("XDG_CONFIG_HOME", home.path().join("config"));
-        cmd.env("XDG_DATA_HOME", home.path().join("data"));
-        cmd.env_remove("WATCHROOM_TOKEN");
-        let child = pair.slave.spawn_command(cmd).expect("spawn watchroom demo");
-        drop(pair.slave);
-
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(40, 120, 0)));
-        let mut reader = pair.master.try_clone_reader().expect("pty reader");
-        let feed = Arc::clone(&parser);
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                feed.lock().expect("parser lock").process(&buf[..n]);
-            }
-        });
-        let keys = pair.master.take_writer().expect("pty writer");
-        Demo {
-            child,
-            keys,
-            parser,
-            _master: pair.master,
-            _home: home,
-        }
-    }
-
-    fn contents(&self) -> String {
-        self.parser.lock().expect("parser lock").screen().contents()
-    }
-
-    /// Wait until `pred` holds for the screen text, or fail showing the last screen.
-    fn wait_for(&self, what: &str, limit: Duration, pred: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let text = self.contents();
-            if pred(&text) {
-                return text;
-            }
-            if start.elapsed() > limit {
-                panic!("timed out after {limit:?} waiting for {what}; screen:\n{text}");
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn wait_watch_screen(&self) -> String {
-        self.wait_for(
-            "the watch screen with demo data",
-            Duration::from_secs(60),
-            |s| {
-                s.contains("预警 Alerts")
-                    && s.contains("DEMO")
-                    && s.contains("✓ 实时")
-                    && s.contains("带班领导")
-            },
-        )
-    }
-
-    fn press(&mut self, bytes: &[u8]) {
-        self.keys.write_all(bytes).expect("type a key");
-        self.keys.flush().expect("flush keys");
-    }
-
-    fn wait_exit(&mut self, limit: Duration) -> portable_pty::ExitStatus {
-        let start = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().expect("wait for watchroom") {
-                return status;
-            }
-            if start.elapsed() > limit {
-                let _ = self.child.kill();
-                panic!("watchroom did not exit; screen:\n{}", self.contents());
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    /// After exit: the alternate screen is left and the cursor is visible again.
-    fn assert_terminal_restored(&self) {
-        let parser = self.parser.lock().expect("parser lock");
-        assert!(
-            !parser.screen().alternate_screen(),
-            "still on the alternate screen"
-        );
-        assert!(!parser.screen().hide_cursor(), "cursor still hidden");
-    }
-}
+use common::pty::Pty;
+use std::time::Duration;
 
 #[test]
 fn demo_comes_alive_shows_help_and_quits_cleanly() {
-    let mut demo = Demo::start();
+    let mut demo = Pty::start(&["demo"]);
     let first = demo.wait_watch_screen();
     assert!(
-        first.contains("在岗 On duty") && first.contains("事件 Incidents"),
+        first.contains("在岗 On duty")
+            && first.contains("事件 Incidents")
+            && first.contains("DEMO"),
         "{first}"
     );
 
@@ -156,7 +42,7 @@ fn demo_comes_alive_shows_help_and_quits_cleanly() {
 
 #[test]
 fn sigterm_ends_the_demo_and_restores_the_terminal() {
-    let mut demo = Demo::start();
+    let mut demo = Pty::start(&["demo"]);
     demo.wait_watch_screen();
     let pid = demo.child.process_id().expect("child pid");
     let killed = std::process::Command::new("kill")

@@ -17,4 +17,25 @@ pub enum Action {
     Open,
     Close,
     Help,
+    /// Acknowledge the selected alert (with an optional note).
+    Ack,
+    /// Add a duty-log entry to the selected incident's timeline.
+    Log,
+    /// Intake (接报): open a new incident.
+    Intake,
+    /// Choose who is on duty at this console.
+    Officer,
+    Submit,
+    NextField,
+    PrevField,
+}
+
+impl Action {
+    /// Actions that change something on the backend: gone in read-only mode.
+    pub fn writes(self) -> bool {
+        matches!(
+            self,
+            Action::Ack | Action::Log | Action::Intake | Action::Officer
+        )
+    }
 }

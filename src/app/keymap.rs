@@ -16,6 +16,8 @@ pub enum Mode {
     Watch,
     Help,
     Detail,
+    /// A form is open: keys not bound here edit the focused field.
+    Form,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -107,6 +109,13 @@ impl Keymap {
 
     pub fn in_mode(&self, mode: Mode) -> impl Iterator<Item = &Binding> {
         self.bindings.iter().filter(move |b| b.mode == mode)
+    }
+
+    /// Drop every binding that changes something: the read-only wall has none of them,
+    /// not even in help.
+    pub fn without_writes(mut self) -> Keymap {
+        self.bindings.retain(|b| !b.action.writes());
+        self
     }
 
     pub fn hints(&self, mode: Mode) -> impl Iterator<Item = &Binding> {

@@ -2,10 +2,14 @@
 //! that changes it (no I/O: it returns `Effect`s), and the UI draws from `&State`.
 
 pub mod action;
+pub mod command;
+pub mod form;
 pub mod keymap;
+pub mod line_edit;
 pub mod msg;
 pub mod state;
 pub mod update;
+pub mod workflow;
 
 pub use action::Action;
 pub use msg::{Effect, Msg};

@@ -1,3 +1,4 @@
+use super::command::{Command, Outcome};
 use crate::sources::SourceUpdate;
 use crossterm::event::KeyEvent;
 use jiff::Timestamp;
@@ -13,10 +14,17 @@ pub enum Msg {
     /// The clock moved on (sent once a second while something on screen shows time).
     Tick(Timestamp),
     Source(SourceUpdate),
+    /// The backend's answer to a command sent from the outbox.
+    CommandResult {
+        key: String,
+        outcome: Outcome,
+    },
 }
 
 /// What `update` asks the runtime to do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     Quit,
+    /// Queue a command for the backend (the outbox sends it, in order, until accepted).
+    Send(Command),
 }

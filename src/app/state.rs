@@ -1,3 +1,5 @@
+use super::command::Pending;
+use super::form::Form;
 use super::keymap::{Keymap, Mode};
 use crate::model::{Alert, Incident, Shift, alert, incident};
 use crate::ui::theme::Theme;
@@ -53,6 +55,7 @@ pub enum Overlay {
     None,
     Help { scroll: u16 },
     Detail { target: DetailTarget, scroll: u16 },
+    Form(Form),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -109,6 +112,18 @@ pub struct State {
     pub overlay: Overlay,
     pub flash: Option<Flash>,
 
+    /// Who is on duty at this console; every action carries it.
+    pub officer: Option<String>,
+    /// A wall display: no action can be taken.
+    pub read_only: bool,
+    /// The officer was asked once at start; do not nag again.
+    pub asked_officer: bool,
+    /// Actions not yet accepted by the backend, oldest first.
+    pub outbox: Vec<Pending>,
+    /// Idempotency keys are `{key_prefix}-{n}`: the prefix is unique per console run.
+    pub key_prefix: String,
+    pub next_key: u64,
+
     /// Something visible changed since the last draw.
     pub dirty: bool,
     pub quit: bool,
@@ -141,6 +156,12 @@ impl State {
             duty_scroll: 0,
             overlay: Overlay::None,
             flash: None,
+            officer: None,
+            read_only: false,
+            asked_officer: false,
+            outbox: Vec::new(),
+            key_prefix: "wr".to_owned(),
+            next_key: 1,
             dirty: true,
             quit: false,
         }
@@ -155,6 +176,7 @@ impl State {
             Overlay::None => Mode::Watch,
             Overlay::Help { .. } => Mode::Help,
             Overlay::Detail { .. } => Mode::Detail,
+            Overlay::Form(_) => Mode::Form,
         }
     }
 

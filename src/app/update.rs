@@ -4,6 +4,7 @@
 use super::action::Action;
 use super::msg::{Effect, Msg};
 use super::state::{DetailTarget, Flash, Overlay, Pane, SourceHealth, SourceStatus, State};
+use super::workflow;
 use crate::model::text::sanitize;
 use crate::model::{Alert, Incident, TimelineEntry};
 use crate::sources::{SourceEvent, SourceUpdate};
@@ -18,8 +19,18 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) => match state.keymap.action(state.mode(), &key) {
             Some(action) => apply(state, action),
-            None => Vec::new(),
+            None => {
+                if workflow::edit(state, key) {
+                    state.dirty = true;
+                }
+                Vec::new()
+            }
         },
+        Msg::CommandResult { key, outcome } => {
+            workflow::on_result(state, &key, outcome);
+            state.dirty = true;
+            Vec::new()
+        }
         Msg::Resize(w, h) => {
             state.size = (w, h);
             state.dirty = true;
@@ -38,6 +49,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Source(u) => {
             on_source(state, u);
+            workflow::maybe_ask_officer(state);
             state.dirty = true;
             Vec::new()
         }
@@ -71,6 +83,18 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         Action::PageDown => step(state, PAGE as isize),
         Action::Top => step(state, isize::MIN / 2),
         Action::Bottom => step(state, isize::MAX / 2),
+        // The keymap of a read-only wall has none of these, but a user keymap might.
+        _ if action.writes() && state.read_only => {}
+        Action::Ack => workflow::open_ack(state),
+        Action::Log => workflow::open_log(state),
+        Action::Intake => workflow::open_intake(state),
+        Action::Officer => workflow::open_officer(state),
+        Action::Submit => return workflow::submit(state),
+        Action::NextField | Action::PrevField => {
+            if let Overlay::Form(form) = &mut state.overlay {
+                form.move_focus(if action == Action::NextField { 1 } else { -1 });
+            }
+        }
     }
     Vec::new()
 }
@@ -110,6 +134,7 @@ fn step(state: &mut State, by: isize) {
                 .clamp(0, u16::MAX as isize) as u16;
             return;
         }
+        Overlay::Form(_) => return,
         Overlay::None => {}
     }
     match state.focus {
@@ -251,7 +276,12 @@ fn on_source(state: &mut State, u: SourceUpdate) {
                 .iter_mut()
                 .find(|x| x.origin == origin && x.id == e.incident_id)
             {
-                match inc.timeline.iter_mut().find(|x| x.id == e.id) {
+                // Our own entries come back with the server's id and our idempotency key.
+                let ours = |x: &TimelineEntry| {
+                    x.id == e.id
+                        || (x.idempotency_key.is_some() && x.idempotency_key == e.idempotency_key)
+                };
+                match inc.timeline.iter_mut().find(|x| ours(x)) {
                     Some(old) => *old = e,
                     None => {
                         inc.updated_at = Some(inc.updated_at.map_or(e.at, |u| u.max(e.at)));

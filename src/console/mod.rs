@@ -17,11 +17,17 @@ use ratatui::DefaultTerminal;
 use std::time::Duration;
 use tokio::sync::mpsc;
 
+pub mod outbox;
+
 pub struct ConsoleOptions {
     pub server: String,
     pub token: String,
     pub demo: bool,
     pub config: ConsoleConfig,
+    /// Who is on duty at this console (else asked at start).
+    pub officer: Option<String>,
+    /// A wall display: no actions.
+    pub read_only: bool,
 }
 
 /// Build the initial state from the configuration (no terminal, no network).
@@ -38,30 +44,69 @@ pub fn initial_state(config: &ConsoleConfig, demo: bool, now: Timestamp) -> anyh
 
 pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
     let mut state = initial_state(&opts.config, opts.demo, Timestamp::now())?;
+    state.officer = opts.officer.or_else(|| opts.config.officer.clone());
+    state.read_only = opts.read_only;
+    if state.read_only {
+        state.keymap = state.keymap.clone().without_writes();
+    }
+    state.key_prefix = uuid::Uuid::new_v4().simple().to_string()[..12].to_owned();
     let client = DutyClient::new(&opts.server, &opts.token)?;
     let (tx, mut rx) = mpsc::channel(1024);
     let source = tokio::spawn(
         DutyApiSource {
-            name: "duty_api".to_owned(),
-            client,
+            name: crate::app::workflow::ACTION_SOURCE.to_owned(),
+            client: client.clone(),
             poll: Duration::from_secs(opts.config.poll_seconds.max(1)),
             tx,
         }
         .run(),
     );
+    let (out_tx, out_rx) = mpsc::unbounded_channel();
+    let (result_tx, mut result_rx) = mpsc::channel(256);
+    let sender = tokio::spawn(outbox::run(client, out_rx, result_tx));
     // ratatui::init enters raw mode and the alternate screen and installs a panic hook
     // that restores the terminal before the panic message is printed.
     let mut terminal = ratatui::init();
-    let result = event_loop(&mut terminal, &mut state, &mut rx).await;
+    let mut io = LoopIo {
+        sources: &mut rx,
+        results: &mut result_rx,
+        outbox: out_tx,
+    };
+    let result = event_loop(&mut terminal, &mut state, &mut io).await;
     ratatui::restore();
     source.abort();
+    sender.abort();
     result
+}
+
+/// The channels the loop reads and writes besides the terminal.
+struct LoopIo<'a> {
+    sources: &'a mut mpsc::Receiver<crate::sources::SourceUpdate>,
+    results: &'a mut mpsc::Receiver<Msg>,
+    outbox: mpsc::UnboundedSender<crate::app::command::Command>,
+}
+
+impl LoopIo<'_> {
+    /// Carry out effects; true when the console should stop.
+    fn perform(&self, effects: Vec<Effect>) -> bool {
+        let mut quit = false;
+        for e in effects {
+            match e {
+                Effect::Quit => quit = true,
+                // The sender task lives as long as the loop; if it is gone we are quitting.
+                Effect::Send(c) => {
+                    let _ = self.outbox.send(c);
+                }
+            }
+        }
+        quit
+    }
 }
 
 async fn event_loop(
     terminal: &mut DefaultTerminal,
     state: &mut State,
-    rx: &mut mpsc::Receiver<crate::sources::SourceUpdate>,
+    io: &mut LoopIo<'_>,
 ) -> anyhow::Result<()> {
     let mut events = EventStream::new();
     let mut signals = Signals::new()?;
@@ -88,16 +133,17 @@ async fn event_loop(
                 Some(Err(e)) => return Err(e).context("reading the terminal"),
                 None => return Ok(()),
             },
-            Some(u) = rx.recv() => Msg::Source(u),
+            Some(u) = io.sources.recv() => Msg::Source(u),
+            Some(m) = io.results.recv() => m,
             _ = tick.tick(), if state.needs_tick() => Msg::Tick(Timestamp::now()),
             _ = signals.recv() => return Ok(()),
         };
         let mut effects = update(state, msg);
         // Coalesce a burst of source updates into one frame.
-        while let Ok(u) = rx.try_recv() {
+        while let Ok(u) = io.sources.try_recv() {
             effects.extend(update(state, Msg::Source(u)));
         }
-        if effects.contains(&Effect::Quit) {
+        if io.perform(effects) {
             return Ok(());
         }
     }

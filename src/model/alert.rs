@@ -62,6 +62,28 @@ pub struct Alert {
     /// Set by the backend when a later Update/Cancel names this alert.
     #[serde(default)]
     pub superseded_by: Option<String>,
+    /// Set when a later Cancel names this alert: it leaves the wall but stays in history,
+    /// shown as cancelled. (An Update sets `superseded_by` instead.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancelled_by: Option<String>,
+    /// When the originating system declared the condition over (Alertmanager `resolved`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved_at: Option<Timestamp>,
+    /// When the hazard is expected to begin (CAP `onset`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub onset: Option<Timestamp>,
+    /// Who issued it: CAP `sender` (an address), kept apart from the display name in `source`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub sender: String,
+    /// CAP `headline`; `title` falls back to the event name when a feed has none.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub headline: String,
+    /// Web pages and resources the alert points at.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<Link>,
+    /// The areas in detail; `area` keeps their one-line description.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub areas: Vec<Area>,
     #[serde(default)]
     pub ack: Option<Ack>,
     /// The backend's change cursor for this record (monotonic across the API).
@@ -72,23 +94,74 @@ pub struct Alert {
     pub origin: String,
 }
 
+/// A web page or resource an alert points at (CAP `web`, `resource`, a feed's link).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Link {
+    /// `web`, `resource`, `alternate`, `generator` …
+    pub rel: String,
+    pub href: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub title: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub mime: String,
+}
+
+/// One CAP `<area>`: description, shapes (WGS 84 latitude, longitude) and geocodes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Area {
+    #[serde(default)]
+    pub description: String,
+    /// Closed rings of `[lat, lon]` points.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub polygons: Vec<Vec<[f64; 2]>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub circles: Vec<Circle>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub geocodes: Vec<Geocode>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Circle {
+    pub lat: f64,
+    pub lon: f64,
+    pub radius_km: f64,
+}
+
+/// A named code for an area (SAME, UGC, FIPS6, EMMA_ID, a GB/T 2260 district code …).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Geocode {
+    pub name: String,
+    pub value: String,
+}
+
 fn default_status() -> String {
     "actual".to_owned()
 }
 
 impl Alert {
-    /// In force: not superseded, not a cancellation, not expired at `now`.
+    /// In force: not superseded, cancelled or resolved, not a cancellation, not expired at `now`.
     pub fn in_force(&self, now: Timestamp) -> bool {
         self.superseded_by.is_none()
+            && self.cancelled_by.is_none()
+            && self.resolved_at.is_none_or(|r| r > now)
             && self.msg_type != MsgType::Cancel
             && self.expires.is_none_or(|e| e > now)
     }
 }
 
-/// Most severe first, then newest first; the id breaks ties so the order is total.
+impl Alert {
+    /// Red and orange alerts nobody has acknowledged yet: they lead the wall and flash.
+    pub fn needs_ack(&self) -> bool {
+        self.ack.is_none() && self.colour >= Colour::Orange
+    }
+}
+
+/// Unacknowledged red/orange first, then most severe, then newest; the id breaks ties so
+/// the order is total.
 pub fn watch_order(a: &Alert, b: &Alert) -> std::cmp::Ordering {
-    b.level
-        .cmp(&a.level)
+    b.needs_ack()
+        .cmp(&a.needs_ack())
+        .then_with(|| b.level.cmp(&a.level))
         .then_with(|| b.sent.cmp(&a.sent))
         .then_with(|| a.id.cmp(&b.id))
 }

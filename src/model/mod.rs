@@ -8,7 +8,7 @@ pub mod levels;
 pub mod roster;
 pub mod text;
 
-pub use alert::{Ack, Alert, MsgType};
+pub use alert::{Ack, Alert, Area, Circle, Geocode, Link, MsgType};
 pub use expert::{Domain, Expert, ExpertDirectory, Group, GroupRole};
 pub use incident::{Incident, IncidentStatus, TimelineEntry};
 pub use levels::{Colour, Grade, Level};

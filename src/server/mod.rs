@@ -17,6 +17,9 @@ mod store;
 mod validate;
 
 pub use error::ApiFailure;
+/// The fictional demo expert pool (190 people, deterministic), for the expert search's tests
+/// and benchmarks.
+pub use seed::directory as demo_expert_directory;
 
 use anyhow::Context;
 use jiff::Timestamp;

@@ -294,6 +294,13 @@ pub fn new_alert(obj: &Obj, now: Timestamp) -> ApiResult<NewAlert> {
         references,
         // Server-controlled: whatever the client sent here is ignored.
         superseded_by: None,
+        cancelled_by: None,
+        resolved_at: None,
+        onset: None,
+        sender: String::new(),
+        headline: String::new(),
+        links: Vec::new(),
+        areas: Vec::new(),
         ack: None,
         seq: 0,
     };

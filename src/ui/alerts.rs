@@ -6,7 +6,7 @@ use crate::app::{Lang, Pane, State};
 use crate::model::Alert;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
@@ -55,13 +55,18 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             title_spans.push(Span::styled(lang.pick("新 ", "NEW "), t.style("fresh")));
         }
         // The acknowledged mark leads the title so a long title cannot push it off.
-        if a.ack.is_some() {
-            title_spans.push(Span::styled("✓ ", t.style("muted")));
+        if let Some(ack) = &a.ack {
+            title_spans.push(Span::styled(format!("✓{} ", ack.officer), t.style("muted")));
         }
         title_spans.push(Span::raw(a.title.clone()));
+        // Unacknowledged red/orange labels blink once a second until someone acknowledges.
+        let mut label_style = t.alert(a.colour);
+        if a.needs_ack() && state.now.as_second() % 2 == 0 {
+            label_style = label_style.add_modifier(Modifier::REVERSED);
+        }
         let mut cells = vec![Cell::from(Span::styled(
             format!(" {} ", level_label(lang, a)),
-            t.alert(a.colour),
+            label_style,
         ))];
         if show_signal {
             cells.push(Cell::from(a.signal_type.clone()).style(sel));

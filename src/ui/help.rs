@@ -16,13 +16,20 @@ fn mode_title(state: &State, m: Mode) -> &'static str {
         Mode::Watch => l.pick("值班主屏", "Watch screen"),
         Mode::Help => l.pick("帮助", "Help"),
         Mode::Detail => l.pick("详情", "Details"),
+        Mode::Form => l.pick("表单", "Forms"),
     }
 }
 
 pub fn lines(state: &State) -> Vec<Line<'static>> {
     let t = &state.theme;
     let mut out = Vec::new();
-    for mode in [Mode::Watch, Mode::Detail, Mode::Help, Mode::Global] {
+    for mode in [
+        Mode::Watch,
+        Mode::Form,
+        Mode::Detail,
+        Mode::Help,
+        Mode::Global,
+    ] {
         let bindings: Vec<_> = state.keymap.in_mode(mode).collect();
         if bindings.is_empty() {
             continue;

@@ -3,6 +3,7 @@
 pub mod alerts;
 pub mod detail;
 pub mod duty;
+pub mod form;
 pub mod format;
 pub mod header;
 pub mod help;
@@ -45,6 +46,7 @@ pub fn draw(state: &State, frame: &mut Frame) {
         Overlay::None => {}
         Overlay::Help { scroll } => help::draw(state, frame, area, *scroll),
         Overlay::Detail { target, scroll } => detail::draw(state, frame, area, target, *scroll),
+        Overlay::Form(form) => form::draw(state, frame, area, form),
     }
 }
 

@@ -74,6 +74,29 @@ pub fn health_spans(state: &State) -> Vec<Span<'static>> {
     spans
 }
 
+/// Who is at this console, what is still unsent, read-only mode.
+pub fn desk_spans(state: &State) -> Vec<Span<'static>> {
+    let t = &state.theme;
+    let l = state.lang;
+    let mut spans = Vec::new();
+    if state.read_only {
+        spans.push(Span::styled(
+            format!(" {} ", l.pick("只读", "READ-ONLY")),
+            t.style("demo"),
+        ));
+    } else if let Some(o) = &state.officer {
+        spans.push(Span::raw(format!("  {} {o}", l.pick("值班员", "Officer"))));
+    }
+    if !state.outbox.is_empty() {
+        let failing = state.outbox.iter().any(|p| p.last_error.is_some());
+        spans.push(Span::styled(
+            format!("  {} {}", l.pick("待发送", "pending"), state.outbox.len()),
+            t.style(if failing { "offline" } else { "stale" }),
+        ));
+    }
+    spans
+}
+
 pub fn hint_spans(state: &State) -> Vec<Span<'static>> {
     let t = &state.theme;
     let mut spans = Vec::new();
@@ -86,15 +109,24 @@ pub fn hint_spans(state: &State) -> Vec<Span<'static>> {
 }
 
 pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
-    let health = health_spans(state);
+    let mut health = health_spans(state);
+    health.extend(desk_spans(state));
     let hints = hint_spans(state);
     let hw: usize = health.iter().map(|s| width(&s.content)).sum();
-    let kw: usize = hints.iter().map(|s| width(&s.content)).sum();
-    let mut spans = health;
-    // Hints give way to health when the bar is short: health is what the officer must see.
-    if hw + kw < area.width as usize {
-        spans.push(Span::raw(" ".repeat(area.width as usize - hw - kw)));
-        spans.extend(hints);
+    // Health is what the officer must see; hints give way from the end, a key and its
+    // words together, when the bar is short.
+    let mut room = (area.width as usize).saturating_sub(hw + 1);
+    let mut kept = Vec::new();
+    for pair in hints.chunks(2) {
+        let w: usize = pair.iter().map(|s| width(&s.content)).sum();
+        if w > room {
+            break;
+        }
+        room -= w;
+        kept.extend_from_slice(pair);
     }
+    let mut spans = health;
+    spans.push(Span::raw(" ".repeat(room + 1)));
+    spans.extend(kept);
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -2,6 +2,8 @@
 //! zone are injected, so results do not depend on when or where the tests run.
 #![allow(dead_code)]
 
+pub mod pty;
+
 use jiff::{SignedDuration, Timestamp};
 use watchroom::app::{Msg, State, update};
 use watchroom::config::ConsoleConfig;
@@ -46,6 +48,13 @@ pub fn alert(
         expires: None,
         references: vec![],
         superseded_by: None,
+        cancelled_by: None,
+        resolved_at: None,
+        onset: None,
+        sender: String::new(),
+        headline: String::new(),
+        links: Vec::new(),
+        areas: Vec::new(),
         ack: None,
         seq: 1,
         origin: "duty_api".into(),

@@ -118,6 +118,13 @@ fn alert(seed: &AlertSeed, sent: Timestamp) -> Alert {
         expires: seed.expires_after_hours.map(|h| sent + hours(h)),
         references: seed.references.iter().map(|r| alert_id(r)).collect(),
         superseded_by: None,
+        cancelled_by: None,
+        resolved_at: None,
+        onset: None,
+        sender: String::new(),
+        headline: String::new(),
+        links: Vec::new(),
+        areas: Vec::new(),
         ack: None,
         seq: 0,
     }

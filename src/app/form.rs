@@ -1,0 +1,185 @@
+//! Modal forms: acknowledging an alert, a duty-log entry, an intake (接报), and choosing
+//! who is on duty at this console. Field definitions live here; the view only draws them.
+
+use super::line_edit::LineEdit;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum FormKind {
+    Officer,
+    Ack { alert_id: String, origin: String },
+    Log { incident_id: String },
+    Intake,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub key: &'static str,
+    pub zh: &'static str,
+    pub en: &'static str,
+    pub input: LineEdit,
+    /// Submitting is refused while a required field is blank.
+    pub required: bool,
+    /// One of the elements an intake should have; a blank one is flagged, not refused.
+    pub element: bool,
+    /// When not empty, the field is a choice (←/→) instead of free text.
+    pub choices: Vec<String>,
+    pub choice: usize,
+}
+
+impl Field {
+    fn text(key: &'static str, zh: &'static str, en: &'static str) -> Field {
+        Field {
+            key,
+            zh,
+            en,
+            input: LineEdit::default(),
+            required: false,
+            element: false,
+            choices: Vec::new(),
+            choice: 0,
+        }
+    }
+
+    fn required(mut self) -> Field {
+        self.required = true;
+        self
+    }
+
+    fn element(mut self) -> Field {
+        self.element = true;
+        self
+    }
+
+    fn choices(mut self, choices: &[&str]) -> Field {
+        self.choices = choices.iter().map(|c| (*c).to_owned()).collect();
+        self
+    }
+
+    fn prefilled(mut self, text: &str) -> Field {
+        self.input = LineEdit::with_text(text);
+        self
+    }
+
+    pub fn value(&self) -> String {
+        if self.choices.is_empty() {
+            self.input.text().trim().to_owned()
+        } else {
+            self.choices.get(self.choice).cloned().unwrap_or_default()
+        }
+    }
+
+    pub fn is_blank(&self) -> bool {
+        self.value().is_empty()
+    }
+}
+
+/// Timeline entry kinds a duty officer logs.
+pub const LOG_KINDS: &[&str] = &[
+    "记录", "接报", "核实", "批示", "处置", "初报", "续报", "终报",
+];
+/// Event grades as offered on the intake form, mildest first.
+pub const GRADES: &[&str] = &["一般 Ⅳ", "较大 Ⅲ", "重大 Ⅱ", "特别重大 Ⅰ"];
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Form {
+    pub kind: FormKind,
+    pub fields: Vec<Field>,
+    pub focus: usize,
+    /// Indexes of fields flagged after a submit attempt.
+    pub flagged: Vec<usize>,
+    /// Set when the officer was told about missing intake elements: the next submit goes.
+    pub confirm_missing: bool,
+}
+
+impl Form {
+    fn new(kind: FormKind, fields: Vec<Field>) -> Form {
+        Form {
+            kind,
+            fields,
+            focus: 0,
+            flagged: Vec::new(),
+            confirm_missing: false,
+        }
+    }
+
+    pub fn officer(people: &[String]) -> Form {
+        let mut fields = Vec::new();
+        if !people.is_empty() {
+            let names: Vec<&str> = people.iter().map(String::as_str).collect();
+            fields.push(Field::text("pick", "本班人员", "On this shift").choices(&names));
+        }
+        fields.push(Field::text("name", "或输入姓名", "Or type a name"));
+        Form::new(FormKind::Officer, fields)
+    }
+
+    pub fn ack(alert_id: String, origin: String) -> Form {
+        Form::new(
+            FormKind::Ack { alert_id, origin },
+            vec![Field::text("note", "备注（可空）", "Note (optional)")],
+        )
+    }
+
+    pub fn log(incident_id: String) -> Form {
+        Form::new(
+            FormKind::Log { incident_id },
+            vec![
+                Field::text("kind", "类别", "Kind").choices(LOG_KINDS),
+                Field::text("text", "内容", "Text").required(),
+            ],
+        )
+    }
+
+    /// The intake form: the elements a 接报 record should have (时间、地点、来源、性质、
+    /// 伤亡、措施、报告人). `now_hm` pre-fills the time of the event.
+    pub fn intake(now_hm: &str) -> Form {
+        Form::new(
+            FormKind::Intake,
+            vec![
+                Field::text("title", "事件名称", "Title").required(),
+                Field::text("grade", "事件等级", "Grade").choices(GRADES),
+                Field::text("time", "事发时间 (HH:MM)", "Time of event (HH:MM)")
+                    .prefilled(now_hm)
+                    .required(),
+                Field::text("place", "事发地点（区、街道）", "Place (district, street)").element(),
+                Field::text("category", "事件性质", "Nature").element(),
+                Field::text("channel", "信息来源及渠道", "Source and channel").element(),
+                Field::text("casualties", "伤亡情况", "Casualties").element(),
+                Field::text("measures", "已采取措施", "Measures taken").element(),
+                Field::text("unit", "报告单位", "Caller's unit").element(),
+                Field::text("caller", "报告人", "Caller").element(),
+                Field::text("phone", "联系电话", "Phone").element(),
+            ],
+        )
+    }
+
+    pub fn value(&self, key: &str) -> String {
+        self.fields
+            .iter()
+            .find(|f| f.key == key)
+            .map(Field::value)
+            .unwrap_or_default()
+    }
+
+    pub fn focused(&mut self) -> Option<&mut Field> {
+        self.fields.get_mut(self.focus)
+    }
+
+    pub fn move_focus(&mut self, by: isize) {
+        let n = self.fields.len() as isize;
+        if n > 0 {
+            self.focus = (self.focus as isize + by).rem_euclid(n) as usize;
+        }
+    }
+
+    pub fn missing_required(&self) -> Vec<usize> {
+        (0..self.fields.len())
+            .filter(|&i| self.fields[i].required && self.fields[i].is_blank())
+            .collect()
+    }
+
+    pub fn missing_elements(&self) -> Vec<usize> {
+        (0..self.fields.len())
+            .filter(|&i| self.fields[i].element && self.fields[i].is_blank())
+            .collect()
+    }
+}

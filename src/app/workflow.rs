@@ -1,0 +1,466 @@
+//! The duty officer's actions: who is on duty here, acknowledging alerts, the duty log
+//! and intake. Each turns a submitted form into an optimistic change of the state plus a
+//! command for the outbox.
+
+use super::command::{Command, CommandBody, Outcome, Pending};
+use super::form::{Form, FormKind, GRADES};
+use super::msg::Effect;
+use super::state::{Flash, Overlay, Pane, State};
+use crate::model::roster::on_duty;
+use crate::model::{Ack, DutyRole, Grade, Incident, IncidentStatus, TimelineEntry};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use jiff::{SignedDuration, Timestamp};
+
+/// Only the duty API takes actions; other feeds are read-only sources.
+pub const ACTION_SOURCE: &str = "duty_api";
+const FLASH_FOR: SignedDuration = SignedDuration::from_secs(8);
+
+pub fn flash(state: &mut State, text: String) {
+    let until = state.now + FLASH_FOR;
+    state.flash = Some(Flash { text, until });
+}
+
+fn new_key(state: &mut State) -> String {
+    let key = format!("{}-{}", state.key_prefix, state.next_key);
+    state.next_key += 1;
+    key
+}
+
+fn queue(state: &mut State, body: CommandBody) -> Effect {
+    let command = Command {
+        key: new_key(state),
+        created_at: state.now,
+        body,
+    };
+    state.outbox.push(Pending {
+        command: command.clone(),
+        last_error: None,
+    });
+    Effect::Send(command)
+}
+
+/// The people on the current shift, for the "who is at this console" picker.
+fn current_people(state: &State) -> Vec<String> {
+    let (now, _) = on_duty(&state.shifts, state.now);
+    let mut people: Vec<String> = now.iter().map(|s| s.person.clone()).collect();
+    people.dedup();
+    people
+}
+
+/// Ask once, when the roster first arrives, who is on duty at this console.
+pub fn maybe_ask_officer(state: &mut State) {
+    if state.officer.is_none()
+        && !state.read_only
+        && !state.asked_officer
+        && state.overlay == Overlay::None
+        && !state.shifts.is_empty()
+    {
+        state.asked_officer = true;
+        if state.demo {
+            // The demo should open on the watch screen, not a question: take the first
+            // duty officer on the roster and say how to change it.
+            let (now, _) = on_duty(&state.shifts, state.now);
+            let pick = now
+                .iter()
+                .find(|s| s.role == DutyRole::Officer)
+                .or(now.first())
+                .map(|s| s.person.clone());
+            if let Some(name) = pick {
+                let text = format!(
+                    "{} {name}  (o)",
+                    state.lang.pick("本席值班员：", "Officer here:")
+                );
+                state.officer = Some(name);
+                flash(state, text);
+            }
+            return;
+        }
+        state.overlay = Overlay::Form(Form::officer(&current_people(state)));
+    }
+}
+
+pub fn open_officer(state: &mut State) {
+    state.overlay = Overlay::Form(Form::officer(&current_people(state)));
+}
+
+/// Actions need a name to carry; without one, ask for it first.
+fn need_officer(state: &mut State) -> bool {
+    if state.officer.is_some() {
+        return false;
+    }
+    open_officer(state);
+    flash(
+        state,
+        state
+            .lang
+            .pick(
+                "请先选择本席值班员",
+                "Choose the officer at this console first",
+            )
+            .to_owned(),
+    );
+    true
+}
+
+pub fn open_ack(state: &mut State) {
+    if need_officer(state) {
+        return;
+    }
+    let visible = state.visible_alerts();
+    let Some(a) = visible.get(state.alert_index(&visible)) else {
+        return;
+    };
+    let form = Form::ack(a.id.clone(), a.origin.clone());
+    state.focus = Pane::Alerts;
+    state.overlay = Overlay::Form(form);
+}
+
+pub fn open_log(state: &mut State) {
+    if need_officer(state) {
+        return;
+    }
+    let Some(id) = state.selected_incident().map(|i| i.id.clone()) else {
+        flash(
+            state,
+            state
+                .lang
+                .pick("没有可记录的事件", "No incident selected")
+                .to_owned(),
+        );
+        return;
+    };
+    state.overlay = Overlay::Form(Form::log(id));
+}
+
+pub fn open_intake(state: &mut State) {
+    if need_officer(state) {
+        return;
+    }
+    let hm = state.local(state.now, "%H:%M");
+    state.overlay = Overlay::Form(Form::intake(&hm));
+}
+
+/// Keys a form's keymap does not bind edit the focused field.
+pub fn edit(state: &mut State, key: KeyEvent) -> bool {
+    let Overlay::Form(form) = &mut state.overlay else {
+        return false;
+    };
+    let Some(field) = form.focused() else {
+        return false;
+    };
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if !field.choices.is_empty() {
+        let n = field.choices.len();
+        match key.code {
+            KeyCode::Left => field.choice = (field.choice + n - 1) % n,
+            KeyCode::Right | KeyCode::Char(' ') => field.choice = (field.choice + 1) % n,
+            _ => return false,
+        }
+        return true;
+    }
+    let e = &mut field.input;
+    match key.code {
+        KeyCode::Char('w') if ctrl => e.delete_word(),
+        KeyCode::Char('a') if ctrl => e.home(),
+        KeyCode::Char('e') if ctrl => e.end(),
+        KeyCode::Char(c) if !ctrl => e.insert(c),
+        KeyCode::Backspace => e.backspace(),
+        KeyCode::Delete => e.delete(),
+        KeyCode::Left => e.left(),
+        KeyCode::Right => e.right(),
+        KeyCode::Home => e.home(),
+        KeyCode::End => e.end(),
+        _ => return false,
+    }
+    form.flagged.clear();
+    form.confirm_missing = false;
+    true
+}
+
+/// Submit the open form: refuse with the fields flagged, or apply it and close.
+pub fn submit(state: &mut State) -> Vec<Effect> {
+    let Overlay::Form(form) = &mut state.overlay else {
+        return Vec::new();
+    };
+    let missing = form.missing_required();
+    if !missing.is_empty() {
+        form.focus = missing[0];
+        form.flagged = missing;
+        return Vec::new();
+    }
+    if form.kind == FormKind::Intake {
+        let elements = form.missing_elements();
+        if !elements.is_empty() && !form.confirm_missing {
+            form.flagged = elements;
+            form.confirm_missing = true;
+            let text = state
+                .lang
+                .pick(
+                    "要素不全（已标出），再按 Enter 仍提交",
+                    "Elements missing (flagged); Enter again to submit anyway",
+                )
+                .to_owned();
+            flash(state, text);
+            return Vec::new();
+        }
+    }
+    let Overlay::Form(form) = std::mem::replace(&mut state.overlay, Overlay::None) else {
+        return Vec::new();
+    };
+    match form.kind.clone() {
+        FormKind::Officer => {
+            let typed = form.value("name");
+            let name = if typed.is_empty() {
+                form.value("pick")
+            } else {
+                typed
+            };
+            if name.is_empty() {
+                state.overlay = Overlay::Form(form);
+                return Vec::new();
+            }
+            flash(
+                state,
+                format!(
+                    "{} {name}",
+                    state.lang.pick("本席值班员：", "Officer here:")
+                ),
+            );
+            state.officer = Some(name);
+            Vec::new()
+        }
+        FormKind::Ack { alert_id, origin } => ack(state, &alert_id, &origin, form.value("note")),
+        FormKind::Log { incident_id } => {
+            let (kind, text) = (form.value("kind"), form.value("text"));
+            log_entry(state, &incident_id, kind, text, state.now)
+                .into_iter()
+                .collect()
+        }
+        FormKind::Intake => intake(state, &form),
+    }
+}
+
+fn officer(state: &State) -> String {
+    state.officer.clone().unwrap_or_default()
+}
+
+fn ack(state: &mut State, alert_id: &str, origin: &str, note: String) -> Vec<Effect> {
+    let at = state.now;
+    let who = officer(state);
+    let Some(alert) = state
+        .alerts
+        .iter_mut()
+        .find(|a| a.id == alert_id && a.origin == origin)
+    else {
+        return Vec::new();
+    };
+    alert.ack = Some(Ack {
+        officer: who.clone(),
+        note: note.clone(),
+        at,
+    });
+    let title = alert.title.clone();
+    if origin != ACTION_SOURCE {
+        flash(
+            state,
+            format!(
+                "{} {title}",
+                state.lang.pick(
+                    "已本地确认（该来源不接受回执）",
+                    "Acknowledged here only (source takes no acks)"
+                )
+            ),
+        );
+        return Vec::new();
+    }
+    flash(
+        state,
+        format!(
+            "{} {who} {title}",
+            state.lang.pick("已确认", "Acknowledged")
+        ),
+    );
+    vec![queue(
+        state,
+        CommandBody::Ack {
+            alert_id: alert_id.to_owned(),
+            officer: who,
+            note,
+        },
+    )]
+}
+
+/// Append an entry to an incident's timeline at once and queue it for the backend.
+fn log_entry(
+    state: &mut State,
+    incident_id: &str,
+    kind: String,
+    text: String,
+    at: Timestamp,
+) -> Option<Effect> {
+    let author = officer(state);
+    let key = format!("{}-{}", state.key_prefix, state.next_key);
+    let incident = state
+        .incidents
+        .iter_mut()
+        .find(|i| i.id == incident_id && i.origin == ACTION_SOURCE)?;
+    incident.timeline.push(TimelineEntry {
+        id: key.clone(),
+        incident_id: incident_id.to_owned(),
+        at,
+        author: author.clone(),
+        kind: kind.clone(),
+        text: text.clone(),
+        idempotency_key: Some(key),
+        seq: 0,
+    });
+    incident.updated_at = Some(incident.updated_at.map_or(at, |u| u.max(at)));
+    Some(queue(
+        state,
+        CommandBody::Timeline {
+            incident_id: incident_id.to_owned(),
+            author,
+            kind,
+            text,
+            at,
+        },
+    ))
+}
+
+/// "HH:MM" in the console's zone, on the day that makes it the latest instant not in the
+/// future (an event reported at 00:10 as "23:55" happened yesterday).
+pub fn parse_event_time(state: &State, hm: &str) -> Option<Timestamp> {
+    let (h, m) = hm
+        .trim()
+        .split_once(':')
+        .or_else(|| hm.trim().split_once('：'))?;
+    let (h, m): (i8, i8) = (h.trim().parse().ok()?, m.trim().parse().ok()?);
+    let today = state.now.to_zoned_datetime(state.tz.clone());
+    let t = today
+        .with()
+        .hour(h)
+        .minute(m)
+        .second(0)
+        .subsec_nanosecond(0)
+        .build()
+        .ok()?;
+    let t = if t.timestamp() > state.now + SignedDuration::from_mins(10) {
+        t.checked_sub(jiff::Span::new().days(1)).ok()?
+    } else {
+        t
+    };
+    Some(t.timestamp())
+}
+
+fn grade_of(choice: &str) -> Grade {
+    match GRADES.iter().position(|g| *g == choice) {
+        Some(3) => Grade::I,
+        Some(2) => Grade::II,
+        Some(1) => Grade::III,
+        _ => Grade::IV,
+    }
+}
+
+fn intake(state: &mut State, form: &Form) -> Vec<Effect> {
+    let Some(at) = parse_event_time(state, &form.value("time")) else {
+        let mut again = form.clone();
+        again.flagged = vec![
+            form.fields
+                .iter()
+                .position(|f| f.key == "time")
+                .unwrap_or(0),
+        ];
+        state.overlay = Overlay::Form(again);
+        flash(
+            state,
+            state
+                .lang
+                .pick("时间格式应为 HH:MM", "Time must be HH:MM")
+                .to_owned(),
+        );
+        return Vec::new();
+    };
+    let grade = grade_of(&form.value("grade"));
+    let id = format!("inc-{}-{}", state.key_prefix, state.next_key);
+    let title = form.value("title");
+    let place = form.value("place");
+    let category = form.value("category");
+    let mut parts = Vec::new();
+    let mut missing = Vec::new();
+    for f in form.fields.iter().filter(|f| f.element) {
+        let v = f.value();
+        if v.is_empty() {
+            missing.push(f.zh);
+        } else {
+            parts.push(format!("{}：{v}", f.zh));
+        }
+    }
+    let mut text = format!("{}。{}", title, parts.join("；"));
+    if !missing.is_empty() {
+        text.push_str(&format!("（待补充：{}）", missing.join("、")));
+    }
+    let district = place
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    state.incidents.push(Incident {
+        id: id.clone(),
+        title: title.clone(),
+        category: category.clone(),
+        grade,
+        district: district.clone(),
+        status: IncidentStatus::Open,
+        opened_at: at,
+        updated_at: Some(at),
+        timeline: Vec::new(),
+        seq: 0,
+        origin: ACTION_SOURCE.to_owned(),
+    });
+    state.selected_incident = Some(id.clone());
+    let mut effects = vec![queue(
+        state,
+        CommandBody::OpenIncident {
+            id: id.clone(),
+            title: title.clone(),
+            grade,
+            category,
+            district,
+            opened_at: at,
+        },
+    )];
+    effects.extend(log_entry(state, &id, "接报".to_owned(), text, at));
+    flash(
+        state,
+        format!("{} {title}", state.lang.pick("已接报", "Intake recorded")),
+    );
+    effects
+}
+
+/// The backend answered a command.
+pub fn on_result(state: &mut State, key: &str, outcome: Outcome) {
+    match outcome {
+        Outcome::Accepted => state.outbox.retain(|p| p.command.key != key),
+        Outcome::Retrying(why) => {
+            if let Some(p) = state.outbox.iter_mut().find(|p| p.command.key == key) {
+                p.last_error = Some(why);
+            }
+        }
+        Outcome::Rejected(why) => {
+            let what = state
+                .outbox
+                .iter()
+                .find(|p| p.command.key == key)
+                .map(|p| p.command.body.describe())
+                .unwrap_or_default();
+            state.outbox.retain(|p| p.command.key != key);
+            flash(
+                state,
+                format!(
+                    "{} {what}: {why}",
+                    state.lang.pick("后台拒绝", "Rejected by the backend:")
+                ),
+            );
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! A modal form: one labelled row per field, the focused one with a cursor; required
+//! fields marked *, flagged fields (missing on submit) in the overdue style.
+
+use super::centred;
+use crate::app::State;
+use crate::app::form::{Form, FormKind};
+use crate::model::text::{pad, truncate, width};
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+fn title(state: &State, form: &Form) -> String {
+    let l = state.lang;
+    match &form.kind {
+        FormKind::Officer => l.pick("本席值班员", "Officer at this console").to_owned(),
+        FormKind::Ack { alert_id, .. } => {
+            let t = state
+                .alerts
+                .iter()
+                .find(|a| &a.id == alert_id)
+                .map(|a| a.title.clone())
+                .unwrap_or_default();
+            format!("{} · {t}", l.pick("确认预警", "Acknowledge"))
+        }
+        FormKind::Log { incident_id } => {
+            let t = state
+                .find_incident(incident_id)
+                .map(|i| i.title.clone())
+                .unwrap_or_default();
+            format!("{} · {t}", l.pick("值班记录", "Log entry"))
+        }
+        FormKind::Intake => l.pick("接报 · 新事件", "Intake · new incident").to_owned(),
+    }
+}
+
+pub fn draw(state: &State, frame: &mut Frame, area: Rect, form: &Form) {
+    let t = &state.theme;
+    let l = state.lang;
+    let label_w = form
+        .fields
+        .iter()
+        .map(|f| width(l.pick(f.zh, f.en)) + 2)
+        .max()
+        .unwrap_or(8);
+    let w = area.width.saturating_sub(8).min(90);
+    let h = (form.fields.len() as u16 + 4).min(area.height);
+    let rect = centred(area, w, h);
+    frame.render_widget(Clear, rect);
+    let value_w = (w as usize).saturating_sub(label_w + 4);
+    let mut lines = Vec::new();
+    let mut cursor = None;
+    for (i, f) in form.fields.iter().enumerate() {
+        let focused = i == form.focus;
+        let flagged = form.flagged.contains(&i);
+        let mark = if f.required { "*" } else { " " };
+        let label_style = if flagged {
+            t.style("overdue")
+        } else if focused {
+            t.style("key")
+        } else {
+            t.style("muted")
+        };
+        let value = if f.choices.is_empty() {
+            f.input.text().to_owned()
+        } else {
+            format!("◀ {} ▶", f.value())
+        };
+        // Keep the cursor in view: show the tail of a long value while editing it.
+        let shown = if focused && width(&value) > value_w {
+            let skip = width(&value) - value_w;
+            let mut acc = 0;
+            value
+                .chars()
+                .skip_while(|c| {
+                    acc += unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0);
+                    acc <= skip
+                })
+                .collect()
+        } else {
+            truncate(&value, value_w)
+        };
+        let value_style = if focused {
+            t.style("selection")
+        } else {
+            t.style("text")
+        };
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("{mark}{}", pad(l.pick(f.zh, f.en), label_w - 1)),
+                label_style,
+            ),
+            Span::styled(pad(&shown, value_w), value_style),
+        ]));
+        if focused && f.choices.is_empty() {
+            let cells = f.input.cursor_cells().min(value_w) as u16;
+            cursor = Some(Position {
+                x: rect.x + 1 + label_w as u16 + cells.min(width(&shown) as u16),
+                y: rect.y + 1 + i as u16,
+            });
+        }
+    }
+    lines.push(Line::raw(""));
+    let who = state
+        .officer
+        .clone()
+        .unwrap_or_else(|| l.pick("（未选择）", "(not chosen)").to_owned());
+    lines.push(Line::from(Span::styled(
+        format!("{} {who}", l.pick("值班员", "Officer")),
+        t.style("muted"),
+    )));
+    let block = Block::bordered()
+        .border_style(t.style("border.focus"))
+        .title(Span::styled(
+            format!(" {} ", title(state, form)),
+            t.style("title"),
+        ));
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
+    if let Some(p) = cursor {
+        frame.set_cursor_position(p);
+    }
+}

@@ -1,0 +1,297 @@
+//! The duty officer's actions through `update()`: forms, optimistic changes, the outbox.
+
+mod common;
+
+use common::*;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use jiff::SignedDuration;
+use watchroom::app::command::{CommandBody, Outcome};
+use watchroom::app::form::FormKind;
+use watchroom::app::keymap::Mode;
+use watchroom::app::{Effect, Msg, Overlay, State, update};
+use watchroom::model::*;
+use watchroom::sources::SourceEvent;
+
+fn key(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+}
+
+fn code(k: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(k, KeyModifiers::NONE))
+}
+
+fn typed(s: &mut State, text: &str) {
+    for c in text.chars() {
+        update(s, key(c));
+    }
+}
+
+fn with_officer() -> State {
+    let mut s = state();
+    s.officer = Some("测试甲".into());
+    s.key_prefix = "t".into();
+    s
+}
+
+fn sent(effects: &[Effect]) -> Vec<&CommandBody> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Send(c) => Some(&c.body),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn acknowledging_marks_the_alert_at_once_and_queues_it_with_a_key() {
+    let mut s = with_officer();
+    update(&mut s, key('a'));
+    assert!(matches!(&s.overlay, Overlay::Form(f) if matches!(f.kind, FormKind::Ack { .. })));
+    typed(&mut s, "已报带班领导");
+    let effects = update(&mut s, code(KeyCode::Enter));
+    assert_eq!(s.overlay, Overlay::None);
+    assert_eq!(
+        sent(&effects),
+        [&CommandBody::Ack {
+            alert_id: "a-red".into(),
+            officer: "测试甲".into(),
+            note: "已报带班领导".into()
+        }]
+    );
+    let ack = s.find_alert("a-red").unwrap().ack.clone().unwrap();
+    assert_eq!((ack.officer.as_str(), ack.at), ("测试甲", now()));
+    assert_eq!(s.outbox.len(), 1);
+    assert_eq!(s.outbox[0].command.key, "t-1");
+    // An acknowledged red no longer leads an unacknowledged orange.
+    let order: Vec<String> = s.visible_alerts().iter().map(|a| a.id.clone()).collect();
+    assert_eq!(order, ["a-orange", "a-red", "a-yellow", "a-blue"]);
+
+    update(
+        &mut s,
+        Msg::CommandResult {
+            key: "t-1".into(),
+            outcome: Outcome::Retrying("connection refused".into()),
+        },
+    );
+    assert_eq!(
+        s.outbox[0].last_error.as_deref(),
+        Some("connection refused")
+    );
+    update(
+        &mut s,
+        Msg::CommandResult {
+            key: "t-1".into(),
+            outcome: Outcome::Accepted,
+        },
+    );
+    assert!(s.outbox.is_empty());
+}
+
+#[test]
+fn without_an_officer_an_action_asks_who_first() {
+    let mut s = state();
+    s.officer = None;
+    update(&mut s, key('a'));
+    let Overlay::Form(form) = &s.overlay else {
+        panic!("expected the officer form")
+    };
+    assert_eq!(form.kind, FormKind::Officer);
+    // The choice lists the people on the current shift; Right moves to the next one.
+    update(&mut s, code(KeyCode::Right));
+    update(&mut s, code(KeyCode::Enter));
+    assert_eq!(s.officer.as_deref(), Some("李某某（示例）"));
+}
+
+#[test]
+fn outside_the_demo_the_console_asks_who_is_on_duty_when_the_roster_arrives() {
+    let mut s = initial();
+    update(&mut s, source(snapshot(), now()));
+    assert!(matches!(&s.overlay, Overlay::Form(f) if f.kind == FormKind::Officer));
+    update(&mut s, code(KeyCode::Esc));
+    update(&mut s, source(snapshot(), now()));
+    assert_eq!(s.overlay, Overlay::None, "asked once only");
+}
+
+fn initial() -> State {
+    let cfg = watchroom::config::ConsoleConfig::default();
+    watchroom::console::initial_state(&cfg, false, now()).unwrap()
+}
+
+#[test]
+fn the_demo_picks_an_officer_itself() {
+    let s = state();
+    assert_eq!(s.officer.as_deref(), Some("赵某某（示例）"));
+}
+
+#[test]
+fn a_log_entry_appears_at_once_and_its_echo_does_not_duplicate_it() {
+    let mut s = with_officer();
+    update(&mut s, code(KeyCode::Tab));
+    update(&mut s, key('l'));
+    update(&mut s, code(KeyCode::Right)); // 记录 → 接报
+    update(&mut s, code(KeyCode::Right)); // → 核实
+    update(&mut s, code(KeyCode::Tab));
+    typed(&mut s, "消防已到场");
+    let effects = update(&mut s, code(KeyCode::Enter));
+    let [
+        CommandBody::Timeline {
+            kind,
+            text,
+            incident_id,
+            ..
+        },
+    ] = sent(&effects)[..]
+    else {
+        panic!("one timeline command expected: {effects:?}")
+    };
+    assert_eq!(
+        (kind.as_str(), text.as_str(), incident_id.as_str()),
+        ("核实", "消防已到场", "i-2")
+    );
+    let inc = s.find_incident("i-2").unwrap();
+    assert_eq!(inc.timeline.last().unwrap().text, "消防已到场");
+    let n = inc.timeline.len();
+
+    let mut echo = entry("i-2", "server-77", 0, "核实", "消防已到场");
+    echo.idempotency_key = Some("t-1".into());
+    update(&mut s, source(SourceEvent::Timeline(echo), now()));
+    let inc = s.find_incident("i-2").unwrap();
+    assert_eq!(inc.timeline.len(), n);
+    assert_eq!(inc.timeline.last().unwrap().id, "server-77");
+}
+
+#[test]
+fn a_log_entry_needs_text() {
+    let mut s = with_officer();
+    update(&mut s, key('l'));
+    let effects = update(&mut s, code(KeyCode::Enter));
+    assert!(effects.is_empty());
+    let Overlay::Form(form) = &s.overlay else {
+        panic!("the form stays open")
+    };
+    assert_eq!(form.flagged, vec![1]);
+}
+
+#[test]
+fn intake_flags_missing_elements_then_opens_the_incident_on_a_second_enter() {
+    let mut s = with_officer();
+    update(&mut s, key('n'));
+    let effects = update(&mut s, code(KeyCode::Enter));
+    assert!(effects.is_empty(), "the title is required");
+    typed(&mut s, "福田区某下穿通道内涝");
+    update(&mut s, code(KeyCode::Tab));
+    update(&mut s, code(KeyCode::Right)); // 较大 Ⅲ
+    update(&mut s, code(KeyCode::Tab)); // time (pre-filled 03:12)
+    update(&mut s, code(KeyCode::Tab)); // place
+    typed(&mut s, "福田区 某路下穿通道");
+    let first = update(&mut s, code(KeyCode::Enter));
+    assert!(first.is_empty());
+    let Overlay::Form(form) = &s.overlay else {
+        panic!("the form stays open for a second look")
+    };
+    assert_eq!(form.flagged.len(), 7, "the other elements are flagged");
+    let effects = update(&mut s, code(KeyCode::Enter));
+    let bodies = sent(&effects);
+    let CommandBody::OpenIncident {
+        id,
+        grade,
+        district,
+        opened_at,
+        ..
+    } = bodies[0]
+    else {
+        panic!("first the incident: {bodies:?}")
+    };
+    assert_eq!(
+        (*grade, district.as_str(), *opened_at),
+        (Grade::III, "福田区", now() - SignedDuration::from_secs(45))
+    );
+    let CommandBody::Timeline {
+        kind,
+        text,
+        incident_id,
+        ..
+    } = bodies[1]
+    else {
+        panic!("then its 接报 entry")
+    };
+    assert_eq!((kind.as_str(), incident_id), ("接报", id));
+    assert!(
+        text.contains("事发地点（区、街道）：福田区 某路下穿通道"),
+        "{text}"
+    );
+    assert!(
+        text.contains("待补充：") && text.contains("伤亡情况"),
+        "{text}"
+    );
+    assert_eq!(s.selected_incident().unwrap().title, "福田区某下穿通道内涝");
+}
+
+#[test]
+fn an_event_time_after_now_means_yesterday() {
+    let mut s = with_officer();
+    // 00:05 in Shanghai.
+    s.now = "2026-11-28T16:05:00Z".parse().unwrap();
+    let t = watchroom::app::workflow::parse_event_time(&s, "23:55").unwrap();
+    assert_eq!(t, "2026-11-28T15:55:00Z".parse().unwrap());
+    let t = watchroom::app::workflow::parse_event_time(&s, "00:12").unwrap();
+    assert_eq!(
+        t,
+        "2026-11-28T16:12:00Z".parse().unwrap(),
+        "a few minutes ahead is a clock skew, not yesterday"
+    );
+    assert!(watchroom::app::workflow::parse_event_time(&s, "25:00").is_none());
+}
+
+#[test]
+fn a_rejected_command_leaves_the_outbox_and_says_why() {
+    let mut s = with_officer();
+    update(&mut s, key('a'));
+    update(&mut s, code(KeyCode::Enter));
+    update(
+        &mut s,
+        Msg::CommandResult {
+            key: "t-1".into(),
+            outcome: Outcome::Rejected("HTTP 404: no such alert".into()),
+        },
+    );
+    assert!(s.outbox.is_empty());
+    assert!(s.flash.as_ref().unwrap().text.contains("no such alert"));
+}
+
+#[test]
+fn acknowledging_an_alert_from_another_feed_stays_local() {
+    let mut s = with_officer();
+    let mut quake = alert("us1", Colour::Red, "地震", "M7 地震", "外海", 0);
+    quake.ack = None;
+    update(
+        &mut s,
+        Msg::Source(watchroom::sources::SourceUpdate {
+            source: "usgs".into(),
+            at: now(),
+            event: SourceEvent::Snapshot {
+                alerts: vec![quake],
+                incidents: vec![],
+                shifts: vec![],
+            },
+        }),
+    );
+    update(&mut s, key('g'));
+    assert_eq!(s.selected_alert.as_deref(), Some("us1"));
+    update(&mut s, key('a'));
+    let effects = update(&mut s, code(KeyCode::Enter));
+    assert!(sent(&effects).is_empty());
+    assert!(s.find_alert("us1").unwrap().ack.is_some());
+}
+
+#[test]
+fn read_only_removes_every_action_from_keys_and_help() {
+    let mut s = with_officer();
+    s.read_only = true;
+    s.keymap = s.keymap.clone().without_writes();
+    assert!(update(&mut s, key('a')).is_empty());
+    assert_eq!(s.overlay, Overlay::None);
+    assert!(s.keymap.in_mode(Mode::Watch).all(|b| !b.action.writes()));
+    assert!(s.keymap.in_mode(Mode::Watch).any(|b| b.zh == "帮助"));
+}
