@@ -37,6 +37,8 @@ pub struct ConsoleConfig {
     pub stale_after_seconds: u64,
     /// Who is on duty at this console; when unset, the console asks at start.
     pub officer: Option<String>,
+    /// Reporting deadlines; unset means the built-in defaults (src/app/report_rules.toml).
+    pub reporting: Option<crate::app::deadlines::ReportRules>,
 }
 
 impl Default for ConsoleConfig {
@@ -48,6 +50,7 @@ impl Default for ConsoleConfig {
             poll_seconds: 5,
             stale_after_seconds: 120,
             officer: None,
+            reporting: None,
         }
     }
 }

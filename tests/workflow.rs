@@ -295,3 +295,32 @@ fn read_only_removes_every_action_from_keys_and_help() {
     assert!(s.keymap.in_mode(Mode::Watch).all(|b| !b.action.writes()));
     assert!(s.keymap.in_mode(Mode::Watch).any(|b| b.zh == "帮助"));
 }
+
+#[test]
+fn an_overdue_report_rings_once_goes_to_the_top_and_clears_when_made() {
+    let mut s = with_officer();
+    // i-2 (较大) was opened 40 minutes ago and has no 初报: the 30-minute phone report is late.
+    let next = s.next_report(s.find_incident("i-2").unwrap()).unwrap();
+    assert_eq!(next.label, "电话初报");
+    assert!(next.overdue(now()));
+    assert_eq!(s.sorted_incidents()[0].id, "i-2");
+    assert_eq!(update(&mut s, Msg::Tick(now())), vec![Effect::Bell]);
+    assert!(s.flash.as_ref().unwrap().text.contains("报告逾期 电话初报"));
+    assert!(
+        update(&mut s, Msg::Tick(now() + SignedDuration::from_secs(1))).is_empty(),
+        "once"
+    );
+
+    // Logging the phone report (kind 初报) fulfils it; the written report is next.
+    update(&mut s, code(KeyCode::Tab));
+    update(&mut s, key('l'));
+    for _ in 0..5 {
+        update(&mut s, code(KeyCode::Right)); // 记录 → … → 初报
+    }
+    update(&mut s, code(KeyCode::Tab));
+    typed(&mut s, "电话报市政府总值班室");
+    update(&mut s, code(KeyCode::Enter));
+    let next = s.next_report(s.find_incident("i-2").unwrap()).unwrap();
+    assert_eq!(next.label, "书面报告");
+    assert!(!next.overdue(now()));
+}

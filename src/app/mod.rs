@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod command;
+pub mod deadlines;
 pub mod form;
 pub mod keymap;
 pub mod line_edit;

@@ -25,6 +25,8 @@ pub enum Msg {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     Quit,
+    /// Ring the terminal bell: a report has just become overdue.
+    Bell,
     /// Queue a command for the backend (the outbox sends it, in order, until accepted).
     Send(Command),
 }

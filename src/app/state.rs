@@ -1,4 +1,5 @@
 use super::command::Pending;
+use super::deadlines::{Due, ReportRules, next_due};
 use super::form::Form;
 use super::keymap::{Keymap, Mode};
 use crate::model::{Alert, Incident, Shift, alert, incident};
@@ -124,6 +125,10 @@ pub struct State {
     pub key_prefix: String,
     pub next_key: u64,
 
+    pub report_rules: ReportRules,
+    /// Reports already announced as overdue (incident id, label): ring once each.
+    pub overdue_seen: std::collections::HashSet<(String, String)>,
+
     /// Something visible changed since the last draw.
     pub dirty: bool,
     pub quit: bool,
@@ -162,6 +167,8 @@ impl State {
             outbox: Vec::new(),
             key_prefix: "wr".to_owned(),
             next_key: 1,
+            report_rules: ReportRules::default(),
+            overdue_seen: Default::default(),
             dirty: true,
             quit: false,
         }
@@ -196,10 +203,24 @@ impl State {
         v
     }
 
+    /// Incidents with an overdue report first, then open before closed, higher grade,
+    /// most recently changed.
     pub fn sorted_incidents(&self) -> Vec<&Incident> {
-        let mut v: Vec<&Incident> = self.incidents.iter().collect();
-        v.sort_by(|a, b| incident::watch_order(a, b));
-        v
+        let mut v: Vec<(bool, &Incident)> = self
+            .incidents
+            .iter()
+            .map(|i| (self.next_report(i).is_some_and(|d| d.overdue(self.now)), i))
+            .collect();
+        v.sort_by(|(oa, a), (ob, b)| ob.cmp(oa).then_with(|| incident::watch_order(a, b)));
+        v.into_iter().map(|(_, i)| i).collect()
+    }
+
+    /// The next report an open incident owes.
+    pub fn next_report(&self, i: &Incident) -> Option<Due> {
+        if i.status != crate::model::IncidentStatus::Open {
+            return None;
+        }
+        next_due(i, &self.report_rules, &self.tz)
     }
 
     /// Index of the selected alert in `visible_alerts()` (the first when none or gone).

@@ -45,7 +45,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                 .arrived
                 .retain(|_, t| now.duration_since(*t) < FRESH_FOR);
             state.dirty = true;
-            Vec::new()
+            newly_overdue(state)
         }
         Msg::Source(u) => {
             on_source(state, u);
@@ -54,6 +54,31 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// Ring once for each report that has just become overdue, and say which.
+fn newly_overdue(state: &mut State) -> Vec<Effect> {
+    let mut fresh = Vec::new();
+    for i in &state.incidents {
+        if let Some(d) = state.next_report(i).filter(|d| d.overdue(state.now)) {
+            let key = (i.id.clone(), d.label.clone());
+            if !state.overdue_seen.contains(&key) {
+                fresh.push((key, i.title.clone()));
+            }
+        }
+    }
+    let Some(((_, label), title)) = fresh.last().cloned() else {
+        return Vec::new();
+    };
+    state.overdue_seen.extend(fresh.into_iter().map(|(k, _)| k));
+    workflow::flash(
+        state,
+        format!(
+            "{} {label} · {title}",
+            state.lang.pick("报告逾期", "Report overdue")
+        ),
+    );
+    vec![Effect::Bell]
 }
 
 fn apply(state: &mut State, action: Action) -> Vec<Effect> {

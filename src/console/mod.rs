@@ -39,6 +39,9 @@ pub fn initial_state(config: &ConsoleConfig, demo: bool, now: Timestamp) -> anyh
     state.lang = Lang::from_code(&config.language);
     state.stale_after = SignedDuration::from_secs(config.stale_after_seconds.max(1) as i64);
     state.demo = demo;
+    if let Some(rules) = &config.reporting {
+        state.report_rules = rules.clone();
+    }
     Ok(state)
 }
 
@@ -93,6 +96,11 @@ impl LoopIo<'_> {
         for e in effects {
             match e {
                 Effect::Quit => quit = true,
+                Effect::Bell => {
+                    use std::io::Write;
+                    let mut out = std::io::stdout();
+                    let _ = out.write_all(b"\x07").and_then(|()| out.flush());
+                }
                 // The sender task lives as long as the loop; if it is gone we are quitting.
                 Effect::Send(c) => {
                     let _ = self.outbox.send(c);

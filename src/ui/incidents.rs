@@ -1,6 +1,6 @@
 //! Incidents (open first, higher grade first) and the selected incident's timeline.
 
-use super::format::age;
+use super::format::{age, countdown};
 use super::pane_block;
 use crate::app::{Lang, Pane, State};
 use crate::model::text::width;
@@ -69,6 +69,18 @@ pub fn draw_list(state: &State, frame: &mut Frame, area: Rect) {
         let last = i.timeline.last();
         let progress = last.map(|e| e.kind.clone()).unwrap_or_default();
         let changed = i.updated_at.unwrap_or(i.opened_at);
+        // The next report owed, as a countdown; overdue ones count up in the overdue style.
+        let due = state.next_report(i).map(|d| {
+            let left = d.due.duration_since(state.now);
+            let style = if d.overdue(state.now) {
+                t.style("overdue")
+            } else if left < jiff::SignedDuration::from_mins(10) {
+                t.style("stale")
+            } else {
+                t.style("muted")
+            };
+            Span::styled(format!("{} {}", d.label, countdown(left)), style)
+        });
         let row = Row::new(vec![
             Cell::from(Span::styled(
                 grade_label(lang, i.grade),
@@ -80,7 +92,7 @@ pub fn draw_list(state: &State, frame: &mut Frame, area: Rect) {
             } else {
                 progress
             }),
-            Cell::from(age(lang, state.now, changed)),
+            Cell::from(due.unwrap_or_else(|| Span::raw(age(lang, state.now, changed)))),
         ]);
         if closed {
             row.style(t.style("muted"))
@@ -94,7 +106,7 @@ pub fn draw_list(state: &State, frame: &mut Frame, area: Rect) {
             Constraint::Length(label_w),
             Constraint::Fill(1),
             Constraint::Length(6),
-            Constraint::Length(6),
+            Constraint::Length(17),
         ],
     )
     .block(block)
