@@ -11,6 +11,9 @@ pub struct Config {
     pub server: Option<ServerConfig>,
     #[serde(default)]
     pub console: ConsoleConfig,
+    /// Further feeds (`[[source]]` tables): CAP, NWS, USGS, Alertmanager, iCalendar rosters.
+    #[serde(default, rename = "source")]
+    pub sources: Vec<crate::feeds::config::FeedConfig>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -129,6 +132,18 @@ mod tests {
         assert_eq!(c.server.unwrap().url, "http://127.0.0.1:8080");
         assert_eq!(c.console.language, "en");
         assert_eq!(c.console.timezone, "Asia/Shanghai");
+    }
+
+    #[test]
+    fn the_readme_reporting_example_parses() {
+        let c = parse(
+            "[console.reporting]\nfollowup_times = [\"08:00\"]\nfollowup_grades = [\"III\"]\n\
+             [[console.reporting.rule]]\ngrade = \"III\"\nlabel = \"电话初报\"\nkind = \"初报\"\nwithin_minutes = 30\n",
+            "c.toml",
+        )
+        .unwrap();
+        let rules = c.console.reporting.unwrap();
+        assert_eq!(rules.rule[0].within_minutes, 30);
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub async fn demo(
     config: ConsoleConfig,
     officer: Option<String>,
     read_only: bool,
+    feeds: Vec<crate::feeds::config::FeedConfig>,
 ) -> anyhow::Result<()> {
     let dir =
         std::env::temp_dir().join(format!("watchroom-demo-{}", uuid::Uuid::new_v4().simple()));
@@ -33,6 +34,7 @@ pub async fn demo(
             config,
             officer,
             read_only,
+            feeds,
         })
         .await;
         server.shutdown().await;

@@ -7,6 +7,8 @@ pub mod client;
 pub mod config;
 pub mod console;
 pub mod demo;
+pub mod experts;
+pub mod feeds;
 pub mod model;
 pub mod server;
 pub mod sources;

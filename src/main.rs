@@ -46,6 +46,10 @@ enum Command {
         #[arg(long)]
         simulate: bool,
     },
+    /// Look up experts by name, pinyin, initials, specialty, group, organisation or district.
+    Experts(watchroom::experts::cli::ExpertsArgs),
+    /// Read a feed (URL or file) and print what the console would take from it.
+    CheckSource(watchroom::feeds::check::CheckSourceArgs),
     /// Print where watchroom looks for its config and keeps its data.
     Info,
 }
@@ -73,9 +77,19 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let console_cfg = file.as_ref().map(|c| c.console.clone()).unwrap_or_default();
     match cli.command {
         Some(Command::Demo) => {
-            watchroom::demo::demo(console_cfg, cli.officer, cli.read_only).await?;
+            let feeds = file.map(|c| c.sources).unwrap_or_default();
+            watchroom::demo::demo(console_cfg, cli.officer, cli.read_only, feeds).await?;
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Experts(args)) => {
+            let server = file.as_ref().and_then(|c| c.server.clone());
+            let url = cli
+                .server
+                .or_else(|| server.as_ref().map(|s| s.url.clone()));
+            let token = token_from(&cli.token, server.as_ref());
+            watchroom::experts::cli::run(args, url, token).await
+        }
+        Some(Command::CheckSource(args)) => watchroom::feeds::check::run(args).await,
         Some(Command::Serve {
             listen,
             db,
@@ -120,12 +134,26 @@ async fn console(
         server: url,
         token,
         demo: false,
-        config: file.map(|c| c.console).unwrap_or_default(),
         officer,
         read_only,
+        feeds: file.as_ref().map(|c| c.sources.clone()).unwrap_or_default(),
+        config: file.map(|c| c.console).unwrap_or_default(),
     })
     .await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The token: `--token`, else WATCHROOM_TOKEN, else the config file's.
+fn token_from(tokens: &[String], file: Option<&config::ServerConfig>) -> Option<String> {
+    tokens
+        .last()
+        .cloned()
+        .or_else(|| {
+            std::env::var("WATCHROOM_TOKEN")
+                .ok()
+                .filter(|t| !t.is_empty())
+        })
+        .or_else(|| file.and_then(|s| s.token.clone()))
 }
 
 async fn serve(

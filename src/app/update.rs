@@ -322,7 +322,8 @@ fn on_source(state: &mut State, u: SourceUpdate) {
                 .shifts
                 .extend(shifts.into_iter().map(|s| clean_shift(s, &origin)));
         }
-        SourceEvent::Alive { .. } | SourceEvent::Failed { .. } => {}
+        // Feed warnings are for `check-source` and the log; the wall shows health only.
+        SourceEvent::Alive { .. } | SourceEvent::Failed { .. } | SourceEvent::Warning { .. } => {}
     }
 }
 

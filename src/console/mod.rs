@@ -28,6 +28,8 @@ pub struct ConsoleOptions {
     pub officer: Option<String>,
     /// A wall display: no actions.
     pub read_only: bool,
+    /// Feeds besides the duty API.
+    pub feeds: Vec<crate::feeds::config::FeedConfig>,
 }
 
 /// Build the initial state from the configuration (no terminal, no network).
@@ -54,16 +56,31 @@ pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
     }
     state.key_prefix = uuid::Uuid::new_v4().simple().to_string()[..12].to_owned();
     let client = DutyClient::new(&opts.server, &opts.token)?;
-    let (tx, mut rx) = mpsc::channel(1024);
+    let (source_tx, mut rx) = mpsc::channel(1024);
     let source = tokio::spawn(
         DutyApiSource {
             name: crate::app::workflow::ACTION_SOURCE.to_owned(),
             client: client.clone(),
             poll: Duration::from_secs(opts.config.poll_seconds.max(1)),
-            tx,
+            tx: source_tx.clone(),
         }
         .run(),
     );
+    let mut feeds = Vec::new();
+    for config in opts.feeds {
+        if config.kind == crate::feeds::config::FeedKind::DutyApi {
+            continue;
+        }
+        feeds.push(tokio::spawn(
+            crate::sources::feed::FeedSource {
+                config,
+                zone: state.tz.clone(),
+                tx: source_tx.clone(),
+            }
+            .run(),
+        ));
+    }
+    drop(source_tx);
     let (out_tx, out_rx) = mpsc::unbounded_channel();
     let (result_tx, mut result_rx) = mpsc::channel(256);
     let sender = tokio::spawn(outbox::run(client, out_rx, result_tx));
@@ -79,6 +96,9 @@ pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
     ratatui::restore();
     source.abort();
     sender.abort();
+    for f in feeds {
+        f.abort();
+    }
     result
 }
 

@@ -1,6 +1,7 @@
 //! Feeds the console reads. Each runs as its own task and reports through `SourceUpdate`s.
 
 pub mod duty_api;
+pub mod feed;
 pub mod sse;
 
 use crate::model::{Alert, Incident, Shift, TimelineEntry};
@@ -29,6 +30,10 @@ pub enum SourceEvent {
     /// The source could not be reached or read; `reason` says why.
     Failed {
         reason: String,
+    },
+    /// The source was read, but something in it was off (charset, skipped entries …).
+    Warning {
+        text: String,
     },
 }
 
