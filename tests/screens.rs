@@ -197,3 +197,45 @@ fn an_offline_source_says_why_and_since_when() {
         "{status}"
     );
 }
+
+fn with_experts() -> State {
+    let mut s = state();
+    let dir = watchroom::server::demo_expert_directory().expect("demo experts");
+    update(&mut s, source(SourceEvent::Experts(dir), now()));
+    s
+}
+
+#[test]
+fn expert_view_shows_tree_list_and_card_with_leaders_first() {
+    let mut s = with_experts();
+    update(&mut s, key('e'));
+    for c in "ranqi".chars() {
+        update(&mut s, key(c));
+    }
+    let rows = text(&render(&mut s, 120, 40));
+    let screen = rows.join("\n");
+    println!("{screen}");
+    row_with(&rows, "全部 ");
+    row_with(&rows, "190");
+    row_with(&rows, "建设工程与城市生命线");
+    let (first_y, first) = row_with(&rows, "▌");
+    assert!(
+        first.contains("组长") && first.contains("100-0000-"),
+        "{first}"
+    );
+    assert!(first_y < 10);
+    row_with(&rows, "燃气");
+    row_with(&rows, "电话：100-0000-");
+}
+
+#[test]
+fn expert_view_fits_a_small_terminal() {
+    let mut s = with_experts();
+    update(&mut s, key('e'));
+    for c in "zmw".chars() {
+        update(&mut s, key(c));
+    }
+    let rows = text(&render(&mut s, 80, 24));
+    println!("{}", rows.join("\n"));
+    row_with(&rows, "张某伟");
+}

@@ -324,3 +324,25 @@ fn an_overdue_report_rings_once_goes_to_the_top_and_clears_when_made() {
     assert_eq!(next.label, "书面报告");
     assert!(!next.overdue(now()));
 }
+
+#[test]
+fn y_in_the_expert_list_copies_the_phone_with_osc52() {
+    let mut s = with_officer();
+    let dir = watchroom::server::demo_expert_directory().expect("demo experts");
+    update(&mut s, source(SourceEvent::Experts(dir), now()));
+    update(&mut s, key('e'));
+    typed(&mut s, "weixianhuaxue");
+    update(&mut s, code(KeyCode::Tab));
+    let effects = update(&mut s, key('y'));
+    let [Effect::Copy(phone)] = &effects[..] else {
+        panic!("one copy effect expected: {effects:?}")
+    };
+    assert!(phone.starts_with("100-0000-"), "{phone}");
+    assert!(s.flash.as_ref().unwrap().text.contains("OSC 52"));
+    // Esc returns to the search box, Esc again clears it, then leaves.
+    update(&mut s, code(KeyCode::Esc));
+    update(&mut s, code(KeyCode::Esc));
+    assert!(matches!(&s.overlay, Overlay::Experts(v) if v.query.is_blank()));
+    update(&mut s, code(KeyCode::Esc));
+    assert_eq!(s.overlay, Overlay::None);
+}

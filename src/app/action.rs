@@ -28,6 +28,16 @@ pub enum Action {
     Submit,
     NextField,
     PrevField,
+    /// Open the expert lookup.
+    Experts,
+    /// Back to the search box of the expert lookup.
+    Search,
+    /// Copy the selected expert's phone number (OSC 52).
+    Copy,
+    /// Show only experts who can be reached.
+    ToggleAvailable,
+    /// Leave the expert lookup.
+    CloseView,
 }
 
 impl Action {

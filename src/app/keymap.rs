@@ -9,7 +9,7 @@ use serde::Deserialize;
 pub const DEFAULT_KEYMAP: &str = include_str!("../../keymaps/default.toml");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum Mode {
     /// Works everywhere, checked after the current mode.
     Global,
@@ -18,6 +18,10 @@ pub enum Mode {
     Detail,
     /// A form is open: keys not bound here edit the focused field.
     Form,
+    /// The expert lookup with the cursor in the search box: keys not bound here type.
+    ExpertSearch,
+    /// The expert lookup with the cursor in the list or the tree.
+    Experts,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

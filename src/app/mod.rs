@@ -4,6 +4,7 @@
 pub mod action;
 pub mod command;
 pub mod deadlines;
+pub mod experts_view;
 pub mod form;
 pub mod keymap;
 pub mod line_edit;

@@ -27,6 +27,10 @@ pub enum Effect {
     Quit,
     /// Ring the terminal bell: a report has just become overdue.
     Bell,
+    /// Put text on the clipboard of the officer's terminal (OSC 52).
+    Copy(String),
+    /// Keep this expert directory for offline lookups.
+    SaveExperts(std::sync::Arc<crate::model::ExpertDirectory>),
     /// Queue a command for the backend (the outbox sends it, in order, until accepted).
     Send(Command),
 }

@@ -1,5 +1,6 @@
 use super::command::Pending;
 use super::deadlines::{Due, ReportRules, next_due};
+use super::experts_view::{ExpertFocus, ExpertPool, ExpertView};
 use super::form::Form;
 use super::keymap::{Keymap, Mode};
 use crate::model::{Alert, Incident, Shift, alert, incident};
@@ -57,6 +58,7 @@ pub enum Overlay {
     Help { scroll: u16 },
     Detail { target: DetailTarget, scroll: u16 },
     Form(Form),
+    Experts(ExpertView),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -125,6 +127,8 @@ pub struct State {
     pub key_prefix: String,
     pub next_key: u64,
 
+    /// The expert pool and its search index, once the backend has sent it.
+    pub expert_pool: Option<ExpertPool>,
     pub report_rules: ReportRules,
     /// Reports already announced as overdue (incident id, label): ring once each.
     pub overdue_seen: std::collections::HashSet<(String, String)>,
@@ -167,6 +171,7 @@ impl State {
             outbox: Vec::new(),
             key_prefix: "wr".to_owned(),
             next_key: 1,
+            expert_pool: None,
             report_rules: ReportRules::default(),
             overdue_seen: Default::default(),
             dirty: true,
@@ -179,11 +184,13 @@ impl State {
     }
 
     pub fn mode(&self) -> Mode {
-        match self.overlay {
+        match &self.overlay {
             Overlay::None => Mode::Watch,
             Overlay::Help { .. } => Mode::Help,
             Overlay::Detail { .. } => Mode::Detail,
             Overlay::Form(_) => Mode::Form,
+            Overlay::Experts(v) if v.focus == ExpertFocus::Query => Mode::ExpertSearch,
+            Overlay::Experts(_) => Mode::Experts,
         }
     }
 

@@ -2,6 +2,7 @@
 //! returned as `Effect`s.
 
 use super::action::Action;
+use super::experts_view;
 use super::msg::{Effect, Msg};
 use super::state::{DetailTarget, Flash, Overlay, Pane, SourceHealth, SourceStatus, State};
 use super::workflow;
@@ -20,7 +21,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Key(key) => match state.keymap.action(state.mode(), &key) {
             Some(action) => apply(state, action),
             None => {
-                if workflow::edit(state, key) {
+                if experts_view::edit(state, key) || workflow::edit(state, key) {
                     state.dirty = true;
                 }
                 Vec::new()
@@ -48,10 +49,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             newly_overdue(state)
         }
         Msg::Source(u) => {
-            on_source(state, u);
+            let effects = on_source(state, u);
             workflow::maybe_ask_officer(state);
             state.dirty = true;
-            Vec::new()
+            effects
         }
     }
 }
@@ -83,6 +84,9 @@ fn newly_overdue(state: &mut State) -> Vec<Effect> {
 
 fn apply(state: &mut State, action: Action) -> Vec<Effect> {
     state.dirty = true;
+    if matches!(state.overlay, Overlay::Experts(_)) {
+        return experts_view::apply(state, action);
+    }
     match action {
         Action::Quit => {
             state.quit = true;
@@ -114,6 +118,9 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Log => workflow::open_log(state),
         Action::Intake => workflow::open_intake(state),
         Action::Officer => workflow::open_officer(state),
+        Action::Experts => experts_view::open(state),
+        // Only meaningful inside the expert lookup, which returned above.
+        Action::Search | Action::Copy | Action::ToggleAvailable | Action::CloseView => {}
         Action::Submit => return workflow::submit(state),
         Action::NextField | Action::PrevField => {
             if let Overlay::Form(form) = &mut state.overlay {
@@ -159,7 +166,7 @@ fn step(state: &mut State, by: isize) {
                 .clamp(0, u16::MAX as isize) as u16;
             return;
         }
-        Overlay::Form(_) => return,
+        Overlay::Form(_) | Overlay::Experts(_) => return,
         Overlay::None => {}
     }
     match state.focus {
@@ -198,7 +205,7 @@ fn health_mut<'a>(state: &'a mut State, name: &str) -> &'a mut SourceHealth {
     state.sources.last_mut().expect("just pushed")
 }
 
-fn on_source(state: &mut State, u: SourceUpdate) {
+fn on_source(state: &mut State, u: SourceUpdate) -> Vec<Effect> {
     let at = u.at;
     {
         let h = health_mut(state, &u.source);
@@ -323,8 +330,10 @@ fn on_source(state: &mut State, u: SourceUpdate) {
                 .extend(shifts.into_iter().map(|s| clean_shift(s, &origin)));
         }
         // Feed warnings are for `check-source` and the log; the wall shows health only.
+        SourceEvent::Experts(dir) => return experts_view::on_directory(state, dir),
         SourceEvent::Alive { .. } | SourceEvent::Failed { .. } | SourceEvent::Warning { .. } => {}
     }
+    Vec::new()
 }
 
 fn sort_timeline(t: &mut [TimelineEntry]) {

@@ -91,6 +91,7 @@ pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
         sources: &mut rx,
         results: &mut result_rx,
         outbox: out_tx,
+        server: opts.server.clone(),
     };
     let result = event_loop(&mut terminal, &mut state, &mut io).await;
     ratatui::restore();
@@ -107,6 +108,8 @@ struct LoopIo<'a> {
     sources: &'a mut mpsc::Receiver<crate::sources::SourceUpdate>,
     results: &'a mut mpsc::Receiver<Msg>,
     outbox: mpsc::UnboundedSender<crate::app::command::Command>,
+    /// The backend's URL, recorded with the offline expert copy.
+    server: String,
 }
 
 impl LoopIo<'_> {
@@ -116,6 +119,22 @@ impl LoopIo<'_> {
         for e in effects {
             match e {
                 Effect::Quit => quit = true,
+                Effect::Copy(text) => {
+                    use std::io::Write;
+                    let mut out = std::io::stdout();
+                    let seq = crate::app::experts_view::osc52(&text);
+                    let _ = out.write_all(seq.as_bytes()).and_then(|()| out.flush());
+                }
+                // Disk work goes to the blocking pool, never the loop that draws.
+                Effect::SaveExperts(dir) => {
+                    if let Some(path) = crate::experts::cache::default_path() {
+                        let source = self.server.clone();
+                        tokio::task::spawn_blocking(move || {
+                            let _ =
+                                crate::experts::cache::save(&path, &dir, &source, Timestamp::now());
+                        });
+                    }
+                }
                 Effect::Bell => {
                     use std::io::Write;
                     let mut out = std::io::stdout();

@@ -80,7 +80,18 @@ impl DutyApiSource {
                 shifts: shifts.items,
             })
             .await;
-        Ok(ok.then_some(cursor))
+        if !ok {
+            return Ok(None);
+        }
+        // The pool is not needed for the watch screen: a failure here only leaves the
+        // expert lookup on its offline copy.
+        let experts = match self.client.experts().await {
+            Ok(dir) => SourceEvent::Experts(dir),
+            Err(e) => SourceEvent::Warning {
+                text: format!("experts: {e}"),
+            },
+        };
+        Ok(self.send(experts).await.then_some(cursor))
     }
 
     /// Stream events; while the stream is down, poll and retry it with backoff.

@@ -23,6 +23,8 @@ pub enum SourceEvent {
     Incident(Incident),
     Timeline(TimelineEntry),
     Shifts(Vec<Shift>),
+    /// The expert pool (sent once after the snapshot; it changes rarely).
+    Experts(crate::model::ExpertDirectory),
     /// The source is alive (live stream, or a successful poll).
     Alive {
         live: bool,

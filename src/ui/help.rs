@@ -17,6 +17,8 @@ fn mode_title(state: &State, m: Mode) -> &'static str {
         Mode::Help => l.pick("帮助", "Help"),
         Mode::Detail => l.pick("详情", "Details"),
         Mode::Form => l.pick("表单", "Forms"),
+        Mode::ExpertSearch => l.pick("专家库 · 搜索框", "Experts · search box"),
+        Mode::Experts => l.pick("专家库 · 列表", "Experts · list"),
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod alerts;
 pub mod detail;
 pub mod duty;
+pub mod experts;
 pub mod form;
 pub mod format;
 pub mod header;
@@ -47,6 +48,15 @@ pub fn draw(state: &State, frame: &mut Frame) {
         Overlay::Help { scroll } => help::draw(state, frame, area, *scroll),
         Overlay::Detail { target, scroll } => detail::draw(state, frame, area, target, *scroll),
         Overlay::Form(form) => form::draw(state, frame, area, form),
+        Overlay::Experts(view) => experts::draw(state, frame, body_and_top(area), view),
+    }
+}
+
+/// Everything but the status bar: full-screen views keep source health in sight.
+fn body_and_top(area: Rect) -> Rect {
+    Rect {
+        height: area.height.saturating_sub(1),
+        ..area
     }
 }
 
