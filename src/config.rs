@@ -40,6 +40,8 @@ pub struct ConsoleConfig {
     pub stale_after_seconds: u64,
     /// Who is on duty at this console; when unset, the console asks at start.
     pub officer: Option<String>,
+    /// A spreadsheet (CSV) or JSON file to take the expert pool from instead of the backend.
+    pub experts_file: Option<std::path::PathBuf>,
     /// Reporting deadlines; unset means the built-in defaults (src/app/report_rules.toml).
     pub reporting: Option<crate::app::deadlines::ReportRules>,
 }
@@ -54,6 +56,7 @@ impl Default for ConsoleConfig {
             stale_after_seconds: 120,
             officer: None,
             reporting: None,
+            experts_file: None,
         }
     }
 }

@@ -63,9 +63,13 @@ pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
             client: client.clone(),
             poll: Duration::from_secs(opts.config.poll_seconds.max(1)),
             tx: source_tx.clone(),
+            fetch_experts: opts.config.experts_file.is_none(),
         }
         .run(),
     );
+    if let Some(path) = opts.config.experts_file.clone() {
+        tokio::spawn(experts_from_file(path, source_tx.clone()));
+    }
     let mut feeds = Vec::new();
     for config in opts.feeds {
         if config.kind == crate::feeds::config::FeedKind::DutyApi {
@@ -101,6 +105,49 @@ pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
         f.abort();
     }
     result
+}
+
+/// Read the configured expert file off the UI task and hand the pool to the app; a bad row
+/// only warns, an unreadable file shows as a failed source.
+async fn experts_from_file(
+    path: std::path::PathBuf,
+    tx: mpsc::Sender<crate::sources::SourceUpdate>,
+) {
+    use crate::sources::{SourceEvent, SourceUpdate};
+    let read = tokio::task::spawn_blocking({
+        let path = path.clone();
+        move || crate::experts::import::import_file(&path)
+    })
+    .await;
+    let mut events = Vec::new();
+    match read {
+        Ok(Ok(imported)) => {
+            events.extend(
+                imported
+                    .warnings
+                    .into_iter()
+                    .map(|text| SourceEvent::Warning { text }),
+            );
+            events.push(SourceEvent::Experts(imported.directory));
+            events.push(SourceEvent::Alive { live: false });
+        }
+        Ok(Err(e)) => events.push(SourceEvent::Failed {
+            reason: format!("{e:#}"),
+        }),
+        Err(e) => events.push(SourceEvent::Failed {
+            reason: e.to_string(),
+        }),
+    }
+    for event in events {
+        let update = SourceUpdate {
+            source: "experts_file".to_owned(),
+            at: Timestamp::now(),
+            event,
+        };
+        if tx.send(update).await.is_err() {
+            return;
+        }
+    }
 }
 
 /// The channels the loop reads and writes besides the terminal.

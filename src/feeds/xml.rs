@@ -101,6 +101,7 @@ impl Document {
         let mut warnings = Vec::new();
         let mut dropped_entities: Vec<String> = Vec::new();
         let mut signed = false;
+        let mut lines = LineCounter::default();
         let err_at = |pos: u64, msg: String| {
             let (line, col) = line_col(text, pos as usize);
             FeedError::at(origin, line, col, format!("not well-formed XML: {msg}"))
@@ -119,12 +120,12 @@ impl Document {
                     if stack.len() >= MAX_DEPTH {
                         return Err(err_at(pos, format!("nested deeper than {MAX_DEPTH}")));
                     }
-                    let el = element(ns, &start, line_of(text, pos as usize), &mut warnings);
+                    let el = element(ns, &start, lines.line_at(text, pos as usize), &mut warnings);
                     signed |= el.name == "Signature";
                     stack.push(el);
                 }
                 Event::Empty(start) => {
-                    let el = element(ns, &start, line_of(text, pos as usize), &mut warnings);
+                    let el = element(ns, &start, lines.line_at(text, pos as usize), &mut warnings);
                     signed |= el.name == "Signature";
                     match stack.last_mut() {
                         Some(parent) => parent.children.push(el),
@@ -251,8 +252,25 @@ fn element(ns: String, start: &BytesStart<'_>, line: usize, warnings: &mut Vec<S
     }
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
-    line_col(text, offset).0
+/// Line numbers for increasing offsets, counting each newline once: scanning from the
+/// start for every element made big documents quadratic.
+#[derive(Default)]
+struct LineCounter {
+    offset: usize,
+    line: usize,
+}
+
+impl LineCounter {
+    fn line_at(&mut self, text: &str, offset: usize) -> usize {
+        let offset = offset.min(text.len());
+        if offset < self.offset {
+            *self = LineCounter::default();
+        }
+        let chunk = text.as_bytes().get(self.offset..offset).unwrap_or_default();
+        self.line += chunk.iter().filter(|b| **b == b'\n').count();
+        self.offset = offset;
+        self.line + 1
+    }
 }
 
 /// 1-based line and column (in characters) of a byte offset.

@@ -20,6 +20,8 @@ pub struct DutyApiSource {
     pub client: DutyClient,
     pub poll: Duration,
     pub tx: mpsc::Sender<SourceUpdate>,
+    /// False when the expert pool comes from a file instead.
+    pub fetch_experts: bool,
 }
 
 /// Why the stream loop stopped.
@@ -82,6 +84,9 @@ impl DutyApiSource {
             .await;
         if !ok {
             return Ok(None);
+        }
+        if !self.fetch_experts {
+            return Ok(Some(cursor));
         }
         // The pool is not needed for the watch screen: a failure here only leaves the
         // expert lookup on its offline copy.

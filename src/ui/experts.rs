@@ -144,6 +144,9 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, view: &ExpertView) {
             .map(|(i, r)| {
                 let (label, indent) = match r {
                     TreeRow::All => (l.pick("全部", "All").to_owned(), ""),
+                    TreeRow::Domain(d) if d.trim().is_empty() => {
+                        (l.pick("（未填领域）", "(no domain)").to_owned(), "")
+                    }
                     TreeRow::Domain(d) => (sanitize(d), ""),
                     TreeRow::Group { name, .. } => (sanitize(name), "  "),
                 };
@@ -253,7 +256,7 @@ fn list_line(
     ));
     let avail = if e.available {
         Span::styled(
-            state.lang.pick("可联系 ", "avail. "),
+            state.lang.pick("可联系  ", "avail. "),
             t.style("ok").patch(base),
         )
     } else {
