@@ -72,6 +72,21 @@ pub fn default_config_path() -> Option<PathBuf> {
 
 /// Parse a config file's text; `origin` names it in errors (`path:line:col: message`).
 pub fn parse(text: &str, origin: &str) -> anyhow::Result<Config> {
+    let config = parse_toml(text, origin)?;
+    let mut names = std::collections::HashSet::new();
+    for source in &config.sources {
+        source.validate().map_err(|e| anyhow!("{origin}: {e}"))?;
+        if !names.insert(source.name.as_str()) {
+            anyhow::bail!(
+                "{origin}: two [[source]] tables are named {:?}",
+                source.name
+            );
+        }
+    }
+    Ok(config)
+}
+
+fn parse_toml(text: &str, origin: &str) -> anyhow::Result<Config> {
     toml::from_str::<Config>(text).map_err(|e| {
         let place = e
             .span()
@@ -156,6 +171,16 @@ mod tests {
             .to_string();
         assert!(err.starts_with("my.toml:3:"), "{err}");
         assert!(err.contains("tokn"), "{err}");
+    }
+
+    #[test]
+    fn sources_are_checked_and_their_names_unique() {
+        let one = "[[source]]\nname = \"地震\"\nkind = \"usgs\"\nurl = \"q.json\"\n";
+        assert_eq!(parse(one, "c.toml").unwrap().sources.len(), 1);
+        let err = parse(&format!("{one}{one}"), "c.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("c.toml") && err.contains("地震"), "{err}");
     }
 
     #[test]

@@ -239,3 +239,24 @@ fn expert_view_fits_a_small_terminal() {
     println!("{}", rows.join("\n"));
     row_with(&rows, "张某伟");
 }
+
+#[test]
+fn exercises_and_tests_are_marked_on_the_wall() {
+    let mut s = state();
+    let mut drill = common::alert(
+        "a-drill",
+        watchroom::model::Colour::Red,
+        "台风",
+        "台风红色预警信号",
+        "全市",
+        1,
+    );
+    drill.status = "exercise".into();
+    update(&mut s, source(SourceEvent::Alert(drill), now()));
+    let rows = text(&render(&mut s, 120, 40));
+    let marked = rows
+        .iter()
+        .filter(|r| r.contains("【演练】台风红色预警信号"))
+        .count();
+    assert_eq!(marked, 1, "{}", rows.join("\n"));
+}

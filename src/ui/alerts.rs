@@ -58,6 +58,22 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         if let Some(ack) = &a.ack {
             title_spans.push(Span::styled(format!("✓{} ", ack.officer), t.style("muted")));
         }
+        // Exercises and tests must never be mistaken for the real thing.
+        match a.status.to_ascii_lowercase().as_str() {
+            "actual" | "" => {}
+            "exercise" => title_spans.push(Span::styled(
+                lang.pick("【演练】", "[EXERCISE] "),
+                t.style("demo"),
+            )),
+            "test" => title_spans.push(Span::styled(
+                lang.pick("【测试】", "[TEST] "),
+                t.style("demo"),
+            )),
+            other => title_spans.push(Span::styled(
+                format!("[{}] ", other.to_uppercase()),
+                t.style("demo"),
+            )),
+        }
         title_spans.push(Span::raw(a.title.clone()));
         // Unacknowledged red/orange labels blink once a second until someone acknowledges.
         let mut label_style = t.alert(a.colour);
