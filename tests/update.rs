@@ -353,3 +353,26 @@ fn a_snapshot_replaces_only_its_own_sources_items() {
     assert_eq!(visible_ids(&s), ["a-red", "a-orange", "a-yellow", "a-blue"]);
     assert_eq!(s.shifts.len(), 6);
 }
+
+#[test]
+fn a_cancelled_alert_stays_visible_as_cancelled_for_two_hours() {
+    let mut s = state();
+    let mut cancel = alert("c-1", Colour::Orange, "暴雨", "解除暴雨橙色预警", "全市", 0);
+    cancel.msg_type = MsgType::Cancel;
+    cancel.references = vec!["a-orange".into()];
+    let mut orange = s.find_alert("a-orange").cloned().unwrap();
+    orange.cancelled_by = Some("c-1".into());
+    update(&mut s, source(SourceEvent::Alert(cancel), now()));
+    update(&mut s, source(SourceEvent::Alert(orange), now()));
+    assert_eq!(
+        visible_ids(&s),
+        ["a-red", "a-yellow", "a-blue", "a-orange"],
+        "last, not gone"
+    );
+    assert!(
+        !s.find_alert("a-orange").unwrap().needs_ack(),
+        "a cancelled alert does not blink"
+    );
+    update(&mut s, Msg::Tick(now() + SignedDuration::from_mins(121)));
+    assert!(!visible_ids(&s).contains(&"a-orange".to_owned()));
+}

@@ -200,14 +200,32 @@ impl State {
     }
 
     /// Alerts in force, most severe and newest first.
+    /// Alerts in force, then those cancelled in the last two hours (shown as cancelled, so
+    /// a cancellation is seen rather than an alert silently vanishing).
     pub fn visible_alerts(&self) -> Vec<&Alert> {
         let mut v: Vec<&Alert> = self
             .alerts
             .iter()
-            .filter(|a| a.in_force(self.now))
+            .filter(|a| a.in_force(self.now) || self.recently_cancelled(a))
             .collect();
-        v.sort_by(|a, b| alert::watch_order(a, b));
+        v.sort_by(|a, b| {
+            a.cancelled_by
+                .is_some()
+                .cmp(&b.cancelled_by.is_some())
+                .then_with(|| alert::watch_order(a, b))
+        });
         v
+    }
+
+    /// Cancelled by a message sent within the last two hours.
+    pub fn recently_cancelled(&self, a: &Alert) -> bool {
+        let Some(by) = &a.cancelled_by else {
+            return false;
+        };
+        self.alerts
+            .iter()
+            .find(|c| &c.id == by && c.origin == a.origin)
+            .is_some_and(|c| self.now.duration_since(c.sent) < SignedDuration::from_hours(2))
     }
 
     /// Incidents with an overdue report first, then open before closed, higher grade,

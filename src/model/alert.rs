@@ -152,7 +152,7 @@ impl Alert {
 impl Alert {
     /// Red and orange alerts nobody has acknowledged yet: they lead the wall and flash.
     pub fn needs_ack(&self) -> bool {
-        self.ack.is_none() && self.colour >= Colour::Orange
+        self.ack.is_none() && self.colour >= Colour::Orange && self.cancelled_by.is_none()
     }
 }
 

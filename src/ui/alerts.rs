@@ -58,6 +58,12 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         if let Some(ack) = &a.ack {
             title_spans.push(Span::styled(format!("✓{} ", ack.officer), t.style("muted")));
         }
+        if a.cancelled_by.is_some() {
+            title_spans.push(Span::styled(
+                lang.pick("【已解除】", "[CANCELLED] "),
+                t.style("muted"),
+            ));
+        }
         // Exercises and tests must never be mistaken for the real thing.
         match a.status.to_ascii_lowercase().as_str() {
             "actual" | "" => {}

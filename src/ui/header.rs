@@ -73,7 +73,11 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
 fn summary(state: &State) -> Line<'static> {
     let t = &state.theme;
     let lang = state.lang;
-    let visible = state.visible_alerts();
+    let visible: Vec<_> = state
+        .visible_alerts()
+        .into_iter()
+        .filter(|a| a.in_force(state.now))
+        .collect();
     let mut spans = vec![Span::raw(" ")];
     for c in [Colour::Red, Colour::Orange, Colour::Yellow, Colour::Blue] {
         let n = visible.iter().filter(|a| a.colour == c).count();
