@@ -9,7 +9,7 @@ use super::state::{Overlay, State};
 use super::workflow::flash;
 use crate::experts::{ExpertIndex, Filters, Hit};
 use crate::model::{Expert, ExpertDirectory};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 use std::sync::Arc;
 
 /// The directory and its index, shared (the index is built once per directory).
@@ -299,19 +299,8 @@ pub fn edit(state: &mut State, key: KeyEvent) -> bool {
     if view.focus != ExpertFocus::Query {
         return false;
     }
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    let e = &mut view.query;
-    match key.code {
-        KeyCode::Char('w') if ctrl => e.delete_word(),
-        KeyCode::Char('u') if ctrl => *e = LineEdit::default(),
-        KeyCode::Char(c) if !ctrl => e.insert(c),
-        KeyCode::Backspace => e.backspace(),
-        KeyCode::Delete => e.delete(),
-        KeyCode::Left => e.left(),
-        KeyCode::Right => e.right(),
-        KeyCode::Home => e.home(),
-        KeyCode::End => e.end(),
-        _ => return false,
+    if !view.query.handle_key(key) {
+        return false;
     }
     requery_open(state);
     true

@@ -1,6 +1,7 @@
 //! A one-line text editor for form fields: cursor by character, CJK-aware width.
 
 use crate::model::text::width;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LineEdit {
@@ -89,6 +90,26 @@ impl LineEdit {
 
     pub fn end(&mut self) {
         self.cursor = self.text.chars().count();
+    }
+
+    /// The editing keys every text field shares; false when `key` is not one of them.
+    pub fn handle_key(&mut self, key: KeyEvent) -> bool {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Char('w') if ctrl => self.delete_word(),
+            KeyCode::Char('u') if ctrl => *self = LineEdit::default(),
+            KeyCode::Char('a') if ctrl => self.home(),
+            KeyCode::Char('e') if ctrl => self.end(),
+            KeyCode::Char(c) if !ctrl => self.insert(c),
+            KeyCode::Backspace => self.backspace(),
+            KeyCode::Delete => self.delete(),
+            KeyCode::Left => self.left(),
+            KeyCode::Right => self.right(),
+            KeyCode::Home => self.home(),
+            KeyCode::End => self.end(),
+            _ => return false,
+        }
+        true
     }
 
     /// Cells from the start of the text to the cursor, for placing the terminal cursor.

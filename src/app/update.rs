@@ -343,25 +343,7 @@ fn sort_timeline(t: &mut [TimelineEntry]) {
 /// Remote strings are sanitised once, on arrival, so every view can trust them.
 fn clean_alert(mut a: Alert, origin: &str) -> Alert {
     a.origin = origin.to_owned();
-    for s in [
-        &mut a.id,
-        &mut a.source,
-        &mut a.signal_type,
-        &mut a.title,
-        &mut a.description,
-        &mut a.instruction,
-        &mut a.area,
-        &mut a.severity,
-        &mut a.urgency,
-        &mut a.certainty,
-        &mut a.status,
-    ] {
-        *s = sanitize(s);
-    }
-    if let Some(ack) = &mut a.ack {
-        ack.officer = sanitize(&ack.officer);
-        ack.note = sanitize(&ack.note);
-    }
+    a.sanitize();
     a
 }
 

@@ -8,7 +8,7 @@ use super::msg::Effect;
 use super::state::{Flash, Overlay, Pane, State};
 use crate::model::roster::on_duty;
 use crate::model::{Ack, DutyRole, Grade, Incident, IncidentStatus, TimelineEntry};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 use jiff::{SignedDuration, Timestamp};
 
 /// Only the duty API takes actions; other feeds are read-only sources.
@@ -148,7 +148,6 @@ pub fn edit(state: &mut State, key: KeyEvent) -> bool {
     let Some(field) = form.focused() else {
         return false;
     };
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     if !field.choices.is_empty() {
         let n = field.choices.len();
         match key.code {
@@ -158,19 +157,8 @@ pub fn edit(state: &mut State, key: KeyEvent) -> bool {
         }
         return true;
     }
-    let e = &mut field.input;
-    match key.code {
-        KeyCode::Char('w') if ctrl => e.delete_word(),
-        KeyCode::Char('a') if ctrl => e.home(),
-        KeyCode::Char('e') if ctrl => e.end(),
-        KeyCode::Char(c) if !ctrl => e.insert(c),
-        KeyCode::Backspace => e.backspace(),
-        KeyCode::Delete => e.delete(),
-        KeyCode::Left => e.left(),
-        KeyCode::Right => e.right(),
-        KeyCode::Home => e.home(),
-        KeyCode::End => e.end(),
-        _ => return false,
+    if !field.input.handle_key(key) {
+        return false;
     }
     form.flagged.clear();
     form.confirm_missing = false;

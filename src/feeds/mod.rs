@@ -150,7 +150,7 @@ pub fn parse(kind: FeedKind, bytes: &[u8], opts: &ParseOptions) -> Result<Parsed
 pub fn finish(parsed: &mut Parsed) {
     threading::thread(&mut parsed.alerts);
     for a in &mut parsed.alerts {
-        clean_alert(a);
+        a.sanitize();
     }
     for s in &mut parsed.shifts {
         for f in [&mut s.id, &mut s.person, &mut s.phone] {
@@ -201,42 +201,6 @@ pub fn guess_kind(bytes: &[u8]) -> Option<FeedKind> {
         }
     }
     None
-}
-
-/// Remote text is sanitised here, once, before it reaches the app.
-fn clean_alert(a: &mut Alert) {
-    for s in [
-        &mut a.id,
-        &mut a.source,
-        &mut a.signal_type,
-        &mut a.title,
-        &mut a.description,
-        &mut a.instruction,
-        &mut a.area,
-        &mut a.severity,
-        &mut a.urgency,
-        &mut a.certainty,
-        &mut a.status,
-        &mut a.sender,
-        &mut a.headline,
-    ] {
-        *s = sanitize(s);
-    }
-    for r in &mut a.references {
-        *r = sanitize(r);
-    }
-    for l in &mut a.links {
-        for s in [&mut l.rel, &mut l.href, &mut l.title, &mut l.mime] {
-            *s = sanitize(s);
-        }
-    }
-    for area in &mut a.areas {
-        area.description = sanitize(&area.description);
-        for g in &mut area.geocodes {
-            g.name = sanitize(&g.name);
-            g.value = sanitize(&g.value);
-        }
-    }
 }
 
 /// Parse an RFC 3339 / ISO 8601 instant leniently: `Z`, `-00:00`, missing seconds.

@@ -150,6 +150,48 @@ impl Alert {
 }
 
 impl Alert {
+    /// Strip control characters and escapes from every text field (see `text::sanitize`):
+    /// the one place that knows which fields of an alert came from outside.
+    pub fn sanitize(&mut self) {
+        use super::text::sanitize;
+        for s in [
+            &mut self.id,
+            &mut self.source,
+            &mut self.signal_type,
+            &mut self.title,
+            &mut self.description,
+            &mut self.instruction,
+            &mut self.area,
+            &mut self.severity,
+            &mut self.urgency,
+            &mut self.certainty,
+            &mut self.status,
+            &mut self.sender,
+            &mut self.headline,
+        ] {
+            *s = sanitize(s);
+        }
+        for r in &mut self.references {
+            *r = sanitize(r);
+        }
+        for l in &mut self.links {
+            for s in [&mut l.rel, &mut l.href, &mut l.title, &mut l.mime] {
+                *s = sanitize(s);
+            }
+        }
+        for area in &mut self.areas {
+            area.description = sanitize(&area.description);
+            for g in &mut area.geocodes {
+                g.name = sanitize(&g.name);
+                g.value = sanitize(&g.value);
+            }
+        }
+        if let Some(ack) = &mut self.ack {
+            ack.officer = sanitize(&ack.officer);
+            ack.note = sanitize(&ack.note);
+        }
+    }
+
     /// Red and orange alerts nobody has acknowledged yet: they lead the wall and flash.
     pub fn needs_ack(&self) -> bool {
         self.ack.is_none() && self.colour >= Colour::Orange && self.cancelled_by.is_none()
