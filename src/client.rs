@@ -1,8 +1,8 @@
 //! HTTP client for the duty API v1. Every error names the URL it was talking to.
 
-use crate::app::command::{Command, CommandBody};
+use crate::app::command::Command;
 use crate::model::{
-    Alert, ApiError, ExpertDirectory, Health, Incident, Page, Shift, TimelineEntry,
+    Alert, ApiError, ExpertDirectory, Handover, Health, Incident, Page, Shift,
 };
 use jiff::Timestamp;
 use serde::de::DeserializeOwned;
@@ -32,19 +32,6 @@ fn detail(m: &str) -> String {
     } else {
         format!(": {m}")
     }
-}
-
-/// Percent-encode an id for use as one path segment.
-fn path_segment(id: &str) -> String {
-    let mut out = String::with_capacity(id.len());
-    for b in id.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 impl ClientError {
@@ -175,48 +162,10 @@ impl DutyClient {
 
     /// Send one outbox command; its key is the idempotency key, so a resend is harmless.
     pub async fn send(&self, command: &Command) -> Result<(), ClientError> {
-        let key = &command.key;
-        match &command.body {
-            CommandBody::Ack {
-                alert_id,
-                officer,
-                note,
-            } => {
-                let path = format!("/api/v1/alerts/{}/ack", path_segment(alert_id));
-                let body =
-                    serde_json::json!({"officer": officer, "note": note, "idempotency_key": key});
-                self.post::<_, Alert>(&path, &body).await.map(drop)
-            }
-            CommandBody::Timeline {
-                incident_id,
-                author,
-                kind,
-                text,
-                at,
-            } => {
-                let path = format!("/api/v1/incidents/{}/timeline", path_segment(incident_id));
-                let body = serde_json::json!({
-                    "author": author, "kind": kind, "text": text, "at": at, "idempotency_key": key
-                });
-                self.post::<_, TimelineEntry>(&path, &body).await.map(drop)
-            }
-            CommandBody::OpenIncident {
-                id,
-                title,
-                grade,
-                category,
-                district,
-                opened_at,
-            } => {
-                let body = serde_json::json!({
-                    "id": id, "title": title, "grade": grade, "category": category,
-                    "district": district, "opened_at": opened_at, "idempotency_key": key
-                });
-                self.post::<_, Incident>("/api/v1/incidents", &body)
-                    .await
-                    .map(drop)
-            }
-        }
+        let (path, body) = command.body.request(&command.key);
+        self.post::<_, serde_json::Value>(&path, &body)
+            .await
+            .map(drop)
     }
 
     pub async fn health(&self) -> Result<Health, ClientError> {
@@ -241,6 +190,14 @@ impl DutyClient {
             &[("from", from.to_string()), ("to", to.to_string())],
         )
         .await
+    }
+
+    /// Handover records, newest first.
+    pub async fn handovers(&self, limit: usize) -> Result<Vec<Handover>, ClientError> {
+        let page: Page<Handover> = self
+            .get("/api/v1/handovers", &[("limit", limit.to_string())])
+            .await?;
+        Ok(page.items)
     }
 
     pub async fn experts(&self) -> Result<ExpertDirectory, ClientError> {

@@ -176,6 +176,9 @@ mod tests {
                     author: "甲".into(),
                     kind: (*kind).into(),
                     text: String::new(),
+                    leader: None,
+                    assignee: None,
+                    refers_to: None,
                     idempotency_key: None,
                     seq: 0,
                 })

@@ -20,13 +20,13 @@ pub fn flash(state: &mut State, text: String) {
     state.flash = Some(Flash { text, until });
 }
 
-fn new_key(state: &mut State) -> String {
+pub(super) fn new_key(state: &mut State) -> String {
     let key = format!("{}-{}", state.key_prefix, state.next_key);
     state.next_key += 1;
     key
 }
 
-fn queue(state: &mut State, body: CommandBody) -> Effect {
+pub(super) fn queue(state: &mut State, body: CommandBody) -> Effect {
     let command = Command {
         key: new_key(state),
         created_at: state.now,
@@ -84,7 +84,7 @@ pub fn open_officer(state: &mut State) {
 }
 
 /// Actions need a name to carry; without one, ask for it first.
-fn need_officer(state: &mut State) -> bool {
+pub(super) fn need_officer(state: &mut State) -> bool {
     if state.officer.is_some() {
         return false;
     }
@@ -219,16 +219,14 @@ pub fn submit(state: &mut State) -> Vec<Effect> {
         }
         FormKind::Ack { alert_id, origin } => ack(state, &alert_id, &origin, form.value("note")),
         FormKind::Log { incident_id } => {
-            let (kind, text) = (form.value("kind"), form.value("text"));
-            log_entry(state, &incident_id, kind, text, state.now)
-                .into_iter()
-                .collect()
+            let draft = EntryDraft::new(&form.value("kind"), form.value("text"));
+            log_entry(state, &incident_id, draft).into_iter().collect()
         }
         FormKind::Intake => intake(state, &form),
     }
 }
 
-fn officer(state: &State) -> String {
+pub(super) fn officer(state: &State) -> String {
     state.officer.clone().unwrap_or_default()
 }
 
@@ -278,15 +276,39 @@ fn ack(state: &mut State, alert_id: &str, origin: &str, note: String) -> Vec<Eff
     )]
 }
 
+/// A timeline entry as the officer writes it; the rest (id, author) is filled in.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EntryDraft {
+    pub kind: String,
+    pub text: String,
+    pub at: Option<Timestamp>,
+    pub leader: Option<String>,
+    pub assignee: Option<String>,
+    pub refers_to: Option<String>,
+}
+
+impl EntryDraft {
+    pub fn new(kind: &str, text: String) -> EntryDraft {
+        EntryDraft {
+            kind: kind.to_owned(),
+            text,
+            ..EntryDraft::default()
+        }
+    }
+}
+
 /// Append an entry to an incident's timeline at once and queue it for the backend.
-fn log_entry(
-    state: &mut State,
-    incident_id: &str,
-    kind: String,
-    text: String,
-    at: Timestamp,
-) -> Option<Effect> {
+pub(super) fn log_entry(state: &mut State, incident_id: &str, draft: EntryDraft) -> Option<Effect> {
     let author = officer(state);
+    let at = draft.at.unwrap_or(state.now);
+    let EntryDraft {
+        kind,
+        text,
+        leader,
+        assignee,
+        refers_to,
+        ..
+    } = draft;
     let key = format!("{}-{}", state.key_prefix, state.next_key);
     let incident = state
         .incidents
@@ -299,6 +321,9 @@ fn log_entry(
         author: author.clone(),
         kind: kind.clone(),
         text: text.clone(),
+        leader: leader.clone(),
+        assignee: assignee.clone(),
+        refers_to: refers_to.clone(),
         idempotency_key: Some(key),
         seq: 0,
     });
@@ -311,6 +336,9 @@ fn log_entry(
             kind,
             text,
             at,
+            leader,
+            assignee,
+            refers_to,
         },
     ))
 }
@@ -417,7 +445,11 @@ fn intake(state: &mut State, form: &Form) -> Vec<Effect> {
             opened_at: at,
         },
     )];
-    effects.extend(log_entry(state, &id, "接报".to_owned(), text, at));
+    let draft = EntryDraft {
+        at: Some(at),
+        ..EntryDraft::new("接报", text)
+    };
+    effects.extend(log_entry(state, &id, draft));
     flash(
         state,
         format!("{} {title}", state.lang.pick("已接报", "Intake recorded")),

@@ -246,6 +246,7 @@ fn alert(
             }]
         },
         ack: None,
+        silence: None,
         seq: 0,
         origin: String::new(),
     })

@@ -311,6 +311,7 @@ fn stub(
             vec![area]
         },
         ack: None,
+        silence: None,
         seq: 0,
         origin: String::new(),
     }

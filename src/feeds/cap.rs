@@ -177,6 +177,7 @@ pub fn message(el: &Element, signed: bool, opts: &ParseOptions) -> Result<CapMes
         links: Vec::new(),
         areas: Vec::new(),
         ack: None,
+        silence: None,
         seq: 0,
         origin: String::new(),
     };

@@ -179,6 +179,7 @@ fn feature(f: &Value, opts: &ParseOptions, bad_times: &mut usize) -> Option<Aler
         links,
         areas: vec![area],
         ack: None,
+        silence: None,
         seq: 0,
         origin: String::new(),
     })

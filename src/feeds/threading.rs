@@ -120,6 +120,7 @@ mod tests {
             links: vec![],
             areas: vec![],
             ack: None,
+            silence: None,
             seq: 0,
             origin: String::new(),
         }

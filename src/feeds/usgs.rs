@@ -186,6 +186,7 @@ fn feature(f: &Value, opts: &ParseOptions) -> Option<(Alert, Vec<String>, i64)> 
             geocodes: Vec::new(),
         }],
         ack: None,
+        silence: None,
         seq: 0,
         origin: String::new(),
     };

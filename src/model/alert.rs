@@ -23,6 +23,21 @@ pub struct Ack {
     pub at: Timestamp,
 }
 
+/// A silence with accountability: who, why, from when and until when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Silence {
+    pub officer: String,
+    pub reason: String,
+    pub from: Timestamp,
+    pub until: Timestamp,
+}
+
+impl Silence {
+    pub fn active(&self, now: Timestamp) -> bool {
+        self.from <= now && now < self.until
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Alert {
     pub id: String,
@@ -86,6 +101,10 @@ pub struct Alert {
     pub areas: Vec<Area>,
     #[serde(default)]
     pub ack: Option<Ack>,
+    /// Bell, flashing and notifications held off until `until`, by whom and why.
+    /// Silencing is not acknowledging: the alert stays on the wall.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub silence: Option<Silence>,
     /// The backend's change cursor for this record (monotonic across the API).
     #[serde(default)]
     pub seq: u64,

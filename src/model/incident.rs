@@ -48,6 +48,14 @@ pub struct TimelineEntry {
     /// 接报, 核实, 批示, 处置, 初报, 续报, 终报, 记录 …
     pub kind: String,
     pub text: String,
+    /// A leader instruction (批示): who gave it and who carries it out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leader: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<String>,
+    /// A follow-up (督办) or closing (办结) entry names the instruction it is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refers_to: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idempotency_key: Option<String>,
     #[serde(default)]

@@ -3,13 +3,16 @@
 
 pub mod alert;
 pub mod expert;
+pub mod handover;
 pub mod incident;
+pub mod instruction;
 pub mod levels;
 pub mod roster;
 pub mod text;
 
-pub use alert::{Ack, Alert, Area, Circle, Geocode, Link, MsgType};
+pub use alert::{Ack, Alert, Area, Circle, Geocode, Link, MsgType, Silence};
 pub use expert::{Domain, Expert, ExpertDirectory, Group, GroupRole};
+pub use handover::{Handover, HandoverReport};
 pub use incident::{Incident, IncidentStatus, TimelineEntry};
 pub use levels::{Colour, Grade, Level};
 pub use roster::{DutyRole, Shift};
@@ -49,24 +52,6 @@ impl DutyEvent {
             DutyEvent::Handover(_) => "handover",
         }
     }
-}
-
-/// A shift handover record (交接班记录). Issue-level workflow builds on this shape.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Handover {
-    #[serde(default)]
-    pub id: String,
-    pub outgoing: String,
-    #[serde(default)]
-    pub incoming: String,
-    pub shift_start: jiff::Timestamp,
-    pub shift_end: jiff::Timestamp,
-    #[serde(default)]
-    pub notes: String,
-    #[serde(default)]
-    pub created_at: Option<jiff::Timestamp>,
-    #[serde(default)]
-    pub confirmed_at: Option<jiff::Timestamp>,
 }
 
 /// `GET /api/v1/health`.

@@ -172,6 +172,10 @@ pub struct EntrySeed {
     pub kind: String,
     pub author: String,
     pub text: String,
+    #[serde(default)]
+    pub leader: Option<String>,
+    #[serde(default)]
+    pub assignee: Option<String>,
 }
 
 pub fn incidents() -> anyhow::Result<IncidentSeeds> {

@@ -3,7 +3,7 @@
 //! it; every error names the field it is about.
 
 use super::error::{ApiFailure, ApiResult};
-use crate::model::{Ack, Alert, Colour, Grade, IncidentStatus, Level, MsgType};
+use crate::model::{Ack, Alert, Colour, Grade, IncidentStatus, Level, MsgType, Silence};
 use jiff::Timestamp;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -302,6 +302,7 @@ pub fn new_alert(obj: &Obj, now: Timestamp) -> ApiResult<NewAlert> {
         links: Vec::new(),
         areas: Vec::new(),
         ack: None,
+        silence: None,
         seq: 0,
     };
     Ok(NewAlert {
@@ -358,6 +359,39 @@ pub fn ack(obj: &Obj) -> ApiResult<AckInput> {
     })
 }
 
+/// `POST /api/v1/alerts/{id}/silence`.
+#[derive(Debug, Clone)]
+pub struct SilenceInput {
+    pub silence: Silence,
+    pub idempotency_key: Option<String>,
+}
+
+/// The longest silence a duty officer may set: beyond a day it is no longer a silence
+/// but a decision someone else should take.
+const MAX_SILENCE_HOURS: i64 = 24;
+
+/// `until` at or before now lifts a silence (it ends at once).
+pub fn silence(obj: &Obj, now: Timestamp) -> ApiResult<SilenceInput> {
+    let officer = obj.req_text("officer", MAX_NAME)?;
+    let reason = obj.req_text("reason", MAX_TEXT)?;
+    let until: Timestamp = obj.req("until")?;
+    if until.duration_since(now).as_secs() > MAX_SILENCE_HOURS * 3600 {
+        return Err(ApiFailure::field(
+            "until",
+            format!("`until` is more than {MAX_SILENCE_HOURS} hours ahead"),
+        ));
+    }
+    Ok(SilenceInput {
+        silence: Silence {
+            officer,
+            reason,
+            from: now,
+            until: until.max(now),
+        },
+        idempotency_key: obj.idempotency_key()?,
+    })
+}
+
 /// `POST /api/v1/incidents/{id}/timeline`.
 #[derive(Debug, Clone)]
 pub struct NewEntry {
@@ -365,6 +399,9 @@ pub struct NewEntry {
     pub kind: String,
     pub text: String,
     pub at: Option<Timestamp>,
+    pub leader: Option<String>,
+    pub assignee: Option<String>,
+    pub refers_to: Option<String>,
     pub idempotency_key: Option<String>,
 }
 
@@ -386,6 +423,9 @@ pub fn timeline_entry(obj: &Obj, now: Timestamp) -> ApiResult<NewEntry> {
         kind: obj.req_text("kind", MAX_NAME)?,
         text: obj.req_text("text", MAX_TEXT)?,
         at,
+        leader: obj.text("leader", MAX_NAME)?,
+        assignee: obj.text("assignee", MAX_NAME)?,
+        refers_to: obj.ident("refers_to")?,
         idempotency_key: obj.idempotency_key()?,
     })
 }
@@ -454,6 +494,7 @@ pub struct NewHandover {
     pub shift_start: Timestamp,
     pub shift_end: Timestamp,
     pub notes: String,
+    pub report: Option<crate::model::HandoverReport>,
     pub idempotency_key: Option<String>,
 }
 
@@ -473,6 +514,7 @@ pub fn new_handover(obj: &Obj) -> ApiResult<NewHandover> {
         shift_start,
         shift_end,
         notes: obj.text("notes", MAX_NOTES)?.unwrap_or_default(),
+        report: obj.opt("report")?,
         idempotency_key: obj.idempotency_key()?,
     })
 }

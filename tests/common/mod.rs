@@ -56,6 +56,7 @@ pub fn alert(
         links: Vec::new(),
         areas: Vec::new(),
         ack: None,
+        silence: None,
         seq: 1,
         origin: "duty_api".into(),
     }
@@ -69,6 +70,9 @@ pub fn entry(incident: &str, id: &str, ago_min: i64, kind: &str, text: &str) -> 
         author: "值班员 测试甲".into(),
         kind: kind.into(),
         text: text.into(),
+        leader: None,
+        assignee: None,
+        refers_to: None,
         idempotency_key: None,
         seq: 1,
     }

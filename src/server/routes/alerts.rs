@@ -55,6 +55,20 @@ pub async fn create(
     Ok((status, Json(alert)))
 }
 
+pub async fn silence(
+    State(app): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Json<Alert>> {
+    let now = Timestamp::now();
+    let input = validate::silence(&body, now)?;
+    let alert = app
+        .store
+        .write(move |ch| alerts::silence(ch, &id, &input, now))
+        .await?;
+    Ok(Json(alert))
+}
+
 pub async fn ack(
     State(app): State<AppState>,
     ApiPath(id): ApiPath<String>,

@@ -24,6 +24,7 @@ pub fn router(app: AppState) -> Router {
         .route("/api/v1/alerts", get(alerts::list).post(alerts::create))
         .route("/api/v1/alerts/{id}", get(alerts::one))
         .route("/api/v1/alerts/{id}/ack", post(alerts::ack))
+        .route("/api/v1/alerts/{id}/silence", post(alerts::silence))
         .route(
             "/api/v1/incidents",
             get(incidents::list).post(incidents::create),

@@ -126,6 +126,7 @@ fn alert(seed: &AlertSeed, sent: Timestamp) -> Alert {
         links: Vec::new(),
         areas: Vec::new(),
         ack: None,
+        silence: None,
         seq: 0,
     }
 }
@@ -176,6 +177,9 @@ fn plan_incident(
                     kind: e.kind.clone(),
                     text: e.text.clone(),
                     at: Some(at),
+                    leader: e.leader.clone(),
+                    assignee: e.assignee.clone(),
+                    refers_to: None,
                     idempotency_key: None,
                 },
             },

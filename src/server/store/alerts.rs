@@ -3,7 +3,7 @@
 use super::{Changes, decode, ms, new_id, remember, remembered, to_sql_int};
 use crate::model::{Alert, MsgType};
 use crate::server::error::{ApiFailure, ApiResult};
-use crate::server::validate::{AckInput, NewAlert};
+use crate::server::validate::{AckInput, NewAlert, SilenceInput};
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -70,6 +70,7 @@ pub fn create(ch: &mut Changes<'_>, new: NewAlert, now: Timestamp) -> ApiResult<
     }
     alert.superseded_by = None;
     alert.ack = None;
+    alert.silence = None;
     save(ch, &mut alert, now)?;
     if alert.msg_type != MsgType::Alert {
         for reference in &alert.references {
@@ -87,6 +88,29 @@ pub fn create(ch: &mut Changes<'_>, new: NewAlert, now: Timestamp) -> ApiResult<
         remember(&ch.tx, SCOPE, key, &alert.id)?;
     }
     Ok((alert, true))
+}
+
+/// Sets (or, with `until` now, lifts) the alert's silence. A repeated idempotency key
+/// changes nothing.
+pub fn silence(
+    ch: &mut Changes<'_>,
+    id: &str,
+    input: &SilenceInput,
+    now: Timestamp,
+) -> ApiResult<Alert> {
+    let mut alert = get(&ch.tx, id)?.ok_or_else(|| ApiFailure::not_found("alert", id))?;
+    let scope = format!("silence:{id}");
+    if let Some(key) = &input.idempotency_key
+        && remembered(&ch.tx, &scope, key)?.is_some()
+    {
+        return Ok(alert);
+    }
+    alert.silence = Some(input.silence.clone());
+    save(ch, &mut alert, now)?;
+    if let Some(key) = &input.idempotency_key {
+        remember(&ch.tx, &scope, key, id)?;
+    }
+    Ok(alert)
 }
 
 /// Records who acknowledged the alert. A repeated idempotency key changes nothing.

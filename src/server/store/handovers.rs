@@ -70,6 +70,7 @@ pub fn create(
         notes: new.notes,
         created_at: Some(now),
         confirmed_at: None,
+        report: new.report,
     };
     save(ch, &handover, now)?;
     if let Some(key) = &new.idempotency_key {

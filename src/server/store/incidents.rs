@@ -205,6 +205,9 @@ pub fn add_entry(
         author: new.author,
         kind: new.kind,
         text: new.text,
+        leader: new.leader,
+        assignee: new.assignee,
+        refers_to: new.refers_to,
         idempotency_key: new.idempotency_key.clone(),
         seq,
     };

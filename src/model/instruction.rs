@@ -1,0 +1,62 @@
+//! Leader instructions (领导批示) and their follow-up (督办), read from incident timelines:
+//! a 批示 entry is an instruction; 督办 entries that refer to it record follow-ups; a 办结
+//! entry that refers to it closes it. Keeping them on the timeline keeps one record of
+//! what happened, in order, with its minute.
+
+use super::incident::{Incident, IncidentStatus, TimelineEntry};
+use jiff::Timestamp;
+
+pub const INSTRUCTION: &str = "批示";
+pub const FOLLOW_UP: &str = "督办";
+pub const CLOSE: &str = "办结";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Instruction<'a> {
+    pub incident: &'a Incident,
+    pub entry: &'a TimelineEntry,
+    pub followups: Vec<&'a TimelineEntry>,
+    pub closed_by: Option<&'a TimelineEntry>,
+}
+
+impl Instruction<'_> {
+    /// Still being followed up: not closed, and its incident still open.
+    pub fn open(&self) -> bool {
+        self.closed_by.is_none() && self.incident.status == IncidentStatus::Open
+    }
+
+    /// The leader who gave it (older records only name the author).
+    pub fn leader(&self) -> &str {
+        self.entry.leader.as_deref().unwrap_or(&self.entry.author)
+    }
+
+    pub fn assignee(&self) -> &str {
+        self.entry.assignee.as_deref().unwrap_or_default()
+    }
+
+    pub fn at(&self) -> Timestamp {
+        self.entry.at
+    }
+}
+
+/// Every instruction on these incidents, oldest first.
+pub fn instructions(incidents: &[Incident]) -> Vec<Instruction<'_>> {
+    let mut out = Vec::new();
+    for incident in incidents {
+        for entry in incident.timeline.iter().filter(|e| e.kind == INSTRUCTION) {
+            let about = |kind: &'static str| {
+                incident
+                    .timeline
+                    .iter()
+                    .filter(move |e| e.kind == kind && e.refers_to.as_deref() == Some(&entry.id))
+            };
+            out.push(Instruction {
+                incident,
+                entry,
+                followups: about(FOLLOW_UP).collect(),
+                closed_by: about(CLOSE).next(),
+            });
+        }
+    }
+    out.sort_by(|a, b| a.at().cmp(&b.at()).then_with(|| a.entry.id.cmp(&b.entry.id)));
+    out
+}
