@@ -9,6 +9,7 @@ pub mod console;
 pub mod demo;
 pub mod experts;
 pub mod feeds;
+pub mod handover;
 pub mod model;
 pub mod server;
 pub mod sources;

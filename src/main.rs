@@ -50,6 +50,8 @@ enum Command {
     Experts(watchroom::experts::cli::ExpertsArgs),
     /// Read a feed (URL or file) and print what the console would take from it.
     CheckSource(watchroom::feeds::check::CheckSourceArgs),
+    /// The shift handover review (current shift, or --since), as Markdown or JSON.
+    Handover(watchroom::handover::cli::HandoverArgs),
     /// Print where watchroom looks for its config and keeps its data.
     Info,
 }
@@ -88,6 +90,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .or_else(|| server.as_ref().map(|s| s.url.clone()));
             let token = token_from(&cli.token, server.as_ref());
             watchroom::experts::cli::run(args, url, token).await
+        }
+        Some(Command::Handover(args)) => {
+            let server = file.as_ref().and_then(|c| c.server.clone());
+            let url = cli
+                .server
+                .or_else(|| server.as_ref().map(|s| s.url.clone()));
+            let token = token_from(&cli.token, server.as_ref());
+            watchroom::handover::cli::run(args, url, token, &console_cfg).await
         }
         Some(Command::CheckSource(args)) => watchroom::feeds::check::run(args).await,
         Some(Command::Serve {

@@ -38,6 +38,22 @@ pub enum Action {
     ToggleAvailable,
     /// Leave the expert lookup.
     CloseView,
+    /// Silence the selected alert for a while, with a reason (or lift its silence).
+    Silence,
+    /// List the active silences.
+    Silences,
+    /// Record a leader instruction (领导批示) on the selected incident.
+    Instruct,
+    /// List the leader instructions being followed up (督办).
+    Instructions,
+    /// Record progress on (督办), or close (办结), the selected leader instruction.
+    FollowUp,
+    /// Open the shift handover review.
+    Handover,
+    /// The outgoing officer signs the handover.
+    Sign,
+    /// The incoming officer confirms the handover (接班).
+    Confirm,
 }
 
 impl Action {
@@ -45,7 +61,15 @@ impl Action {
     pub fn writes(self) -> bool {
         matches!(
             self,
-            Action::Ack | Action::Log | Action::Intake | Action::Officer
+            Action::Ack
+                | Action::Log
+                | Action::Intake
+                | Action::Officer
+                | Action::Silence
+                | Action::Instruct
+                | Action::FollowUp
+                | Action::Sign
+                | Action::Confirm
         )
     }
 }

@@ -9,6 +9,9 @@ pub enum FormKind {
     Ack { alert_id: String, origin: String },
     Log { incident_id: String },
     Intake,
+    Silence { alert_id: String, origin: String },
+    Instruction { incident_id: String },
+    FollowUp { incident_id: String, entry_id: String },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -76,6 +79,21 @@ impl Field {
 /// Timeline entry kinds a duty officer logs.
 pub const LOG_KINDS: &[&str] = &[
     "记录", "接报", "核实", "批示", "处置", "初报", "续报", "终报",
+];
+/// How long a silence lasts, as offered on the silence form (minutes; 0 lifts one).
+pub const SILENCE_CHOICES: &[(&str, i64)] = &[
+    ("30 分钟", 30),
+    ("1 小时", 60),
+    ("2 小时", 120),
+    ("4 小时", 240),
+    ("8 小时", 480),
+    ("15 分钟", 15),
+    ("解除静默", 0),
+];
+/// What a follow-up on a leader instruction records.
+pub const FOLLOW_UP_KINDS: &[&str] = &[
+    crate::model::instruction::FOLLOW_UP,
+    crate::model::instruction::CLOSE,
 ];
 /// Event grades as offered on the intake form, mildest first.
 pub const GRADES: &[&str] = &["一般 Ⅳ", "较大 Ⅲ", "重大 Ⅱ", "特别重大 Ⅰ"];
@@ -148,6 +166,42 @@ impl Form {
                 Field::text("unit", "报告单位", "Caller's unit").element(),
                 Field::text("caller", "报告人", "Caller").element(),
                 Field::text("phone", "联系电话", "Phone").element(),
+            ],
+        )
+    }
+
+    pub fn silence(alert_id: String, origin: String) -> Form {
+        let choices: Vec<&str> = SILENCE_CHOICES.iter().map(|(label, _)| *label).collect();
+        Form::new(
+            FormKind::Silence { alert_id, origin },
+            vec![
+                Field::text("duration", "静默时长", "Silence for").choices(&choices),
+                Field::text("reason", "原因（必填）", "Reason (required)").required(),
+            ],
+        )
+    }
+
+    /// `leader`: the 带班领导 on duty, pre-filled.
+    pub fn instruction(incident_id: String, leader: &str) -> Form {
+        Form::new(
+            FormKind::Instruction { incident_id },
+            vec![
+                Field::text("text", "批示内容", "Instruction").required(),
+                Field::text("leader", "批示领导", "Leader").prefilled(leader).required(),
+                Field::text("assignee", "承办单位/人", "Assignee"),
+            ],
+        )
+    }
+
+    pub fn follow_up(incident_id: String, entry_id: String) -> Form {
+        Form::new(
+            FormKind::FollowUp {
+                incident_id,
+                entry_id,
+            },
+            vec![
+                Field::text("kind", "类别", "Kind").choices(FOLLOW_UP_KINDS),
+                Field::text("text", "进展/结果", "Progress or result").required(),
             ],
         )
     }

@@ -22,6 +22,10 @@ pub enum Mode {
     ExpertSearch,
     /// The expert lookup with the cursor in the list or the tree.
     Experts,
+    /// The handover review: keys not bound here type the notes.
+    Handover,
+    /// A list overlay (silences, leader instructions).
+    List,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -2,6 +2,7 @@ use super::command::Pending;
 use super::deadlines::{Due, ReportRules, next_due};
 use super::experts_view::{ExpertFocus, ExpertPool, ExpertView};
 use super::form::Form;
+use super::handover_view::HandoverView;
 use super::keymap::{Keymap, Mode};
 use crate::model::{Alert, Incident, Shift, alert, incident};
 use crate::ui::theme::Theme;
@@ -59,6 +60,12 @@ pub enum Overlay {
     Detail { target: DetailTarget, scroll: u16 },
     Form(Form),
     Experts(ExpertView),
+    /// The shift handover review, with the outgoing officer's notes being typed.
+    Handover(HandoverView),
+    /// Active silences: who, why, until when.
+    Silences { scroll: u16 },
+    /// Leader instructions being followed up (督办); Enter records progress or closes one.
+    Instructions { selected: usize },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -133,6 +140,15 @@ pub struct State {
     /// Reports already announced as overdue (incident id, label): ring once each.
     pub overdue_seen: std::collections::HashSet<(String, String)>,
 
+    /// Handover records from the backend, newest first.
+    pub handovers: Vec<crate::model::Handover>,
+    /// The outgoing officer's handover notes, kept while the review is closed.
+    pub handover_notes: String,
+    /// Silences already warned about as ending (alert id, until), and those announced as
+    /// ended: each is said once.
+    pub silence_warned: std::collections::HashSet<(String, Timestamp)>,
+    pub silence_ended: std::collections::HashSet<(String, Timestamp)>,
+
     /// Something visible changed since the last draw.
     pub dirty: bool,
     pub quit: bool,
@@ -174,6 +190,10 @@ impl State {
             expert_pool: None,
             report_rules: ReportRules::default(),
             overdue_seen: Default::default(),
+            handovers: Vec::new(),
+            handover_notes: String::new(),
+            silence_warned: Default::default(),
+            silence_ended: Default::default(),
             dirty: true,
             quit: false,
         }
@@ -191,6 +211,8 @@ impl State {
             Overlay::Form(_) => Mode::Form,
             Overlay::Experts(v) if v.focus == ExpertFocus::Query => Mode::ExpertSearch,
             Overlay::Experts(_) => Mode::Experts,
+            Overlay::Handover(_) => Mode::Handover,
+            Overlay::Silences { .. } | Overlay::Instructions { .. } => Mode::List,
         }
     }
 

@@ -3,6 +3,7 @@
 
 use super::action::Action;
 use super::experts_view;
+use super::{handover_view, instructions, silences};
 use super::msg::{Effect, Msg};
 use super::state::{DetailTarget, Flash, Overlay, Pane, SourceHealth, SourceStatus, State};
 use super::workflow;
@@ -21,7 +22,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Key(key) => match state.keymap.action(state.mode(), &key) {
             Some(action) => apply(state, action),
             None => {
-                if experts_view::edit(state, key) || workflow::edit(state, key) {
+                if experts_view::edit(state, key)
+                    || workflow::edit(state, key)
+                    || handover_view::edit(state, key)
+                {
                     state.dirty = true;
                 }
                 Vec::new()
@@ -46,7 +50,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                 .arrived
                 .retain(|_, t| now.duration_since(*t) < FRESH_FOR);
             state.dirty = true;
-            newly_overdue(state)
+            let mut effects = newly_overdue(state);
+            effects.extend(silences::on_tick(state));
+            effects
         }
         Msg::Source(u) => {
             let effects = on_source(state, u);
@@ -93,6 +99,7 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
             return vec![Effect::Quit];
         }
         Action::Help => state.overlay = Overlay::Help { scroll: 0 },
+        Action::Close if matches!(state.overlay, Overlay::Handover(_)) => handover_view::close(state),
         Action::Close => state.overlay = Overlay::None,
         Action::FocusNext | Action::FocusPrev => {
             let order = Pane::ORDER;
@@ -119,6 +126,14 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Intake => workflow::open_intake(state),
         Action::Officer => workflow::open_officer(state),
         Action::Experts => experts_view::open(state),
+        Action::Silence => silences::open(state),
+        Action::Silences => silences::open_list(state),
+        Action::Instruct => instructions::open(state),
+        Action::Instructions => instructions::open_list(state),
+        Action::FollowUp => instructions::open_follow_up(state),
+        Action::Handover => handover_view::open(state),
+        Action::Sign => return handover_view::sign(state),
+        Action::Confirm => return handover_view::confirm(state),
         // Only meaningful inside the expert lookup, which returned above.
         Action::Search | Action::Copy | Action::ToggleAvailable | Action::CloseView => {}
         Action::Submit => return workflow::submit(state),
@@ -166,6 +181,14 @@ fn step(state: &mut State, by: isize) {
                 .clamp(0, u16::MAX as isize) as u16;
             return;
         }
+        Overlay::Silences { scroll } => {
+            *scroll = (*scroll as isize)
+                .saturating_add(by)
+                .clamp(0, u16::MAX as isize) as u16;
+            return;
+        }
+        Overlay::Handover(_) => return handover_view::scroll(state, by),
+        Overlay::Instructions { .. } => return instructions::step(state, by),
         Overlay::Form(_) | Overlay::Experts(_) => return,
         Overlay::None => {}
     }
@@ -331,9 +354,25 @@ fn on_source(state: &mut State, u: SourceUpdate) -> Vec<Effect> {
         }
         // Feed warnings are for `check-source` and the log; the wall shows health only.
         SourceEvent::Experts(dir) => return experts_view::on_directory(state, dir),
+        SourceEvent::Handovers(list) => {
+            state.handovers = list.into_iter().map(clean_handover).collect();
+        }
+        SourceEvent::Handover(h) => {
+            let h = clean_handover(h);
+            state.handovers.retain(|x| x.id != h.id);
+            state.handovers.insert(0, h);
+        }
         SourceEvent::Alive { .. } | SourceEvent::Failed { .. } | SourceEvent::Warning { .. } => {}
     }
     Vec::new()
+}
+
+/// Only names and notes are drawn from a record (its report is exported, not shown).
+fn clean_handover(mut h: crate::model::Handover) -> crate::model::Handover {
+    for s in [&mut h.id, &mut h.outgoing, &mut h.incoming, &mut h.notes] {
+        *s = sanitize(s);
+    }
+    h
 }
 
 fn sort_timeline(t: &mut [TimelineEntry]) {

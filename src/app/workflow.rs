@@ -223,6 +223,30 @@ pub fn submit(state: &mut State) -> Vec<Effect> {
             log_entry(state, &incident_id, draft).into_iter().collect()
         }
         FormKind::Intake => intake(state, &form),
+        FormKind::Silence { alert_id, origin } => super::silences::submit(
+            state,
+            &alert_id,
+            &origin,
+            &form.value("duration"),
+            form.value("reason"),
+        ),
+        FormKind::Instruction { incident_id } => super::instructions::submit_instruction(
+            state,
+            &incident_id,
+            form.value("text"),
+            form.value("leader"),
+            form.value("assignee"),
+        ),
+        FormKind::FollowUp {
+            incident_id,
+            entry_id,
+        } => super::instructions::submit_follow_up(
+            state,
+            &incident_id,
+            &entry_id,
+            &form.value("kind"),
+            form.value("text"),
+        ),
     }
 }
 

@@ -187,6 +187,15 @@ impl LoopIo<'_> {
                     let mut out = std::io::stdout();
                     let _ = out.write_all(b"\x07").and_then(|()| out.flush());
                 }
+                Effect::SaveHandover { name, markdown } => {
+                    if let Some(dirs) = crate::config::project_dirs() {
+                        let dir = dirs.data_dir().join("handovers");
+                        tokio::task::spawn_blocking(move || {
+                            let _ = std::fs::create_dir_all(&dir)
+                                .and_then(|()| std::fs::write(dir.join(name), markdown));
+                        });
+                    }
+                }
                 // The sender task lives as long as the loop; if it is gone we are quitting.
                 Effect::Send(c) => {
                     let _ = self.outbox.send(c);

@@ -38,6 +38,14 @@ impl Instruction<'_> {
     }
 }
 
+/// An entry written before the instruction's echo came back names it by its idempotency
+/// key; later ones by the id the backend gave it.
+fn refers_to(e: &TimelineEntry, instruction: &TimelineEntry) -> bool {
+    e.refers_to.as_deref().is_some_and(|r| {
+        r == instruction.id || instruction.idempotency_key.as_deref() == Some(r)
+    })
+}
+
 /// Every instruction on these incidents, oldest first.
 pub fn instructions(incidents: &[Incident]) -> Vec<Instruction<'_>> {
     let mut out = Vec::new();
@@ -47,7 +55,7 @@ pub fn instructions(incidents: &[Incident]) -> Vec<Instruction<'_>> {
                 incident
                     .timeline
                     .iter()
-                    .filter(move |e| e.kind == kind && e.refers_to.as_deref() == Some(&entry.id))
+                    .filter(move |e| e.kind == kind && refers_to(e, entry))
             };
             out.push(Instruction {
                 incident,

@@ -85,6 +85,16 @@ impl DutyApiSource {
         if !ok {
             return Ok(None);
         }
+        // Handover records matter only to the handover view: a failure is a warning.
+        let handovers = match self.client.handovers(20).await {
+            Ok(list) => SourceEvent::Handovers(list),
+            Err(e) => SourceEvent::Warning {
+                text: format!("handovers: {e}"),
+            },
+        };
+        if !self.send(handovers).await {
+            return Ok(None);
+        }
         if !self.fetch_experts {
             return Ok(Some(cursor));
         }
@@ -251,6 +261,7 @@ pub fn decode_event(kind: &str, data: &str) -> Option<Result<SourceEvent, String
         "alert" => parse::<Alert>(data).map(SourceEvent::Alert),
         "incident" => parse::<Incident>(data).map(SourceEvent::Incident),
         "timeline" => parse::<TimelineEntry>(data).map(SourceEvent::Timeline),
+        "handover" => parse::<crate::model::Handover>(data).map(SourceEvent::Handover),
         _ => return None,
     })
 }
@@ -261,7 +272,7 @@ mod tests {
 
     #[test]
     fn decode_event_reports_bad_json_and_skips_unknown_kinds() {
-        assert!(decode_event("handover", "{}").is_none());
+        assert!(decode_event("shift", "{}").is_none());
         let err = decode_event("alert", "{\"id\": 1}").unwrap().unwrap_err();
         assert!(err.contains("invalid type"), "{err}");
     }

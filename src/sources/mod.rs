@@ -23,6 +23,10 @@ pub enum SourceEvent {
     Incident(Incident),
     Timeline(TimelineEntry),
     Shifts(Vec<Shift>),
+    /// Handover records, newest first (sent after the snapshot).
+    Handovers(Vec<crate::model::Handover>),
+    /// One handover record signed or confirmed.
+    Handover(crate::model::Handover),
     /// The expert pool (sent once after the snapshot; it changes rarely).
     Experts(crate::model::ExpertDirectory),
     /// The source is alive (live stream, or a successful poll).

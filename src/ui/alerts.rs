@@ -58,6 +58,17 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         if let Some(ack) = &a.ack {
             title_spans.push(Span::styled(format!("✓{} ", ack.officer), t.style("muted")));
         }
+        let silenced = crate::app::silences::silenced(a, state.now);
+        if let Some(s) = a.silence.as_ref().filter(|_| silenced) {
+            title_spans.push(Span::styled(
+                format!(
+                    "{}{} ",
+                    lang.pick("静默至", "silenced to "),
+                    state.local(s.until, "%H:%M")
+                ),
+                t.style("muted"),
+            ));
+        }
         if a.cancelled_by.is_some() {
             title_spans.push(Span::styled(
                 lang.pick("【已解除】", "[CANCELLED] "),
@@ -81,9 +92,10 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             )),
         }
         title_spans.push(Span::raw(a.title.clone()));
-        // Unacknowledged red/orange labels blink once a second until someone acknowledges.
+        // Unacknowledged red/orange labels blink once a second until someone acknowledges
+        // (a silence holds the blinking off; the alert keeps its place).
         let mut label_style = t.alert(a.colour);
-        if a.needs_ack() && state.now.as_second() % 2 == 0 {
+        if a.needs_ack() && !silenced && state.now.as_second() % 2 == 0 {
             label_style = label_style.add_modifier(Modifier::REVERSED);
         }
         let mut cells = vec![Cell::from(Span::styled(

@@ -31,6 +31,23 @@ fn title(state: &State, form: &Form) -> String {
             format!("{} · {t}", l.pick("值班记录", "Log entry"))
         }
         FormKind::Intake => l.pick("接报 · 新事件", "Intake · new incident").to_owned(),
+        FormKind::Silence { alert_id, .. } => {
+            let t = state
+                .alerts
+                .iter()
+                .find(|a| &a.id == alert_id)
+                .map(|a| a.title.clone())
+                .unwrap_or_default();
+            format!("{} · {t}", l.pick("静默预警", "Silence"))
+        }
+        FormKind::Instruction { incident_id } => {
+            let t = state
+                .find_incident(incident_id)
+                .map(|i| i.title.clone())
+                .unwrap_or_default();
+            format!("{} · {t}", l.pick("领导批示", "Leader instruction"))
+        }
+        FormKind::FollowUp { .. } => l.pick("督办 / 办结", "Follow-up / close").to_owned(),
     }
 }
 

@@ -19,6 +19,8 @@ fn mode_title(state: &State, m: Mode) -> &'static str {
         Mode::Form => l.pick("表单", "Forms"),
         Mode::ExpertSearch => l.pick("专家库 · 搜索框", "Experts · search box"),
         Mode::Experts => l.pick("专家库 · 列表", "Experts · list"),
+        Mode::Handover => l.pick("交接班", "Shift handover"),
+        Mode::List => l.pick("静默与督办列表", "Silences and instructions"),
     }
 }
 
@@ -28,6 +30,8 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
     for mode in [
         Mode::Watch,
         Mode::Form,
+        Mode::Handover,
+        Mode::List,
         Mode::Detail,
         Mode::Help,
         Mode::Global,

@@ -7,8 +7,10 @@ pub mod experts;
 pub mod form;
 pub mod format;
 pub mod header;
+pub mod handover;
 pub mod help;
 pub mod incidents;
+pub mod lists;
 pub mod status;
 pub mod theme;
 pub mod too_small;
@@ -49,6 +51,11 @@ pub fn draw(state: &State, frame: &mut Frame) {
         Overlay::Detail { target, scroll } => detail::draw(state, frame, area, target, *scroll),
         Overlay::Form(form) => form::draw(state, frame, area, form),
         Overlay::Experts(view) => experts::draw(state, frame, body_and_top(area), view),
+        Overlay::Handover(view) => handover::draw(state, frame, area, view),
+        Overlay::Silences { scroll } => lists::draw_silences(state, frame, area, *scroll),
+        Overlay::Instructions { selected } => {
+            lists::draw_instructions(state, frame, area, *selected)
+        }
     }
 }
 

@@ -1,0 +1,169 @@
+//! The handover review at the console (`h`): the report of the current shift, the notes
+//! the outgoing officer types under it, signing (交班) and confirming (接班).
+
+use super::command::CommandBody;
+use super::line_edit::LineEdit;
+use super::msg::Effect;
+use super::state::{Overlay, State};
+use super::workflow::{flash, need_officer, officer, queue};
+use crate::handover::{Inputs, build, shift_window};
+use crate::model::{Handover, HandoverReport};
+use crossterm::event::KeyEvent;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct HandoverView {
+    pub scroll: u16,
+    pub notes: LineEdit,
+}
+
+/// The review as of now, with the notes typed so far.
+pub fn report(state: &State, notes: &str) -> HandoverReport {
+    build(&Inputs {
+        office: &state.office,
+        tz: &state.tz,
+        now: state.now,
+        since: None,
+        alerts: &state.alerts,
+        incidents: &state.incidents,
+        shifts: &state.shifts,
+        rules: &state.report_rules,
+        notes,
+    })
+}
+
+pub fn open(state: &mut State) {
+    state.overlay = Overlay::Handover(HandoverView {
+        scroll: 0,
+        notes: LineEdit::with_text(&state.handover_notes),
+    });
+}
+
+pub fn close(state: &mut State) {
+    if let Overlay::Handover(v) = &state.overlay {
+        state.handover_notes = v.notes.text().to_owned();
+    }
+    state.overlay = crate::app::Overlay::None;
+}
+
+pub fn scroll(state: &mut State, by: isize) {
+    if let Overlay::Handover(v) = &mut state.overlay {
+        v.scroll = (v.scroll as isize)
+            .saturating_add(by)
+            .clamp(0, u16::MAX as isize) as u16;
+    }
+}
+
+/// Keys the handover keymap does not bind type the notes.
+pub fn edit(state: &mut State, key: KeyEvent) -> bool {
+    let Overlay::Handover(v) = &mut state.overlay else {
+        return false;
+    };
+    if state.read_only {
+        return false;
+    }
+    v.notes.handle_key(key)
+}
+
+/// The newest signed record not yet confirmed, if any.
+pub fn awaiting_confirmation(state: &State) -> Option<&Handover> {
+    state
+        .handovers
+        .iter()
+        .filter(|h| h.confirmed_at.is_none())
+        .max_by_key(|h| h.created_at)
+}
+
+/// The outgoing officer signs: the review with the notes goes to the backend (and is
+/// kept locally as Markdown).
+pub fn sign(state: &mut State) -> Vec<Effect> {
+    if need_officer(state) {
+        return Vec::new();
+    }
+    let Overlay::Handover(v) = &state.overlay else {
+        return Vec::new();
+    };
+    let notes = v.notes.text().trim().to_owned();
+    let report = report(state, &notes);
+    let shift_end = shift_window(&state.shifts, state.now).map_or(state.now, |w| w.1);
+    let who = officer(state);
+    let record = Handover {
+        id: String::new(),
+        outgoing: who.clone(),
+        incoming: String::new(),
+        shift_start: report.window_start,
+        shift_end: shift_end.max(report.window_start + jiff::SignedDuration::from_secs(1)),
+        notes: notes.clone(),
+        created_at: Some(state.now),
+        confirmed_at: None,
+        report: Some(report.clone()),
+    };
+    let markdown = crate::handover::to_markdown(&report, state.lang, Some(&record));
+    let send = queue(
+        state,
+        CommandBody::Handover {
+            outgoing: who.clone(),
+            shift_start: record.shift_start,
+            shift_end: record.shift_end,
+            notes,
+            report: Box::new(report),
+        },
+    );
+    state.handover_notes.clear();
+    state.overlay = Overlay::None;
+    let text = format!(
+        "{} {who}{}",
+        state.lang.pick("已签字交班：", "Handover signed by"),
+        state.lang.pick("，待接班人确认", ", awaiting the incoming officer")
+    );
+    flash(state, text);
+    let stamp = state.local(state.now, "%Y%m%d-%H%M");
+    let mut effects = vec![send];
+    // The demo keeps nothing on the machine.
+    if !state.demo {
+        effects.push(Effect::SaveHandover {
+            name: format!("handover-{stamp}.md"),
+            markdown,
+        });
+    }
+    effects
+}
+
+/// The incoming officer (the officer now at this console) confirms the newest signed
+/// record; its outgoing officer cannot confirm it.
+pub fn confirm(state: &mut State) -> Vec<Effect> {
+    if need_officer(state) {
+        return Vec::new();
+    }
+    let who = officer(state);
+    let Some(record) = awaiting_confirmation(state).cloned() else {
+        let text = state.lang.pick("没有待确认的交班记录", "No signed handover to confirm");
+        flash(state, text.to_owned());
+        return Vec::new();
+    };
+    if record.outgoing == who {
+        let text = state.lang.pick(
+            "交班人不能自己确认接班：请接班人选择本席值班员 (o) 后确认",
+            "The outgoing officer cannot confirm: the incoming officer chooses themselves (o) first",
+        );
+        flash(state, text.to_owned());
+        return Vec::new();
+    }
+    if let Some(h) = state.handovers.iter_mut().find(|h| h.id == record.id) {
+        h.incoming = who.clone();
+        h.confirmed_at = Some(state.now);
+    }
+    state.overlay = Overlay::None;
+    let text = format!(
+        "{} {who} ← {}",
+        state.lang.pick("已确认接班：", "Handover confirmed:"),
+        record.outgoing
+    );
+    flash(state, text);
+    vec![queue(
+        state,
+        CommandBody::ConfirmHandover {
+            handover_id: record.id,
+            incoming: who,
+        },
+    )]
+}

@@ -1,0 +1,99 @@
+//! Leader instructions (领导批示) at the console: recording one on an incident, and the
+//! follow-up (督办) list where progress is logged until the instruction is closed (办结).
+
+use super::form::Form;
+use super::msg::Effect;
+use super::state::{Overlay, State};
+use super::workflow::{EntryDraft, flash, log_entry, need_officer};
+use crate::model::DutyRole;
+use crate::model::instruction::{INSTRUCTION, Instruction, instructions};
+use crate::model::roster::on_duty;
+
+pub fn open(state: &mut State) {
+    if need_officer(state) {
+        return;
+    }
+    let Some(id) = state.selected_incident().map(|i| i.id.clone()) else {
+        let text = state.lang.pick("没有选中的事件", "No incident selected");
+        flash(state, text.to_owned());
+        return;
+    };
+    let (now, _) = on_duty(&state.shifts, state.now);
+    let leader = now
+        .iter()
+        .find(|s| s.role == DutyRole::Leader)
+        .map(|s| s.person.clone())
+        .unwrap_or_default();
+    state.overlay = Overlay::Form(Form::instruction(id, &leader));
+}
+
+/// Open instructions first (oldest first: longest waiting), then closed ones.
+pub fn listed(state: &State) -> Vec<Instruction<'_>> {
+    let mut all = instructions(&state.incidents);
+    all.sort_by_key(|i| !i.open());
+    all
+}
+
+pub fn open_list(state: &mut State) {
+    state.overlay = Overlay::Instructions { selected: 0 };
+}
+
+pub fn step(state: &mut State, by: isize) {
+    let n = listed(state).len();
+    if let Overlay::Instructions { selected } = &mut state.overlay {
+        *selected = (*selected as isize)
+            .saturating_add(by)
+            .clamp(0, n.saturating_sub(1) as isize) as usize;
+    }
+}
+
+/// Enter on the list: record progress on, or close, the selected instruction.
+pub fn open_follow_up(state: &mut State) {
+    if state.read_only || need_officer(state) {
+        return;
+    }
+    let Overlay::Instructions { selected } = state.overlay else {
+        return;
+    };
+    let target = listed(state)
+        .get(selected)
+        .filter(|i| i.open())
+        .map(|i| (i.incident.id.clone(), i.entry.id.clone()));
+    if let Some((incident_id, entry_id)) = target {
+        state.overlay = Overlay::Form(Form::follow_up(incident_id, entry_id));
+    }
+}
+
+pub fn submit_instruction(
+    state: &mut State,
+    incident_id: &str,
+    text: String,
+    leader: String,
+    assignee: String,
+) -> Vec<Effect> {
+    let draft = EntryDraft {
+        leader: Some(leader),
+        assignee: Some(assignee).filter(|a| !a.is_empty()),
+        ..EntryDraft::new(INSTRUCTION, text)
+    };
+    let said = state.lang.pick("已记录批示，督办中", "Instruction recorded, followed up");
+    flash(state, said.to_owned());
+    log_entry(state, incident_id, draft).into_iter().collect()
+}
+
+pub fn submit_follow_up(
+    state: &mut State,
+    incident_id: &str,
+    entry_id: &str,
+    kind: &str,
+    text: String,
+) -> Vec<Effect> {
+    let draft = EntryDraft {
+        refers_to: Some(entry_id.to_owned()),
+        ..EntryDraft::new(kind, text)
+    };
+    flash(state, format!("{} {kind}", state.lang.pick("已记录", "Recorded")));
+    let effects = log_entry(state, incident_id, draft).into_iter().collect();
+    state.overlay = Overlay::Instructions { selected: 0 };
+    effects
+}

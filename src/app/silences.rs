@@ -1,0 +1,147 @@
+//! Silences with accountability: an officer holds off an alert's bell and flashing for a
+//! while, giving a reason. Five minutes before a silence ends the console says so; when it
+//! ends and the alert still stands, the alert is announced again.
+
+use super::command::CommandBody;
+use super::form::{Form, SILENCE_CHOICES};
+use super::msg::Effect;
+use super::state::{Overlay, Pane, State};
+use super::workflow::{ACTION_SOURCE, flash, need_officer, officer, queue};
+use crate::model::Silence;
+use jiff::{SignedDuration, Timestamp};
+
+const WARN_BEFORE: SignedDuration = SignedDuration::from_mins(5);
+
+pub fn open(state: &mut State) {
+    if need_officer(state) {
+        return;
+    }
+    let visible = state.visible_alerts();
+    let Some(a) = visible.get(state.alert_index(&visible)) else {
+        return;
+    };
+    let form = Form::silence(a.id.clone(), a.origin.clone());
+    state.focus = Pane::Alerts;
+    state.overlay = Overlay::Form(form);
+}
+
+pub fn open_list(state: &mut State) {
+    state.overlay = Overlay::Silences { scroll: 0 };
+}
+
+/// The minutes chosen on the form (0: lift the silence).
+fn minutes_of(choice: &str) -> i64 {
+    SILENCE_CHOICES
+        .iter()
+        .find(|(label, _)| *label == choice)
+        .map_or(30, |(_, m)| *m)
+}
+
+pub fn submit(
+    state: &mut State,
+    alert_id: &str,
+    origin: &str,
+    duration: &str,
+    reason: String,
+) -> Vec<Effect> {
+    let now = state.now;
+    let until = now + SignedDuration::from_mins(minutes_of(duration));
+    let who = officer(state);
+    let Some(alert) = state
+        .alerts
+        .iter_mut()
+        .find(|a| a.id == alert_id && a.origin == origin)
+    else {
+        return Vec::new();
+    };
+    alert.silence = Some(Silence {
+        officer: who.clone(),
+        reason: reason.clone(),
+        from: now,
+        until,
+    });
+    let title = alert.title.clone();
+    let said = if until <= now {
+        format!("{} {title}", state.lang.pick("已解除静默", "Silence lifted:"))
+    } else {
+        format!(
+            "{} {} · {title}",
+            state.lang.pick("已静默至", "Silenced until"),
+            state.local(until, "%H:%M")
+        )
+    };
+    if origin != ACTION_SOURCE {
+        let here = state.lang.pick("（仅本机）", " (this console only)");
+        flash(state, format!("{said}{here}"));
+        return Vec::new();
+    }
+    flash(state, said);
+    vec![queue(
+        state,
+        CommandBody::Silence {
+            alert_id: alert_id.to_owned(),
+            officer: who,
+            reason,
+            until,
+        },
+    )]
+}
+
+/// On each tick: warn once before a silence ends, and announce once (with the bell) an
+/// alert whose silence ended while it still stands.
+pub fn on_tick(state: &mut State) -> Vec<Effect> {
+    let now = state.now;
+    let mut warn = Vec::new();
+    let mut ended = Vec::new();
+    for a in state.alerts.iter().filter(|a| a.in_force(now)) {
+        let Some(s) = &a.silence else { continue };
+        let key = (a.id.clone(), s.until);
+        if s.active(now) && s.until - WARN_BEFORE <= now && !state.silence_warned.contains(&key) {
+            warn.push((key, a.title.clone(), s.until));
+        } else if !s.active(now)
+            && s.until > s.from
+            && now.duration_since(s.until) < SignedDuration::from_mins(10)
+            && !state.silence_ended.contains(&key)
+        {
+            ended.push((key, a.title.clone()));
+        }
+    }
+    let mut effects = Vec::new();
+    for (key, title, until) in warn {
+        state.silence_warned.insert(key);
+        let text = format!(
+            "{} {} · {title}",
+            state.lang.pick("静默即将结束", "Silence ends at"),
+            state.local(until, "%H:%M")
+        );
+        flash(state, text);
+    }
+    for (key, title) in ended {
+        state.arrived.insert(key.0.clone(), now);
+        state.silence_ended.insert(key);
+        let text = format!(
+            "{} {title}",
+            state.lang.pick("静默已结束，预警仍生效：", "Silence over, still in force:")
+        );
+        flash(state, text);
+        effects = vec![Effect::Bell];
+    }
+    effects
+}
+
+/// Silenced alerts in force, soonest ending first.
+pub fn active(state: &State) -> Vec<(&crate::model::Alert, &Silence)> {
+    let mut v: Vec<_> = state
+        .alerts
+        .iter()
+        .filter(|a| a.in_force(state.now))
+        .filter_map(|a| Some((a, a.silence.as_ref().filter(|s| s.active(state.now))?)))
+        .collect();
+    v.sort_by_key(|(_, s)| s.until);
+    v
+}
+
+/// Bell and flashing are held off while a silence is active.
+pub fn silenced(a: &crate::model::Alert, now: Timestamp) -> bool {
+    a.silence.as_ref().is_some_and(|s| s.active(now))
+}

@@ -1,0 +1,114 @@
+//! The handover review overlay: the report (the same Markdown `watchroom handover` prints,
+//! lightly styled), the notes line being typed, and what signing/confirming would do.
+
+use super::centred;
+use crate::app::State;
+use crate::app::handover_view::{HandoverView, awaiting_confirmation, report};
+use crate::app::keymap::Mode;
+use crate::app::Action;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+fn styled(state: &State, line: &str) -> Line<'static> {
+    let t = &state.theme;
+    if let Some(h) = line.strip_prefix("# ") {
+        return Line::styled(h.to_owned(), t.style("title"));
+    }
+    if let Some(h) = line.strip_prefix("## ") {
+        return Line::styled(format!("▌{h}"), t.style("border.focus"));
+    }
+    let plain = line.replace("**", "");
+    if plain.contains("已超时") || plain.contains("overdue") {
+        return Line::styled(plain, t.style("overdue"));
+    }
+    Line::raw(plain)
+}
+
+fn key_of(state: &State, action: Action) -> String {
+    state
+        .keymap
+        .in_mode(Mode::Handover)
+        .find(|b| b.action == action)
+        .and_then(|b| b.key_names.first().cloned())
+        .unwrap_or_default()
+}
+
+pub fn draw(state: &State, frame: &mut Frame, area: Rect, view: &HandoverView) {
+    let t = &state.theme;
+    let l = state.lang;
+    let rect = centred(
+        area,
+        area.width.saturating_sub(6).min(110),
+        area.height.saturating_sub(2),
+    );
+    frame.render_widget(Clear, rect);
+    let block = Block::bordered()
+        .border_style(t.style("border.focus"))
+        .title(Span::styled(
+            format!(" {} ", l.pick("交接班", "Shift handover")),
+            t.style("title"),
+        ));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let [body, notes_area, hint_area] = Layout::vertical([
+        Constraint::Min(3),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
+
+    let markdown = crate::handover::to_markdown(&report(state, view.notes.text()), l, None);
+    let lines: Vec<Line> = markdown.lines().map(|s| styled(state, s)).collect();
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((view.scroll, 0)),
+        body,
+    );
+
+    let label = l.pick("交班提示：", "Notes: ");
+    let label_w = crate::model::text::width(label) as u16;
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(label, t.style("key")),
+            Span::raw(view.notes.text().to_owned()),
+        ])),
+        notes_area,
+    );
+    if !state.read_only {
+        let x = notes_area.x + label_w + view.notes.cursor_cells() as u16;
+        if x < notes_area.right() {
+            frame.set_cursor_position(Position::new(x, notes_area.y));
+        }
+    }
+
+    let pending = match awaiting_confirmation(state) {
+        Some(h) => format!(
+            "{} {} {}  ",
+            l.pick("待接班确认：", "Awaiting confirmation:"),
+            h.outgoing,
+            h.created_at
+                .map(|at| state.local(at, "%H:%M"))
+                .unwrap_or_default()
+        ),
+        None => String::new(),
+    };
+    let hint = if state.read_only {
+        pending
+    } else {
+        format!(
+            "{pending}{} {}  {} {}  Esc {}",
+            key_of(state, Action::Sign),
+            l.pick("签字交班", "sign"),
+            key_of(state, Action::Confirm),
+            l.pick("确认接班", "confirm"),
+            l.pick("关闭（保留提示）", "close (notes kept)")
+        )
+    };
+    frame.render_widget(
+        Paragraph::new(Line::styled(hint, t.style("muted"))),
+        hint_area,
+    );
+}

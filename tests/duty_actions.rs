@@ -1,0 +1,325 @@
+//! Silences, leader instructions and the shift handover through `update()`: each key
+//! path, the optimistic change, the command queued, and what the clock does later.
+
+mod common;
+
+use common::*;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use jiff::SignedDuration;
+use watchroom::app::command::CommandBody;
+use watchroom::app::form::FormKind;
+use watchroom::app::{Effect, Msg, Overlay, State, update};
+use watchroom::model::*;
+use watchroom::sources::SourceEvent;
+
+fn key(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+}
+
+fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+fn code(k: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(k, KeyModifiers::NONE))
+}
+
+fn typed(s: &mut State, text: &str) {
+    for c in text.chars() {
+        update(s, key(c));
+    }
+}
+
+fn with_officer(name: &str) -> State {
+    let mut s = state();
+    // Reporting deadlines ring on ticks too; these tests listen for silences only.
+    s.report_rules = watchroom::app::deadlines::ReportRules {
+        rule: Vec::new(),
+        followup_times: Vec::new(),
+        followup_grades: Vec::new(),
+    };
+    s.officer = Some(name.into());
+    s.key_prefix = "t".into();
+    s
+}
+
+fn sent(effects: &[Effect]) -> Vec<&CommandBody> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Send(c) => Some(&c.body),
+            _ => None,
+        })
+        .collect()
+}
+
+fn tick(s: &mut State, at: jiff::Timestamp) -> Vec<Effect> {
+    update(s, Msg::Tick(at))
+}
+
+#[test]
+fn a_silence_needs_a_reason_and_is_queued_with_who_and_until_when() {
+    let mut s = with_officer("测试甲");
+    update(&mut s, key('s'));
+    assert!(matches!(&s.overlay, Overlay::Form(f) if matches!(f.kind, FormKind::Silence { .. })));
+    // Without a reason the form stays open with the field flagged.
+    update(&mut s, code(KeyCode::Enter));
+    let Overlay::Form(f) = &s.overlay else {
+        panic!("the form must stay open without a reason")
+    };
+    assert_eq!(f.flagged, [1]);
+    typed(&mut s, "已电话确认现场");
+    let effects = update(&mut s, code(KeyCode::Enter));
+    assert_eq!(s.overlay, Overlay::None);
+    let until = now() + SignedDuration::from_mins(30);
+    assert_eq!(
+        sent(&effects),
+        [&CommandBody::Silence {
+            alert_id: "a-red".into(),
+            officer: "测试甲".into(),
+            reason: "已电话确认现场".into(),
+            until,
+        }]
+    );
+    let silence = s.find_alert("a-red").unwrap().silence.clone().unwrap();
+    assert_eq!((silence.from, silence.until), (now(), until));
+    // Silencing is not acknowledging.
+    assert!(s.find_alert("a-red").unwrap().ack.is_none());
+}
+
+#[test]
+fn a_silence_warns_before_it_ends_and_the_alert_sounds_again_after() {
+    let mut s = with_officer("测试甲");
+    update(&mut s, key('s'));
+    update(&mut s, code(KeyCode::Right)); // 1 小时
+    update(&mut s, code(KeyCode::Tab));
+    typed(&mut s, "处置中");
+    update(&mut s, code(KeyCode::Enter));
+    s.arrived.clear();
+
+    assert!(tick(&mut s, now() + SignedDuration::from_mins(50)).is_empty());
+    assert!(s.flash.as_ref().is_none_or(|f| !f.text.contains("静默即将结束")));
+
+    tick(&mut s, now() + SignedDuration::from_mins(56));
+    let flash = s.flash.clone().expect("a warning five minutes before the end");
+    assert!(flash.text.contains("静默即将结束"), "{}", flash.text);
+    // Said once.
+    s.flash = None;
+    tick(&mut s, now() + SignedDuration::from_mins(57));
+    assert!(s.flash.is_none());
+
+    let effects = tick(&mut s, now() + SignedDuration::from_mins(60));
+    assert_eq!(effects, [Effect::Bell], "the alert still stands: it sounds again");
+    assert!(s.flash.as_ref().unwrap().text.contains("静默已结束"));
+    assert!(s.arrived.contains_key("a-red"), "marked new again");
+    assert!(tick(&mut s, now() + SignedDuration::from_mins(61)).is_empty());
+}
+
+#[test]
+fn a_silence_that_ends_after_the_alert_was_cancelled_stays_quiet() {
+    let mut s = with_officer("测试甲");
+    update(&mut s, key('s'));
+    update(&mut s, code(KeyCode::Tab));
+    typed(&mut s, "处置中");
+    update(&mut s, code(KeyCode::Enter));
+    let mut red = s.find_alert("a-red").unwrap().clone();
+    red.cancelled_by = Some("a-red-cancel".into());
+    update(
+        &mut s,
+        source(SourceEvent::Alert(red), now() + SignedDuration::from_mins(5)),
+    );
+    let effects = tick(&mut s, now() + SignedDuration::from_mins(31));
+    assert!(effects.is_empty(), "{effects:?}");
+}
+
+#[test]
+fn the_silence_list_shows_active_silences_and_lifting_one_ends_it() {
+    let mut s = with_officer("测试甲");
+    update(&mut s, key('s'));
+    update(&mut s, code(KeyCode::Tab));
+    typed(&mut s, "已通知区三防办");
+    update(&mut s, code(KeyCode::Enter));
+    assert_eq!(watchroom::app::silences::active(&s).len(), 1);
+    update(&mut s, key('S'));
+    assert_eq!(s.overlay, Overlay::Silences { scroll: 0 });
+    update(&mut s, code(KeyCode::Esc));
+
+    update(&mut s, key('s'));
+    for _ in 0..6 {
+        update(&mut s, code(KeyCode::Right)); // … 解除静默
+    }
+    update(&mut s, code(KeyCode::Tab));
+    typed(&mut s, "恢复提醒");
+    let effects = update(&mut s, code(KeyCode::Enter));
+    let [CommandBody::Silence { until, .. }] = sent(&effects)[..] else {
+        panic!("one silence command: {effects:?}")
+    };
+    assert_eq!(*until, now());
+    assert!(watchroom::app::silences::active(&s).is_empty());
+}
+
+#[test]
+fn a_leader_instruction_is_followed_up_until_closed() {
+    let mut s = with_officer("测试甲");
+    update(&mut s, key('\t')); // incidents pane
+    update(&mut s, code(KeyCode::Tab));
+    s.selected_incident = Some("i-2".into());
+    update(&mut s, key('i'));
+    let Overlay::Form(f) = &s.overlay else {
+        panic!("instruction form")
+    };
+    assert_eq!(f.value("leader"), "王某某（示例）", "the leader on duty is pre-filled");
+    typed(&mut s, "组织危化品专家研判");
+    update(&mut s, code(KeyCode::Tab));
+    update(&mut s, code(KeyCode::Tab));
+    typed(&mut s, "南山区应急管理局");
+    let effects = update(&mut s, code(KeyCode::Enter));
+    let [CommandBody::Timeline {
+        kind,
+        leader,
+        assignee,
+        refers_to,
+        ..
+    }] = sent(&effects)[..]
+    else {
+        panic!("one timeline command: {effects:?}")
+    };
+    assert_eq!(kind, "批示");
+    assert_eq!(leader.as_deref(), Some("王某某（示例）"));
+    assert_eq!(assignee.as_deref(), Some("南山区应急管理局"));
+    assert_eq!(refers_to, &None);
+
+    // The list: the older 批示 of the fixture (no leader named) and the new one, both open.
+    update(&mut s, key('I'));
+    let list = watchroom::app::instructions::listed(&s);
+    assert_eq!(list.len(), 2);
+    assert!(list.iter().all(|i| i.open()));
+    let new_key = list[1].entry.id.clone();
+
+    update(&mut s, code(KeyCode::Down));
+    assert_eq!(s.overlay, Overlay::Instructions { selected: 1 });
+    update(&mut s, code(KeyCode::Enter));
+    assert!(
+        matches!(&s.overlay, Overlay::Form(f) if matches!(f.kind, FormKind::FollowUp { .. })),
+        "{:?}",
+        s.overlay
+    );
+    update(&mut s, code(KeyCode::Tab));
+    typed(&mut s, "专家已到场");
+    let effects = update(&mut s, code(KeyCode::Enter));
+    let [CommandBody::Timeline {
+        kind, refers_to, ..
+    }] = sent(&effects)[..]
+    else {
+        panic!("one follow-up: {effects:?}")
+    };
+    assert_eq!((kind.as_str(), refers_to.as_deref()), ("督办", Some(new_key.as_str())));
+    assert_eq!(watchroom::app::instructions::listed(&s)[1].followups.len(), 1);
+
+    update(&mut s, code(KeyCode::Down));
+    update(&mut s, code(KeyCode::Enter));
+    update(&mut s, code(KeyCode::Right)); // 办结
+    update(&mut s, code(KeyCode::Tab));
+    typed(&mut s, "研判完成，风险解除");
+    update(&mut s, code(KeyCode::Enter));
+    let list = watchroom::app::instructions::listed(&s);
+    let closed: Vec<bool> = list.iter().map(|i| i.open()).collect();
+    assert_eq!(closed, [true, false], "open first, the closed one last");
+}
+
+#[test]
+fn signing_the_handover_sends_the_review_with_the_notes() {
+    let mut s = with_officer("赵某某（示例）");
+    s.demo = false;
+    update(&mut s, key('h'));
+    assert!(matches!(s.overlay, Overlay::Handover(_)));
+    typed(&mut s, "注意龙岗边坡夜间巡查");
+    // Closing keeps the notes; opening again shows them.
+    update(&mut s, code(KeyCode::Esc));
+    assert_eq!(s.handover_notes, "注意龙岗边坡夜间巡查");
+    update(&mut s, key('h'));
+    let effects = update(&mut s, ctrl('s'));
+    let [CommandBody::Handover {
+        outgoing,
+        notes,
+        report,
+        shift_start,
+        shift_end,
+    }] = sent(&effects)[..]
+    else {
+        panic!("one handover command: {effects:?}")
+    };
+    assert_eq!(outgoing, "赵某某（示例）");
+    assert_eq!(notes, "注意龙岗边坡夜间巡查");
+    assert_eq!(report.notes, *notes);
+    assert_eq!(*shift_start, now() - SignedDuration::from_hours(19));
+    assert_eq!(*shift_end, now() + SignedDuration::from_hours(5));
+    assert!(
+        effects.iter().any(
+            |e| matches!(e, Effect::SaveHandover { markdown, .. } if markdown.contains("注意龙岗边坡夜间巡查"))
+        ),
+        "a local Markdown copy is kept"
+    );
+    assert_eq!(s.overlay, Overlay::None);
+    assert!(s.handover_notes.is_empty());
+}
+
+fn signed_record(outgoing: &str) -> Handover {
+    Handover {
+        id: "handover-1".into(),
+        outgoing: outgoing.into(),
+        incoming: String::new(),
+        shift_start: now() - SignedDuration::from_hours(19),
+        shift_end: now() + SignedDuration::from_hours(5),
+        notes: String::new(),
+        created_at: Some(now()),
+        confirmed_at: None,
+        report: None,
+    }
+}
+
+#[test]
+fn the_incoming_officer_confirms_and_the_outgoing_one_cannot() {
+    let mut s = with_officer("赵某某（示例）");
+    update(
+        &mut s,
+        source(
+            SourceEvent::Handover(signed_record("赵某某（示例）")),
+            now(),
+        ),
+    );
+    update(&mut s, key('h'));
+    assert!(sent(&update(&mut s, ctrl('o'))).is_empty());
+    assert!(s.flash.as_ref().unwrap().text.contains("交班人不能自己确认"));
+
+    s.officer = Some("周某某（示例）".into());
+    let effects = update(&mut s, ctrl('o'));
+    assert_eq!(
+        sent(&effects),
+        [&CommandBody::ConfirmHandover {
+            handover_id: "handover-1".into(),
+            incoming: "周某某（示例）".into()
+        }]
+    );
+    assert_eq!(s.handovers[0].confirmed_at, Some(now()));
+    assert_eq!(s.handovers[0].incoming, "周某某（示例）");
+}
+
+#[test]
+fn a_read_only_wall_has_no_silence_instruction_or_signing_keys() {
+    let mut s = state();
+    s.read_only = true;
+    s.keymap = s.keymap.clone().without_writes();
+    for c in ['s', 'i'] {
+        update(&mut s, key(c));
+        assert_eq!(s.overlay, Overlay::None, "{c}");
+    }
+    update(&mut s, key('h'));
+    assert!(matches!(s.overlay, Overlay::Handover(_)), "the review can be read");
+    assert!(sent(&update(&mut s, ctrl('s'))).is_empty());
+    typed(&mut s, "x");
+    let Overlay::Handover(v) = &s.overlay else {
+        panic!()
+    };
+    assert_eq!(v.notes.text(), "");
+}
