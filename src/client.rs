@@ -1,9 +1,7 @@
 //! HTTP client for the duty API v1. Every error names the URL it was talking to.
 
 use crate::app::command::Command;
-use crate::model::{
-    Alert, ApiError, ExpertDirectory, Handover, Health, Incident, Page, Shift,
-};
+use crate::model::{Alert, ApiError, ExpertDirectory, Handover, Health, Incident, Page, Shift};
 use jiff::Timestamp;
 use serde::de::DeserializeOwned;
 use std::time::Duration;

@@ -786,3 +786,152 @@ async fn shutdown_ends_open_event_streams() {
     let end = within("stream end after shutdown", live.next()).await;
     assert!(end.is_none() || end.is_some_and(|r| r.is_err()));
 }
+
+/// Every command the console sends, as it sends it (`CommandBody::request`), posted twice
+/// with one key: the second answer is the first record and no second change is made.
+#[tokio::test]
+async fn every_write_sent_twice_with_one_key_is_applied_once() {
+    use watchroom::app::command::CommandBody;
+    let s = serve().await;
+    let red: Alert = s
+        .send("/api/v1/alerts", alert_body("暴雨红色预警信号", "red"), 201)
+        .await;
+    let at: jiff::Timestamp = "2026-11-28T19:00:00Z".parse().unwrap();
+    let incident_id = "inc-twice".to_owned();
+    let bodies = [
+        CommandBody::OpenIncident {
+            id: incident_id.clone(),
+            title: "测试燃气泄漏".into(),
+            grade: watchroom::model::Grade::III,
+            category: "燃气".into(),
+            district: "南山区".into(),
+            opened_at: at,
+        },
+        CommandBody::Timeline {
+            incident_id: incident_id.clone(),
+            author: "测试甲".into(),
+            kind: "批示".into(),
+            text: "组织专家研判".into(),
+            at,
+            leader: Some("测试乙".into()),
+            assignee: Some("测试丙".into()),
+            refers_to: None,
+        },
+        CommandBody::Ack {
+            alert_id: red.id.clone(),
+            officer: "测试甲".into(),
+            note: "已报".into(),
+        },
+        CommandBody::Silence {
+            alert_id: red.id.clone(),
+            officer: "测试甲".into(),
+            reason: "处置中".into(),
+            until: jiff::Timestamp::now() + jiff::SignedDuration::from_mins(30),
+        },
+        CommandBody::Handover {
+            outgoing: "测试甲".into(),
+            shift_start: at,
+            shift_end: at + jiff::SignedDuration::from_hours(24),
+            notes: "注意".into(),
+            report: Box::new(sample_report(at)),
+        },
+    ];
+    let mut live = s.events(Some(red.seq)).await;
+    for (n, body) in bodies.iter().enumerate() {
+        let key = format!("twice-{n}");
+        let (path, json) = body.request(&key);
+        let first = within(&path, s.post(&path, &json).send()).await.unwrap();
+        assert!(first.status().is_success(), "{path}: {}", first.status());
+        let first: Value = within(&path, first.json()).await.unwrap();
+        let changes = changes_until_marker(&s, &mut live, &format!("marker-a-{n}")).await;
+        assert!(changes >= 1, "{path}: the first request made a change");
+
+        let second = within(&path, s.post(&path, &json).send()).await.unwrap();
+        assert_eq!(second.status(), 200, "{path}: a repeat is not a creation");
+        let second: Value = within(&path, second.json()).await.unwrap();
+        assert_eq!(
+            second, first,
+            "{path}: the repeat answers with the first record"
+        );
+        let changes = changes_until_marker(&s, &mut live, &format!("marker-b-{n}")).await;
+        assert_eq!(changes, 0, "{path}: the repeat made no change");
+    }
+    let incident: Incident = s.fetch(&format!("/api/v1/incidents/{incident_id}")).await;
+    assert_eq!(incident.timeline.len(), 1);
+    assert_eq!(incident.timeline[0].leader.as_deref(), Some("测试乙"));
+    let red: Alert = s.fetch(&format!("/api/v1/alerts/{}", red.id)).await;
+    assert_eq!(
+        red.silence.as_ref().map(|x| x.reason.as_str()),
+        Some("处置中")
+    );
+    let handovers: Page<Handover> = s.fetch("/api/v1/handovers").await;
+    assert_eq!(handovers.items.len(), 1);
+    assert_eq!(
+        handovers.items[0].report.as_ref().map(|r| r.notes.as_str()),
+        Some("注意")
+    );
+    s.stop().await;
+}
+
+/// Posts a marker alert and counts the changes streamed before it.
+async fn changes_until_marker(s: &Server, live: &mut EventStream, marker: &str) -> usize {
+    let mut body = alert_body(marker, "blue");
+    body["id"] = json!(marker);
+    let _: Alert = s.send("/api/v1/alerts", body, 201).await;
+    let mut n = 0;
+    loop {
+        let event = next_event(live).await;
+        if event.event == "alert" && event.data.contains(&format!("\"id\":\"{marker}\"")) {
+            return n;
+        }
+        n += 1;
+    }
+}
+
+fn sample_report(at: jiff::Timestamp) -> watchroom::model::HandoverReport {
+    watchroom::model::HandoverReport {
+        office: "测试市应急管理局".into(),
+        timezone: "Asia/Shanghai".into(),
+        window_start: at,
+        window_end: at,
+        shift_end: None,
+        outgoing: Vec::new(),
+        incoming: Vec::new(),
+        warnings_in_force: Vec::new(),
+        received: Default::default(),
+        unacknowledged: Vec::new(),
+        incidents: Vec::new(),
+        reports: Vec::new(),
+        instructions: Vec::new(),
+        silences: Vec::new(),
+        notes: "注意".into(),
+    }
+}
+
+#[tokio::test]
+async fn an_ack_reaches_every_subscriber() {
+    let s = serve().await;
+    let mut first = s.events(None).await;
+    let mut second = s.events(None).await;
+    let red: Alert = s
+        .send("/api/v1/alerts", alert_body("台风红色预警信号", "red"), 201)
+        .await;
+    for stream in [&mut first, &mut second] {
+        assert_eq!(next_event(stream).await.id, red.seq.to_string());
+    }
+    let path = format!("/api/v1/alerts/{}/ack", red.id);
+    let acked: Alert = s
+        .send(
+            &path,
+            json!({"officer": "测试甲", "note": "", "idempotency_key": "k"}),
+            200,
+        )
+        .await;
+    for stream in [&mut first, &mut second] {
+        let event = next_event(stream).await;
+        assert_eq!(event.event, "alert");
+        let seen: Alert = serde_json::from_str(&event.data).unwrap();
+        assert_eq!(seen.ack, acked.ack);
+    }
+    s.stop().await;
+}

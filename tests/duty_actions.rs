@@ -98,10 +98,17 @@ fn a_silence_warns_before_it_ends_and_the_alert_sounds_again_after() {
     s.arrived.clear();
 
     assert!(tick(&mut s, now() + SignedDuration::from_mins(50)).is_empty());
-    assert!(s.flash.as_ref().is_none_or(|f| !f.text.contains("静默即将结束")));
+    assert!(
+        s.flash
+            .as_ref()
+            .is_none_or(|f| !f.text.contains("静默即将结束"))
+    );
 
     tick(&mut s, now() + SignedDuration::from_mins(56));
-    let flash = s.flash.clone().expect("a warning five minutes before the end");
+    let flash = s
+        .flash
+        .clone()
+        .expect("a warning five minutes before the end");
     assert!(flash.text.contains("静默即将结束"), "{}", flash.text);
     // Said once.
     s.flash = None;
@@ -109,7 +116,11 @@ fn a_silence_warns_before_it_ends_and_the_alert_sounds_again_after() {
     assert!(s.flash.is_none());
 
     let effects = tick(&mut s, now() + SignedDuration::from_mins(60));
-    assert_eq!(effects, [Effect::Bell], "the alert still stands: it sounds again");
+    assert_eq!(
+        effects,
+        [Effect::Bell],
+        "the alert still stands: it sounds again"
+    );
     assert!(s.flash.as_ref().unwrap().text.contains("静默已结束"));
     assert!(s.arrived.contains_key("a-red"), "marked new again");
     assert!(tick(&mut s, now() + SignedDuration::from_mins(61)).is_empty());
@@ -126,7 +137,10 @@ fn a_silence_that_ends_after_the_alert_was_cancelled_stays_quiet() {
     red.cancelled_by = Some("a-red-cancel".into());
     update(
         &mut s,
-        source(SourceEvent::Alert(red), now() + SignedDuration::from_mins(5)),
+        source(
+            SourceEvent::Alert(red),
+            now() + SignedDuration::from_mins(5),
+        ),
     );
     let effects = tick(&mut s, now() + SignedDuration::from_mins(31));
     assert!(effects.is_empty(), "{effects:?}");
@@ -168,19 +182,25 @@ fn a_leader_instruction_is_followed_up_until_closed() {
     let Overlay::Form(f) = &s.overlay else {
         panic!("instruction form")
     };
-    assert_eq!(f.value("leader"), "王某某（示例）", "the leader on duty is pre-filled");
+    assert_eq!(
+        f.value("leader"),
+        "王某某（示例）",
+        "the leader on duty is pre-filled"
+    );
     typed(&mut s, "组织危化品专家研判");
     update(&mut s, code(KeyCode::Tab));
     update(&mut s, code(KeyCode::Tab));
     typed(&mut s, "南山区应急管理局");
     let effects = update(&mut s, code(KeyCode::Enter));
-    let [CommandBody::Timeline {
-        kind,
-        leader,
-        assignee,
-        refers_to,
-        ..
-    }] = sent(&effects)[..]
+    let [
+        CommandBody::Timeline {
+            kind,
+            leader,
+            assignee,
+            refers_to,
+            ..
+        },
+    ] = sent(&effects)[..]
     else {
         panic!("one timeline command: {effects:?}")
     };
@@ -207,14 +227,22 @@ fn a_leader_instruction_is_followed_up_until_closed() {
     update(&mut s, code(KeyCode::Tab));
     typed(&mut s, "专家已到场");
     let effects = update(&mut s, code(KeyCode::Enter));
-    let [CommandBody::Timeline {
-        kind, refers_to, ..
-    }] = sent(&effects)[..]
+    let [
+        CommandBody::Timeline {
+            kind, refers_to, ..
+        },
+    ] = sent(&effects)[..]
     else {
         panic!("one follow-up: {effects:?}")
     };
-    assert_eq!((kind.as_str(), refers_to.as_deref()), ("督办", Some(new_key.as_str())));
-    assert_eq!(watchroom::app::instructions::listed(&s)[1].followups.len(), 1);
+    assert_eq!(
+        (kind.as_str(), refers_to.as_deref()),
+        ("督办", Some(new_key.as_str()))
+    );
+    assert_eq!(
+        watchroom::app::instructions::listed(&s)[1].followups.len(),
+        1
+    );
 
     update(&mut s, code(KeyCode::Down));
     update(&mut s, code(KeyCode::Enter));
@@ -239,13 +267,15 @@ fn signing_the_handover_sends_the_review_with_the_notes() {
     assert_eq!(s.handover_notes, "注意龙岗边坡夜间巡查");
     update(&mut s, key('h'));
     let effects = update(&mut s, ctrl('s'));
-    let [CommandBody::Handover {
-        outgoing,
-        notes,
-        report,
-        shift_start,
-        shift_end,
-    }] = sent(&effects)[..]
+    let [
+        CommandBody::Handover {
+            outgoing,
+            notes,
+            report,
+            shift_start,
+            shift_end,
+        },
+    ] = sent(&effects)[..]
     else {
         panic!("one handover command: {effects:?}")
     };
@@ -290,7 +320,13 @@ fn the_incoming_officer_confirms_and_the_outgoing_one_cannot() {
     );
     update(&mut s, key('h'));
     assert!(sent(&update(&mut s, ctrl('o'))).is_empty());
-    assert!(s.flash.as_ref().unwrap().text.contains("交班人不能自己确认"));
+    assert!(
+        s.flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("交班人不能自己确认")
+    );
 
     s.officer = Some("周某某（示例）".into());
     let effects = update(&mut s, ctrl('o'));
@@ -315,7 +351,10 @@ fn a_read_only_wall_has_no_silence_instruction_or_signing_keys() {
         assert_eq!(s.overlay, Overlay::None, "{c}");
     }
     update(&mut s, key('h'));
-    assert!(matches!(s.overlay, Overlay::Handover(_)), "the review can be read");
+    assert!(
+        matches!(s.overlay, Overlay::Handover(_)),
+        "the review can be read"
+    );
     assert!(sent(&update(&mut s, ctrl('s'))).is_empty());
     typed(&mut s, "x");
     let Overlay::Handover(v) = &s.overlay else {

@@ -78,7 +78,12 @@ fn every_section_holds_what_the_shift_left() {
     let warnings: Vec<&str> = r.warnings_in_force.iter().map(|a| a.id.as_str()).collect();
     assert_eq!(warnings, ["a-red", "a-orange", "a-yellow", "a-blue"]);
     assert_eq!(
-        (r.received.red, r.received.orange, r.received.yellow, r.received.blue),
+        (
+            r.received.red,
+            r.received.orange,
+            r.received.yellow,
+            r.received.blue
+        ),
         (1, 1, 1, 1)
     );
     assert_eq!(r.received.cancelled, 1);

@@ -59,7 +59,10 @@ pub enum CommandBody {
         report: Box<HandoverReport>,
     },
     /// The incoming officer confirms (接班) a signed handover record.
-    ConfirmHandover { handover_id: String, incoming: String },
+    ConfirmHandover {
+        handover_id: String,
+        incoming: String,
+    },
 }
 
 impl CommandBody {

@@ -6,12 +6,25 @@ use super::line_edit::LineEdit;
 #[derive(Debug, Clone, PartialEq)]
 pub enum FormKind {
     Officer,
-    Ack { alert_id: String, origin: String },
-    Log { incident_id: String },
+    Ack {
+        alert_id: String,
+        origin: String,
+    },
+    Log {
+        incident_id: String,
+    },
     Intake,
-    Silence { alert_id: String, origin: String },
-    Instruction { incident_id: String },
-    FollowUp { incident_id: String, entry_id: String },
+    Silence {
+        alert_id: String,
+        origin: String,
+    },
+    Instruction {
+        incident_id: String,
+    },
+    FollowUp {
+        incident_id: String,
+        entry_id: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -187,7 +200,9 @@ impl Form {
             FormKind::Instruction { incident_id },
             vec![
                 Field::text("text", "批示内容", "Instruction").required(),
-                Field::text("leader", "批示领导", "Leader").prefilled(leader).required(),
+                Field::text("leader", "批示领导", "Leader")
+                    .prefilled(leader)
+                    .required(),
                 Field::text("assignee", "承办单位/人", "Assignee"),
             ],
         )

@@ -113,7 +113,9 @@ pub fn sign(state: &mut State) -> Vec<Effect> {
     let text = format!(
         "{} {who}{}",
         state.lang.pick("已签字交班：", "Handover signed by"),
-        state.lang.pick("，待接班人确认", ", awaiting the incoming officer")
+        state
+            .lang
+            .pick("，待接班人确认", ", awaiting the incoming officer")
     );
     flash(state, text);
     let stamp = state.local(state.now, "%Y%m%d-%H%M");
@@ -136,7 +138,9 @@ pub fn confirm(state: &mut State) -> Vec<Effect> {
     }
     let who = officer(state);
     let Some(record) = awaiting_confirmation(state).cloned() else {
-        let text = state.lang.pick("没有待确认的交班记录", "No signed handover to confirm");
+        let text = state
+            .lang
+            .pick("没有待确认的交班记录", "No signed handover to confirm");
         flash(state, text.to_owned());
         return Vec::new();
     };

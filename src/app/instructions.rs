@@ -76,7 +76,9 @@ pub fn submit_instruction(
         assignee: Some(assignee).filter(|a| !a.is_empty()),
         ..EntryDraft::new(INSTRUCTION, text)
     };
-    let said = state.lang.pick("已记录批示，督办中", "Instruction recorded, followed up");
+    let said = state
+        .lang
+        .pick("已记录批示，督办中", "Instruction recorded, followed up");
     flash(state, said.to_owned());
     log_entry(state, incident_id, draft).into_iter().collect()
 }
@@ -92,7 +94,10 @@ pub fn submit_follow_up(
         refers_to: Some(entry_id.to_owned()),
         ..EntryDraft::new(kind, text)
     };
-    flash(state, format!("{} {kind}", state.lang.pick("已记录", "Recorded")));
+    flash(
+        state,
+        format!("{} {kind}", state.lang.pick("已记录", "Recorded")),
+    );
     let effects = log_entry(state, incident_id, draft).into_iter().collect();
     state.overlay = Overlay::Instructions { selected: 0 };
     effects

@@ -32,7 +32,10 @@ pub enum Effect {
     /// Keep this expert directory for offline lookups.
     SaveExperts(std::sync::Arc<crate::model::ExpertDirectory>),
     /// Keep a signed handover record as a Markdown file in the data directory.
-    SaveHandover { name: String, markdown: String },
+    SaveHandover {
+        name: String,
+        markdown: String,
+    },
     /// Queue a command for the backend (the outbox sends it, in order, until accepted).
     Send(Command),
 }

@@ -62,7 +62,10 @@ pub fn submit(
     });
     let title = alert.title.clone();
     let said = if until <= now {
-        format!("{} {title}", state.lang.pick("已解除静默", "Silence lifted:"))
+        format!(
+            "{} {title}",
+            state.lang.pick("已解除静默", "Silence lifted:")
+        )
     } else {
         format!(
             "{} {} · {title}",
@@ -121,7 +124,9 @@ pub fn on_tick(state: &mut State) -> Vec<Effect> {
         state.silence_ended.insert(key);
         let text = format!(
             "{} {title}",
-            state.lang.pick("静默已结束，预警仍生效：", "Silence over, still in force:")
+            state
+                .lang
+                .pick("静默已结束，预警仍生效：", "Silence over, still in force:")
         );
         flash(state, text);
         effects = vec![Effect::Bell];

@@ -56,16 +56,25 @@ pub enum DetailTarget {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
     None,
-    Help { scroll: u16 },
-    Detail { target: DetailTarget, scroll: u16 },
+    Help {
+        scroll: u16,
+    },
+    Detail {
+        target: DetailTarget,
+        scroll: u16,
+    },
     Form(Form),
     Experts(ExpertView),
     /// The shift handover review, with the outgoing officer's notes being typed.
     Handover(HandoverView),
     /// Active silences: who, why, until when.
-    Silences { scroll: u16 },
+    Silences {
+        scroll: u16,
+    },
     /// Leader instructions being followed up (督办); Enter records progress or closes one.
-    Instructions { selected: usize },
+    Instructions {
+        selected: usize,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -3,10 +3,10 @@
 
 use super::action::Action;
 use super::experts_view;
-use super::{handover_view, instructions, silences};
 use super::msg::{Effect, Msg};
 use super::state::{DetailTarget, Flash, Overlay, Pane, SourceHealth, SourceStatus, State};
 use super::workflow;
+use super::{handover_view, instructions, silences};
 use crate::model::text::sanitize;
 use crate::model::{Alert, Incident, TimelineEntry};
 use crate::sources::{SourceEvent, SourceUpdate};
@@ -99,7 +99,9 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
             return vec![Effect::Quit];
         }
         Action::Help => state.overlay = Overlay::Help { scroll: 0 },
-        Action::Close if matches!(state.overlay, Overlay::Handover(_)) => handover_view::close(state),
+        Action::Close if matches!(state.overlay, Overlay::Handover(_)) => {
+            handover_view::close(state)
+        }
         Action::Close => state.overlay = Overlay::None,
         Action::FocusNext | Action::FocusPrev => {
             let order = Pane::ORDER;

@@ -89,7 +89,13 @@ impl Out<'_> {
         }
         let _ = write!(s, " — {} {}", a.source, self.time(a.sent));
         if let Some(e) = a.expires {
-            let _ = write!(s, "{}{} {}", self.p("，"), self.t("至", "until"), self.time(e));
+            let _ = write!(
+                s,
+                "{}{} {}",
+                self.p("，"),
+                self.t("至", "until"),
+                self.time(e)
+            );
         }
         match &a.ack {
             Some(ack) => {
@@ -103,7 +109,12 @@ impl Out<'_> {
                 );
             }
             None => {
-                let _ = write!(s, "{}{}", self.p("；"), self.t("未确认", "not acknowledged"));
+                let _ = write!(
+                    s,
+                    "{}{}",
+                    self.p("；"),
+                    self.t("未确认", "not acknowledged")
+                );
             }
         }
         s
@@ -141,7 +152,11 @@ pub fn to_markdown(report: &HandoverReport, lang: Lang, record: Option<&Handover
     }
 
     let r = o.report;
-    o.heading("生效中的预警", "Warnings in force", Some(r.warnings_in_force.len()));
+    o.heading(
+        "生效中的预警",
+        "Warnings in force",
+        Some(r.warnings_in_force.len()),
+    );
     if r.warnings_in_force.is_empty() {
         o.none();
     }
@@ -174,7 +189,10 @@ pub fn to_markdown(report: &HandoverReport, lang: Lang, record: Option<&Handover
     };
     o.line(&counts);
     o.text.push('\n');
-    let sub = o.t("尚未确认（红、橙）：", "Still unacknowledged (red, orange):");
+    let sub = o.t(
+        "尚未确认（红、橙）：",
+        "Still unacknowledged (red, orange):",
+    );
     o.line(sub);
     o.text.push('\n');
     if r.unacknowledged.is_empty() {
@@ -185,7 +203,11 @@ pub fn to_markdown(report: &HandoverReport, lang: Lang, record: Option<&Handover
         o.line(&line);
     }
 
-    o.heading("本班新增或变化的事件", "Incidents opened or changed", Some(r.incidents.len()));
+    o.heading(
+        "本班新增或变化的事件",
+        "Incidents opened or changed",
+        Some(r.incidents.len()),
+    );
     if r.incidents.is_empty() {
         o.none();
     }
@@ -224,11 +246,20 @@ pub fn to_markdown(report: &HandoverReport, lang: Lang, record: Option<&Handover
         }
         o.line(&s);
         if !i.latest.is_empty() {
-            o.line(&format!("  - {}{}{}", o.t("最新", "latest"), o.p("："), i.latest));
+            o.line(&format!(
+                "  - {}{}{}",
+                o.t("最新", "latest"),
+                o.p("："),
+                i.latest
+            ));
         }
     }
 
-    o.heading("待报与超时报告", "Reports pending or overdue", Some(r.reports.len()));
+    o.heading(
+        "待报与超时报告",
+        "Reports pending or overdue",
+        Some(r.reports.len()),
+    );
     if r.reports.is_empty() {
         o.none();
     }
@@ -248,7 +279,11 @@ pub fn to_markdown(report: &HandoverReport, lang: Lang, record: Option<&Handover
         ));
     }
 
-    o.heading("督办中的领导批示", "Open leader instructions", Some(r.instructions.len()));
+    o.heading(
+        "督办中的领导批示",
+        "Open leader instructions",
+        Some(r.instructions.len()),
+    );
     if r.instructions.is_empty() {
         o.none();
     }
@@ -260,7 +295,11 @@ pub fn to_markdown(report: &HandoverReport, lang: Lang, record: Option<&Handover
             i.text,
             i.incident_title,
             o.t("承办", "assignee"),
-            if i.assignee.is_empty() { "—" } else { &i.assignee }
+            if i.assignee.is_empty() {
+                "—"
+            } else {
+                &i.assignee
+            }
         );
         if i.followups > 0 {
             let _ = write!(
@@ -306,7 +345,13 @@ pub fn to_markdown(report: &HandoverReport, lang: Lang, record: Option<&Handover
     let outgoing = record.map_or_else(String::new, |h| signed(&h.outgoing, h.created_at));
     let incoming = record.map_or_else(String::new, |h| signed(&h.incoming, h.confirmed_at));
     let colon = o.p("：");
-    o.line(&format!("- {}{colon}{outgoing}", o.t("交班人", "Outgoing officer")));
-    o.line(&format!("- {}{colon}{incoming}", o.t("接班人", "Incoming officer")));
+    o.line(&format!(
+        "- {}{colon}{outgoing}",
+        o.t("交班人", "Outgoing officer")
+    ));
+    o.line(&format!(
+        "- {}{colon}{incoming}",
+        o.t("接班人", "Incoming officer")
+    ));
     o.text
 }

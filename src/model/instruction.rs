@@ -41,9 +41,9 @@ impl Instruction<'_> {
 /// An entry written before the instruction's echo came back names it by its idempotency
 /// key; later ones by the id the backend gave it.
 fn refers_to(e: &TimelineEntry, instruction: &TimelineEntry) -> bool {
-    e.refers_to.as_deref().is_some_and(|r| {
-        r == instruction.id || instruction.idempotency_key.as_deref() == Some(r)
-    })
+    e.refers_to
+        .as_deref()
+        .is_some_and(|r| r == instruction.id || instruction.idempotency_key.as_deref() == Some(r))
 }
 
 /// Every instruction on these incidents, oldest first.
@@ -65,6 +65,10 @@ pub fn instructions(incidents: &[Incident]) -> Vec<Instruction<'_>> {
             });
         }
     }
-    out.sort_by(|a, b| a.at().cmp(&b.at()).then_with(|| a.entry.id.cmp(&b.entry.id)));
+    out.sort_by(|a, b| {
+        a.at()
+            .cmp(&b.at())
+            .then_with(|| a.entry.id.cmp(&b.entry.id))
+    });
     out
 }

@@ -2,10 +2,10 @@
 //! lightly styled), the notes line being typed, and what signing/confirming would do.
 
 use super::centred;
+use crate::app::Action;
 use crate::app::State;
 use crate::app::handover_view::{HandoverView, awaiting_confirmation, report};
 use crate::app::keymap::Mode;
-use crate::app::Action;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};

@@ -12,7 +12,10 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 fn frame_for<'a>(state: &State, title: &str) -> Block<'a> {
     Block::bordered()
         .border_style(state.theme.style("border.focus"))
-        .title(Span::styled(format!(" {title} "), state.theme.style("title")))
+        .title(Span::styled(
+            format!(" {title} "),
+            state.theme.style("title"),
+        ))
 }
 
 fn rect(area: Rect) -> Rect {
@@ -36,7 +39,10 @@ pub fn draw_silences(state: &State, frame: &mut Frame, area: Rect, scroll: u16) 
                 t.alert(a.colour),
             ),
             Span::raw(" "),
-            Span::styled(truncate(&a.title, width.saturating_sub(12)), t.style("title")),
+            Span::styled(
+                truncate(&a.title, width.saturating_sub(12)),
+                t.style("title"),
+            ),
         ]));
         let left = state.now.until(s.until).map_or(0, |d| d.get_minutes());
         lines.push(Line::styled(
@@ -57,7 +63,9 @@ pub fn draw_silences(state: &State, frame: &mut Frame, area: Rect, scroll: u16) 
         ));
     }
     if lines.is_empty() {
-        lines.push(Line::raw(l.pick("没有静默中的预警。", "No alert is silenced.")));
+        lines.push(Line::raw(
+            l.pick("没有静默中的预警。", "No alert is silenced."),
+        ));
     }
     frame.render_widget(Clear, r);
     frame.render_widget(
@@ -103,7 +111,11 @@ pub fn draw_instructions(state: &State, frame: &mut Frame, area: Rect, selected:
             "    {} · {} {}",
             i.incident.title,
             l.pick("承办", "assignee"),
-            if i.assignee().is_empty() { "—" } else { i.assignee() }
+            if i.assignee().is_empty() {
+                "—"
+            } else {
+                i.assignee()
+            }
         );
         if let Some(last) = i.followups.last() {
             tail.push_str(&format!(
@@ -119,7 +131,9 @@ pub fn draw_instructions(state: &State, frame: &mut Frame, area: Rect, selected:
         lines.push(Line::styled(truncate(&tail, width), t.style("muted")));
     }
     if lines.is_empty() {
-        lines.push(Line::raw(l.pick("没有领导批示。", "No leader instructions.")));
+        lines.push(Line::raw(
+            l.pick("没有领导批示。", "No leader instructions."),
+        ));
     }
     let visible = r.height.saturating_sub(2) as usize;
     let scroll = (selected_line + 2).saturating_sub(visible) as u16;
