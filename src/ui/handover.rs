@@ -9,7 +9,7 @@ use crate::app::keymap::Mode;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Paragraph, Wrap};
 
 fn styled(state: &State, line: &str) -> Line<'static> {
     let t = &state.theme;
@@ -43,7 +43,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, view: &HandoverView) {
         area.width.saturating_sub(6).min(110),
         area.height.saturating_sub(2),
     );
-    frame.render_widget(Clear, rect);
+    super::clear(frame, rect);
     let block = Block::bordered()
         .border_style(t.style("border.focus"))
         .title(Span::styled(

@@ -7,7 +7,7 @@ use crate::model::text::pad;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::{Block, Paragraph};
 
 fn mode_title(state: &State, m: Mode) -> &'static str {
     let l = state.lang;
@@ -64,7 +64,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, scroll: u16) {
     let body = lines(state);
     let h = (body.len() as u16 + 2).min(area.height.saturating_sub(2));
     let rect = centred(area, 60, h);
-    frame.render_widget(Clear, rect);
+    super::clear(frame, rect);
     let block = Block::bordered()
         .border_style(state.theme.style("border.focus"))
         .title(Span::styled(

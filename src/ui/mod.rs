@@ -89,6 +89,30 @@ pub fn pane_block<'a>(state: &State, pane: Pane, title: String) -> Block<'a> {
 }
 
 /// A rectangle of at most `w`×`h` centred in `area`.
+/// Blank the area an overlay is drawn in. A double-width character just left of it
+/// would otherwise still claim the overlay's first column (the terminal never gets that
+/// column's border), and one cut at its right edge would leave half a character: both
+/// neighbours become spaces.
+pub fn clear(frame: &mut Frame, area: Rect) {
+    frame.render_widget(ratatui::widgets::Clear, area);
+    let buf = frame.buffer_mut();
+    let bounds = buf.area;
+    for y in area.top()..area.bottom() {
+        if area.left() > bounds.left() {
+            let cell = &mut buf[(area.left() - 1, y)];
+            if unicode_width::UnicodeWidthStr::width(cell.symbol()) > 1 {
+                cell.set_symbol(" ");
+            }
+        }
+        if area.right() < bounds.right() {
+            let cell = &mut buf[(area.right(), y)];
+            if cell.symbol().is_empty() {
+                cell.set_symbol(" ");
+            }
+        }
+    }
+}
+
 pub fn centred(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
@@ -97,5 +121,37 @@ pub fn centred(area: Rect, w: u16, h: u16) -> Rect {
         y: area.y + (area.height - h) / 2,
         width: w,
         height: h,
+    }
+}
+
+#[cfg(test)]
+mod clear_tests {
+    use super::*;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    #[test]
+    fn an_overlay_edge_never_shares_a_column_with_half_a_wide_character() {
+        let mut term = Terminal::new(TestBackend::new(20, 3)).unwrap();
+        term.draw(|f| {
+            // "测" at column 9 covers 9 and 10; "试" at 14 covers 14 and 15.
+            f.buffer_mut()
+                .set_string(9, 1, "测", ratatui::style::Style::default());
+            f.buffer_mut()
+                .set_string(14, 1, "试", ratatui::style::Style::default());
+            clear(f, Rect::new(10, 0, 5, 3));
+        })
+        .unwrap();
+        let buf = term.backend().buffer();
+        assert_eq!(
+            buf[(9, 1)].symbol(),
+            " ",
+            "left neighbour no longer claims column 10"
+        );
+        assert_eq!(
+            buf[(15, 1)].symbol(),
+            " ",
+            "the cut half on the right is blank"
+        );
     }
 }
