@@ -91,19 +91,12 @@ fn parse_toml(text: &str, origin: &str) -> anyhow::Result<Config> {
         let place = e
             .span()
             .map(|s| {
-                let (line, col) = line_col(text, s.start);
+                let (line, col) = crate::file_error::line_col(text, s.start);
                 format!("{origin}:{line}:{col}")
             })
             .unwrap_or_else(|| origin.to_owned());
         anyhow!("{place}: {}", e.message())
     })
-}
-
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
 }
 
 /// Load the config: an explicit path must exist; the default path may be absent (→ None).

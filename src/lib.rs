@@ -9,6 +9,7 @@ pub mod console;
 pub mod demo;
 pub mod experts;
 pub mod feeds;
+pub mod file_error;
 pub mod model;
 pub mod server;
 pub mod sources;
