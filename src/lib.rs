@@ -10,6 +10,7 @@ pub mod demo;
 pub mod experts;
 pub mod feeds;
 pub mod file_error;
+pub mod look;
 pub mod model;
 pub mod server;
 pub mod sources;

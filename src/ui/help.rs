@@ -25,13 +25,7 @@ fn mode_title(state: &State, m: Mode) -> &'static str {
 pub fn lines(state: &State) -> Vec<Line<'static>> {
     let t = &state.theme;
     let mut out = Vec::new();
-    for mode in [
-        Mode::Watch,
-        Mode::Form,
-        Mode::Detail,
-        Mode::Help,
-        Mode::Global,
-    ] {
+    for mode in Mode::ALL {
         let bindings: Vec<_> = state.keymap.in_mode(mode).collect();
         if bindings.is_empty() {
             continue;

@@ -147,7 +147,11 @@ impl Theme {
                 Ok(style) => {
                     roles.insert(role.get_ref().clone(), style);
                 }
-                Err(e) => c.at(&role.span(), format!("role {:?}: {e}", role.get_ref())),
+                Err(e) => {
+                    c.at(&role.span(), format!("role {:?}: {e}", role.get_ref()));
+                    // Reported once, not again as missing.
+                    roles.insert(role.get_ref().clone(), Style::default());
+                }
             }
         }
         let missing: Vec<&str> = ROLES
