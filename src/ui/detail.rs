@@ -8,7 +8,7 @@ use crate::model::{Alert, Incident};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Paragraph, Wrap};
 
 const TIME: &str = "%Y-%m-%d %H:%M";
 
@@ -142,7 +142,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, target: &DetailTarget,
         area.width.saturating_sub(8).min(100),
         area.height.saturating_sub(4),
     );
-    frame.render_widget(Clear, rect);
+    super::clear(state, frame, rect);
     let block = Block::bordered()
         .border_style(state.theme.style("border.focus"))
         .title(Span::styled(

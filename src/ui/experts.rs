@@ -12,7 +12,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
 
 fn block<'a>(state: &State, title: String, focused: bool) -> Block<'a> {
     let t = &state.theme;
@@ -68,7 +68,7 @@ fn role(state: &State, r: GroupRole) -> &'static str {
 }
 
 pub fn draw(state: &State, frame: &mut Frame, area: Rect, view: &ExpertView) {
-    frame.render_widget(Clear, area);
+    super::clear(state, frame, area);
     let t = &state.theme;
     let l = state.lang;
     let [top, body] = Layout::vertical([Constraint::Length(3), Constraint::Min(3)]).areas(area);

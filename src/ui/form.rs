@@ -8,7 +8,7 @@ use crate::model::text::{pad, truncate, width};
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::{Block, Paragraph};
 
 fn title(state: &State, form: &Form) -> String {
     let l = state.lang;
@@ -46,7 +46,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, form: &Form) {
     let w = area.width.saturating_sub(8).min(90);
     let h = (form.fields.len() as u16 + 4).min(area.height);
     let rect = centred(area, w, h);
-    frame.render_widget(Clear, rect);
+    super::clear(state, frame, rect);
     let value_w = (w as usize).saturating_sub(label_w + 4);
     let mut lines = Vec::new();
     let mut cursor = None;

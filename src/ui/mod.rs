@@ -24,6 +24,8 @@ pub fn draw(state: &State, frame: &mut Frame) {
         too_small::draw(state, frame, area);
         return;
     }
+    // The theme's text style is the ground every pane draws on.
+    frame.render_widget(Block::new().style(state.theme.style("text")), area);
     let [top, body, bottom] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Min(10),
@@ -79,6 +81,12 @@ pub fn pane_block<'a>(state: &State, pane: Pane, title: String) -> Block<'a> {
             format!(" {title} "),
             state.theme.style("title"),
         ))
+}
+
+/// Blank an overlay's rectangle down to the theme's text style.
+pub fn clear(state: &State, frame: &mut Frame, rect: Rect) {
+    frame.render_widget(ratatui::widgets::Clear, rect);
+    frame.render_widget(Block::new().style(state.theme.style("text")), rect);
 }
 
 /// A rectangle of at most `w`×`h` centred in `area`.

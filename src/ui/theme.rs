@@ -68,8 +68,8 @@ struct File {
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawStyle {
-    fg: Option<RawColour>,
-    bg: Option<RawColour>,
+    fg: Option<toml::Value>,
+    bg: Option<toml::Value>,
     #[serde(default)]
     bold: bool,
     #[serde(default)]
@@ -80,13 +80,6 @@ struct RawStyle {
     underline: bool,
     #[serde(default)]
     reverse: bool,
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum RawColour {
-    Index(u8),
-    Name(String),
 }
 
 impl Theme {
@@ -210,12 +203,17 @@ fn to_style(raw: &RawStyle) -> Result<Style, String> {
     Ok(s)
 }
 
-fn to_colour(c: &RawColour) -> Result<Color, String> {
+fn to_colour(c: &toml::Value) -> Result<Color, String> {
     match c {
-        RawColour::Index(i) => Ok(Color::Indexed(*i)),
-        RawColour::Name(n) => n.parse::<Color>().map_err(|_| {
+        toml::Value::Integer(i) => u8::try_from(*i)
+            .map(Color::Indexed)
+            .map_err(|_| format!("colour {i} is not a 256-colour index (0–255)")),
+        toml::Value::String(n) => n.parse::<Color>().map_err(|_| {
             format!("unknown colour {n:?} (a name such as red or lightred, \"#rrggbb\", or 0–255)")
         }),
+        other => Err(format!(
+            "colour {other}: give a name, \"#rrggbb\" or a number 0–255"
+        )),
     }
 }
 
