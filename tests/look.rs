@@ -565,3 +565,22 @@ fn completions_and_man_page_come_from_the_cli_definition() {
         "{man}"
     );
 }
+
+#[test]
+fn the_readme_example_config_parses_and_its_theme_and_keymap_resolve() {
+    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
+    let block = readme
+        .split("```toml\n")
+        .skip(1)
+        .map(|b| b.split("```").next().unwrap())
+        .find(|b| b.contains("theme ="))
+        .expect("an example config with theme = in README.md");
+    let config = watchroom::config::parse(block, "README.md").unwrap_or_else(|e| panic!("{e}"));
+    let inputs = Inputs {
+        console: config.console,
+        ..Inputs::default()
+    };
+    let look = watchroom::look::Look::resolve(&inputs).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(look.theme.value.name, "night");
+    assert_eq!(look.keymap.name, "vim");
+}
