@@ -32,7 +32,7 @@ pub struct ConsoleConfig {
     pub office: String,
     /// IANA zone that every time on screen is shown in.
     pub timezone: String,
-    /// `zh` or `en`.
+    /// `zh` or `en`; empty: from the locale (LC_ALL, LC_MESSAGES, LANG), else `zh`.
     pub language: String,
     /// Seconds between polls when the event stream is unavailable.
     pub poll_seconds: u64,
@@ -44,6 +44,21 @@ pub struct ConsoleConfig {
     pub experts_file: Option<std::path::PathBuf>,
     /// Reporting deadlines; unset means the built-in defaults (src/app/report_rules.toml).
     pub reporting: Option<crate::app::deadlines::ReportRules>,
+    /// Colour theme: a built-in or user theme name, or a path to a theme file.
+    pub theme: Option<String>,
+    /// Keymap: a built-in or user keymap name, or a path to a keymap file.
+    pub keymap: Option<String>,
+    /// Where `theme`, `keymap` and `language` were written, for messages about them.
+    #[serde(skip)]
+    pub lines: SettingLines,
+}
+
+/// 1-based line numbers of settings in the config file; 0 when not written there.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SettingLines {
+    pub theme: usize,
+    pub keymap: usize,
+    pub language: usize,
 }
 
 impl Default for ConsoleConfig {
@@ -51,12 +66,15 @@ impl Default for ConsoleConfig {
         ConsoleConfig {
             office: "测试市应急管理局".to_owned(),
             timezone: "Asia/Shanghai".to_owned(),
-            language: "zh".to_owned(),
+            language: String::new(),
             poll_seconds: 5,
             stale_after_seconds: 120,
             officer: None,
             reporting: None,
             experts_file: None,
+            theme: None,
+            keymap: None,
+            lines: SettingLines::default(),
         }
     }
 }
@@ -66,13 +84,31 @@ pub fn project_dirs() -> Option<directories::ProjectDirs> {
     directories::ProjectDirs::from("", "", "watchroom")
 }
 
+/// Where logs go: the state dir on Linux (`~/.local/state/watchroom`), else the local data dir.
+pub fn log_dir() -> Option<PathBuf> {
+    let dirs = project_dirs()?;
+    Some(
+        dirs.state_dir()
+            .unwrap_or_else(|| dirs.data_local_dir())
+            .join("log"),
+    )
+}
+
 pub fn default_config_path() -> Option<PathBuf> {
     project_dirs().map(|d| d.config_dir().join("config.toml"))
 }
 
 /// Parse a config file's text; `origin` names it in errors (`path:line:col: message`).
 pub fn parse(text: &str, origin: &str) -> anyhow::Result<Config> {
-    let config = parse_toml(text, origin)?;
+    let mut config = parse_toml(text, origin)?;
+    config.console.lines = setting_lines(text);
+    let language = &config.console.language;
+    if !(language.is_empty() || language == "zh" || language == "en") {
+        anyhow::bail!(
+            "{origin}:{}: language {language:?}: use \"zh\" or \"en\" (or leave it out to follow the locale)",
+            config.console.lines.language
+        );
+    }
     let mut names = std::collections::HashSet::new();
     for source in &config.sources {
         source.validate().map_err(|e| anyhow!("{origin}: {e}"))?;
@@ -86,24 +122,45 @@ pub fn parse(text: &str, origin: &str) -> anyhow::Result<Config> {
     Ok(config)
 }
 
+/// A second, lenient reading of the file that keeps where a few settings were written.
+fn setting_lines(text: &str) -> SettingLines {
+    #[derive(Deserialize)]
+    struct Spans {
+        console: Option<ConsoleSpans>,
+    }
+    #[derive(Deserialize)]
+    struct ConsoleSpans {
+        theme: Option<toml::Spanned<toml::Value>>,
+        keymap: Option<toml::Spanned<toml::Value>>,
+        language: Option<toml::Spanned<toml::Value>>,
+    }
+    let line = |v: &Option<toml::Spanned<toml::Value>>| {
+        v.as_ref()
+            .map_or(0, |v| crate::file_error::line_of(text, v.span().start))
+    };
+    match toml::from_str::<Spans>(text) {
+        Ok(Spans {
+            console: Some(c), ..
+        }) => SettingLines {
+            theme: line(&c.theme),
+            keymap: line(&c.keymap),
+            language: line(&c.language),
+        },
+        _ => SettingLines::default(),
+    }
+}
+
 fn parse_toml(text: &str, origin: &str) -> anyhow::Result<Config> {
     toml::from_str::<Config>(text).map_err(|e| {
         let place = e
             .span()
             .map(|s| {
-                let (line, col) = line_col(text, s.start);
+                let (line, col) = crate::file_error::line_col(text, s.start);
                 format!("{origin}:{line}:{col}")
             })
             .unwrap_or_else(|| origin.to_owned());
         anyhow!("{place}: {}", e.message())
     })
-}
-
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
 }
 
 /// Load the config: an explicit path must exist; the default path may be absent (→ None).
@@ -181,6 +238,22 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("c.toml") && err.contains("地震"), "{err}");
+    }
+
+    #[test]
+    fn look_settings_keep_their_lines_and_language_is_checked() {
+        let c = parse(
+            "[console]\noffice = \"x\"\ntheme = \"night\"\nkeymap = \"vim\"\n",
+            "c.toml",
+        )
+        .unwrap();
+        assert_eq!(c.console.theme.as_deref(), Some("night"));
+        assert_eq!((c.console.lines.theme, c.console.lines.keymap), (3, 4));
+        assert_eq!(c.console.language, "");
+        let err = parse("[console]\n\nlanguage = \"fr\"\n", "c.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("c.toml:3: ") && err.contains("fr"), "{err}");
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub async fn demo(
     officer: Option<String>,
     read_only: bool,
     feeds: Vec<crate::feeds::config::FeedConfig>,
+    look: crate::look::Look,
 ) -> anyhow::Result<()> {
     let dir =
         std::env::temp_dir().join(format!("watchroom-demo-{}", uuid::Uuid::new_v4().simple()));
@@ -34,6 +35,7 @@ pub async fn demo(
             config,
             officer,
             read_only,
+            look: Some(look),
             feeds,
         })
         .await;

@@ -1,11 +1,12 @@
 #![forbid(unsafe_code)]
 
 use anyhow::Context;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use watchroom::config::{self, Config};
+use watchroom::look::{self, Env, Look};
 
 /// A keyboard-driven watch console for an emergency-management duty room.
 #[derive(Parser)]
@@ -26,6 +27,12 @@ struct Cli {
     /// A wall display: every action is removed from the keys and the help.
     #[arg(long, global = true)]
     read_only: bool,
+    /// Keymap: default, vim, a user keymap name, or a path to a keymap file.
+    #[arg(long, global = true, value_name = "NAME|PATH")]
+    keymap: Option<String>,
+    /// Theme: dark, light, high-contrast, night, ansi16, no-color, a user theme, or a path.
+    #[arg(long, global = true, value_name = "NAME|PATH")]
+    theme: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -52,12 +59,51 @@ enum Command {
     CheckSource(watchroom::feeds::check::CheckSourceArgs),
     /// The shift handover review (current shift, or --since), as Markdown or JSON.
     Handover(watchroom::handover::cli::HandoverArgs),
-    /// Print where watchroom looks for its config and keeps its data.
+    /// Print where watchroom looks for its config and keeps its data, and the active keymap,
+    /// theme and language with where each came from.
     Info,
+    /// Check the config file, the keymap (with the user's keymap.toml) and every theme;
+    /// problems are printed as file:line: message. Exit status 0 when all is well, else 1.
+    CheckConfig,
+    /// Print a shell completion script to stdout.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to stdout.
+    Man,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The only place the environment's say on looks is read; the rest is given it.
+    let env = Env::from_process();
+    match &cli.command {
+        Some(Command::Completions { shell }) => {
+            clap_complete::generate(
+                *shell,
+                &mut Cli::command(),
+                "watchroom",
+                &mut std::io::stdout(),
+            );
+            return ExitCode::SUCCESS;
+        }
+        Some(Command::Man) => {
+            return match clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("watchroom: cannot write the manual page: {e}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
+        Some(Command::CheckConfig) => return check_config(&cli, env),
+        Some(Command::Info) => {
+            info(&cli, env);
+            return ExitCode::SUCCESS;
+        }
+        _ => {}
+    }
     let rt = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
@@ -65,7 +111,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match rt.block_on(run(cli)) {
+    match rt.block_on(run(cli, env)) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("watchroom: {e:#}");
@@ -74,13 +120,14 @@ fn main() -> ExitCode {
     }
 }
 
-async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+async fn run(cli: Cli, env: Env) -> anyhow::Result<ExitCode> {
     let file = config::load(cli.config.as_deref())?;
     let console_cfg = file.as_ref().map(|c| c.console.clone()).unwrap_or_default();
     match cli.command {
         Some(Command::Demo) => {
+            let look = look_for(&cli.keymap, &cli.theme, &cli.config, &console_cfg, env)?;
             let feeds = file.map(|c| c.sources).unwrap_or_default();
-            watchroom::demo::demo(console_cfg, cli.officer, cli.read_only, feeds).await?;
+            watchroom::demo::demo(console_cfg, cli.officer, cli.read_only, feeds, look).await?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Experts(args)) => {
@@ -105,11 +152,68 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             db,
             simulate,
         }) => serve(listen, db, cli.token, simulate).await,
-        Some(Command::Info) => {
-            info(cli.config);
+        // Answered in main before the runtime starts.
+        Some(Command::Info | Command::CheckConfig | Command::Completions { .. } | Command::Man) => {
             Ok(ExitCode::SUCCESS)
         }
-        None => console(file, cli.server, cli.token, cli.officer, cli.read_only).await,
+        None => {
+            let look = look_for(&cli.keymap, &cli.theme, &cli.config, &console_cfg, env)?;
+            console(
+                file,
+                cli.server,
+                cli.token,
+                cli.officer,
+                cli.read_only,
+                look,
+            )
+            .await
+        }
+    }
+}
+
+/// The keymap, theme and language for the console; a broken user file stops the start
+/// with every problem listed, rather than a console that answers keys unexpectedly.
+fn look_for(
+    keymap: &Option<String>,
+    theme: &Option<String>,
+    config_file: &Option<PathBuf>,
+    console: &config::ConsoleConfig,
+    env: Env,
+) -> anyhow::Result<Look> {
+    let inputs = look::Inputs {
+        keymap_flag: keymap.clone(),
+        theme_flag: theme.clone(),
+        console: console.clone(),
+        config_file: config_file.clone().or_else(config::default_config_path),
+        env,
+    };
+    Look::resolve(&inputs).map_err(|e| {
+        anyhow::anyhow!("{e}\n(`watchroom check-config` checks every keymap and theme file)")
+    })
+}
+
+fn check_config(cli: &Cli, env: Env) -> ExitCode {
+    let (path, must_exist) = match &cli.config {
+        Some(p) => (Some(p.clone()), true),
+        None => (config::default_config_path(), false),
+    };
+    let report = look::check::check(path, must_exist, cli.keymap.clone(), cli.theme.clone(), env);
+    for note in &report.notes {
+        println!("{note}");
+    }
+    for e in &report.errors {
+        eprintln!("{e}");
+    }
+    if report.errors.is_empty() {
+        println!("all good");
+        ExitCode::SUCCESS
+    } else {
+        eprintln!(
+            "{} problem{} found",
+            report.errors.len(),
+            if report.errors.len() == 1 { "" } else { "s" }
+        );
+        ExitCode::FAILURE
     }
 }
 
@@ -119,6 +223,7 @@ async fn console(
     tokens: Vec<String>,
     officer: Option<String>,
     read_only: bool,
+    look: Look,
 ) -> anyhow::Result<ExitCode> {
     let from_file = file.as_ref().and_then(|c| c.server.clone());
     let Some(url) = server.or_else(|| from_file.as_ref().map(|s| s.url.clone())) else {
@@ -146,6 +251,7 @@ async fn console(
         demo: false,
         officer,
         read_only,
+        look: Some(look),
         feeds: file.as_ref().map(|c| c.sources.clone()).unwrap_or_default(),
         config: file.map(|c| c.console).unwrap_or_default(),
     })
@@ -225,17 +331,77 @@ async fn wait_for_stop() {
     let _ = tokio::signal::ctrl_c().await;
 }
 
-fn info(explicit: Option<PathBuf>) {
-    let cfg = explicit.or_else(config::default_config_path);
+fn info(cli: &Cli, env: Env) {
     let show = |p: Option<PathBuf>| {
         p.map(|p| p.display().to_string())
             .unwrap_or_else(|| "(none: no home directory)".into())
     };
-    println!("config file:  {}", show(cfg));
+    let cfg_path = cli.config.clone().or_else(config::default_config_path);
+    let loaded = config::load(cli.config.as_deref());
+    let state = match &loaded {
+        Ok(Some(_)) => "",
+        Ok(None) => " (not found: defaults in use)",
+        Err(_) => " (has errors: see below)",
+    };
+    println!("config file:  {}{state}", show(cfg_path.clone()));
+    println!(
+        "config dir:   {}  (keymap.toml, keymaps/NAME.toml, themes/NAME.toml)",
+        show(
+            cfg_path
+                .as_deref()
+                .and_then(|p| p.parent())
+                .map(PathBuf::from)
+        )
+    );
     let dirs = config::project_dirs();
     println!(
         "data dir:     {}",
         show(dirs.as_ref().map(|d| d.data_dir().to_path_buf()))
     );
+    println!(
+        "cache dir:    {}",
+        show(dirs.as_ref().map(|d| d.cache_dir().to_path_buf()))
+    );
+    println!("log dir:      {}", show(config::log_dir()));
+    println!(
+        "expert copy:  {}",
+        show(watchroom::experts::cache::default_path())
+    );
+    let console = match loaded {
+        Ok(c) => c.map(|c| c.console).unwrap_or_default(),
+        Err(e) => {
+            println!("config error: {e:#}");
+            config::ConsoleConfig::default()
+        }
+    };
+    let inputs = look::Inputs {
+        keymap_flag: cli.keymap.clone(),
+        theme_flag: cli.theme.clone(),
+        console,
+        config_file: cfg_path,
+        env,
+    };
+    match look::resolve_keymap(&inputs) {
+        Ok(k) => println!("{}", look::describe_keymap(&k)),
+        Err(e) => println!("keymap error: {e}"),
+    }
+    match look::resolve_theme(&inputs) {
+        Ok(t) => println!("{}", look::describe_theme(&t)),
+        Err(e) => println!("theme error: {e}"),
+    }
+    println!(
+        "themes:       {}",
+        watchroom::ui::theme::Theme::available(inputs.config_dir()).join(", ")
+    );
+    println!(
+        "keymaps:      {}",
+        watchroom::app::keymap::Keymap::available(inputs.config_dir()).join(", ")
+    );
+    let (lang, origin) = look::resolve_language(&inputs);
+    let code = match lang {
+        watchroom::app::Lang::Zh => "zh",
+        watchroom::app::Lang::En => "en",
+    };
+    println!("language:     {code}  ({origin})");
     println!("version:      {}", env!("CARGO_PKG_VERSION"));
 }

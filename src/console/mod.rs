@@ -30,6 +30,8 @@ pub struct ConsoleOptions {
     pub read_only: bool,
     /// Feeds besides the duty API.
     pub feeds: Vec<crate::feeds::config::FeedConfig>,
+    /// Keymap, theme and language as resolved at start; None: the built-in defaults.
+    pub look: Option<crate::look::Look>,
 }
 
 /// Build the initial state from the configuration (no terminal, no network).
@@ -49,6 +51,11 @@ pub fn initial_state(config: &ConsoleConfig, demo: bool, now: Timestamp) -> anyh
 
 pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
     let mut state = initial_state(&opts.config, opts.demo, Timestamp::now())?;
+    if let Some(look) = opts.look {
+        state.keymap = look.keymap.value;
+        state.theme = look.theme.value;
+        state.lang = look.lang;
+    }
     state.officer = opts.officer.or_else(|| opts.config.officer.clone());
     state.read_only = opts.read_only;
     if state.read_only {
@@ -90,6 +97,10 @@ pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
     let sender = tokio::spawn(outbox::run(client, out_rx, result_tx));
     // ratatui::init enters raw mode and the alternate screen and installs a panic hook
     // that restores the terminal before the panic message is printed.
+    // NO_COLOR is handled by choosing the modifiers-only theme. crossterm's own handling
+    // writes an SGR reset for every colour change, which would also cancel the bold and
+    // reverse video that theme relies on; and a theme the user named on purpose wins.
+    crossterm::style::force_color_output(true);
     let mut terminal = ratatui::init();
     let mut io = LoopIo {
         sources: &mut rx,

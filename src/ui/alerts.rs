@@ -56,7 +56,10 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         }
         // The acknowledged mark leads the title so a long title cannot push it off.
         if let Some(ack) = &a.ack {
-            title_spans.push(Span::styled(format!("✓{} ", ack.officer), t.style("muted")));
+            title_spans.push(Span::styled(
+                format!("✓{} ", ack.officer),
+                t.style("acknowledged"),
+            ));
         }
         let silenced = crate::app::silences::silenced(a, state.now);
         if let Some(s) = a.silence.as_ref().filter(|_| silenced) {
@@ -93,10 +96,15 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         }
         title_spans.push(Span::raw(a.title.clone()));
         // Unacknowledged red/orange labels blink once a second until someone acknowledges
-        // (a silence holds the blinking off; the alert keeps its place).
+        // (a silence holds it off; the alert keeps its place):
+        // reverse video flips, so a theme whose label is already reversed blinks too.
         let mut label_style = t.alert(a.colour);
         if a.needs_ack() && !silenced && state.now.as_second() % 2 == 0 {
-            label_style = label_style.add_modifier(Modifier::REVERSED);
+            label_style = if label_style.add_modifier.contains(Modifier::REVERSED) {
+                label_style.remove_modifier(Modifier::REVERSED)
+            } else {
+                label_style.add_modifier(Modifier::REVERSED)
+            };
         }
         let mut cells = vec![Cell::from(Span::styled(
             format!(" {} ", level_label(lang, a)),

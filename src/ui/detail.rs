@@ -142,7 +142,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, target: &DetailTarget,
         area.width.saturating_sub(8).min(100),
         area.height.saturating_sub(4),
     );
-    super::clear(frame, rect);
+    super::clear(state, frame, rect);
     let block = Block::bordered()
         .border_style(state.theme.style("border.focus"))
         .title(Span::styled(

@@ -10,7 +10,7 @@ use crate::model::text::{pad, sanitize, truncate, width};
 use crate::model::{Expert, GroupRole};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
 
@@ -68,7 +68,7 @@ fn role(state: &State, r: GroupRole) -> &'static str {
 }
 
 pub fn draw(state: &State, frame: &mut Frame, area: Rect, view: &ExpertView) {
-    super::clear(frame, area);
+    super::clear(state, frame, area);
     let t = &state.theme;
     let l = state.lang;
     let [top, body] = Layout::vertical([Constraint::Length(3), Constraint::Min(3)]).areas(area);
@@ -176,7 +176,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, view: &ExpertView) {
     // List.
     let inner_h = list_area.height.saturating_sub(2) as usize;
     let start = view.selected.saturating_sub(inner_h.saturating_sub(1));
-    let hi = t.style("fresh").add_modifier(Modifier::UNDERLINED);
+    let hi = t.style("match");
     let lines: Vec<Line> = view
         .hits
         .iter()

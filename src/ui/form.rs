@@ -63,7 +63,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, form: &Form) {
     let w = area.width.saturating_sub(8).min(90);
     let h = (form.fields.len() as u16 + 4).min(area.height);
     let rect = centred(area, w, h);
-    super::clear(frame, rect);
+    super::clear(state, frame, rect);
     let value_w = (w as usize).saturating_sub(label_w + 4);
     let mut lines = Vec::new();
     let mut cursor = None;

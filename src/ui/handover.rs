@@ -43,7 +43,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, view: &HandoverView) {
         area.width.saturating_sub(6).min(110),
         area.height.saturating_sub(2),
     );
-    super::clear(frame, rect);
+    super::clear(state, frame, rect);
     let block = Block::bordered()
         .border_style(t.style("border.focus"))
         .title(Span::styled(

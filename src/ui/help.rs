@@ -3,7 +3,7 @@
 use super::centred;
 use crate::app::State;
 use crate::app::keymap::Mode;
-use crate::model::text::pad;
+use crate::model::text::{pad, width};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -24,18 +24,23 @@ fn mode_title(state: &State, m: Mode) -> &'static str {
     }
 }
 
+/// The key column fits the longest list of keys, within reason.
+fn key_column(state: &State) -> usize {
+    state
+        .keymap
+        .bindings
+        .iter()
+        .map(|b| width(&b.key_names.join(" / ")))
+        .max()
+        .unwrap_or(0)
+        .clamp(12, 28)
+}
+
 pub fn lines(state: &State) -> Vec<Line<'static>> {
     let t = &state.theme;
+    let keys_w = key_column(state);
     let mut out = Vec::new();
-    for mode in [
-        Mode::Watch,
-        Mode::Form,
-        Mode::Handover,
-        Mode::List,
-        Mode::Detail,
-        Mode::Help,
-        Mode::Global,
-    ] {
+    for mode in Mode::ALL {
         let bindings: Vec<_> = state.keymap.in_mode(mode).collect();
         if bindings.is_empty() {
             continue;
@@ -50,7 +55,7 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
         for b in bindings {
             out.push(Line::from(vec![
                 Span::styled(
-                    format!("  {}", pad(&b.key_names.join(" / "), 18)),
+                    format!("  {} ", pad(&b.key_names.join(" / "), keys_w)),
                     t.style("key"),
                 ),
                 Span::raw(state.lang.pick(&b.zh, &b.en).to_owned()),
@@ -63,8 +68,9 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
 pub fn draw(state: &State, frame: &mut Frame, area: Rect, scroll: u16) {
     let body = lines(state);
     let h = (body.len() as u16 + 2).min(area.height.saturating_sub(2));
-    let rect = centred(area, 60, h);
-    super::clear(frame, rect);
+    let w = body.iter().map(Line::width).max().unwrap_or(0) as u16 + 4;
+    let rect = centred(area, w.max(60), h);
+    super::clear(state, frame, rect);
     let block = Block::bordered()
         .border_style(state.theme.style("border.focus"))
         .title(Span::styled(

@@ -67,7 +67,7 @@ pub fn draw_silences(state: &State, frame: &mut Frame, area: Rect, scroll: u16) 
             l.pick("没有静默中的预警。", "No alert is silenced."),
         ));
     }
-    super::clear(frame, r);
+    super::clear(state, frame, r);
     frame.render_widget(
         Paragraph::new(lines)
             .block(frame_for(state, l.pick("静默列表", "Silences")))
@@ -137,7 +137,7 @@ pub fn draw_instructions(state: &State, frame: &mut Frame, area: Rect, selected:
     }
     let visible = r.height.saturating_sub(2) as usize;
     let scroll = (selected_line + 2).saturating_sub(visible) as u16;
-    super::clear(frame, r);
+    super::clear(state, frame, r);
     let title = l.pick(
         "领导批示 · 督办（Enter 记录进展或办结）",
         "Leader instructions (Enter: progress or close)",

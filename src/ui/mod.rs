@@ -26,6 +26,8 @@ pub fn draw(state: &State, frame: &mut Frame) {
         too_small::draw(state, frame, area);
         return;
     }
+    // The theme's text style is the ground every pane draws on.
+    frame.render_widget(Block::new().style(state.theme.style("text")), area);
     let [top, body, bottom] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Min(10),
@@ -88,24 +90,24 @@ pub fn pane_block<'a>(state: &State, pane: Pane, title: String) -> Block<'a> {
         ))
 }
 
-/// A rectangle of at most `w`×`h` centred in `area`.
-/// Blank the area an overlay is drawn in. A double-width character just left of it
-/// would otherwise still claim the overlay's first column (the terminal never gets that
-/// column's border), and one cut at its right edge would leave half a character: both
-/// neighbours become spaces.
-pub fn clear(frame: &mut Frame, area: Rect) {
-    frame.render_widget(ratatui::widgets::Clear, area);
+/// Blank an overlay's rectangle down to the theme's text style. A double-width
+/// character just left of it would otherwise still claim the overlay's first column (the
+/// terminal never gets that column's border), and one cut at its right edge would leave
+/// half a character: both neighbours become spaces.
+pub fn clear(state: &State, frame: &mut Frame, rect: Rect) {
+    frame.render_widget(ratatui::widgets::Clear, rect);
+    frame.render_widget(Block::new().style(state.theme.style("text")), rect);
     let buf = frame.buffer_mut();
     let bounds = buf.area;
-    for y in area.top()..area.bottom() {
-        if area.left() > bounds.left() {
-            let cell = &mut buf[(area.left() - 1, y)];
+    for y in rect.top()..rect.bottom() {
+        if rect.left() > bounds.left() {
+            let cell = &mut buf[(rect.left() - 1, y)];
             if unicode_width::UnicodeWidthStr::width(cell.symbol()) > 1 {
                 cell.set_symbol(" ");
             }
         }
-        if area.right() < bounds.right() {
-            let cell = &mut buf[(area.right(), y)];
+        if rect.right() < bounds.right() {
+            let cell = &mut buf[(rect.right(), y)];
             if cell.symbol().is_empty() {
                 cell.set_symbol(" ");
             }
@@ -113,6 +115,7 @@ pub fn clear(frame: &mut Frame, area: Rect) {
     }
 }
 
+/// A rectangle of at most `w`×`h` centred in `area`.
 pub fn centred(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
@@ -139,7 +142,13 @@ mod clear_tests {
                 .set_string(9, 1, "测", ratatui::style::Style::default());
             f.buffer_mut()
                 .set_string(14, 1, "试", ratatui::style::Style::default());
-            clear(f, Rect::new(10, 0, 5, 3));
+            let state = crate::app::State::new(
+                jiff::Timestamp::UNIX_EPOCH,
+                jiff::tz::TimeZone::UTC,
+                crate::app::keymap::Keymap::embedded(),
+                crate::ui::theme::Theme::embedded(),
+            );
+            clear(&state, f, Rect::new(10, 0, 5, 3));
         })
         .unwrap();
         let buf = term.backend().buffer();
