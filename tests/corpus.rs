@@ -465,6 +465,35 @@ fn ical_overrides_across_a_dst_change_give_the_right_shifts() {
 }
 
 #[test]
+fn a_series_moved_this_and_future_keeps_its_local_time_across_dst() {
+    let bytes = std::fs::read(Path::new(FIXTURES).join("roster-thisandfuture-dst.ics")).unwrap();
+    let mut o = opts("roster-thisandfuture-dst.ics");
+    o.window = (
+        "2026-03-20T00:00:00Z".parse().unwrap(),
+        "2026-04-10T00:00:00Z".parse().unwrap(),
+    );
+    let p = feeds::parse(FeedKind::Ical, &bytes, &o).unwrap();
+    let got: Vec<String> = p
+        .shifts
+        .iter()
+        .map(|s| format!("{} {} {}", s.person, s.start, s.end))
+        .collect();
+    // Berlin: CET (UTC+1) until 2026-03-29 02:00, then CEST (UTC+2). From 03-27 on the
+    // series starts at 09:30 local: 08:30Z before the change, 07:30Z after it.
+    assert_eq!(
+        got,
+        [
+            "测试戊 2026-03-25T07:30:00Z 2026-03-26T07:30:00Z",
+            "测试戊 2026-03-26T07:30:00Z 2026-03-27T07:30:00Z",
+            "测试己 2026-03-27T08:30:00Z 2026-03-28T08:30:00Z",
+            "测试己 2026-03-28T08:30:00Z 2026-03-29T07:30:00Z",
+            "测试己 2026-03-29T07:30:00Z 2026-03-30T07:30:00Z",
+            "测试己 2026-03-30T07:30:00Z 2026-03-31T07:30:00Z",
+        ]
+    );
+}
+
+#[test]
 fn ical_corpus_values() {
     let p = read_window("ical/ic-exchange2010-quoted-tzid.ics");
     // TZID "Eastern Standard Time" (Windows) is America/New_York, EDT on 2024-10-28.

@@ -547,7 +547,9 @@ fn until_of(u: &str, all_day: bool) -> Option<Until> {
 }
 
 /// Moved, changed and cancelled occurrences. RANGE=THISANDFUTURE shifts every later
-/// occurrence by the same offset and gives them the override's length and text.
+/// occurrence by the same offset and gives them the override's length and text; offset and
+/// length are counted in the override's wall-clock time, so a series moved from 08:30 to
+/// 09:30 stays at 09:30 local across a daylight-saving change.
 fn apply_overrides<'a>(
     ctx: &mut Ctx<'_>,
     out: &mut Vec<Instance<'a>>,
@@ -556,6 +558,7 @@ fn apply_overrides<'a>(
 ) {
     struct Ov<'a> {
         rid: Timestamp,
+        zone: TimeZone,
         rid_date: Option<Date>,
         future: bool,
         comp: &'a Component,
@@ -576,6 +579,7 @@ fn apply_overrides<'a>(
         let new = start_and_length(ctx, o).and_then(|(w, len)| end_of(&w, w.civil, len));
         ovs.push(Ov {
             rid: rid_ts,
+            zone: rid.tz.clone(),
             rid_date: (rid.all_day || all_day).then(|| rid.civil.date()),
             future: rp
                 .param("RANGE")
@@ -610,10 +614,7 @@ fn apply_overrides<'a>(
             });
             continue;
         };
-        let shift = o.rid.until(ns).unwrap_or_default();
-        let len = ns.until(ne).unwrap_or_default();
-        let start = original.checked_add(shift).unwrap_or(ns);
-        let end = start.checked_add(len).unwrap_or(start);
+        let (start, end) = moved(&o.zone, o.rid, (ns, ne), original).unwrap_or((ns, ne));
         result.push(Instance {
             start,
             end,
@@ -621,6 +622,24 @@ fn apply_overrides<'a>(
         });
     }
     *out = result;
+}
+
+/// Where an occurrence lands when the one at `rid` moved to `new`: the same wall-clock
+/// offset and length in `zone`.
+fn moved(
+    zone: &TimeZone,
+    rid: Timestamp,
+    new: (Timestamp, Timestamp),
+    original: Timestamp,
+) -> Option<(Timestamp, Timestamp)> {
+    let civil = |t: Timestamp| zone.to_datetime(t);
+    let (rid_c, start_c, end_c) = (civil(rid), civil(new.0), civil(new.1));
+    let offset = rid_c.until(start_c).ok()?;
+    let length = start_c.until(end_c).ok()?;
+    let start = civil(original).checked_add(offset).ok()?;
+    let end = start.checked_add(length).ok()?;
+    let instant = |c: DateTime| zone.to_ambiguous_timestamp(c).compatible().ok();
+    Some((instant(start)?, instant(end)?))
 }
 
 fn shift(roles: &RoleMap, inst: &Instance<'_>) -> Option<Shift> {
