@@ -12,4 +12,5 @@ pub mod feeds;
 pub mod model;
 pub mod server;
 pub mod sources;
+pub mod store;
 pub mod ui;
