@@ -35,6 +35,9 @@ pub async fn demo(
             officer,
             read_only,
             feeds,
+            // The demo keeps its store in its scratch directory: it never reads or writes
+            // the user's cache or outbox.
+            data_dir: Some(dir.clone()),
         })
         .await;
         server.shutdown().await;

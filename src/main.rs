@@ -26,6 +26,10 @@ struct Cli {
     /// A wall display: every action is removed from the keys and the help.
     #[arg(long, global = true)]
     read_only: bool,
+    /// Where the local store and offline copies live (also WATCHROOM_DATA_DIR; default: the
+    /// platform data directory).
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -87,28 +91,41 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .server
                 .or_else(|| server.as_ref().map(|s| s.url.clone()));
             let token = token_from(&cli.token, server.as_ref());
-            watchroom::experts::cli::run(args, url, token).await
+            watchroom::experts::cli::run(args, url, token, cli.data_dir.as_deref()).await
         }
         Some(Command::CheckSource(args)) => watchroom::feeds::check::run(args).await,
         Some(Command::Serve {
             listen,
             db,
             simulate,
-        }) => serve(listen, db, cli.token, simulate).await,
+        }) => serve(listen, db, cli.token, simulate, cli.data_dir).await,
         Some(Command::Info) => {
-            info(cli.config);
+            info(cli.config, cli.data_dir);
             Ok(ExitCode::SUCCESS)
         }
-        None => console(file, cli.server, cli.token, cli.officer, cli.read_only).await,
+        None => {
+            let desk = Desk {
+                officer: cli.officer,
+                read_only: cli.read_only,
+                data_dir: cli.data_dir,
+            };
+            console(file, cli.server, cli.token, desk).await
+        }
     }
+}
+
+/// The console's own options from the command line.
+struct Desk {
+    officer: Option<String>,
+    read_only: bool,
+    data_dir: Option<PathBuf>,
 }
 
 async fn console(
     file: Option<Config>,
     server: Option<String>,
     tokens: Vec<String>,
-    officer: Option<String>,
-    read_only: bool,
+    desk: Desk,
 ) -> anyhow::Result<ExitCode> {
     let from_file = file.as_ref().and_then(|c| c.server.clone());
     let Some(url) = server.or_else(|| from_file.as_ref().map(|s| s.url.clone())) else {
@@ -134,8 +151,9 @@ async fn console(
         server: url,
         token,
         demo: false,
-        officer,
-        read_only,
+        officer: desk.officer,
+        read_only: desk.read_only,
+        data_dir: config::data_dir(desk.data_dir.as_deref()),
         feeds: file.as_ref().map(|c| c.sources.clone()).unwrap_or_default(),
         config: file.map(|c| c.console).unwrap_or_default(),
     })
@@ -161,6 +179,7 @@ async fn serve(
     db: Option<PathBuf>,
     mut tokens: Vec<String>,
     simulate: bool,
+    data_dir: Option<PathBuf>,
 ) -> anyhow::Result<ExitCode> {
     if let Ok(env) = std::env::var("WATCHROOM_TOKENS") {
         tokens.extend(
@@ -173,8 +192,9 @@ async fn serve(
     let db = match db {
         Some(p) => p,
         None => {
-            let dirs = config::project_dirs().context("no home directory: pass --db PATH")?;
-            let dir = dirs.data_dir();
+            let dir = config::data_dir(data_dir.as_deref())
+                .context("no home directory: pass --db PATH")?;
+            let dir = dir.as_path();
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create {}", dir.display()))?;
             dir.join("server.db")
@@ -215,17 +235,18 @@ async fn wait_for_stop() {
     let _ = tokio::signal::ctrl_c().await;
 }
 
-fn info(explicit: Option<PathBuf>) {
+fn info(explicit: Option<PathBuf>, data_dir: Option<PathBuf>) {
     let cfg = explicit.or_else(config::default_config_path);
     let show = |p: Option<PathBuf>| {
         p.map(|p| p.display().to_string())
             .unwrap_or_else(|| "(none: no home directory)".into())
     };
     println!("config file:  {}", show(cfg));
-    let dirs = config::project_dirs();
+    let data = config::data_dir(data_dir.as_deref());
+    println!("data dir:     {}", show(data.clone()));
     println!(
-        "data dir:     {}",
-        show(dirs.as_ref().map(|d| d.data_dir().to_path_buf()))
+        "local store:  {}",
+        show(data.as_deref().map(watchroom::store::path_in))
     );
     println!("version:      {}", env!("CARGO_PKG_VERSION"));
 }

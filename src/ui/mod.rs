@@ -25,7 +25,7 @@ pub fn draw(state: &State, frame: &mut Frame) {
         return;
     }
     let [top, body, bottom] = Layout::vertical([
-        Constraint::Length(2),
+        Constraint::Length(header::height(state)),
         Constraint::Min(10),
         Constraint::Length(1),
     ])
