@@ -327,23 +327,23 @@ impl State {
             .to_string()
     }
 
-    /// Silent since: the last contact, else the cache's time, else the console's start.
-    fn silent_since(&self, s: &SourceHealth) -> Timestamp {
-        s.last_contact().unwrap_or(self.started)
+    /// How long the source has been silent that it could have spoken: since its last
+    /// contact in this run, else since the console started (an old cache does not make a
+    /// source we have just begun to ask late).
+    fn silence(&self, s: &SourceHealth) -> SignedDuration {
+        self.now.duration_since(s.last_ok.unwrap_or(self.started))
     }
 
     /// No contact for longer than the source's threshold.
     pub fn source_stale(&self, s: &SourceHealth) -> bool {
-        s.stale_after
-            .is_some_and(|limit| self.now.duration_since(self.silent_since(s)) > limit)
+        s.stale_after.is_some_and(|limit| self.silence(s) > limit)
     }
 
-    /// Silent for twice its threshold: the source is down, an alarm. Returns since when
-    /// nothing was heard from it.
+    /// Silent for twice its threshold: the source is down, an alarm. Returns the time of
+    /// the newest data known from it (the cache's, else the console's start).
     pub fn source_down(&self, s: &SourceHealth) -> Option<Timestamp> {
         let limit = s.stale_after?;
-        let since = self.silent_since(s);
-        (self.now.duration_since(since) > limit * 2).then_some(since)
+        (self.silence(s) > limit * 2).then(|| s.last_contact().unwrap_or(self.started))
     }
 
     pub fn health(&self, name: &str) -> Option<&SourceHealth> {
