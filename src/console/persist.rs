@@ -169,3 +169,88 @@ pub async fn until(at: Option<tokio::time::Instant>) {
         None => std::future::pending().await,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::command::{Command, CommandBody};
+    use crate::model::ExpertDirectory;
+
+    const URL: &str = "http://127.0.0.1:7";
+
+    fn at(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    fn source(name: &str, location: &str) -> CachedSource {
+        CachedSource {
+            source: name.into(),
+            location: location.into(),
+            saved_at: at("2026-11-29T02:00:00Z"),
+            alerts: Vec::new(),
+            incidents: Vec::new(),
+            shifts: Vec::new(),
+        }
+    }
+
+    #[tokio::test]
+    async fn start_reads_this_servers_cache_outbox_and_expert_copy_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&path_in(dir.path()), Timestamp::now()).unwrap();
+        store.save_source(&source("duty_api", URL)).unwrap();
+        store
+            .save_source(&source("地震", "https://old.example/q.json"))
+            .unwrap();
+        let ack = |key: &str| Command {
+            key: key.into(),
+            created_at: at("2026-11-29T02:01:00Z"),
+            body: CommandBody::Ack {
+                alert_id: "a-1".into(),
+                officer: "测试乙".into(),
+                note: String::new(),
+            },
+        };
+        store.enqueue(URL, &ack("k-1")).unwrap();
+        store.enqueue("https://other.example", &ack("k-2")).unwrap();
+        drop(store);
+        let copy = dir.path().join("experts.json");
+        crate::experts::cache::save(&copy, &ExpertDirectory::default(), URL, Timestamp::now())
+            .unwrap();
+
+        let locations = vec![
+            ("duty_api".to_owned(), URL.to_owned()),
+            ("地震".to_owned(), "https://new.example/q.json".to_owned()),
+        ];
+        let (store, restored) = open(
+            Some(dir.path().to_path_buf()),
+            URL.into(),
+            locations,
+            Some(copy),
+        )
+        .await
+        .unwrap();
+        assert!(store.is_some());
+        let names: Vec<&str> = restored.sources.iter().map(|c| c.source.as_str()).collect();
+        assert_eq!(
+            names,
+            ["duty_api"],
+            "the feed moved: its old cache is not shown"
+        );
+        let keys: Vec<&str> = restored
+            .outbox
+            .iter()
+            .map(|q| q.command.key.as_str())
+            .collect();
+        assert_eq!(keys, ["k-1"]);
+        assert_eq!(restored.pending_elsewhere, 1);
+        assert!(restored.experts.is_some());
+        assert_eq!(restored.problem, None);
+    }
+
+    #[tokio::test]
+    async fn without_a_data_dir_nothing_is_kept() {
+        let (store, restored) = open(None, URL.into(), Vec::new(), None).await.unwrap();
+        assert!(store.is_none());
+        assert_eq!(restored, Restored::default());
+    }
+}
