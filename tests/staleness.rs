@@ -424,3 +424,49 @@ fn a_failing_store_is_said_on_screen_until_it_works_again() {
     update(&mut s, Msg::StoreProblem(None));
     assert!(!screen(&mut s).contains("本地存储故障"));
 }
+
+#[test]
+fn every_banner_at_once_still_leaves_the_wall_at_80_by_24() {
+    let mut s = with_quake_feed();
+    let t = now() + mins(45);
+    update(
+        &mut s,
+        source(
+            SourceEvent::Failed {
+                reason: "connection refused".into(),
+            },
+            t,
+        ),
+    );
+    update(
+        &mut s,
+        Msg::StoreProblem(Some("console.db: disk I/O error".into())),
+    );
+    update(&mut s, Msg::Tick(t));
+    update(&mut s, Msg::Resize(80, 24));
+    let mut term = Terminal::new(TestBackend::new(80, 24)).expect("test backend");
+    term.draw(|f| watchroom::ui::draw(&s, f)).expect("draw");
+    let rows: Vec<String> = (0..24)
+        .map(|y| {
+            let buf = term.backend().buffer();
+            let mut row = String::new();
+            let mut skip = 0;
+            for x in 0..80 {
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                let sym = buf[(x, y)].symbol();
+                row.push_str(sym);
+                skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+            }
+            row
+        })
+        .collect();
+    let shown = rows.join("\n");
+    assert!(rows[2].contains("OFFLINE"), "{shown}");
+    assert!(rows[3].contains("数据源 地震 已中断 03:12 起"), "{shown}");
+    assert!(rows[4].contains("本地存储故障"), "{shown}");
+    assert!(rows[5].contains("预警 Alerts"), "{shown}");
+    assert!(shown.contains("台风红色预警信号"), "{shown}");
+}
