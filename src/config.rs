@@ -94,6 +94,18 @@ pub fn log_dir() -> Option<PathBuf> {
     )
 }
 
+/// Where watchroom keeps its data (the console's local store, the experts' offline copy):
+/// `explicit` (`--data-dir`), else `WATCHROOM_DATA_DIR`, else the platform data dir.
+pub fn data_dir(explicit: Option<&Path>) -> Option<PathBuf> {
+    if let Some(p) = explicit {
+        return Some(p.to_path_buf());
+    }
+    if let Some(p) = std::env::var_os("WATCHROOM_DATA_DIR").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(p));
+    }
+    project_dirs().map(|d| d.data_dir().to_path_buf())
+}
+
 pub fn default_config_path() -> Option<PathBuf> {
     project_dirs().map(|d| d.config_dir().join("config.toml"))
 }

@@ -37,6 +37,9 @@ pub async fn demo(
             read_only,
             look: Some(look),
             feeds,
+            // The demo keeps its store in its scratch directory: it never reads or writes
+            // the user's cache or outbox.
+            data_dir: Some(dir.clone()),
         })
         .await;
         server.shutdown().await;

@@ -15,4 +15,5 @@ pub mod look;
 pub mod model;
 pub mod server;
 pub mod sources;
+pub mod store;
 pub mod ui;

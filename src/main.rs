@@ -33,6 +33,10 @@ struct Cli {
     /// Theme: dark, light, high-contrast, night, ansi16, no-color, a user theme, or a path.
     #[arg(long, global = true, value_name = "NAME|PATH")]
     theme: Option<String>,
+    /// Where the local store and offline copies live (also WATCHROOM_DATA_DIR; default: the
+    /// platform data directory).
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -136,7 +140,7 @@ async fn run(cli: Cli, env: Env) -> anyhow::Result<ExitCode> {
                 .server
                 .or_else(|| server.as_ref().map(|s| s.url.clone()));
             let token = token_from(&cli.token, server.as_ref());
-            watchroom::experts::cli::run(args, url, token).await
+            watchroom::experts::cli::run(args, url, token, cli.data_dir.as_deref()).await
         }
         Some(Command::Handover(args)) => {
             let server = file.as_ref().and_then(|c| c.server.clone());
@@ -151,22 +155,20 @@ async fn run(cli: Cli, env: Env) -> anyhow::Result<ExitCode> {
             listen,
             db,
             simulate,
-        }) => serve(listen, db, cli.token, simulate).await,
+        }) => serve(listen, db, cli.token, simulate, cli.data_dir).await,
         // Answered in main before the runtime starts.
         Some(Command::Info | Command::CheckConfig | Command::Completions { .. } | Command::Man) => {
             Ok(ExitCode::SUCCESS)
         }
         None => {
             let look = look_for(&cli.keymap, &cli.theme, &cli.config, &console_cfg, env)?;
-            console(
-                file,
-                cli.server,
-                cli.token,
-                cli.officer,
-                cli.read_only,
+            let desk = Desk {
+                officer: cli.officer,
+                read_only: cli.read_only,
+                data_dir: cli.data_dir,
                 look,
-            )
-            .await
+            };
+            console(file, cli.server, cli.token, desk).await
         }
     }
 }
@@ -217,13 +219,19 @@ fn check_config(cli: &Cli, env: Env) -> ExitCode {
     }
 }
 
+/// The console's own options from the command line.
+struct Desk {
+    officer: Option<String>,
+    read_only: bool,
+    data_dir: Option<PathBuf>,
+    look: Look,
+}
+
 async fn console(
     file: Option<Config>,
     server: Option<String>,
     tokens: Vec<String>,
-    officer: Option<String>,
-    read_only: bool,
-    look: Look,
+    desk: Desk,
 ) -> anyhow::Result<ExitCode> {
     let from_file = file.as_ref().and_then(|c| c.server.clone());
     let Some(url) = server.or_else(|| from_file.as_ref().map(|s| s.url.clone())) else {
@@ -249,9 +257,10 @@ async fn console(
         server: url,
         token,
         demo: false,
-        officer,
-        read_only,
-        look: Some(look),
+        officer: desk.officer,
+        read_only: desk.read_only,
+        data_dir: config::data_dir(desk.data_dir.as_deref()),
+        look: Some(desk.look),
         feeds: file.as_ref().map(|c| c.sources.clone()).unwrap_or_default(),
         config: file.map(|c| c.console).unwrap_or_default(),
     })
@@ -277,6 +286,7 @@ async fn serve(
     db: Option<PathBuf>,
     mut tokens: Vec<String>,
     simulate: bool,
+    data_dir: Option<PathBuf>,
 ) -> anyhow::Result<ExitCode> {
     if let Ok(env) = std::env::var("WATCHROOM_TOKENS") {
         tokens.extend(
@@ -289,8 +299,9 @@ async fn serve(
     let db = match db {
         Some(p) => p,
         None => {
-            let dirs = config::project_dirs().context("no home directory: pass --db PATH")?;
-            let dir = dirs.data_dir();
+            let dir = config::data_dir(data_dir.as_deref())
+                .context("no home directory: pass --db PATH")?;
+            let dir = dir.as_path();
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create {}", dir.display()))?;
             dir.join("server.db")
@@ -354,9 +365,11 @@ fn info(cli: &Cli, env: Env) {
         )
     );
     let dirs = config::project_dirs();
+    let data = config::data_dir(cli.data_dir.as_deref());
+    println!("data dir:     {}", show(data.clone()));
     println!(
-        "data dir:     {}",
-        show(dirs.as_ref().map(|d| d.data_dir().to_path_buf()))
+        "local store:  {}",
+        show(data.as_deref().map(watchroom::store::path_in))
     );
     println!(
         "cache dir:    {}",
@@ -365,7 +378,7 @@ fn info(cli: &Cli, env: Env) {
     println!("log dir:      {}", show(config::log_dir()));
     println!(
         "expert copy:  {}",
-        show(watchroom::experts::cache::default_path())
+        show(watchroom::experts::cache::default_path(data.as_deref()))
     );
     let console = match loaded {
         Ok(c) => c.map(|c| c.console).unwrap_or_default(),

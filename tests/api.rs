@@ -769,6 +769,37 @@ async fn incidents_can_be_opened_and_closed() {
 }
 
 #[tokio::test]
+async fn a_repeated_patch_does_not_undo_a_later_change() {
+    let s = serve().await;
+    let opened: Incident = s
+        .send(
+            "/api/v1/incidents",
+            json!({"title": "测试区某路段塌陷", "grade": "III"}),
+            201,
+        )
+        .await;
+    let path = format!("/api/v1/incidents/{}", opened.id);
+    let patch = |body: Value| {
+        let req = s.http.patch(s.url(&path)).bearer_auth(TOKEN).json(&body);
+        async move {
+            let resp = within("patch", req.send()).await.unwrap();
+            assert_eq!(resp.status(), 200);
+            resp.json::<Incident>().await.unwrap()
+        }
+    };
+    let closed = patch(json!({"status": "closed", "idempotency_key": "close-1"})).await;
+    assert_eq!(closed.status, watchroom::model::IncidentStatus::Closed);
+    let reopened = patch(json!({"status": "open", "idempotency_key": "reopen-1"})).await;
+    // The first request retried (a lost answer, a console restarted): nothing changes.
+    let again = patch(json!({"status": "closed", "idempotency_key": "close-1"})).await;
+    assert_eq!(again.status, watchroom::model::IncidentStatus::Open);
+    assert_eq!(again.seq, reopened.seq, "no new change was recorded");
+    let now: Incident = s.fetch(&path).await;
+    assert_eq!(now.status, watchroom::model::IncidentStatus::Open);
+    s.stop().await;
+}
+
+#[tokio::test]
 async fn the_simulator_sends_events_without_any_request() {
     let s = serve_with(TempDir::new().unwrap(), vec![TOKEN.to_owned()], true).await;
     let mut live = s.events(None).await;

@@ -53,7 +53,10 @@ fn sent(effects: &[Effect]) -> Vec<&CommandBody> {
         .collect()
 }
 
+/// The clock moves on with the backend still live (a silent source would raise its own
+/// alarm, which these tests are not about).
 fn tick(s: &mut State, at: jiff::Timestamp) -> Vec<Effect> {
+    update(s, source(SourceEvent::Alive { live: true }, at));
     update(s, Msg::Tick(at))
 }
 

@@ -152,10 +152,6 @@ pub fn confirm(state: &mut State) -> Vec<Effect> {
         flash(state, text.to_owned());
         return Vec::new();
     }
-    if let Some(h) = state.handovers.iter_mut().find(|h| h.id == record.id) {
-        h.incoming = who.clone();
-        h.confirmed_at = Some(state.now);
-    }
     state.overlay = Overlay::None;
     let text = format!(
         "{} {who} ← {}",

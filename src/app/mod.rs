@@ -11,6 +11,7 @@ pub mod instructions;
 pub mod keymap;
 pub mod line_edit;
 pub mod msg;
+pub mod pending;
 pub mod silences;
 pub mod state;
 pub mod update;

@@ -19,6 +19,25 @@ pub enum Msg {
         key: String,
         outcome: Outcome,
     },
+    /// What the local store kept from earlier runs, read once at start.
+    Restored(Restored),
+    /// The local store failed (disk full, permissions …): the reason, shown until it works.
+    StoreProblem(Option<String>),
+}
+
+/// The local store's contents at start: the last state of each source, the actions still
+/// to deliver, and refusals nobody has seen yet.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Restored {
+    pub sources: Vec<crate::store::CachedSource>,
+    pub outbox: Vec<crate::store::QueuedCommand>,
+    pub rejected: Vec<crate::store::Rejection>,
+    /// Actions queued for other backends (kept, not sent to this one).
+    pub pending_elsewhere: usize,
+    /// The offline copy of the expert pool.
+    pub experts: Option<crate::model::ExpertDirectory>,
+    /// Part of the store could not be read (named); the rest was.
+    pub problem: Option<String>,
 }
 
 /// What `update` asks the runtime to do.
@@ -36,6 +55,11 @@ pub enum Effect {
         name: String,
         markdown: String,
     },
-    /// Queue a command for the backend (the outbox sends it, in order, until accepted).
+    /// Queue a command for the backend (the outbox writes it to the local store, then
+    /// sends it, in order, until accepted).
     Send(Command),
+    /// The backend is back: send what is queued now rather than after the backoff.
+    RetryOutbox,
+    /// These refusals have been shown; the store need not show them again.
+    RejectionsShown(Vec<String>),
 }

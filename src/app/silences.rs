@@ -54,13 +54,17 @@ pub fn submit(
     else {
         return Vec::new();
     };
-    alert.silence = Some(Silence {
-        officer: who.clone(),
-        reason: reason.clone(),
-        from: now,
-        until,
-    });
     let title = alert.title.clone();
+    if origin != ACTION_SOURCE {
+        // Feeds take no silences: this console keeps it (the duty API's are applied by
+        // the outbox, the same way before and after a restart).
+        alert.silence = Some(Silence {
+            officer: who.clone(),
+            reason: reason.clone(),
+            from: now,
+            until,
+        });
+    }
     let said = if until <= now {
         format!(
             "{} {title}",

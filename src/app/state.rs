@@ -94,7 +94,35 @@ pub struct SourceHealth {
     pub status: SourceStatus,
     pub last_ok: Option<Timestamp>,
     pub failed_since: Option<Timestamp>,
+    /// Silent longer than this is stale, twice this is down (an alarm); None: a source
+    /// read once (a file), never stale.
+    pub stale_after: Option<SignedDuration>,
+    /// The data on screen came from the local store, saved then; cleared by fresh data.
+    pub cached_at: Option<Timestamp>,
 }
+
+impl SourceHealth {
+    pub fn new(name: &str, stale_after: Option<SignedDuration>) -> SourceHealth {
+        SourceHealth {
+            name: name.to_owned(),
+            status: SourceStatus::Connecting,
+            last_ok: None,
+            failed_since: None,
+            stale_after,
+            cached_at: None,
+        }
+    }
+
+    /// The newest data known to be true: the last contact, else the cache's age.
+    pub fn last_contact(&self) -> Option<Timestamp> {
+        self.last_ok.or(self.cached_at)
+    }
+}
+
+/// A failing backend is announced as OFFLINE once it has failed this long (a dropped
+/// stream that reconnects at once is not worth a banner), or at once when the console
+/// has not reached it since it started.
+pub const OFFLINE_GRACE: SignedDuration = SignedDuration::from_secs(5);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Flash {
@@ -118,6 +146,16 @@ pub struct State {
     pub incidents: Vec<Incident>,
     pub shifts: Vec<Shift>,
     pub sources: Vec<SourceHealth>,
+    /// When this console started: a source never heard from is silent since then.
+    pub started: Timestamp,
+    /// Sources whose data changed since it was last written to the local store.
+    pub unsaved: std::collections::BTreeSet<String>,
+    /// Sources announced as down (bell and banner once each, until they recover).
+    pub down_seen: std::collections::HashSet<String>,
+    /// The local store could not be used: actions are not durable; say so.
+    pub store_problem: Option<String>,
+    /// Actions queued for another backend than this one (kept, not sent).
+    pub pending_elsewhere: usize,
     /// Alerts that arrived while the console was running, and when: marked 新 on screen.
     pub arrived: HashMap<String, Timestamp>,
 
@@ -182,6 +220,11 @@ impl State {
             incidents: Vec::new(),
             shifts: Vec::new(),
             sources: Vec::new(),
+            started: now,
+            unsaved: Default::default(),
+            down_seen: Default::default(),
+            store_problem: None,
+            pending_elsewhere: 0,
             arrived: HashMap::new(),
             focus: Pane::Alerts,
             selected_alert: None,
@@ -315,9 +358,56 @@ impl State {
             .to_string()
     }
 
+    /// How long the source has been silent that it could have spoken: since its last
+    /// contact in this run, else since the console started (an old cache does not make a
+    /// source we have just begun to ask late).
+    fn silence(&self, s: &SourceHealth) -> SignedDuration {
+        self.now.duration_since(s.last_ok.unwrap_or(self.started))
+    }
+
+    /// No contact for longer than the source's threshold.
     pub fn source_stale(&self, s: &SourceHealth) -> bool {
-        s.last_ok
-            .is_some_and(|t| self.now.duration_since(t) > self.stale_after)
+        s.stale_after.is_some_and(|limit| self.silence(s) > limit)
+    }
+
+    /// Silent for twice its threshold: the source is down, an alarm. Returns the time of
+    /// the newest data known from it (the cache's, else the console's start).
+    pub fn source_down(&self, s: &SourceHealth) -> Option<Timestamp> {
+        let limit = s.stale_after?;
+        (self.silence(s) > limit * 2).then(|| s.last_contact().unwrap_or(self.started))
+    }
+
+    pub fn health(&self, name: &str) -> Option<&SourceHealth> {
+        self.sources.iter().find(|s| s.name == name)
+    }
+
+    /// The backend (duty API) cannot be reached: since when and why. The screen then says
+    /// OFFLINE and keeps showing what it has.
+    pub fn backend_offline(&self) -> Option<(Timestamp, String)> {
+        let h = self.health(super::workflow::ACTION_SOURCE)?;
+        if let (SourceStatus::Failed(why), Some(since)) = (&h.status, h.failed_since)
+            && (h.last_ok.is_none() || self.now.duration_since(since) >= OFFLINE_GRACE)
+        {
+            return Some((since, why.clone()));
+        }
+        let since = self.source_down(h)?;
+        let why = self.lang.pick("无响应", "no answer").to_owned();
+        Some((since, why))
+    }
+
+    /// Sources down besides the backend when its OFFLINE banner already says so.
+    pub fn sources_down(&self) -> Vec<(&SourceHealth, Timestamp)> {
+        let offline = self.backend_offline().is_some();
+        self.sources
+            .iter()
+            .filter(|s| !(offline && s.name == super::workflow::ACTION_SOURCE))
+            .filter_map(|s| self.source_down(s).map(|t| (s, t)))
+            .collect()
+    }
+
+    /// The oldest cache still on screen (no fresh data from that source yet).
+    pub fn cached_since(&self) -> Option<Timestamp> {
+        self.sources.iter().filter_map(|s| s.cached_at).min()
     }
 }
 

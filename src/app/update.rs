@@ -2,8 +2,10 @@
 //! returned as `Effect`s.
 
 use super::action::Action;
+use super::command::Pending;
 use super::experts_view;
-use super::msg::{Effect, Msg};
+use super::msg::{Effect, Msg, Restored};
+use super::pending;
 use super::state::{DetailTarget, Flash, Overlay, Pane, SourceHealth, SourceStatus, State};
 use super::workflow;
 use super::{handover_view, instructions, silences};
@@ -32,8 +34,25 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
         },
         Msg::CommandResult { key, outcome } => {
+            let rejected = matches!(outcome, super::command::Outcome::Rejected(_));
             workflow::on_result(state, &key, outcome);
             state.dirty = true;
+            if rejected {
+                vec![Effect::RejectionsShown(vec![key])]
+            } else {
+                Vec::new()
+            }
+        }
+        Msg::Restored(restored) => {
+            state.dirty = true;
+            restore(state, restored)
+        }
+        Msg::StoreProblem(problem) => {
+            let problem = problem.map(|p| sanitize(&p));
+            if state.store_problem != problem {
+                state.store_problem = problem;
+                state.dirty = true;
+            }
             Vec::new()
         }
         Msg::Resize(w, h) => {
@@ -52,6 +71,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.dirty = true;
             let mut effects = newly_overdue(state);
             effects.extend(silences::on_tick(state));
+            effects.extend(newly_down(state));
             effects
         }
         Msg::Source(u) => {
@@ -86,6 +106,106 @@ fn newly_overdue(state: &mut State) -> Vec<Effect> {
         ),
     );
     vec![Effect::Bell]
+}
+
+/// Ring once when a source goes down (silent for twice its threshold) and say which; a
+/// source that recovers may ring again the next time.
+fn newly_down(state: &mut State) -> Vec<Effect> {
+    let down: Vec<(String, jiff::Timestamp)> = state
+        .sources
+        .iter()
+        .filter_map(|s| state.source_down(s).map(|t| (s.name.clone(), t)))
+        .collect();
+    state
+        .down_seen
+        .retain(|n| down.iter().any(|(name, _)| name == n));
+    let fresh: Vec<(String, jiff::Timestamp)> = down
+        .into_iter()
+        .filter(|(n, _)| !state.down_seen.contains(n))
+        .collect();
+    let Some((name, since)) = fresh.last().cloned() else {
+        return Vec::new();
+    };
+    state.down_seen.extend(fresh.into_iter().map(|(n, _)| n));
+    let hm = state.local(since, "%H:%M");
+    let text = match state.lang {
+        super::Lang::Zh => format!("数据源 {name} 已中断 {hm} 起"),
+        super::Lang::En => format!("Source {name} down since {hm}"),
+    };
+    workflow::flash(state, text);
+    vec![Effect::Bell]
+}
+
+/// Put back what the local store kept: each source's last state (unless fresh data came
+/// first), the outbox laid over it, the expert pool, and refusals not yet shown.
+fn restore(state: &mut State, r: Restored) -> Vec<Effect> {
+    for c in r.sources {
+        let h = health_mut(state, &c.source);
+        if h.last_ok.is_some() {
+            continue;
+        }
+        h.cached_at = Some(c.saved_at);
+        replace_source(state, &c.source, c.alerts, c.incidents, c.shifts);
+    }
+    let mut outbox: Vec<Pending> = r
+        .outbox
+        .into_iter()
+        .map(|q| Pending {
+            command: q.command,
+            last_error: q.last_error,
+        })
+        .collect();
+    for p in std::mem::take(&mut state.outbox) {
+        if !outbox.iter().any(|o| o.command.key == p.command.key) {
+            outbox.push(p);
+        }
+    }
+    state.outbox = outbox;
+    pending::overlay_outbox(state);
+    state.pending_elsewhere = r.pending_elsewhere;
+    if r.problem.is_some() {
+        state.store_problem = r.problem.map(|p| sanitize(&p));
+    }
+    if state.expert_pool.is_none()
+        && let Some(dir) = r.experts
+    {
+        state.expert_pool = Some(experts_view::ExpertPool::new(dir));
+    }
+    let Some(first) = r.rejected.first() else {
+        return Vec::new();
+    };
+    let what = first
+        .command
+        .as_ref()
+        .map_or_else(|| first.kind.clone(), |c| c.body.describe());
+    let more = r.rejected.len() - 1;
+    let text = match state.lang {
+        super::Lang::Zh => format!(
+            "后台拒绝了 {} 项操作：{what}：{}{}",
+            r.rejected.len(),
+            first.reason,
+            if more > 0 {
+                format!("（另 {more} 项）")
+            } else {
+                String::new()
+            }
+        ),
+        super::Lang::En => format!(
+            "The backend refused {} action(s): {what}: {}{}",
+            r.rejected.len(),
+            first.reason,
+            if more > 0 {
+                format!(" (+{more})")
+            } else {
+                String::new()
+            }
+        ),
+    };
+    workflow::flash(state, sanitize(&text));
+    workflow::keep_flash(state, workflow::NOTICE_FOR);
+    vec![Effect::RejectionsShown(
+        r.rejected.into_iter().map(|x| x.key).collect(),
+    )]
 }
 
 fn apply(state: &mut State, action: Action) -> Vec<Effect> {
@@ -221,19 +341,54 @@ fn health_mut<'a>(state: &'a mut State, name: &str) -> &'a mut SourceHealth {
     if let Some(i) = state.sources.iter().position(|s| s.name == name) {
         return &mut state.sources[i];
     }
-    state.sources.push(SourceHealth {
-        name: name.to_owned(),
-        status: SourceStatus::Connecting,
-        last_ok: None,
-        failed_since: None,
-    });
+    let limit = Some(state.stale_after);
+    state.sources.push(SourceHealth::new(name, limit));
     state.sources.last_mut().expect("just pushed")
+}
+
+/// A source's snapshot replaces what it said before and nothing else.
+fn replace_source(
+    state: &mut State,
+    origin: &str,
+    alerts: Vec<Alert>,
+    incidents: Vec<Incident>,
+    shifts: Vec<crate::model::Shift>,
+) {
+    state.alerts.retain(|a| a.origin != origin);
+    state.incidents.retain(|i| i.origin != origin);
+    state.shifts.retain(|s| s.origin != origin);
+    state
+        .alerts
+        .extend(alerts.into_iter().map(|a| clean_alert(a, origin)));
+    state
+        .incidents
+        .extend(incidents.into_iter().map(|i| clean_incident(i, origin)));
+    state
+        .shifts
+        .extend(shifts.into_iter().map(|s| clean_shift(s, origin)));
 }
 
 fn on_source(state: &mut State, u: SourceUpdate) -> Vec<Effect> {
     let at = u.at;
+    let mut effects = Vec::new();
     {
         let h = health_mut(state, &u.source);
+        let was_unreachable =
+            matches!(h.status, SourceStatus::Failed(_) | SourceStatus::Connecting);
+        let contact = !matches!(
+            u.event,
+            SourceEvent::Failed { .. } | SourceEvent::Warning { .. }
+        );
+        if matches!(
+            u.event,
+            SourceEvent::Snapshot { .. } | SourceEvent::Shifts(_)
+        ) {
+            h.cached_at = None;
+        }
+        // The backend is back: deliver what waited for it now, not after the backoff.
+        if contact && was_unreachable && u.source == workflow::ACTION_SOURCE {
+            effects.push(Effect::RetryOutbox);
+        }
         match &u.event {
             SourceEvent::Failed { reason } => {
                 if !matches!(h.status, SourceStatus::Failed(_)) {
@@ -256,25 +411,27 @@ fn on_source(state: &mut State, u: SourceUpdate) -> Vec<Effect> {
         }
     }
     let origin = u.source;
+    if matches!(
+        u.event,
+        SourceEvent::Snapshot { .. }
+            | SourceEvent::Alert(_)
+            | SourceEvent::Incident(_)
+            | SourceEvent::Timeline(_)
+            | SourceEvent::Shifts(_)
+    ) {
+        state.unsaved.insert(origin.clone());
+    }
     match u.event {
         SourceEvent::Snapshot {
             alerts,
             incidents,
             shifts,
         } => {
-            // A snapshot replaces what this source said before and nothing else.
-            state.alerts.retain(|a| a.origin != origin);
-            state.incidents.retain(|i| i.origin != origin);
-            state.shifts.retain(|s| s.origin != origin);
-            state
-                .alerts
-                .extend(alerts.into_iter().map(|a| clean_alert(a, &origin)));
-            state
-                .incidents
-                .extend(incidents.into_iter().map(|i| clean_incident(i, &origin)));
-            state
-                .shifts
-                .extend(shifts.into_iter().map(|s| clean_shift(s, &origin)));
+            replace_source(state, &origin, alerts, incidents, shifts);
+            // Actions still queued stay visible over the backend's picture.
+            if origin == workflow::ACTION_SOURCE {
+                pending::overlay_outbox(state);
+            }
         }
         SourceEvent::Alert(a) => {
             let a = clean_alert(a, &origin);
@@ -355,7 +512,7 @@ fn on_source(state: &mut State, u: SourceUpdate) -> Vec<Effect> {
                 .extend(shifts.into_iter().map(|s| clean_shift(s, &origin)));
         }
         // Feed warnings are for `check-source` and the log; the wall shows health only.
-        SourceEvent::Experts(dir) => return experts_view::on_directory(state, dir),
+        SourceEvent::Experts(dir) => effects.extend(experts_view::on_directory(state, dir)),
         SourceEvent::Handovers(list) => {
             state.handovers = list.into_iter().map(clean_handover).collect();
         }
@@ -366,7 +523,7 @@ fn on_source(state: &mut State, u: SourceUpdate) -> Vec<Effect> {
         }
         SourceEvent::Alive { .. } | SourceEvent::Failed { .. } | SourceEvent::Warning { .. } => {}
     }
-    Vec::new()
+    effects
 }
 
 /// Only names and notes are drawn from a record (its report is exported, not shown).

@@ -7,17 +7,27 @@ use super::form::{Form, FormKind, GRADES};
 use super::msg::Effect;
 use super::state::{Flash, Overlay, Pane, State};
 use crate::model::roster::on_duty;
-use crate::model::{Ack, DutyRole, Grade, Incident, IncidentStatus, TimelineEntry};
+use crate::model::{Ack, DutyRole, Grade};
 use crossterm::event::{KeyCode, KeyEvent};
 use jiff::{SignedDuration, Timestamp};
 
 /// Only the duty API takes actions; other feeds are read-only sources.
 pub const ACTION_SOURCE: &str = "duty_api";
 const FLASH_FOR: SignedDuration = SignedDuration::from_secs(8);
+/// A refusal of the officer's action is kept on screen longer than other flashes.
+pub const NOTICE_FOR: SignedDuration = SignedDuration::from_secs(30);
 
 pub fn flash(state: &mut State, text: String) {
     let until = state.now + FLASH_FOR;
     state.flash = Some(Flash { text, until });
+}
+
+/// Keep the current flash on screen for `d` from now.
+pub fn keep_flash(state: &mut State, d: SignedDuration) {
+    let until = state.now + d;
+    if let Some(f) = &mut state.flash {
+        f.until = until;
+    }
 }
 
 pub(super) fn new_key(state: &mut State) -> String {
@@ -32,6 +42,7 @@ pub(super) fn queue(state: &mut State, body: CommandBody) -> Effect {
         created_at: state.now,
         body,
     };
+    super::pending::apply_locally(state, &command);
     state.outbox.push(Pending {
         command: command.clone(),
         last_error: None,
@@ -264,13 +275,13 @@ fn ack(state: &mut State, alert_id: &str, origin: &str, note: String) -> Vec<Eff
     else {
         return Vec::new();
     };
-    alert.ack = Some(Ack {
-        officer: who.clone(),
-        note: note.clone(),
-        at,
-    });
     let title = alert.title.clone();
     if origin != ACTION_SOURCE {
+        alert.ack = Some(Ack {
+            officer: who.clone(),
+            note: note.clone(),
+            at,
+        });
         flash(
             state,
             format!(
@@ -333,25 +344,10 @@ pub(super) fn log_entry(state: &mut State, incident_id: &str, draft: EntryDraft)
         refers_to,
         ..
     } = draft;
-    let key = format!("{}-{}", state.key_prefix, state.next_key);
-    let incident = state
+    state
         .incidents
-        .iter_mut()
+        .iter()
         .find(|i| i.id == incident_id && i.origin == ACTION_SOURCE)?;
-    incident.timeline.push(TimelineEntry {
-        id: key.clone(),
-        incident_id: incident_id.to_owned(),
-        at,
-        author: author.clone(),
-        kind: kind.clone(),
-        text: text.clone(),
-        leader: leader.clone(),
-        assignee: assignee.clone(),
-        refers_to: refers_to.clone(),
-        idempotency_key: Some(key),
-        seq: 0,
-    });
-    incident.updated_at = Some(incident.updated_at.map_or(at, |u| u.max(at)));
     Some(queue(
         state,
         CommandBody::Timeline {
@@ -444,19 +440,6 @@ fn intake(state: &mut State, form: &Form) -> Vec<Effect> {
         .next()
         .unwrap_or_default()
         .to_owned();
-    state.incidents.push(Incident {
-        id: id.clone(),
-        title: title.clone(),
-        category: category.clone(),
-        grade,
-        district: district.clone(),
-        status: IncidentStatus::Open,
-        opened_at: at,
-        updated_at: Some(at),
-        timeline: Vec::new(),
-        seq: 0,
-        origin: ACTION_SOURCE.to_owned(),
-    });
     state.selected_incident = Some(id.clone());
     let mut effects = vec![queue(
         state,
@@ -505,6 +488,7 @@ pub fn on_result(state: &mut State, key: &str, outcome: Outcome) {
                     state.lang.pick("后台拒绝", "Rejected by the backend:")
                 ),
             );
+            keep_flash(state, NOTICE_FOR);
         }
     }
 }

@@ -2,7 +2,7 @@
 //! keys, source updates and clock ticks to `update`, drawing only when something changed.
 
 use crate::app::keymap::Keymap;
-use crate::app::{Effect, Lang, Msg, State, update};
+use crate::app::{Effect, Lang, Msg, SourceHealth, State, update};
 use crate::client::DutyClient;
 use crate::config::ConsoleConfig;
 use crate::sources::duty_api::DutyApiSource;
@@ -18,6 +18,7 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 pub mod outbox;
+pub mod persist;
 
 pub struct ConsoleOptions {
     pub server: String,
@@ -32,6 +33,8 @@ pub struct ConsoleOptions {
     pub feeds: Vec<crate::feeds::config::FeedConfig>,
     /// Keymap, theme and language as resolved at start; None: the built-in defaults.
     pub look: Option<crate::look::Look>,
+    /// Where the local store lives; None: nothing is kept between runs.
+    pub data_dir: Option<std::path::PathBuf>,
 }
 
 /// Build the initial state from the configuration (no terminal, no network).
@@ -49,6 +52,36 @@ pub fn initial_state(config: &ConsoleConfig, demo: bool, now: Timestamp) -> anyh
     Ok(state)
 }
 
+/// Every configured source is on the status bar from the start, with the silence after
+/// which it is stale: `stale_after_seconds`, or two of its intervals if that is longer.
+/// A file read once is never stale.
+pub fn register_sources(
+    state: &mut State,
+    config: &ConsoleConfig,
+    feeds: &[crate::feeds::config::FeedConfig],
+) {
+    let floor = state.stale_after;
+    let limit = |every_secs: u64| Some(floor.max(SignedDuration::from_secs(2 * every_secs as i64)));
+    state.sources.push(SourceHealth::new(
+        crate::app::workflow::ACTION_SOURCE,
+        limit(config.poll_seconds.max(1)),
+    ));
+    for f in feeds
+        .iter()
+        .filter(|f| f.kind != crate::feeds::config::FeedKind::DutyApi)
+    {
+        state
+            .sources
+            .push(SourceHealth::new(&f.name, limit(f.interval_seconds.max(1))));
+    }
+    if config.experts_file.is_some() {
+        state.sources.push(SourceHealth::new(EXPERTS_FILE, None));
+    }
+}
+
+/// The source name of an expert pool read from a file.
+const EXPERTS_FILE: &str = "experts_file";
+
 pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
     let mut state = initial_state(&opts.config, opts.demo, Timestamp::now())?;
     if let Some(look) = opts.look {
@@ -62,7 +95,44 @@ pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
         state.keymap = state.keymap.clone().without_writes();
     }
     state.key_prefix = uuid::Uuid::new_v4().simple().to_string()[..12].to_owned();
+    register_sources(&mut state, &opts.config, &opts.feeds);
     let client = DutyClient::new(&opts.server, &opts.token)?;
+
+    // Where each stored source came from: a cache from another server is not shown.
+    let mut locations = vec![(
+        crate::app::workflow::ACTION_SOURCE.to_owned(),
+        opts.server.clone(),
+    )];
+    locations.extend(
+        opts.feeds
+            .iter()
+            .filter(|f| f.kind != crate::feeds::config::FeedKind::DutyApi)
+            .map(|f| (f.name.clone(), f.url.clone())),
+    );
+    let experts_copy = opts
+        .data_dir
+        .as_deref()
+        .filter(|_| opts.config.experts_file.is_none())
+        .and_then(|d| crate::experts::cache::default_path(Some(d)));
+    // The cache is read before the first frame, so the screen starts with it.
+    let opened = persist::open(
+        opts.data_dir.clone(),
+        opts.server.clone(),
+        locations.clone(),
+        experts_copy.clone(),
+    )
+    .await;
+    let (store, restored) = match opened {
+        Ok((store, restored)) => (store, restored),
+        Err(e) => {
+            state.store_problem = Some(format!("{e:#}"));
+            (None, Default::default())
+        }
+    };
+    let queue: std::collections::VecDeque<_> =
+        restored.outbox.iter().map(|q| q.command.clone()).collect();
+    let restore_effects = update(&mut state, Msg::Restored(restored));
+
     let (source_tx, mut rx) = mpsc::channel(1024);
     let source = tokio::spawn(
         DutyApiSource {
@@ -93,8 +163,25 @@ pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
     }
     drop(source_tx);
     let (out_tx, out_rx) = mpsc::unbounded_channel();
+    let (recorded_tx, recorded_rx) = mpsc::unbounded_channel();
     let (result_tx, mut result_rx) = mpsc::channel(256);
-    let sender = tokio::spawn(outbox::run(client, out_rx, result_tx));
+    let wake = std::sync::Arc::new(tokio::sync::Notify::new());
+    let recorder = tokio::spawn(outbox::record(
+        store.clone(),
+        opts.server.clone(),
+        out_rx,
+        recorded_tx,
+        result_tx.clone(),
+    ));
+    let sender = tokio::spawn(outbox::deliver(outbox::Delivery {
+        client,
+        store: store.clone(),
+        queue,
+        recorded: recorded_rx,
+        report: result_tx.clone(),
+        wake: wake.clone(),
+    }));
+    let saver = persist::Saver::start(store.clone(), locations, result_tx);
     // ratatui::init enters raw mode and the alternate screen and installs a panic hook
     // that restores the terminal before the panic message is printed.
     // NO_COLOR is handled by choosing the modifiers-only theme. crossterm's own handling
@@ -105,16 +192,32 @@ pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
     let mut io = LoopIo {
         sources: &mut rx,
         results: &mut result_rx,
-        outbox: out_tx,
+        outbox: Some(out_tx),
         server: opts.server.clone(),
+        experts_copy,
+        data_dir: if opts.demo {
+            None
+        } else {
+            opts.data_dir.clone()
+        },
+        store,
+        saver,
+        wake,
+        save_at: None,
     };
+    io.perform(restore_effects);
     let result = event_loop(&mut terminal, &mut state, &mut io).await;
     ratatui::restore();
     source.abort();
-    sender.abort();
     for f in feeds {
         f.abort();
     }
+    // What the officer did last must be on disk before the console goes: let the recorder
+    // drain its queue, and write the sources' last state.
+    io.outbox = None;
+    let _ = tokio::time::timeout(persist::FLUSH_LIMIT, recorder).await;
+    sender.abort();
+    io.saver.flush(&mut state).await;
     result
 }
 
@@ -151,7 +254,7 @@ async fn experts_from_file(
     }
     for event in events {
         let update = SourceUpdate {
-            source: "experts_file".to_owned(),
+            source: EXPERTS_FILE.to_owned(),
             at: Timestamp::now(),
             event,
         };
@@ -165,9 +268,19 @@ async fn experts_from_file(
 struct LoopIo<'a> {
     sources: &'a mut mpsc::Receiver<crate::sources::SourceUpdate>,
     results: &'a mut mpsc::Receiver<Msg>,
-    outbox: mpsc::UnboundedSender<crate::app::command::Command>,
+    /// None once the console is closing.
+    outbox: Option<mpsc::UnboundedSender<crate::app::command::Command>>,
     /// The backend's URL, recorded with the offline expert copy.
     server: String,
+    /// Where the offline expert copy goes (None: the demo, or a pool from a file).
+    experts_copy: Option<std::path::PathBuf>,
+    /// Signed handovers are kept here as Markdown (None: the demo keeps nothing).
+    data_dir: Option<std::path::PathBuf>,
+    store: Option<crate::store::StoreHandle>,
+    saver: persist::Saver,
+    wake: std::sync::Arc<tokio::sync::Notify>,
+    /// When the sources changed since the last save are written (debounced).
+    save_at: Option<tokio::time::Instant>,
 }
 
 impl LoopIo<'_> {
@@ -185,7 +298,7 @@ impl LoopIo<'_> {
                 }
                 // Disk work goes to the blocking pool, never the loop that draws.
                 Effect::SaveExperts(dir) => {
-                    if let Some(path) = crate::experts::cache::default_path() {
+                    if let Some(path) = self.experts_copy.clone() {
                         let source = self.server.clone();
                         tokio::task::spawn_blocking(move || {
                             let _ =
@@ -199,17 +312,26 @@ impl LoopIo<'_> {
                     let _ = out.write_all(b"\x07").and_then(|()| out.flush());
                 }
                 Effect::SaveHandover { name, markdown } => {
-                    if let Some(dirs) = crate::config::project_dirs() {
-                        let dir = dirs.data_dir().join("handovers");
+                    if let Some(dir) = self.data_dir.as_ref().map(|d| d.join("handovers")) {
                         tokio::task::spawn_blocking(move || {
                             let _ = std::fs::create_dir_all(&dir)
                                 .and_then(|()| std::fs::write(dir.join(name), markdown));
                         });
                     }
                 }
-                // The sender task lives as long as the loop; if it is gone we are quitting.
+                // The recorder writes it to the store, then the sender sends it.
                 Effect::Send(c) => {
-                    let _ = self.outbox.send(c);
+                    if let Some(out) = &self.outbox {
+                        let _ = out.send(c);
+                    }
+                }
+                Effect::RetryOutbox => self.wake.notify_one(),
+                Effect::RejectionsShown(keys) => {
+                    if let Some(store) = self.store.clone() {
+                        tokio::spawn(async move {
+                            let _ = store.run(move |s| s.rejections_shown(&keys)).await;
+                        });
+                    }
                 }
             }
         }
@@ -239,6 +361,7 @@ async fn event_loop(
             draw(terminal, state)?;
             state.dirty = false;
         }
+        let save_at = io.save_at;
         let msg = tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => Msg::Key(k),
@@ -250,6 +373,11 @@ async fn event_loop(
             Some(u) = io.sources.recv() => Msg::Source(u),
             Some(m) = io.results.recv() => m,
             _ = tick.tick(), if state.needs_tick() => Msg::Tick(Timestamp::now()),
+            _ = persist::until(save_at) => {
+                io.save_at = None;
+                io.saver.save(state);
+                continue;
+            }
             _ = signals.recv() => return Ok(()),
         };
         let mut effects = update(state, msg);
@@ -259,6 +387,10 @@ async fn event_loop(
         }
         if io.perform(effects) {
             return Ok(());
+        }
+        // Changed sources are written a little later, so a burst is one write.
+        if !state.unsaved.is_empty() && io.save_at.is_none() {
+            io.save_at = Some(tokio::time::Instant::now() + persist::SAVE_AFTER);
         }
     }
 }

@@ -16,9 +16,10 @@ pub struct CachedDirectory {
     pub directory: ExpertDirectory,
 }
 
-/// `experts.json` in the platform data dir (`~/.local/share/watchroom` on Linux).
-pub fn default_path() -> Option<PathBuf> {
-    crate::config::project_dirs().map(|d| d.data_dir().join("experts.json"))
+/// `experts.json` in the data dir (`--data-dir`, `WATCHROOM_DATA_DIR`, else the platform's:
+/// `~/.local/share/watchroom` on Linux).
+pub fn default_path(data_dir: Option<&Path>) -> Option<PathBuf> {
+    crate::config::data_dir(data_dir).map(|d| d.join("experts.json"))
 }
 
 /// Writes the cache atomically (a temporary file renamed over the old one), so a crash while

@@ -52,8 +52,9 @@ pub async fn run(
     args: ExpertsArgs,
     server: Option<String>,
     token: Option<String>,
+    data_dir: Option<&Path>,
 ) -> anyhow::Result<ExitCode> {
-    let cache = cache::default_path();
+    let cache = cache::default_path(data_dir);
     let out = run_with(args, server, token, cache.as_deref(), Timestamp::now()).await;
     print!("{}", out.stdout);
     eprint!("{}", out.stderr);

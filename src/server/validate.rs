@@ -462,6 +462,8 @@ pub struct IncidentPatch {
     pub grade: Option<Grade>,
     pub district: Option<String>,
     pub status: Option<IncidentStatus>,
+    /// A retried patch must not undo a later change made by someone else.
+    pub idempotency_key: Option<String>,
 }
 
 pub fn incident_patch(obj: &Obj) -> ApiResult<IncidentPatch> {
@@ -471,6 +473,7 @@ pub fn incident_patch(obj: &Obj) -> ApiResult<IncidentPatch> {
         grade: obj.opt("grade")?,
         district: obj.text("district", MAX_TITLE)?,
         status: obj.opt("status")?,
+        idempotency_key: obj.idempotency_key()?,
     };
     if patch.title.is_none()
         && patch.category.is_none()

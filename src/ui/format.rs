@@ -27,6 +27,19 @@ pub fn countdown(d: SignedDuration) -> String {
     }
 }
 
+/// "14:05" for an instant today (in `tz`), "11-28 14:05" for another day.
+pub fn clock_at(now: Timestamp, t: Timestamp, tz: &jiff::tz::TimeZone) -> String {
+    let (n, z) = (
+        now.to_zoned_datetime(tz.clone()),
+        t.to_zoned_datetime(tz.clone()),
+    );
+    if n.date() == z.date() {
+        z.strftime("%H:%M").to_string()
+    } else {
+        z.strftime("%m-%d %H:%M").to_string()
+    }
+}
+
 pub fn weekday_zh(n: i8) -> &'static str {
     match n {
         1 => "周一",
@@ -55,6 +68,16 @@ mod tests {
             age(Lang::Zh, now, now + SignedDuration::from_secs(90)),
             "刚刚"
         );
+    }
+
+    #[test]
+    fn clock_at_names_the_day_only_when_it_is_not_today() {
+        let tz = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap();
+        let now: Timestamp = "2026-11-29T06:00:00Z".parse().unwrap();
+        let earlier: Timestamp = "2026-11-29T01:05:00Z".parse().unwrap();
+        assert_eq!(clock_at(now, earlier, &tz), "09:05");
+        let yesterday: Timestamp = "2026-11-28T15:59:00Z".parse().unwrap();
+        assert_eq!(clock_at(now, yesterday, &tz), "11-28 23:59");
     }
 
     #[test]

@@ -1,6 +1,8 @@
-//! Title bar (office, clock, leader on duty, DEMO) and the one-line summary under it.
+//! Title bar (office, clock, leader on duty, cached and OFFLINE marks, DEMO), the one-line
+//! summary under it, and the alarm banners: the backend OFFLINE, a source down, the local
+//! store failing.
 
-use super::format::weekday_zh;
+use super::format::{age, clock_at, weekday_zh};
 use crate::app::State;
 use crate::model::roster::on_duty;
 use crate::model::text::{truncate, width};
@@ -35,7 +37,24 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             )
         });
 
-    let mut right: Vec<Span> = vec![Span::raw(clock)];
+    let mut right: Vec<Span> = Vec::new();
+    if let Some(saved) = state.cached_since() {
+        right.push(Span::styled(
+            format!(
+                " {} {}{} ",
+                lang.pick("缓存", "cached"),
+                age(lang, state.now, saved),
+                lang.pick("前", " ago")
+            ),
+            t.style("stale"),
+        ));
+        right.push(Span::raw("  "));
+    }
+    if state.backend_offline().is_some() {
+        right.push(Span::styled(" OFFLINE ", t.style("offline")));
+        right.push(Span::raw("  "));
+    }
+    right.push(Span::raw(clock));
     if let Some(l) = leader {
         right.push(Span::raw("  "));
         right.push(Span::raw(l));
@@ -67,6 +86,81 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             },
         );
     }
+    for (n, text) in banners(state).into_iter().enumerate() {
+        let y = area.y + 2 + n as u16;
+        if y >= area.y + area.height {
+            break;
+        }
+        let text = truncate(&text, area.width as usize);
+        let fill = (area.width as usize).saturating_sub(width(&text));
+        frame.render_widget(
+            Paragraph::new(Line::from(format!("{text}{}", " ".repeat(fill))))
+                .style(t.style("alert.red")),
+            Rect {
+                y,
+                height: 1,
+                ..area
+            },
+        );
+    }
+}
+
+/// Rows the header takes: title, summary, and one per banner.
+pub fn height(state: &State) -> u16 {
+    2 + banners(state).len() as u16
+}
+
+/// Alarm lines, most important first: the backend OFFLINE (the data stays on screen, with
+/// its age), sources down, the local store failing.
+pub fn banners(state: &State) -> Vec<String> {
+    let lang = state.lang;
+    let at = |t| clock_at(state.now, t, &state.tz);
+    let mut lines = Vec::new();
+    if let Some((since, why)) = state.backend_offline() {
+        let data = state
+            .health(crate::app::workflow::ACTION_SOURCE)
+            .and_then(|h| h.last_contact());
+        let shown = data.map_or_else(String::new, |d| match lang {
+            crate::app::Lang::Zh => format!(" · 画面数据截至 {}", at(d)),
+            crate::app::Lang::En => format!(" · showing data as of {}", at(d)),
+        });
+        lines.push(match lang {
+            crate::app::Lang::Zh => {
+                format!(
+                    " ✗ OFFLINE 离线 自 {} 起 · 后台不可达：{why}{shown}",
+                    at(since)
+                )
+            }
+            crate::app::Lang::En => {
+                format!(
+                    " ✗ OFFLINE since {} · backend unreachable: {why}{shown}",
+                    at(since)
+                )
+            }
+        });
+    }
+    let down: Vec<String> = state
+        .sources_down()
+        .into_iter()
+        .map(|(s, since)| match lang {
+            crate::app::Lang::Zh => format!("数据源 {} 已中断 {} 起", s.name, at(since)),
+            crate::app::Lang::En => format!("source {} down since {}", s.name, at(since)),
+        })
+        .collect();
+    if !down.is_empty() {
+        lines.push(format!(" ⚠ {}", down.join(" · ")));
+    }
+    if let Some(problem) = &state.store_problem {
+        lines.push(match lang {
+            crate::app::Lang::Zh => format!(
+                " ⚠ 本地存储故障：{problem} · 操作照常发送，但未发出的操作重启后可能丢失"
+            ),
+            crate::app::Lang::En => format!(
+                " ⚠ Local store failing: {problem} · actions are still sent, but unsent ones may not survive a restart"
+            ),
+        });
+    }
+    lines
 }
 
 /// Counts of warnings in force by colour, open incidents, new arrivals, and any flash.

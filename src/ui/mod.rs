@@ -29,7 +29,7 @@ pub fn draw(state: &State, frame: &mut Frame) {
     // The theme's text style is the ground every pane draws on.
     frame.render_widget(Block::new().style(state.theme.style("text")), area);
     let [top, body, bottom] = Layout::vertical([
-        Constraint::Length(2),
+        Constraint::Length(header::height(state)),
         Constraint::Min(10),
         Constraint::Length(1),
     ])

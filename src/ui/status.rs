@@ -1,7 +1,7 @@
 //! Bottom bar: per-source health, then key hints from the keymap.
 
-use super::format::age;
-use crate::app::{SourceStatus, State};
+use super::format::{age, clock_at};
+use crate::app::{SourceHealth, SourceStatus, State};
 use crate::model::text::{truncate, width};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -27,51 +27,63 @@ pub fn health_spans(state: &State) -> Vec<Span<'static>> {
             spans.push(Span::raw(" · "));
         }
         spans.push(Span::raw(format!("{} ", s.name)));
-        let since =
-            |t: Option<jiff::Timestamp>| t.map(|t| state.local(t, "%H:%M")).unwrap_or_default();
-        let (text, role) = match &s.status {
-            SourceStatus::Failed(why) => (
-                format!(
-                    "✗ {} {} ({})",
-                    lang.pick("离线", "offline"),
-                    since(s.failed_since),
-                    truncate(why, 40)
-                ),
-                "offline",
-            ),
-            _ if state.source_stale(s) => (
-                format!(
-                    "⚠ {} {}",
-                    lang.pick("陈旧 自", "stale since"),
-                    since(s.last_ok)
-                ),
-                "stale",
-            ),
-            SourceStatus::Connecting => (lang.pick("连接中…", "connecting…").to_owned(), "stale"),
-            SourceStatus::Live => (
-                format!(
-                    "✓ {} {}",
-                    lang.pick("实时", "live"),
-                    s.last_ok
-                        .map(|t| age(lang, state.now, t))
-                        .unwrap_or_default()
-                ),
-                "ok",
-            ),
-            SourceStatus::Polling => (
-                format!(
-                    "⟳ {} {}",
-                    lang.pick("轮询", "polling"),
-                    s.last_ok
-                        .map(|t| age(lang, state.now, t))
-                        .unwrap_or_default()
-                ),
-                "stale",
-            ),
-        };
+        let (text, role) = source_words(state, s);
         spans.push(Span::styled(text, t.style(role)));
     }
     spans
+}
+
+/// ok (live, polling), cached (age), stale (age), offline (since when and why), and the
+/// theme role to show it in.
+fn source_words(state: &State, s: &SourceHealth) -> (String, &'static str) {
+    let lang = state.lang;
+    let since = |t: Option<jiff::Timestamp>| {
+        t.map(|t| clock_at(state.now, t, &state.tz))
+            .unwrap_or_default()
+    };
+    let ago = |t: Option<jiff::Timestamp>| t.map(|t| age(lang, state.now, t)).unwrap_or_default();
+    match &s.status {
+        SourceStatus::Failed(why) => (
+            format!(
+                "✗ {} {} ({})",
+                lang.pick("离线", "offline"),
+                since(s.failed_since),
+                truncate(why, 40)
+            ),
+            "offline",
+        ),
+        _ if state.source_stale(s) => (
+            format!(
+                "⚠ {} {}",
+                lang.pick("陈旧", "stale"),
+                ago(s.last_contact().or(Some(state.started)))
+            ),
+            "stale",
+        ),
+        SourceStatus::Connecting if s.cached_at.is_some() => (
+            format!(
+                "◷ {} {}{}",
+                lang.pick("缓存", "cached"),
+                ago(s.cached_at),
+                lang.pick("前", " ago")
+            ),
+            "stale",
+        ),
+        SourceStatus::Connecting => (lang.pick("连接中…", "connecting…").to_owned(), "stale"),
+        SourceStatus::Live => (
+            format!("✓ {} {}", lang.pick("实时", "live"), ago(s.last_ok)),
+            "ok",
+        ),
+        // Read once (a file): nothing to wait for.
+        SourceStatus::Polling if s.stale_after.is_none() => (
+            format!("✓ {} {}", lang.pick("已读取", "read"), since(s.last_ok)),
+            "ok",
+        ),
+        SourceStatus::Polling => (
+            format!("⟳ {} {}", lang.pick("轮询", "polling"), ago(s.last_ok)),
+            "stale",
+        ),
+    }
 }
 
 /// Who is at this console, what is still unsent, read-only mode.
@@ -92,6 +104,22 @@ pub fn desk_spans(state: &State) -> Vec<Span<'static>> {
         spans.push(Span::styled(
             format!("  {} {}", l.pick("待发送", "pending"), state.outbox.len()),
             t.style(if failing { "offline" } else { "stale" }),
+        ));
+    }
+    if state.pending_elsewhere > 0 {
+        spans.push(Span::styled(
+            format!(
+                "  {} {}",
+                l.pick("另一后台待发送", "pending for another backend"),
+                state.pending_elsewhere
+            ),
+            t.style("muted"),
+        ));
+    }
+    if state.store_problem.is_some() {
+        spans.push(Span::styled(
+            format!("  ⚠ {}", l.pick("本地存储故障", "local store failing")),
+            t.style("offline"),
         ));
     }
     spans

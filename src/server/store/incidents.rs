@@ -155,6 +155,13 @@ pub fn patch(
 ) -> ApiResult<Incident> {
     let mut incident =
         get_bare(&ch.tx, id)?.ok_or_else(|| ApiFailure::not_found("incident", id))?;
+    let scope = format!("patch:{id}");
+    if let Some(key) = &patch.idempotency_key
+        && remembered(&ch.tx, &scope, key)?.is_some()
+    {
+        // Applying it again could undo a change someone made since.
+        return Ok(incident);
+    }
     if let Some(title) = patch.title {
         incident.title = title;
     }
@@ -172,6 +179,9 @@ pub fn patch(
     }
     incident.updated_at = Some(now);
     save(ch, &mut incident, now)?;
+    if let Some(key) = &patch.idempotency_key {
+        remember(&ch.tx, &scope, key, id)?;
+    }
     Ok(incident)
 }
 

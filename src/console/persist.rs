@@ -1,0 +1,256 @@
+//! The console's side of the local store: read once at start (before the first frame), and
+//! each source's state written off the UI task, a little after it changes.
+
+use crate::app::msg::Restored;
+use crate::app::{Msg, State};
+use crate::store::{CachedSource, Store, StoreHandle, path_in};
+use jiff::Timestamp;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::Duration;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+/// A burst of changes (a snapshot, then a stream of events) is written once, this long
+/// after the first of them.
+pub const SAVE_AFTER: Duration = Duration::from_secs(2);
+/// How long closing the console waits for the last writes.
+pub const FLUSH_LIMIT: Duration = Duration::from_secs(5);
+
+/// Open the store in `data_dir` and read what it kept for these sources (name, location)
+/// and this backend. No data dir: nothing is kept between runs.
+pub async fn open(
+    data_dir: Option<PathBuf>,
+    server: String,
+    locations: Vec<(String, String)>,
+    experts_copy: Option<PathBuf>,
+) -> anyhow::Result<(Option<StoreHandle>, Restored)> {
+    let Some(dir) = data_dir else {
+        return Ok((None, Restored::default()));
+    };
+    tokio::task::spawn_blocking(move || {
+        let now = Timestamp::now();
+        let mut store = Store::open(&path_in(&dir), now)?;
+        let mut restored = Restored::default();
+        for (name, location) in &locations {
+            match store.load_source(name, location) {
+                Ok(Some(cached)) => restored.sources.push(cached),
+                Ok(None) => {}
+                // The next save replaces the unreadable row; until then, say so.
+                Err(e) => restored.problem = Some(format!("{e:#}")),
+            }
+        }
+        restored.outbox = store.pending(&server, now)?;
+        restored.rejected = store.unseen_rejections()?;
+        restored.pending_elsewhere = store.pending_elsewhere(&server)?;
+        if let Some(path) = experts_copy
+            && let Ok(Some(copy)) = crate::experts::cache::load(&path)
+            && copy.source == server
+        {
+            restored.experts = Some(copy.directory);
+        }
+        Ok((Some(store.shared()), restored))
+    })
+    .await?
+}
+
+/// One source's part of the state, as the store keeps it.
+pub fn snapshot_of(state: &State, name: &str, location: &str) -> CachedSource {
+    let saved_at = state
+        .health(name)
+        .and_then(|h| h.last_ok)
+        .unwrap_or(state.now);
+    CachedSource {
+        source: name.to_owned(),
+        location: location.to_owned(),
+        saved_at,
+        alerts: state
+            .alerts
+            .iter()
+            .filter(|a| a.origin == name)
+            .cloned()
+            .collect(),
+        incidents: state
+            .incidents
+            .iter()
+            .filter(|i| i.origin == name)
+            .cloned()
+            .collect(),
+        shifts: state
+            .shifts
+            .iter()
+            .filter(|s| s.origin == name)
+            .cloned()
+            .collect(),
+    }
+}
+
+/// Writes sources' state in the order asked, on its own task.
+pub struct Saver {
+    tx: Option<mpsc::UnboundedSender<Vec<CachedSource>>>,
+    task: Option<JoinHandle<()>>,
+    locations: HashMap<String, String>,
+}
+
+impl Saver {
+    pub fn start(
+        store: Option<StoreHandle>,
+        locations: Vec<(String, String)>,
+        report: mpsc::Sender<Msg>,
+    ) -> Saver {
+        let locations = locations.into_iter().collect();
+        let Some(store) = store else {
+            return Saver {
+                tx: None,
+                task: None,
+                locations,
+            };
+        };
+        let (tx, mut rx) = mpsc::unbounded_channel::<Vec<CachedSource>>();
+        let task = tokio::spawn(async move {
+            let mut failing = false;
+            while let Some(batch) = rx.recv().await {
+                let written = store
+                    .run(move |s| batch.iter().try_for_each(|c| s.save_source(c)))
+                    .await;
+                let news = match written {
+                    Err(e) => {
+                        failing = true;
+                        Some(Msg::StoreProblem(Some(format!("{e:#}"))))
+                    }
+                    Ok(()) if failing => {
+                        failing = false;
+                        Some(Msg::StoreProblem(None))
+                    }
+                    Ok(()) => None,
+                };
+                if let Some(msg) = news
+                    && report.send(msg).await.is_err()
+                {
+                    return;
+                }
+            }
+        });
+        Saver {
+            tx: Some(tx),
+            task: Some(task),
+            locations,
+        }
+    }
+
+    /// Hand the sources changed since the last save to the writer task.
+    pub fn save(&self, state: &mut State) {
+        let names = std::mem::take(&mut state.unsaved);
+        let batch: Vec<CachedSource> = names
+            .iter()
+            .filter_map(|n| self.locations.get(n).map(|loc| snapshot_of(state, n, loc)))
+            .collect();
+        if let Some(tx) = &self.tx
+            && !batch.is_empty()
+        {
+            let _ = tx.send(batch);
+        }
+    }
+
+    /// Save what is left and wait (a bounded time) until it is written.
+    pub async fn flush(&mut self, state: &mut State) {
+        self.save(state);
+        self.tx = None;
+        if let Some(task) = self.task.take() {
+            let _ = tokio::time::timeout(FLUSH_LIMIT, task).await;
+        }
+    }
+}
+
+/// Resolves at `at`, or never when there is nothing to wait for.
+pub async fn until(at: Option<tokio::time::Instant>) {
+    match at {
+        Some(t) => tokio::time::sleep_until(t).await,
+        None => std::future::pending().await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::command::{Command, CommandBody};
+    use crate::model::ExpertDirectory;
+
+    const URL: &str = "http://127.0.0.1:7";
+
+    fn at(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    fn source(name: &str, location: &str) -> CachedSource {
+        CachedSource {
+            source: name.into(),
+            location: location.into(),
+            saved_at: at("2026-11-29T02:00:00Z"),
+            alerts: Vec::new(),
+            incidents: Vec::new(),
+            shifts: Vec::new(),
+        }
+    }
+
+    #[tokio::test]
+    async fn start_reads_this_servers_cache_outbox_and_expert_copy_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&path_in(dir.path()), Timestamp::now()).unwrap();
+        store.save_source(&source("duty_api", URL)).unwrap();
+        store
+            .save_source(&source("地震", "https://old.example/q.json"))
+            .unwrap();
+        let ack = |key: &str| Command {
+            key: key.into(),
+            created_at: at("2026-11-29T02:01:00Z"),
+            body: CommandBody::Ack {
+                alert_id: "a-1".into(),
+                officer: "测试乙".into(),
+                note: String::new(),
+            },
+        };
+        store.enqueue(URL, &ack("k-1")).unwrap();
+        store.enqueue("https://other.example", &ack("k-2")).unwrap();
+        drop(store);
+        let copy = dir.path().join("experts.json");
+        crate::experts::cache::save(&copy, &ExpertDirectory::default(), URL, Timestamp::now())
+            .unwrap();
+
+        let locations = vec![
+            ("duty_api".to_owned(), URL.to_owned()),
+            ("地震".to_owned(), "https://new.example/q.json".to_owned()),
+        ];
+        let (store, restored) = open(
+            Some(dir.path().to_path_buf()),
+            URL.into(),
+            locations,
+            Some(copy),
+        )
+        .await
+        .unwrap();
+        assert!(store.is_some());
+        let names: Vec<&str> = restored.sources.iter().map(|c| c.source.as_str()).collect();
+        assert_eq!(
+            names,
+            ["duty_api"],
+            "the feed moved: its old cache is not shown"
+        );
+        let keys: Vec<&str> = restored
+            .outbox
+            .iter()
+            .map(|q| q.command.key.as_str())
+            .collect();
+        assert_eq!(keys, ["k-1"]);
+        assert_eq!(restored.pending_elsewhere, 1);
+        assert!(restored.experts.is_some());
+        assert_eq!(restored.problem, None);
+    }
+
+    #[tokio::test]
+    async fn without_a_data_dir_nothing_is_kept() {
+        let (store, restored) = open(None, URL.into(), Vec::new(), None).await.unwrap();
+        assert!(store.is_none());
+        assert_eq!(restored, Restored::default());
+    }
+}
