@@ -44,6 +44,8 @@ pub struct ConsoleConfig {
     pub experts_file: Option<std::path::PathBuf>,
     /// Reporting deadlines; unset means the built-in defaults (src/app/report_rules.toml).
     pub reporting: Option<crate::app::deadlines::ReportRules>,
+    /// Desktop notifications and the bell (`[console.notify]`).
+    pub notify: crate::notify::NotifySettings,
 }
 
 impl Default for ConsoleConfig {
@@ -57,6 +59,7 @@ impl Default for ConsoleConfig {
             officer: None,
             reporting: None,
             experts_file: None,
+            notify: Default::default(),
         }
     }
 }

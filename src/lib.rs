@@ -10,6 +10,7 @@ pub mod demo;
 pub mod experts;
 pub mod feeds;
 pub mod model;
+pub mod notify;
 pub mod server;
 pub mod sources;
 pub mod ui;

@@ -50,6 +50,8 @@ enum Command {
     Experts(watchroom::experts::cli::ExpertsArgs),
     /// Read a feed (URL or file) and print what the console would take from it.
     CheckSource(watchroom::feeds::check::CheckSourceArgs),
+    /// Send a sample warning to the desktop as the console would, and say whether it showed.
+    CheckNotify(watchroom::notify::check::CheckNotifyArgs),
     /// Print where watchroom looks for its config and keeps its data.
     Info,
 }
@@ -90,6 +92,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             watchroom::experts::cli::run(args, url, token).await
         }
         Some(Command::CheckSource(args)) => watchroom::feeds::check::run(args).await,
+        Some(Command::CheckNotify(args)) => watchroom::notify::check::run(args, &console_cfg).await,
         Some(Command::Serve {
             listen,
             db,

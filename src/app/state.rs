@@ -132,6 +132,8 @@ pub struct State {
     pub report_rules: ReportRules,
     /// Reports already announced as overdue (incident id, label): ring once each.
     pub overdue_seen: std::collections::HashSet<(String, String)>,
+    /// Desktop notifications and bells: settings and what has been rung.
+    pub notify: crate::notify::NotifyState,
 
     /// Something visible changed since the last draw.
     pub dirty: bool,
@@ -174,6 +176,7 @@ impl State {
             expert_pool: None,
             report_rules: ReportRules::default(),
             overdue_seen: Default::default(),
+            notify: Default::default(),
             dirty: true,
             quit: false,
         }

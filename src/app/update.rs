@@ -8,6 +8,7 @@ use super::state::{DetailTarget, Flash, Overlay, Pane, SourceHealth, SourceStatu
 use super::workflow;
 use crate::model::text::sanitize;
 use crate::model::{Alert, Incident, TimelineEntry};
+use crate::notify::{notice, policy};
 use crate::sources::{SourceEvent, SourceUpdate};
 use jiff::SignedDuration;
 
@@ -46,7 +47,19 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                 .arrived
                 .retain(|_, t| now.duration_since(*t) < FRESH_FOR);
             state.dirty = true;
-            newly_overdue(state)
+            let mut effects = newly_overdue(state);
+            let unacked_red = state.alerts.iter().any(|a| policy::waits_for_ack(a, now));
+            if state.notify.red_reminder(unacked_red, now) && !effects.contains(&Effect::Bell) {
+                effects.insert(0, Effect::Bell);
+            }
+            effects
+        }
+        Msg::Notified {
+            outcome,
+            bell_if_undelivered,
+        } => {
+            state.dirty = true;
+            state.notify.delivered(&outcome, bell_if_undelivered)
         }
         Msg::Source(u) => {
             let effects = on_source(state, u);
@@ -57,13 +70,18 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     }
 }
 
-/// Ring once for each report that has just become overdue, and say which.
+/// Ring once for each report that has just become overdue, say which, and notify the
+/// desktop of each (never silenced: a report is a duty, whatever the hour).
 fn newly_overdue(state: &mut State) -> Vec<Effect> {
     let mut fresh = Vec::new();
+    let mut effects = vec![Effect::Bell];
     for i in &state.incidents {
         if let Some(d) = state.next_report(i).filter(|d| d.overdue(state.now)) {
             let key = (i.id.clone(), d.label.clone());
             if !state.overdue_seen.contains(&key) {
+                let mut n = notice::for_overdue(i, &d.label, state.lang);
+                n.bell_if_undelivered = false; // it rings here already
+                effects.push(Effect::Notify(n));
                 fresh.push((key, i.title.clone()));
             }
         }
@@ -79,7 +97,7 @@ fn newly_overdue(state: &mut State) -> Vec<Effect> {
             state.lang.pick("报告逾期", "Report overdue")
         ),
     );
-    vec![Effect::Bell]
+    effects
 }
 
 fn apply(state: &mut State, action: Action) -> Vec<Effect> {
@@ -231,19 +249,34 @@ fn on_source(state: &mut State, u: SourceUpdate) -> Vec<Effect> {
         }
     }
     let origin = u.source;
+    let mut effects = Vec::new();
     match u.event {
         SourceEvent::Snapshot {
             alerts,
             incidents,
             shifts,
         } => {
+            let alerts: Vec<Alert> = alerts
+                .into_iter()
+                .map(|a| clean_alert(a, &origin))
+                .collect();
+            // The first snapshot is what was in force when the console started: it is on the
+            // wall, not announced. Later ones (polling) announce what they bring that is new.
+            if !state.notify.baselined.insert(origin.clone()) {
+                for a in &alerts {
+                    let previous = policy::previous_colour(&state.alerts, a);
+                    effects.extend(
+                        state
+                            .notify
+                            .alert_arrived(a, previous, at, &state.tz, state.lang),
+                    );
+                }
+            }
             // A snapshot replaces what this source said before and nothing else.
             state.alerts.retain(|a| a.origin != origin);
             state.incidents.retain(|i| i.origin != origin);
             state.shifts.retain(|s| s.origin != origin);
-            state
-                .alerts
-                .extend(alerts.into_iter().map(|a| clean_alert(a, &origin)));
+            state.alerts.extend(alerts);
             state
                 .incidents
                 .extend(incidents.into_iter().map(|i| clean_incident(i, &origin)));
@@ -253,6 +286,12 @@ fn on_source(state: &mut State, u: SourceUpdate) -> Vec<Effect> {
         }
         SourceEvent::Alert(a) => {
             let a = clean_alert(a, &origin);
+            let previous = policy::previous_colour(&state.alerts, &a);
+            effects.extend(
+                state
+                    .notify
+                    .alert_arrived(&a, previous, at, &state.tz, state.lang),
+            );
             match state
                 .alerts
                 .iter_mut()
@@ -333,7 +372,7 @@ fn on_source(state: &mut State, u: SourceUpdate) -> Vec<Effect> {
         SourceEvent::Experts(dir) => return experts_view::on_directory(state, dir),
         SourceEvent::Alive { .. } | SourceEvent::Failed { .. } | SourceEvent::Warning { .. } => {}
     }
-    Vec::new()
+    effects
 }
 
 fn sort_timeline(t: &mut [TimelineEntry]) {

@@ -44,6 +44,7 @@ pub fn initial_state(config: &ConsoleConfig, demo: bool, now: Timestamp) -> anyh
     if let Some(rules) = &config.reporting {
         state.report_rules = rules.clone();
     }
+    state.notify.settings = config.notify.clone();
     Ok(state)
 }
 
@@ -87,6 +88,11 @@ pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
     drop(source_tx);
     let (out_tx, out_rx) = mpsc::unbounded_channel();
     let (result_tx, mut result_rx) = mpsc::channel(256);
+    let notifier = crate::notify::desktop::Notifier::new(
+        &opts.config.notify,
+        crate::notify::desktop::session_bus_present(),
+        result_tx.clone(),
+    );
     let sender = tokio::spawn(outbox::run(client, out_rx, result_tx));
     // ratatui::init enters raw mode and the alternate screen and installs a panic hook
     // that restores the terminal before the panic message is printed.
@@ -96,6 +102,7 @@ pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
         results: &mut result_rx,
         outbox: out_tx,
         server: opts.server.clone(),
+        notifier,
     };
     let result = event_loop(&mut terminal, &mut state, &mut io).await;
     ratatui::restore();
@@ -157,6 +164,8 @@ struct LoopIo<'a> {
     outbox: mpsc::UnboundedSender<crate::app::command::Command>,
     /// The backend's URL, recorded with the offline expert copy.
     server: String,
+    /// Desktop notifications; their outcomes come back on `results`.
+    notifier: crate::notify::desktop::Notifier,
 }
 
 impl LoopIo<'_> {
@@ -182,10 +191,12 @@ impl LoopIo<'_> {
                         });
                     }
                 }
-                Effect::Bell => {
-                    use std::io::Write;
-                    let mut out = std::io::stdout();
-                    let _ = out.write_all(b"\x07").and_then(|()| out.flush());
+                Effect::Bell => ring_bell(),
+                Effect::Notify(n) => {
+                    let bell = n.bell_if_undelivered;
+                    if !self.notifier.dispatch(n) && bell {
+                        ring_bell();
+                    }
                 }
                 // The sender task lives as long as the loop; if it is gone we are quitting.
                 Effect::Send(c) => {
@@ -195,6 +206,13 @@ impl LoopIo<'_> {
         }
         quit
     }
+}
+
+/// BEL on the terminal, from the loop only, so it never lands inside a frame being drawn.
+fn ring_bell() {
+    use std::io::Write;
+    let mut out = std::io::stdout();
+    let _ = out.write_all(b"\x07").and_then(|()| out.flush());
 }
 
 async fn event_loop(

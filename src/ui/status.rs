@@ -94,6 +94,18 @@ pub fn desk_spans(state: &State) -> Vec<Span<'static>> {
             t.style(if failing { "offline" } else { "stale" }),
         ));
     }
+    if state.notify.unavailable {
+        spans.push(Span::styled(
+            format!(
+                "  {}",
+                l.pick(
+                    "通知不可用，改用响铃",
+                    "notifications unavailable, using the bell"
+                )
+            ),
+            t.style("muted"),
+        ));
+    }
     spans
 }
 
