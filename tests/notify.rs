@@ -239,6 +239,15 @@ fn an_unacknowledged_red_rings_every_n_seconds_until_acknowledged() {
             "silent after ack at {t} s"
         );
     }
+    assert!(!s.reminder_pending());
+}
+
+#[test]
+fn the_red_reminder_keeps_the_clock_running_on_a_too_small_screen() {
+    let mut s = alerts_only(state());
+    update(&mut s, Msg::Resize(60, 20));
+    assert!(!s.needs_tick(), "nothing time-based on screen");
+    assert!(s.reminder_pending(), "but a-red waits for acknowledgement");
 }
 
 #[test]

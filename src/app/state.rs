@@ -202,6 +202,14 @@ impl State {
         !self.too_small()
     }
 
+    /// A red warning waits for acknowledgement: its reminder bell needs the clock even when
+    /// nothing time-based is on screen.
+    pub fn reminder_pending(&self) -> bool {
+        self.alerts
+            .iter()
+            .any(|a| crate::notify::policy::waits_for_ack(a, self.now))
+    }
+
     /// Alerts in force, most severe and newest first.
     /// Alerts in force, then those cancelled in the last two hours (shown as cancelled, so
     /// a cancellation is seen rather than an alert silently vanishing).

@@ -247,7 +247,9 @@ async fn event_loop(
             },
             Some(u) = io.sources.recv() => Msg::Source(u),
             Some(m) = io.results.recv() => m,
-            _ = tick.tick(), if state.needs_tick() => Msg::Tick(Timestamp::now()),
+            _ = tick.tick(), if state.needs_tick() || state.reminder_pending() => {
+                Msg::Tick(Timestamp::now())
+            }
             _ = signals.recv() => return Ok(()),
         };
         let mut effects = update(state, msg);

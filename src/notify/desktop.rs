@@ -36,12 +36,27 @@ pub async fn show(n: &Notice) -> Result<u32, NotifyError> {
     notify_rust::Notification::new()
         .appname("watchroom")
         .summary(&n.summary)
-        .body(&n.body)
+        .body(&escape_markup(&n.body))
         .urgency(urgency)
         .show_async()
         .await
         .map(|handle| handle.id())
         .map_err(|e| NotifyError::Failed(e.to_string()))
+}
+
+/// Most notification daemons read the body as simple markup (the `body-markup` capability):
+/// a headline with `<` or `&` must show as written, not as a broken tag.
+pub fn escape_markup(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// How a notice reaches the desktop; tests put a stand-in daemon here.
@@ -165,6 +180,14 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn bodies_are_escaped_for_daemons_that_read_markup() {
+        assert_eq!(
+            escape_markup("水位>警戒线 <b>&</b> 暴雨"),
+            "水位&gt;警戒线 &lt;b&gt;&amp;&lt;/b&gt; 暴雨"
+        );
     }
 
     #[test]
