@@ -48,6 +48,8 @@ pub struct ConsoleConfig {
     pub theme: Option<String>,
     /// Keymap: a built-in or user keymap name, or a path to a keymap file.
     pub keymap: Option<String>,
+    /// Desktop notifications and the bell (`[console.notify]`).
+    pub notify: crate::notify::NotifySettings,
     /// Where `theme`, `keymap` and `language` were written, for messages about them.
     #[serde(skip)]
     pub lines: SettingLines,
@@ -75,6 +77,7 @@ impl Default for ConsoleConfig {
             theme: None,
             keymap: None,
             lines: SettingLines::default(),
+            notify: Default::default(),
         }
     }
 }

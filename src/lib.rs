@@ -13,6 +13,7 @@ pub mod file_error;
 pub mod handover;
 pub mod look;
 pub mod model;
+pub mod notify;
 pub mod server;
 pub mod sources;
 pub mod store;

@@ -61,6 +61,8 @@ enum Command {
     Experts(watchroom::experts::cli::ExpertsArgs),
     /// Read a feed (URL or file) and print what the console would take from it.
     CheckSource(watchroom::feeds::check::CheckSourceArgs),
+    /// Send a sample warning to the desktop as the console would, and say whether it showed.
+    CheckNotify(watchroom::notify::check::CheckNotifyArgs),
     /// The shift handover review (current shift, or --since), as Markdown or JSON.
     Handover(watchroom::handover::cli::HandoverArgs),
     /// Print where watchroom looks for its config and keeps its data, and the active keymap,
@@ -151,6 +153,7 @@ async fn run(cli: Cli, env: Env) -> anyhow::Result<ExitCode> {
             watchroom::handover::cli::run(args, url, token, &console_cfg).await
         }
         Some(Command::CheckSource(args)) => watchroom::feeds::check::run(args).await,
+        Some(Command::CheckNotify(args)) => watchroom::notify::check::run(args, &console_cfg).await,
         Some(Command::Serve {
             listen,
             db,

@@ -126,7 +126,14 @@ fn a_silence_warns_before_it_ends_and_the_alert_sounds_again_after() {
     );
     assert!(s.flash.as_ref().unwrap().text.contains("静默已结束"));
     assert!(s.arrived.contains_key("a-red"), "marked new again");
-    assert!(tick(&mut s, now() + SignedDuration::from_mins(61)).is_empty());
+    // Announced once (the unacknowledged red keeps its own reminder bell from now on).
+    s.flash = None;
+    tick(&mut s, now() + SignedDuration::from_mins(61));
+    assert!(
+        s.flash
+            .as_ref()
+            .is_none_or(|f| !f.text.contains("静默已结束"))
+    );
 }
 
 #[test]
@@ -364,4 +371,24 @@ fn a_read_only_wall_has_no_silence_instruction_or_signing_keys() {
         panic!()
     };
     assert_eq!(v.notes.text(), "");
+}
+
+#[test]
+fn a_silenced_red_does_not_ring_its_reminder_until_the_silence_ends() {
+    let mut s = with_officer("测试甲");
+    // The reminder rings at once for the unacknowledged red; then silence it.
+    tick(&mut s, now());
+    update(&mut s, key('s'));
+    update(&mut s, code(KeyCode::Tab));
+    typed(&mut s, "处置中");
+    update(&mut s, code(KeyCode::Enter));
+    for m in [2, 10, 20, 29] {
+        let effects = tick(&mut s, now() + SignedDuration::from_mins(m));
+        assert!(!effects.contains(&Effect::Bell), "minute {m}: {effects:?}");
+    }
+    let effects = tick(&mut s, now() + SignedDuration::from_mins(30));
+    assert!(
+        effects.contains(&Effect::Bell),
+        "the silence is over: {effects:?}"
+    );
 }

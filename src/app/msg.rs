@@ -23,6 +23,11 @@ pub enum Msg {
     Restored(Restored),
     /// The local store failed (disk full, permissions …): the reason, shown until it works.
     StoreProblem(Option<String>),
+    /// What the desktop's notification daemon made of one notice.
+    Notified {
+        outcome: Result<(), crate::notify::desktop::NotifyError>,
+        bell_if_undelivered: bool,
+    },
 }
 
 /// The local store's contents at start: the last state of each source, the actions still
@@ -44,8 +49,11 @@ pub struct Restored {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     Quit,
-    /// Ring the terminal bell: a report has just become overdue.
+    /// Ring the terminal bell: a red warning waits for acknowledgement, a report has just
+    /// become overdue, or a desktop notification could not be shown.
     Bell,
+    /// Show a desktop notification (off the UI task, under a timeout; the bell if none).
+    Notify(crate::notify::Notice),
     /// Put text on the clipboard of the officer's terminal (OSC 52).
     Copy(String),
     /// Keep this expert directory for offline lookups.

@@ -186,6 +186,8 @@ pub struct State {
     pub report_rules: ReportRules,
     /// Reports already announced as overdue (incident id, label): ring once each.
     pub overdue_seen: std::collections::HashSet<(String, String)>,
+    /// Desktop notifications and bells: settings and what has been rung.
+    pub notify: crate::notify::NotifyState,
 
     /// Handover records from the backend, newest first.
     pub handovers: Vec<crate::model::Handover>,
@@ -246,6 +248,7 @@ impl State {
             handover_notes: String::new(),
             silence_warned: Default::default(),
             silence_ended: Default::default(),
+            notify: Default::default(),
             dirty: true,
             quit: false,
         }
@@ -271,6 +274,14 @@ impl State {
     /// The clock, ages and staleness are on screen unless the too-small notice hides them.
     pub fn needs_tick(&self) -> bool {
         !self.too_small()
+    }
+
+    /// A red warning waits for acknowledgement: its reminder bell needs the clock even when
+    /// nothing time-based is on screen.
+    pub fn reminder_pending(&self) -> bool {
+        self.alerts
+            .iter()
+            .any(|a| crate::notify::policy::waits_for_ack(a, self.now))
     }
 
     /// Alerts in force, most severe and newest first.

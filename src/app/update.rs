@@ -11,6 +11,7 @@ use super::workflow;
 use super::{handover_view, instructions, silences};
 use crate::model::text::sanitize;
 use crate::model::{Alert, Incident, TimelineEntry};
+use crate::notify::{notice, policy};
 use crate::sources::{SourceEvent, SourceUpdate};
 use jiff::SignedDuration;
 
@@ -72,7 +73,18 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             let mut effects = newly_overdue(state);
             effects.extend(silences::on_tick(state));
             effects.extend(newly_down(state));
+            let unacked_red = state.alerts.iter().any(|a| policy::waits_for_ack(a, now));
+            if state.notify.red_reminder(unacked_red, now) && !effects.contains(&Effect::Bell) {
+                effects.insert(0, Effect::Bell);
+            }
             effects
+        }
+        Msg::Notified {
+            outcome,
+            bell_if_undelivered,
+        } => {
+            state.dirty = true;
+            state.notify.delivered(&outcome, bell_if_undelivered)
         }
         Msg::Source(u) => {
             let effects = on_source(state, u);
@@ -83,13 +95,18 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     }
 }
 
-/// Ring once for each report that has just become overdue, and say which.
+/// Ring once for each report that has just become overdue, say which, and notify the
+/// desktop of each (never silenced: a report is a duty, whatever the hour).
 fn newly_overdue(state: &mut State) -> Vec<Effect> {
     let mut fresh = Vec::new();
+    let mut effects = vec![Effect::Bell];
     for i in &state.incidents {
         if let Some(d) = state.next_report(i).filter(|d| d.overdue(state.now)) {
             let key = (i.id.clone(), d.label.clone());
             if !state.overdue_seen.contains(&key) {
+                let mut n = notice::for_overdue(i, &d.label, state.lang);
+                n.bell_if_undelivered = false; // it rings here already
+                effects.push(Effect::Notify(n));
                 fresh.push((key, i.title.clone()));
             }
         }
@@ -105,7 +122,7 @@ fn newly_overdue(state: &mut State) -> Vec<Effect> {
             state.lang.pick("报告逾期", "Report overdue")
         ),
     );
-    vec![Effect::Bell]
+    effects
 }
 
 /// Ring once when a source goes down (silent for twice its threshold) and say which; a
@@ -427,6 +444,22 @@ fn on_source(state: &mut State, u: SourceUpdate) -> Vec<Effect> {
             incidents,
             shifts,
         } => {
+            let alerts: Vec<Alert> = alerts
+                .into_iter()
+                .map(|a| clean_alert(a, &origin))
+                .collect();
+            // The first snapshot is what was in force when the console started: it is on the
+            // wall, not announced. Later ones (polling) announce what they bring that is new.
+            if !state.notify.baselined.insert(origin.clone()) {
+                for a in &alerts {
+                    let previous = policy::previous_colour(&state.alerts, a);
+                    effects.extend(
+                        state
+                            .notify
+                            .alert_arrived(a, previous, at, &state.tz, state.lang),
+                    );
+                }
+            }
             replace_source(state, &origin, alerts, incidents, shifts);
             // Actions still queued stay visible over the backend's picture.
             if origin == workflow::ACTION_SOURCE {
@@ -435,6 +468,12 @@ fn on_source(state: &mut State, u: SourceUpdate) -> Vec<Effect> {
         }
         SourceEvent::Alert(a) => {
             let a = clean_alert(a, &origin);
+            let previous = policy::previous_colour(&state.alerts, &a);
+            effects.extend(
+                state
+                    .notify
+                    .alert_arrived(&a, previous, at, &state.tz, state.lang),
+            );
             match state
                 .alerts
                 .iter_mut()

@@ -49,6 +49,7 @@ pub fn initial_state(config: &ConsoleConfig, demo: bool, now: Timestamp) -> anyh
     if let Some(rules) = &config.reporting {
         state.report_rules = rules.clone();
     }
+    state.notify.settings = config.notify.clone();
     Ok(state)
 }
 
@@ -181,6 +182,11 @@ pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
         report: result_tx.clone(),
         wake: wake.clone(),
     }));
+    let notifier = crate::notify::desktop::Notifier::new(
+        &opts.config.notify,
+        crate::notify::desktop::session_bus_present(),
+        result_tx.clone(),
+    );
     let saver = persist::Saver::start(store.clone(), locations, result_tx);
     // ratatui::init enters raw mode and the alternate screen and installs a panic hook
     // that restores the terminal before the panic message is printed.
@@ -204,6 +210,7 @@ pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
         saver,
         wake,
         save_at: None,
+        notifier,
     };
     io.perform(restore_effects);
     let result = event_loop(&mut terminal, &mut state, &mut io).await;
@@ -281,6 +288,8 @@ struct LoopIo<'a> {
     wake: std::sync::Arc<tokio::sync::Notify>,
     /// When the sources changed since the last save are written (debounced).
     save_at: Option<tokio::time::Instant>,
+    /// Desktop notifications; their outcomes come back on `results`.
+    notifier: crate::notify::desktop::Notifier,
 }
 
 impl LoopIo<'_> {
@@ -306,10 +315,12 @@ impl LoopIo<'_> {
                         });
                     }
                 }
-                Effect::Bell => {
-                    use std::io::Write;
-                    let mut out = std::io::stdout();
-                    let _ = out.write_all(b"\x07").and_then(|()| out.flush());
+                Effect::Bell => ring_bell(),
+                Effect::Notify(n) => {
+                    let bell = n.bell_if_undelivered;
+                    if !self.notifier.dispatch(n) && bell {
+                        ring_bell();
+                    }
                 }
                 Effect::SaveHandover { name, markdown } => {
                     if let Some(dir) = self.data_dir.as_ref().map(|d| d.join("handovers")) {
@@ -337,6 +348,13 @@ impl LoopIo<'_> {
         }
         quit
     }
+}
+
+/// BEL on the terminal, from the loop only, so it never lands inside a frame being drawn.
+fn ring_bell() {
+    use std::io::Write;
+    let mut out = std::io::stdout();
+    let _ = out.write_all(b"\x07").and_then(|()| out.flush());
 }
 
 async fn event_loop(
@@ -372,7 +390,9 @@ async fn event_loop(
             },
             Some(u) = io.sources.recv() => Msg::Source(u),
             Some(m) = io.results.recv() => m,
-            _ = tick.tick(), if state.needs_tick() => Msg::Tick(Timestamp::now()),
+            _ = tick.tick(), if state.needs_tick() || state.reminder_pending() => {
+                Msg::Tick(Timestamp::now())
+            }
             _ = persist::until(save_at) => {
                 io.save_at = None;
                 io.saver.save(state);

@@ -116,6 +116,18 @@ pub fn desk_spans(state: &State) -> Vec<Span<'static>> {
             t.style("muted"),
         ));
     }
+    if state.notify.unavailable {
+        spans.push(Span::styled(
+            format!(
+                "  {}",
+                l.pick(
+                    "通知不可用，改用响铃",
+                    "notifications unavailable, using the bell"
+                )
+            ),
+            t.style("muted"),
+        ));
+    }
     if state.store_problem.is_some() {
         spans.push(Span::styled(
             format!("  ⚠ {}", l.pick("本地存储故障", "local store failing")),
