@@ -6,12 +6,23 @@ use crate::console::{ConsoleOptions, run};
 use crate::server::{ServeOptions, start};
 use anyhow::Context;
 
-pub async fn demo(
-    config: ConsoleConfig,
-    officer: Option<String>,
-    read_only: bool,
-    feeds: Vec<crate::feeds::config::FeedConfig>,
-) -> anyhow::Result<()> {
+pub struct DemoOptions {
+    pub config: ConsoleConfig,
+    pub officer: Option<String>,
+    pub read_only: bool,
+    pub feeds: Vec<crate::feeds::config::FeedConfig>,
+    /// How many times faster than usual the simulator plays.
+    pub sim_speed: f64,
+}
+
+pub async fn demo(opts: DemoOptions) -> anyhow::Result<()> {
+    let DemoOptions {
+        config,
+        officer,
+        read_only,
+        feeds,
+        sim_speed,
+    } = opts;
     let dir =
         std::env::temp_dir().join(format!("watchroom-demo-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir)
@@ -19,10 +30,10 @@ pub async fn demo(
     let token = uuid::Uuid::new_v4().simple().to_string();
     let result = async {
         let server = start(ServeOptions {
-            listen: ([127, 0, 0, 1], 0).into(),
-            db: dir.join("demo.db"),
             tokens: vec![token.clone()],
             simulate: true,
+            sim_speed,
+            ..ServeOptions::new(([127, 0, 0, 1], 0).into(), dir.join("demo.db"))
         })
         .await
         .context("starting the demo backend")?;
@@ -30,6 +41,7 @@ pub async fn demo(
         let console = run(ConsoleOptions {
             server: url,
             token,
+            client: crate::client::ClientOptions::default(),
             demo: true,
             config,
             officer,

@@ -22,6 +22,8 @@ pub mod outbox;
 pub struct ConsoleOptions {
     pub server: String,
     pub token: String,
+    /// Timeouts, body cap and extra CA for the duty API.
+    pub client: crate::client::ClientOptions,
     pub demo: bool,
     pub config: ConsoleConfig,
     /// Who is on duty at this console (else asked at start).
@@ -55,7 +57,7 @@ pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
         state.keymap = state.keymap.clone().without_writes();
     }
     state.key_prefix = uuid::Uuid::new_v4().simple().to_string()[..12].to_owned();
-    let client = DutyClient::new(&opts.server, &opts.token)?;
+    let client = DutyClient::with_options(&opts.server, &opts.token, opts.client.clone())?;
     let (source_tx, mut rx) = mpsc::channel(1024);
     let source = tokio::spawn(
         DutyApiSource {
@@ -64,6 +66,7 @@ pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
             poll: Duration::from_secs(opts.config.poll_seconds.max(1)),
             tx: source_tx.clone(),
             fetch_experts: opts.config.experts_file.is_none(),
+            silence: crate::sources::duty_api::STREAM_SILENCE,
         }
         .run(),
     );
