@@ -1,6 +1,7 @@
 //! The alert wall: warnings in force, most severe and newest first.
 
 use super::format::age;
+use crate::model::text::truncate;
 use super::pane_block;
 use crate::app::{Lang, Pane, State};
 use crate::model::Alert;
@@ -40,8 +41,24 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let inner = area.width.saturating_sub(3);
     let show_source = inner >= 90;
     let show_signal = inner >= 56;
+    let area_w: usize = if inner >= 56 { 14 } else { 8 };
+    let label_w = if lang == Lang::Zh { 5 } else { 10 };
+    let mut widths = vec![Constraint::Length(label_w)];
+    if show_signal {
+        widths.push(Constraint::Length(8));
+    }
+    widths.push(Constraint::Fill(1));
+    widths.push(Constraint::Length(area_w as u16));
+    if show_source {
+        widths.push(Constraint::Length(14));
+    }
+    widths.push(Constraint::Length(6));
+    let title_w = fill_width(area.width, &widths);
     let selected = state.alert_index(&visible);
-    let rows = visible.iter().enumerate().map(|(n, a)| {
+    // Only the rows that fit are built: a wall of 100,000 alerts costs one screenful.
+    let (offset, shown) = window(visible.len(), selected, area.height.saturating_sub(2));
+    let rows = visible[offset..offset + shown].iter().enumerate().map(|(n, a)| {
+        let n = n + offset;
         // The selection style must not paint over the colour label, so it is applied
         // to the other cells only.
         let sel = if n == selected {
@@ -80,7 +97,8 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
                 t.style("demo"),
             )),
         }
-        title_spans.push(Span::raw(a.title.clone()));
+        let used: usize = title_spans.iter().map(|s| s.width()).sum();
+        title_spans.push(Span::raw(truncate(&a.title, title_w.saturating_sub(used))));
         // Unacknowledged red/orange labels blink once a second until someone acknowledges.
         let mut label_style = t.alert(a.colour);
         if a.needs_ack() && state.now.as_second() % 2 == 0 {
@@ -91,31 +109,59 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             label_style,
         ))];
         if show_signal {
-            cells.push(Cell::from(a.signal_type.clone()).style(sel));
+            cells.push(Cell::from(truncate(&a.signal_type, 8)).style(sel));
         }
         cells.push(Cell::from(Line::from(title_spans)).style(sel));
-        cells.push(Cell::from(a.area.clone()).style(sel));
+        cells.push(Cell::from(truncate(&a.area, area_w)).style(sel));
         if show_source {
-            cells.push(Cell::from(Span::styled(a.source.clone(), t.style("muted"))).style(sel));
+            cells.push(
+                Cell::from(Span::styled(truncate(&a.source, 14), t.style("muted"))).style(sel),
+            );
         }
         cells.push(Cell::from(age(lang, state.now, a.sent)).style(sel));
         Row::new(cells)
     });
-    let label_w = if lang == Lang::Zh { 5 } else { 10 };
-    let mut widths = vec![Constraint::Length(label_w)];
-    if show_signal {
-        widths.push(Constraint::Length(8));
-    }
-    widths.push(Constraint::Fill(1));
-    widths.push(Constraint::Length(if inner >= 56 { 14 } else { 8 }));
-    if show_source {
-        widths.push(Constraint::Length(14));
-    }
-    widths.push(Constraint::Length(6));
     let table = Table::new(rows, widths)
         .column_spacing(1)
         .block(block)
         .highlight_symbol("▌");
-    let mut ts = TableState::default().with_selected(Some(selected));
+    let mut ts = TableState::default().with_selected(Some(selected - offset));
     frame.render_stateful_widget(table, area, &mut ts);
+}
+
+/// The rows a pane of `height` rows shows: the first screenful while the selection is
+/// on it, else the screenful that ends at the selection. Returns (first row, row count).
+pub fn window(len: usize, selected: usize, height: u16) -> (usize, usize) {
+    let h = usize::from(height).max(1);
+    let offset = (selected + 1).saturating_sub(h).min(len.saturating_sub(1));
+    (offset, h.min(len - offset.min(len)))
+}
+
+/// The width the one `Fill` column of a table gets inside a bordered pane `outer` cells
+/// wide, with the one-cell highlight symbol and a one-cell gap between columns.
+pub fn fill_width(outer: u16, widths: &[Constraint]) -> usize {
+    let fixed: u16 = widths
+        .iter()
+        .map(|c| match c {
+            Constraint::Length(n) => *n,
+            _ => 0,
+        })
+        .sum();
+    let gaps = widths.len().saturating_sub(1) as u16;
+    usize::from(outer.saturating_sub(2 + 1 + fixed + gaps))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_follows_the_selection() {
+        assert_eq!(window(100_000, 0, 20), (0, 20));
+        assert_eq!(window(100_000, 19, 20), (0, 20));
+        assert_eq!(window(100_000, 20, 20), (1, 20));
+        assert_eq!(window(100_000, 99_999, 20), (99_980, 20));
+        assert_eq!(window(3, 2, 20), (0, 3));
+        assert_eq!(window(0, 0, 20), (0, 0));
+    }
 }
