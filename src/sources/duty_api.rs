@@ -8,6 +8,7 @@ use crate::client::{ClientError, DutyClient, transport_message};
 use crate::model::{Alert, Incident, TimelineEntry};
 use futures::StreamExt;
 use jiff::{SignedDuration, Timestamp};
+use std::collections::HashMap;
 use std::time::Duration;
 use tokio::sync::mpsc;
 
@@ -40,6 +41,9 @@ enum StreamEnd {
 struct Cursors {
     stream: u64,
     alerts: u64,
+    /// Alerts delivered by polling while the stream was down, with their seq: the resumed
+    /// stream replays those changes, and each must reach the app once only.
+    polled: HashMap<String, u64>,
 }
 
 impl DutyApiSource {
@@ -117,13 +121,12 @@ impl DutyApiSource {
         let mut cursors = Cursors {
             stream: cursor,
             alerts: cursor,
+            polled: HashMap::new(),
         };
         let mut backoff = Backoff::default();
         let mut roster_due = tokio::time::Instant::now() + ROSTER_REFRESH;
         loop {
-            match self
-                .stream(&mut cursors.stream, &mut backoff, &mut roster_due)
-                .await
+            match self.stream(&mut cursors, &mut backoff, &mut roster_due).await
             {
                 StreamEnd::Closed => return,
                 StreamEnd::Failed(why) => {
@@ -136,7 +139,7 @@ impl DutyApiSource {
             // Poll through the backoff window so the screen keeps up while the stream is down.
             let retry_at = tokio::time::Instant::now() + backoff.next_delay();
             loop {
-                match self.poll_once(&mut cursors.alerts).await {
+                match self.poll_once(&mut cursors).await {
                     Ok(true) => {}
                     Ok(false) => return,
                     Err(e) => {
@@ -159,11 +162,11 @@ impl DutyApiSource {
 
     async fn stream(
         &self,
-        cursor: &mut u64,
+        cursors: &mut Cursors,
         backoff: &mut Backoff,
         roster_due: &mut tokio::time::Instant,
     ) -> StreamEnd {
-        let resp = match self.client.events(Some(*cursor)).await {
+        let resp = match self.client.events(Some(cursors.stream)).await {
             Ok(r) => r,
             Err(e) => return StreamEnd::Failed(format!("event stream: {e}")),
         };
@@ -211,9 +214,16 @@ impl DutyApiSource {
                     SseItem::Comment => SourceEvent::Alive { live: true },
                     SseItem::Event(ev) => {
                         if let Some(id) = ev.id.as_deref().and_then(|i| i.parse::<u64>().ok()) {
-                            *cursor = (*cursor).max(id);
+                            cursors.stream = cursors.stream.max(id);
                         }
-                        match decode_event(&ev.event, &ev.data) {
+                        let decoded = decode_event(&ev.event, &ev.data);
+                        // Already delivered by a poll while the stream was down?
+                        let repeat = matches!(&decoded, Some(Ok(SourceEvent::Alert(a)))
+                            if cursors.polled.get(&a.id).is_some_and(|s| *s >= a.seq));
+                        let stream_at = cursors.stream;
+                        cursors.polled.retain(|_, seq| *seq > stream_at);
+                        match decoded {
+                            _ if repeat => continue,
                             Some(Ok(e)) => e,
                             Some(Err(why)) => SourceEvent::Failed {
                                 reason: format!(
@@ -242,11 +252,18 @@ impl DutyApiSource {
     }
 
     /// One polling round. Ok(false) means the app has gone away.
-    async fn poll_once(&self, cursor: &mut u64) -> Result<bool, String> {
-        let alerts = self.client.alerts(Some(*cursor)).await.map_err(reason)?;
+    async fn poll_once(&self, cursors: &mut Cursors) -> Result<bool, String> {
+        let alerts = self
+            .client
+            .alerts(Some(cursors.alerts))
+            .await
+            .map_err(reason)?;
         let incidents = self.client.incidents().await.map_err(reason)?;
-        *cursor = cursor_of(alerts.next_cursor.as_deref(), &alerts.items).max(*cursor);
+        cursors.alerts = cursor_of(alerts.next_cursor.as_deref(), &alerts.items).max(cursors.alerts);
         for a in alerts.items {
+            if a.seq > cursors.stream {
+                cursors.polled.insert(a.id.clone(), a.seq);
+            }
             if !self.send(SourceEvent::Alert(a)).await {
                 return Ok(false);
             }
