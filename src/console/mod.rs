@@ -319,10 +319,14 @@ fn suspend(terminal: &mut DefaultTerminal) -> anyhow::Result<()> {
     crossterm::terminal::enable_raw_mode().context("re-entering raw mode")?;
     crossterm::execute!(
         std::io::stdout(),
-        crossterm::terminal::EnterAlternateScreen
+        crossterm::terminal::EnterAlternateScreen,
+        crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
     )
     .context("re-entering the alternate screen")?;
-    terminal.clear()?;
+    // A fresh terminal has a blank previous frame, so the next draw paints everything.
+    // (`Terminal::clear` would ask the terminal for the cursor position, an answer the
+    // running event reader takes instead.)
+    *terminal = ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(std::io::stdout()))?;
     Ok(())
 }
 
