@@ -9,6 +9,7 @@ pub mod form;
 pub mod keymap;
 pub mod line_edit;
 pub mod msg;
+pub mod retention;
 pub mod state;
 pub mod update;
 pub mod workflow;

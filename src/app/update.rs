@@ -45,6 +45,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state
                 .arrived
                 .retain(|_, t| now.duration_since(*t) < FRESH_FOR);
+            super::retention::apply(state);
             state.dirty = true;
             newly_overdue(state)
         }
