@@ -418,10 +418,14 @@ async fn decode<T: DeserializeOwned>(
 
 /// The certificates of a PEM file (one or several), with an error naming the file.
 pub fn load_ca_file(path: &std::path::Path) -> Result<Vec<reqwest::Certificate>, String> {
-    let pem = std::fs::read(path)
-        .map_err(|e| format!("ca_file {}: cannot read: {e}", path.display()))?;
-    let certs = reqwest::Certificate::from_pem_bundle(&pem)
-        .map_err(|e| format!("ca_file {}: not a PEM certificate file: {e}", path.display()))?;
+    let pem =
+        std::fs::read(path).map_err(|e| format!("ca_file {}: cannot read: {e}", path.display()))?;
+    let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+        format!(
+            "ca_file {}: not a PEM certificate file: {e}",
+            path.display()
+        )
+    })?;
     if certs.is_empty() {
         return Err(format!(
             "ca_file {}: holds no PEM certificate (-----BEGIN CERTIFICATE-----)",

@@ -200,7 +200,10 @@ mod tests {
         .unwrap();
         let server = c.server.unwrap();
         assert_eq!(server.url, "http://127.0.0.1:8080");
-        assert!(!format!("{server:?}").contains("\"t\""), "token shown by Debug");
+        assert!(
+            !format!("{server:?}").contains("\"t\""),
+            "token shown by Debug"
+        );
         assert_eq!(c.console.language, "en");
         assert_eq!(c.console.timezone, "Asia/Shanghai");
     }

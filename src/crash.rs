@@ -79,7 +79,10 @@ mod tests {
         assert!(text.contains("place: src/x.rs:1:2"));
         assert!(text.contains("backtrace:"));
         assert!(
-            path.file_name().unwrap().to_string_lossy().starts_with("panic-"),
+            path.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("panic-"),
             "{path:?}"
         );
     }

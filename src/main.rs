@@ -97,15 +97,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Some(Command::Demo { sim_speed }) => {
             let feeds = file.map(|c| c.sources).unwrap_or_default();
-            watchroom::demo::demo(
-                watchroom::demo::DemoOptions {
-                    config: console_cfg,
-                    officer: cli.officer,
-                    read_only: cli.read_only,
-                    feeds,
-                    sim_speed: check_speed(sim_speed)?,
-                },
-            )
+            watchroom::demo::demo(watchroom::demo::DemoOptions {
+                config: console_cfg,
+                officer: cli.officer,
+                read_only: cli.read_only,
+                feeds,
+                sim_speed: check_speed(sim_speed)?,
+            })
             .await?;
             Ok(ExitCode::SUCCESS)
         }
@@ -254,7 +252,8 @@ async fn serve(
     mut tokens: Vec<String>,
 ) -> anyhow::Result<ExitCode> {
     tokens.extend(env_list("WATCHROOM_TOKENS"));
-    opts.viewer_tokens.extend(env_list("WATCHROOM_VIEWER_TOKENS"));
+    opts.viewer_tokens
+        .extend(env_list("WATCHROOM_VIEWER_TOKENS"));
     opts.tokens = tokens;
     let db = match db {
         Some(p) => p,

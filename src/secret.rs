@@ -108,6 +108,11 @@ mod tests {
         let w = read_token_file(&p).unwrap().warning.unwrap();
         assert!(w.contains("640") && w.contains("chmod 600"), "{w}");
         std::fs::write(&p, "\n").unwrap();
-        assert!(read_token_file(&p).unwrap_err().to_string().contains("empty"));
+        assert!(
+            read_token_file(&p)
+                .unwrap_err()
+                .to_string()
+                .contains("empty")
+        );
     }
 }

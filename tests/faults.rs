@@ -105,13 +105,7 @@ async fn each_duty_api_fault_is_one_clear_error_naming_the_url() {
             Fault::json(&b"{\"items\": [\"\xff\xfe\"]}"[..]),
             &["unreadable answer"],
         ),
-        (
-            "huge body",
-            Fault::Huge {
-                bytes: 1024 * 1024,
-            },
-            &["cap"],
-        ),
+        ("huge body", Fault::Huge { bytes: 1024 * 1024 }, &["cap"]),
         (
             "no answer",
             Fault::Delay(Duration::from_secs(30), Box::new(Fault::Drop)),
@@ -393,8 +387,7 @@ fn screen_text(state: &mut watchroom::app::State, w: u16, h: u16) -> String {
 }
 
 #[tokio::test]
-async fn escapes_in_remote_titles_never_reach_the_screen_and_long_titles_end_with_an_ellipsis()
-{
+async fn escapes_in_remote_titles_never_reach_the_screen_and_long_titles_end_with_an_ellipsis() {
     let evil = common::alert(
         "evil",
         Colour::Red,
@@ -539,29 +532,42 @@ async fn the_event_stream_resumes_across_a_backend_restart_without_loss_or_repea
     let (tx, mut rx) = mpsc::channel(1024);
     let source = tokio::spawn(duty_source(&base, tx).run());
     let mut got: Vec<SourceUpdate> = Vec::new();
-    let titled = |t: &'static str| move |e: &SourceEvent| matches!(e, SourceEvent::Alert(a) if a.title == t);
-    wait(&mut got, &mut rx, &|e| matches!(e, SourceEvent::Alive { live: true }))
-        .await
-        .expect("stream up");
+    let titled =
+        |t: &'static str| move |e: &SourceEvent| matches!(e, SourceEvent::Alert(a) if a.title == t);
+    wait(&mut got, &mut rx, &|e| {
+        matches!(e, SourceEvent::Alive { live: true })
+    })
+    .await
+    .expect("stream up");
     assert_eq!(post_alert(&base, TOKEN, "重启前").await.status(), 201);
-    wait(&mut got, &mut rx, &titled("重启前")).await.expect("live event");
+    wait(&mut got, &mut rx, &titled("重启前"))
+        .await
+        .expect("live event");
 
     first.shutdown().await;
-    wait(&mut got, &mut rx, &|e| matches!(e, SourceEvent::Failed { .. }))
-        .await
-        .expect("the stream's end is reported");
+    wait(&mut got, &mut rx, &|e| {
+        matches!(e, SourceEvent::Failed { .. })
+    })
+    .await
+    .expect("the stream's end is reported");
     let second = serve(&db, addr).await;
     assert_eq!(second.addr, addr);
     // Written before the console is back on the stream: only a resume can deliver them.
     for t in ["重启后一", "重启后二"] {
         assert_eq!(post_alert(&base, TOKEN, t).await.status(), 201);
     }
-    wait(&mut got, &mut rx, &titled("重启后二")).await.expect("resumed");
-    wait(&mut got, &mut rx, &|e| matches!(e, SourceEvent::Alive { live: true }))
+    wait(&mut got, &mut rx, &titled("重启后二"))
         .await
-        .expect("stream back");
+        .expect("resumed");
+    wait(&mut got, &mut rx, &|e| {
+        matches!(e, SourceEvent::Alive { live: true })
+    })
+    .await
+    .expect("stream back");
     assert_eq!(post_alert(&base, TOKEN, "恢复后").await.status(), 201);
-    wait(&mut got, &mut rx, &titled("恢复后")).await.expect("live again");
+    wait(&mut got, &mut rx, &titled("恢复后"))
+        .await
+        .expect("live again");
     source.abort();
     second.shutdown().await;
 
@@ -572,7 +578,12 @@ async fn the_event_stream_resumes_across_a_backend_restart_without_loss_or_repea
         }
     }
     for t in ["重启前", "重启后一", "重启后二", "恢复后"] {
-        assert_eq!(seen.get(t), Some(&1), "{t} delivered {:?} times", seen.get(t));
+        assert_eq!(
+            seen.get(t),
+            Some(&1),
+            "{t} delivered {:?} times",
+            seen.get(t)
+        );
     }
 }
 
@@ -591,13 +602,25 @@ async fn viewer_tokens_read_but_get_403_on_writes_and_bodies_over_the_cap_get_41
     let denied = post_alert(&base, VIEWER, "观察者").await;
     assert_eq!(denied.status(), 403);
     let body: serde_json::Value = denied.json().await.expect("a JSON error");
-    assert!(body["error"].as_str().unwrap().contains("only read"), "{body}");
+    assert!(
+        body["error"].as_str().unwrap().contains("only read"),
+        "{body}"
+    );
     assert_eq!(post_alert(&base, TOKEN, "值班员").await.status(), 201);
 
     // Health is open; everything else wants a token.
-    let open = http.get(format!("{base}/api/v1/health")).send().await.unwrap();
+    let open = http
+        .get(format!("{base}/api/v1/health"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(open.status(), 200);
-    for path in ["/api/v1/alerts", "/api/v1/incidents", "/api/v1/events", "/api/v1/experts"] {
+    for path in [
+        "/api/v1/alerts",
+        "/api/v1/incidents",
+        "/api/v1/events",
+        "/api/v1/experts",
+    ] {
         let r = http.get(format!("{base}{path}")).send().await.unwrap();
         assert_eq!(r.status(), 401, "{path}");
     }

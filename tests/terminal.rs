@@ -27,7 +27,10 @@ fn a_panic_restores_the_terminal_and_writes_a_report_with_a_backtrace() {
     assert!(text.contains("message: crash test"), "{text}");
     assert!(text.contains("place: src/main.rs"), "{text}");
     // A forced backtrace lists frames even without RUST_BACKTRACE.
-    assert!(text.contains("backtrace:\n") && text.contains("main"), "{text}");
+    assert!(
+        text.contains("backtrace:\n") && text.contains("main"),
+        "{text}"
+    );
 }
 
 #[cfg(unix)]
@@ -40,7 +43,13 @@ fn a_token_file_readable_by_others_is_warned_about_and_the_token_never_printed()
     let run = |mode: u32| {
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(mode)).unwrap();
         std::process::Command::new(env!("CARGO_BIN_EXE_watchroom"))
-            .args(["experts", "zw", "--server", "http://127.0.0.1:9", "--token-file"])
+            .args([
+                "experts",
+                "zw",
+                "--server",
+                "http://127.0.0.1:9",
+                "--token-file",
+            ])
             .arg(&file)
             .env("HOME", dir.path())
             .env("XDG_DATA_HOME", dir.path().join("data"))

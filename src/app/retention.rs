@@ -142,7 +142,8 @@ mod tests {
         s.alerts.push(alert("ended-recently", 10, Some(5)));
         s.alerts.push(alert("young", 1, Some(0)));
         for n in 0..MAX_ENDED_ALERTS + 50 {
-            s.alerts.push(alert(&format!("e{n:04}"), 20, Some(3 + (n as i64 % 10))));
+            s.alerts
+                .push(alert(&format!("e{n:04}"), 20, Some(3 + (n as i64 % 10))));
         }
         apply(&mut s);
         let ids: Vec<&str> = s.alerts.iter().map(|a| a.id.as_str()).collect();
@@ -178,7 +179,8 @@ mod tests {
                 .collect();
             i
         };
-        s.incidents.push(incident("open", IncidentStatus::Open, 1000));
+        s.incidents
+            .push(incident("open", IncidentStatus::Open, 1000));
         for n in 0..MAX_CLOSED_INCIDENTS + 10 {
             s.incidents
                 .push(incident(&format!("c{n}"), IncidentStatus::Closed, 300));

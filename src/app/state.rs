@@ -218,9 +218,9 @@ impl State {
             .collect();
         let recent = |a: &Alert| {
             a.cancelled_by.as_deref().is_some_and(|by| {
-                cancels
-                    .get(&(a.origin.as_str(), by))
-                    .is_some_and(|sent| self.now.duration_since(*sent) < SignedDuration::from_hours(2))
+                cancels.get(&(a.origin.as_str(), by)).is_some_and(|sent| {
+                    self.now.duration_since(*sent) < SignedDuration::from_hours(2)
+                })
             })
         };
         let mut v: Vec<&Alert> = self

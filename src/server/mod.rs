@@ -158,7 +158,9 @@ pub async fn start(opts: ServeOptions) -> anyhow::Result<RunningServer> {
         } else {
             1.0
         };
-        tasks.push(tokio::spawn(simulator::run(store, scenario, speed, stop_rx)));
+        tasks.push(tokio::spawn(simulator::run(
+            store, scenario, speed, stop_rx,
+        )));
     }
     Ok(RunningServer {
         addr,

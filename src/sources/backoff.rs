@@ -79,7 +79,10 @@ mod tests {
         for _ in 0..8 {
             let ceiling = b.ceiling();
             let d = b.next_delay();
-            assert!(d >= ceiling / 2 && d <= ceiling, "{d:?} outside {ceiling:?}");
+            assert!(
+                d >= ceiling / 2 && d <= ceiling,
+                "{d:?} outside {ceiling:?}"
+            );
             ceilings.push(ceiling.as_secs());
         }
         assert_eq!(ceilings, [1, 2, 4, 8, 16, 30, 30, 30]);

@@ -126,7 +126,9 @@ impl DutyApiSource {
         let mut backoff = Backoff::default();
         let mut roster_due = tokio::time::Instant::now() + ROSTER_REFRESH;
         loop {
-            match self.stream(&mut cursors, &mut backoff, &mut roster_due).await
+            match self
+                .stream(&mut cursors, &mut backoff, &mut roster_due)
+                .await
             {
                 StreamEnd::Closed => return,
                 StreamEnd::Failed(why) => {
@@ -233,9 +235,7 @@ impl DutyApiSource {
                                         40
                                     ),
                                     crate::model::text::truncate(
-                                        &crate::model::text::sanitize(
-                                            &ev.id.unwrap_or_default()
-                                        ),
+                                        &crate::model::text::sanitize(&ev.id.unwrap_or_default()),
                                         40
                                     )
                                 ),
@@ -259,7 +259,8 @@ impl DutyApiSource {
             .await
             .map_err(reason)?;
         let incidents = self.client.incidents().await.map_err(reason)?;
-        cursors.alerts = cursor_of(alerts.next_cursor.as_deref(), &alerts.items).max(cursors.alerts);
+        cursors.alerts =
+            cursor_of(alerts.next_cursor.as_deref(), &alerts.items).max(cursors.alerts);
         for a in alerts.items {
             if a.seq > cursors.stream {
                 cursors.polled.insert(a.id.clone(), a.seq);

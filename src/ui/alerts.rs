@@ -1,10 +1,10 @@
 //! The alert wall: warnings in force, most severe and newest first.
 
 use super::format::age;
-use crate::model::text::truncate;
 use super::pane_block;
 use crate::app::{Lang, Pane, State};
 use crate::model::Alert;
+use crate::model::text::truncate;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
@@ -57,70 +57,73 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let selected = state.alert_index(&visible);
     // Only the rows that fit are built: a wall of 100,000 alerts costs one screenful.
     let (offset, shown) = window(visible.len(), selected, area.height.saturating_sub(2));
-    let rows = visible[offset..offset + shown].iter().enumerate().map(|(n, a)| {
-        let n = n + offset;
-        // The selection style must not paint over the colour label, so it is applied
-        // to the other cells only.
-        let sel = if n == selected {
-            t.style("selection")
-        } else {
-            Style::default()
-        };
-        let fresh = state.arrived.contains_key(&a.id);
-        let mut title_spans = Vec::new();
-        if fresh {
-            title_spans.push(Span::styled(lang.pick("新 ", "NEW "), t.style("fresh")));
-        }
-        // The acknowledged mark leads the title so a long title cannot push it off.
-        if let Some(ack) = &a.ack {
-            title_spans.push(Span::styled(format!("✓{} ", ack.officer), t.style("muted")));
-        }
-        if a.cancelled_by.is_some() {
-            title_spans.push(Span::styled(
-                lang.pick("【已解除】", "[CANCELLED] "),
-                t.style("muted"),
-            ));
-        }
-        // Exercises and tests must never be mistaken for the real thing.
-        match a.status.to_ascii_lowercase().as_str() {
-            "actual" | "" => {}
-            "exercise" => title_spans.push(Span::styled(
-                lang.pick("【演练】", "[EXERCISE] "),
-                t.style("demo"),
-            )),
-            "test" => title_spans.push(Span::styled(
-                lang.pick("【测试】", "[TEST] "),
-                t.style("demo"),
-            )),
-            other => title_spans.push(Span::styled(
-                format!("[{}] ", other.to_uppercase()),
-                t.style("demo"),
-            )),
-        }
-        let used: usize = title_spans.iter().map(|s| s.width()).sum();
-        title_spans.push(Span::raw(truncate(&a.title, title_w.saturating_sub(used))));
-        // Unacknowledged red/orange labels blink once a second until someone acknowledges.
-        let mut label_style = t.alert(a.colour);
-        if a.needs_ack() && state.now.as_second() % 2 == 0 {
-            label_style = label_style.add_modifier(Modifier::REVERSED);
-        }
-        let mut cells = vec![Cell::from(Span::styled(
-            format!(" {} ", level_label(lang, a)),
-            label_style,
-        ))];
-        if show_signal {
-            cells.push(Cell::from(truncate(&a.signal_type, 8)).style(sel));
-        }
-        cells.push(Cell::from(Line::from(title_spans)).style(sel));
-        cells.push(Cell::from(truncate(&a.area, area_w)).style(sel));
-        if show_source {
-            cells.push(
-                Cell::from(Span::styled(truncate(&a.source, 14), t.style("muted"))).style(sel),
-            );
-        }
-        cells.push(Cell::from(age(lang, state.now, a.sent)).style(sel));
-        Row::new(cells)
-    });
+    let rows = visible[offset..offset + shown]
+        .iter()
+        .enumerate()
+        .map(|(n, a)| {
+            let n = n + offset;
+            // The selection style must not paint over the colour label, so it is applied
+            // to the other cells only.
+            let sel = if n == selected {
+                t.style("selection")
+            } else {
+                Style::default()
+            };
+            let fresh = state.arrived.contains_key(&a.id);
+            let mut title_spans = Vec::new();
+            if fresh {
+                title_spans.push(Span::styled(lang.pick("新 ", "NEW "), t.style("fresh")));
+            }
+            // The acknowledged mark leads the title so a long title cannot push it off.
+            if let Some(ack) = &a.ack {
+                title_spans.push(Span::styled(format!("✓{} ", ack.officer), t.style("muted")));
+            }
+            if a.cancelled_by.is_some() {
+                title_spans.push(Span::styled(
+                    lang.pick("【已解除】", "[CANCELLED] "),
+                    t.style("muted"),
+                ));
+            }
+            // Exercises and tests must never be mistaken for the real thing.
+            match a.status.to_ascii_lowercase().as_str() {
+                "actual" | "" => {}
+                "exercise" => title_spans.push(Span::styled(
+                    lang.pick("【演练】", "[EXERCISE] "),
+                    t.style("demo"),
+                )),
+                "test" => title_spans.push(Span::styled(
+                    lang.pick("【测试】", "[TEST] "),
+                    t.style("demo"),
+                )),
+                other => title_spans.push(Span::styled(
+                    format!("[{}] ", other.to_uppercase()),
+                    t.style("demo"),
+                )),
+            }
+            let used: usize = title_spans.iter().map(|s| s.width()).sum();
+            title_spans.push(Span::raw(truncate(&a.title, title_w.saturating_sub(used))));
+            // Unacknowledged red/orange labels blink once a second until someone acknowledges.
+            let mut label_style = t.alert(a.colour);
+            if a.needs_ack() && state.now.as_second() % 2 == 0 {
+                label_style = label_style.add_modifier(Modifier::REVERSED);
+            }
+            let mut cells = vec![Cell::from(Span::styled(
+                format!(" {} ", level_label(lang, a)),
+                label_style,
+            ))];
+            if show_signal {
+                cells.push(Cell::from(truncate(&a.signal_type, 8)).style(sel));
+            }
+            cells.push(Cell::from(Line::from(title_spans)).style(sel));
+            cells.push(Cell::from(truncate(&a.area, area_w)).style(sel));
+            if show_source {
+                cells.push(
+                    Cell::from(Span::styled(truncate(&a.source, 14), t.style("muted"))).style(sel),
+                );
+            }
+            cells.push(Cell::from(age(lang, state.now, a.sent)).style(sel));
+            Row::new(cells)
+        });
     let table = Table::new(rows, widths)
         .column_spacing(1)
         .block(block)

@@ -112,9 +112,9 @@ pub fn draw_list(state: &State, frame: &mut Frame, area: Rect) {
         }
     });
     let table = Table::new(rows, widths)
-    .block(block)
-    .row_highlight_style(t.style("selection"))
-    .highlight_symbol("▌");
+        .block(block)
+        .row_highlight_style(t.style("selection"))
+        .highlight_symbol("▌");
     let mut ts = TableState::default().with_selected(Some(selected - offset));
     frame.render_stateful_widget(table, area, &mut ts);
 }

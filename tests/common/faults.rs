@@ -98,7 +98,9 @@ pub struct FaultServer {
 
 impl FaultServer {
     pub async fn start(handler: impl Fn(&Request) -> Fault + Send + Sync + 'static) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind loopback");
         let addr = listener.local_addr().expect("local addr");
         let handler: Handler = Arc::new(handler);
         let requests = Arc::new(Mutex::new(Vec::new()));
@@ -237,7 +239,8 @@ async fn answer(mut sock: TcpStream, fault: Fault) {
             let _ = sock.shutdown().await;
         }
         Fault::Huge { bytes } => {
-            let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n";
+            let head =
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n";
             if sock.write_all(head.as_bytes()).await.is_err() {
                 return;
             }
