@@ -54,7 +54,7 @@ pub fn apply(state: &mut State) {
         .filter_map(|(i, a)| ended_at(a, now).map(|e| (e, i)))
         .collect();
     if ended.len() > MAX_ENDED_ALERTS {
-        ended.sort_by(|a, b| b.0.cmp(&a.0));
+        ended.sort_by_key(|e| std::cmp::Reverse(e.0));
         let mut drop = vec![false; state.alerts.len()];
         for (_, i) in &ended[MAX_ENDED_ALERTS..] {
             drop[*i] = true;
@@ -82,7 +82,7 @@ pub fn apply(state: &mut State) {
         .map(|(n, i)| (last(i), n))
         .collect();
     if closed.len() > MAX_CLOSED_INCIDENTS {
-        closed.sort_by(|a, b| b.0.cmp(&a.0));
+        closed.sort_by_key(|c| std::cmp::Reverse(c.0));
         let mut drop = vec![false; state.incidents.len()];
         for (_, n) in &closed[MAX_CLOSED_INCIDENTS..] {
             drop[*n] = true;

@@ -268,6 +268,8 @@ async fn event_loop(
     }
 }
 
+// Built once per wake-up and consumed at once; boxing would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 enum Input {
     Terminal(Event),
     Msg(Msg),
@@ -275,6 +277,7 @@ enum Input {
 
 /// What the loop does with a terminal event.
 #[derive(Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum TerminalInput {
     Msg(Msg),
     /// Ctrl-Z: give the terminal back to the shell until `fg`.
