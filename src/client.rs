@@ -77,34 +77,121 @@ pub fn transport_message(e: &reqwest::Error) -> String {
     }
 }
 
+/// How the duty API client talks to its server: timeouts, the body cap, extra trust.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientOptions {
+    /// Time to establish the TCP (and TLS) connection.
+    pub connect_timeout: Duration,
+    /// Deadline for one whole request, body included (a server that drips one byte a
+    /// second is cut off here); for the event stream, the deadline for its headers.
+    pub timeout: Duration,
+    /// Largest response body read; more is refused with an error naming the cap.
+    pub max_bytes: u64,
+    /// A PEM file of extra root certificates (a private CA) trusted besides the system's.
+    pub ca_file: Option<std::path::PathBuf>,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            connect_timeout: Duration::from_secs(5),
+            timeout: Duration::from_secs(20),
+            max_bytes: crate::feeds::fetch::DEFAULT_MAX_BYTES,
+            ca_file: None,
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct DutyClient {
     base: String,
     token: String,
     http: reqwest::Client,
+    opts: ClientOptions,
+}
+
+/// The token is never printed, not even in debug output.
+impl std::fmt::Debug for DutyClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DutyClient")
+            .field("base", &self.base)
+            .field("token", &"<redacted>")
+            .field("opts", &self.opts)
+            .finish()
+    }
+}
+
+/// A server URL as the user typed it, made absolute: no scheme means https, except for a
+/// loopback host (a backend on this machine), which means http.
+pub fn normalize_server_url(url: &str) -> Result<String, ClientError> {
+    let url = url.trim().trim_end_matches('/');
+    let bad = |message: &str| ClientError::BadUrl {
+        url: url.to_owned(),
+        message: message.to_owned(),
+    };
+    if url.is_empty() {
+        return Err(bad("the server URL is empty"));
+    }
+    let absolute = if let Some((scheme, _)) = url.split_once("://") {
+        if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
+            return Err(bad("must be http:// or https://"));
+        }
+        url.to_owned()
+    } else {
+        let host = url.split(['/', '?']).next().unwrap_or_default();
+        let scheme = if is_loopback_host(host) {
+            "http"
+        } else {
+            "https"
+        };
+        format!("{scheme}://{url}")
+    };
+    let parsed = reqwest::Url::parse(&absolute).map_err(|e| bad(&e.to_string()))?;
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(bad("names no host"));
+    }
+    Ok(absolute)
+}
+
+/// `localhost`, `127.x.y.z` or `[::1]`, with or without a port.
+fn is_loopback_host(host_port: &str) -> bool {
+    let host = if let Some(rest) = host_port.strip_prefix('[') {
+        rest.split(']').next().unwrap_or_default()
+    } else {
+        host_port.rsplit_once(':').map_or(host_port, |(h, _)| h)
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 impl DutyClient {
     pub fn new(base: &str, token: &str) -> Result<Self, ClientError> {
-        let base = base.trim_end_matches('/').to_owned();
-        if !(base.starts_with("http://") || base.starts_with("https://")) {
-            return Err(ClientError::BadUrl {
-                url: base,
-                message: "must start with http:// or https://".to_owned(),
-            });
-        }
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .user_agent(concat!("watchroom/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| ClientError::BadUrl {
+        Self::with_options(base, token, ClientOptions::default())
+    }
+
+    pub fn with_options(base: &str, token: &str, opts: ClientOptions) -> Result<Self, ClientError> {
+        let base = normalize_server_url(base)?;
+        let mut builder = reqwest::Client::builder()
+            .connect_timeout(opts.connect_timeout)
+            .user_agent(concat!("watchroom/", env!("CARGO_PKG_VERSION")));
+        if let Some(path) = &opts.ca_file {
+            let certs = load_ca_file(path).map_err(|message| ClientError::BadUrl {
                 url: base.clone(),
-                message: e.to_string(),
+                message,
             })?;
+            builder = builder.tls_certs_merge(certs);
+        }
+        let http = builder.build().map_err(|e| ClientError::BadUrl {
+            url: base.clone(),
+            message: e.to_string(),
+        })?;
         Ok(DutyClient {
             base,
             token: token.to_owned(),
             http,
+            opts,
         })
     }
 
@@ -127,14 +214,14 @@ impl DutyClient {
             .get(&url)
             .bearer_auth(&self.token)
             .query(query)
-            .timeout(Duration::from_secs(20))
+            .timeout(self.opts.timeout)
             .send()
             .await
             .map_err(|e| ClientError::Transport {
                 url: url.clone(),
                 message: transport_message(&e),
             })?;
-        decode(url, resp).await
+        decode(url, resp, self.opts.max_bytes).await
     }
 
     async fn post<B: serde::Serialize, T: DeserializeOwned>(
@@ -148,14 +235,14 @@ impl DutyClient {
             .post(&url)
             .bearer_auth(&self.token)
             .json(body)
-            .timeout(Duration::from_secs(20))
+            .timeout(self.opts.timeout)
             .send()
             .await
             .map_err(|e| ClientError::Transport {
                 url: url.clone(),
                 message: transport_message(&e),
             })?;
-        decode(url, resp).await
+        decode(url, resp, self.opts.max_bytes).await
     }
 
     /// Send one outbox command; its key is the idempotency key, so a resend is harmless.
@@ -216,10 +303,20 @@ impl DutyClient {
         if let Some(id) = last_event_id {
             req = req.header("Last-Event-ID", id.to_string());
         }
-        let resp = req.send().await.map_err(|e| ClientError::Transport {
-            url: url.clone(),
-            message: transport_message(&e),
-        })?;
+        // The stream itself has no deadline (it is meant to stay open), but its headers do:
+        // a server that accepts and then says nothing must not hold the source for ever.
+        let resp = match tokio::time::timeout(self.opts.timeout, req.send()).await {
+            Err(_) => {
+                return Err(ClientError::Transport {
+                    url,
+                    message: "timed out waiting for the response headers".to_owned(),
+                });
+            }
+            Ok(sent) => sent.map_err(|e| ClientError::Transport {
+                url: url.clone(),
+                message: transport_message(&e),
+            })?,
+        };
         check_status(&url, resp).await
     }
 }
@@ -232,7 +329,11 @@ async fn check_status(
     if status.is_success() {
         return Ok(resp);
     }
-    let body = resp.text().await.unwrap_or_default();
+    // An error page is read only up to 64 KiB: it is shown as one line anyway.
+    let body = crate::feeds::fetch::read_body_capped(resp, 64 * 1024)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
     let message = serde_json::from_str::<ApiError>(&body)
         .map(|e| e.error)
         .unwrap_or_else(|_| {
@@ -255,14 +356,80 @@ async fn check_status(
 async fn decode<T: DeserializeOwned>(
     url: String,
     resp: reqwest::Response,
+    max_bytes: u64,
 ) -> Result<T, ClientError> {
     let resp = check_status(&url, resp).await?;
-    let bytes = resp.bytes().await.map_err(|e| ClientError::Transport {
-        url: url.clone(),
-        message: transport_message(&e),
-    })?;
+    let bytes = crate::feeds::fetch::read_body_capped(resp, max_bytes)
+        .await
+        .map_err(|message| ClientError::Transport {
+            url: url.clone(),
+            message,
+        })?;
     serde_json::from_slice(&bytes).map_err(|e| ClientError::Decode {
         url,
         message: e.to_string(),
     })
+}
+
+/// The certificates of a PEM file (one or several), with an error naming the file.
+pub fn load_ca_file(path: &std::path::Path) -> Result<Vec<reqwest::Certificate>, String> {
+    let pem =
+        std::fs::read(path).map_err(|e| format!("ca_file {}: cannot read: {e}", path.display()))?;
+    let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+        format!(
+            "ca_file {}: not a PEM certificate file: {e}",
+            path.display()
+        )
+    })?;
+    if certs.is_empty() {
+        return Err(format!(
+            "ca_file {}: holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
+            path.display()
+        ));
+    }
+    Ok(certs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_url_without_scheme_is_https_unless_loopback() {
+        let n = |u: &str| normalize_server_url(u).unwrap();
+        assert_eq!(n("duty.example.org"), "https://duty.example.org");
+        assert_eq!(n("duty.example.org:8443/"), "https://duty.example.org:8443");
+        assert_eq!(n("127.0.0.1:8080"), "http://127.0.0.1:8080");
+        assert_eq!(n("localhost:8080"), "http://localhost:8080");
+        assert_eq!(n("[::1]:8080"), "http://[::1]:8080");
+        assert_eq!(n("http://duty.example.org"), "http://duty.example.org");
+        assert!(normalize_server_url("ftp://x").is_err());
+        assert!(normalize_server_url("").is_err());
+    }
+
+    #[test]
+    fn debug_output_never_shows_the_token() {
+        let c = DutyClient::new("http://127.0.0.1:1", "s3cret-token").unwrap();
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(shown.contains("redacted"));
+    }
+
+    #[test]
+    fn a_ca_file_that_is_not_pem_is_refused_with_its_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("ca.pem");
+        std::fs::write(&p, "not a certificate").unwrap();
+        let err = DutyClient::with_options(
+            "https://duty.example.org",
+            "t",
+            ClientOptions {
+                ca_file: Some(p.clone()),
+                ..ClientOptions::default()
+            },
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("ca.pem"), "{err}");
+    }
 }

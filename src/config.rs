@@ -19,10 +19,61 @@ pub struct Config {
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ServerConfig {
-    /// Base URL of the duty API, e.g. `https://duty.example.org`.
+    /// Base URL of the duty API, e.g. `https://duty.example.org`; without a scheme,
+    /// https (http for a loopback address).
     pub url: String,
     #[serde(default)]
-    pub token: Option<String>,
+    pub token: Option<crate::secret::Secret>,
+    /// A file whose first line is the token (kept out of the config file).
+    #[serde(default)]
+    pub token_file: Option<PathBuf>,
+    /// A PEM file of extra root certificates to trust (a private CA).
+    #[serde(default)]
+    pub ca_file: Option<PathBuf>,
+    /// Seconds to establish a connection (default 5).
+    #[serde(default = "default_connect_timeout")]
+    pub connect_timeout_seconds: u64,
+    /// Seconds one request may take, body included (default 20).
+    #[serde(default = "default_timeout")]
+    pub timeout_seconds: u64,
+    /// Largest answer accepted, in bytes (default 10 MiB).
+    #[serde(default = "default_max_bytes")]
+    pub max_bytes: u64,
+}
+
+fn default_connect_timeout() -> u64 {
+    5
+}
+fn default_timeout() -> u64 {
+    20
+}
+fn default_max_bytes() -> u64 {
+    crate::feeds::fetch::DEFAULT_MAX_BYTES
+}
+
+impl ServerConfig {
+    /// A server with every default but its URL.
+    pub fn new(url: &str) -> Self {
+        ServerConfig {
+            url: url.to_owned(),
+            token: None,
+            token_file: None,
+            ca_file: None,
+            connect_timeout_seconds: default_connect_timeout(),
+            timeout_seconds: default_timeout(),
+            max_bytes: default_max_bytes(),
+        }
+    }
+
+    pub fn client_options(&self) -> crate::client::ClientOptions {
+        use std::time::Duration;
+        crate::client::ClientOptions {
+            connect_timeout: Duration::from_secs(self.connect_timeout_seconds.max(1)),
+            timeout: Duration::from_secs(self.timeout_seconds.max(1)),
+            max_bytes: self.max_bytes.max(1024),
+            ca_file: self.ca_file.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -219,7 +270,12 @@ mod tests {
             "c.toml",
         )
         .unwrap();
-        assert_eq!(c.server.unwrap().url, "http://127.0.0.1:8080");
+        let server = c.server.unwrap();
+        assert_eq!(server.url, "http://127.0.0.1:8080");
+        assert!(
+            !format!("{server:?}").contains("\"t\""),
+            "token shown by Debug"
+        );
         assert_eq!(c.console.language, "en");
         assert_eq!(c.console.timezone, "Asia/Shanghai");
     }

@@ -6,13 +6,25 @@ use crate::console::{ConsoleOptions, run};
 use crate::server::{ServeOptions, start};
 use anyhow::Context;
 
-pub async fn demo(
-    config: ConsoleConfig,
-    officer: Option<String>,
-    read_only: bool,
-    feeds: Vec<crate::feeds::config::FeedConfig>,
-    look: crate::look::Look,
-) -> anyhow::Result<()> {
+pub struct DemoOptions {
+    pub config: ConsoleConfig,
+    pub officer: Option<String>,
+    pub read_only: bool,
+    pub feeds: Vec<crate::feeds::config::FeedConfig>,
+    /// How many times faster than usual the simulator plays.
+    pub sim_speed: f64,
+    pub look: crate::look::Look,
+}
+
+pub async fn demo(opts: DemoOptions) -> anyhow::Result<()> {
+    let DemoOptions {
+        config,
+        officer,
+        read_only,
+        feeds,
+        sim_speed,
+        look,
+    } = opts;
     let dir =
         std::env::temp_dir().join(format!("watchroom-demo-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir)
@@ -20,10 +32,10 @@ pub async fn demo(
     let token = uuid::Uuid::new_v4().simple().to_string();
     let result = async {
         let server = start(ServeOptions {
-            listen: ([127, 0, 0, 1], 0).into(),
-            db: dir.join("demo.db"),
             tokens: vec![token.clone()],
             simulate: true,
+            sim_speed,
+            ..ServeOptions::new(([127, 0, 0, 1], 0).into(), dir.join("demo.db"))
         })
         .await
         .context("starting the demo backend")?;
@@ -31,6 +43,7 @@ pub async fn demo(
         let console = run(ConsoleOptions {
             server: url,
             token,
+            client: crate::client::ClientOptions::default(),
             demo: true,
             config,
             officer,

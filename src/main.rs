@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use watchroom::config::{self, Config};
 use watchroom::look::{self, Env, Look};
+use watchroom::secret::Secret;
 
 /// A keyboard-driven watch console for an emergency-management duty room.
 #[derive(Parser)]
@@ -21,6 +22,9 @@ struct Cli {
     /// Bearer token (also WATCHROOM_TOKEN). For `serve`, a token to accept; repeatable.
     #[arg(long, global = true, value_name = "T")]
     token: Vec<String>,
+    /// Read the bearer token from the first line of this file (keep it mode 600).
+    #[arg(long, global = true, value_name = "PATH")]
+    token_file: Option<PathBuf>,
     /// Who is on duty at this console (else chosen from the roster at start).
     #[arg(long, global = true, value_name = "NAME")]
     officer: Option<String>,
@@ -44,7 +48,11 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Open a living demo watch room: a backend with fictional data and a simulator runs inside.
-    Demo,
+    Demo {
+        /// How many times faster than usual the simulator plays (e.g. 100 for soak runs).
+        #[arg(long, default_value_t = 1.0, value_name = "X")]
+        sim_speed: f64,
+    },
     /// Run the reference duty backend.
     Serve {
         /// Address to listen on.
@@ -56,6 +64,13 @@ enum Command {
         /// Play the demo scenario (typhoon, waterlogging, sentinel alerts) in accelerated time.
         #[arg(long)]
         simulate: bool,
+        /// How many times faster than usual the simulator plays (e.g. 100 for soak runs).
+        #[arg(long, default_value_t = 1.0, value_name = "X")]
+        sim_speed: f64,
+        /// A token that may read but not write (also WATCHROOM_VIEWER_TOKENS, comma-separated);
+        /// repeatable. Writes with it get 403.
+        #[arg(long, value_name = "T")]
+        viewer_token: Vec<String>,
     },
     /// Look up experts by name, pinyin, initials, specialty, group, organisation or district.
     Experts(watchroom::experts::cli::ExpertsArgs),
@@ -78,10 +93,17 @@ enum Command {
     },
     /// Print the manual page (roff) to stdout.
     Man,
+    /// Enter the terminal like the console and panic (tests the panic report).
+    #[command(hide = true)]
+    CrashTest,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Panics are written to the data dir, where `watchroom info` says the data is.
+    watchroom::crash::install(
+        config::data_dir(cli.data_dir.as_deref()).unwrap_or_else(watchroom::crash::default_dir),
+    );
     // The only place the environment's say on looks is read; the rest is given it.
     let env = Env::from_process();
     match &cli.command {
@@ -130,10 +152,18 @@ async fn run(cli: Cli, env: Env) -> anyhow::Result<ExitCode> {
     let file = config::load(cli.config.as_deref())?;
     let console_cfg = file.as_ref().map(|c| c.console.clone()).unwrap_or_default();
     match cli.command {
-        Some(Command::Demo) => {
+        Some(Command::Demo { sim_speed }) => {
             let look = look_for(&cli.keymap, &cli.theme, &cli.config, &console_cfg, env)?;
             let feeds = file.map(|c| c.sources).unwrap_or_default();
-            watchroom::demo::demo(console_cfg, cli.officer, cli.read_only, feeds, look).await?;
+            watchroom::demo::demo(watchroom::demo::DemoOptions {
+                config: console_cfg,
+                officer: cli.officer,
+                read_only: cli.read_only,
+                feeds,
+                sim_speed: check_speed(sim_speed)?,
+                look,
+            })
+            .await?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Experts(args)) => {
@@ -141,7 +171,8 @@ async fn run(cli: Cli, env: Env) -> anyhow::Result<ExitCode> {
             let url = cli
                 .server
                 .or_else(|| server.as_ref().map(|s| s.url.clone()));
-            let token = token_from(&cli.token, server.as_ref());
+            let token = token_from(&cli.token, cli.token_file.as_deref(), server.as_ref())?;
+            let token = token.map(|t| t.expose().to_owned());
             watchroom::experts::cli::run(args, url, token, cli.data_dir.as_deref()).await
         }
         Some(Command::Handover(args)) => {
@@ -149,8 +180,13 @@ async fn run(cli: Cli, env: Env) -> anyhow::Result<ExitCode> {
             let url = cli
                 .server
                 .or_else(|| server.as_ref().map(|s| s.url.clone()));
-            let token = token_from(&cli.token, server.as_ref());
+            let token = token_from(&cli.token, cli.token_file.as_deref(), server.as_ref())?;
+            let token = token.map(|t| t.expose().to_owned());
             watchroom::handover::cli::run(args, url, token, &console_cfg).await
+        }
+        Some(Command::CrashTest) => {
+            let _terminal = ratatui::init();
+            panic!("crash test: a deliberate panic to check the terminal is restored and reported");
         }
         Some(Command::CheckSource(args)) => watchroom::feeds::check::run(args).await,
         Some(Command::CheckNotify(args)) => watchroom::notify::check::run(args, &console_cfg).await,
@@ -158,21 +194,44 @@ async fn run(cli: Cli, env: Env) -> anyhow::Result<ExitCode> {
             listen,
             db,
             simulate,
-        }) => serve(listen, db, cli.token, simulate, cli.data_dir).await,
+            sim_speed,
+            viewer_token,
+        }) => {
+            let opts = watchroom::server::ServeOptions {
+                simulate,
+                sim_speed: check_speed(sim_speed)?,
+                viewer_tokens: viewer_token,
+                ..watchroom::server::ServeOptions::new(listen, PathBuf::new())
+            };
+            serve(opts, db, cli.token, cli.data_dir).await
+        }
         // Answered in main before the runtime starts.
         Some(Command::Info | Command::CheckConfig | Command::Completions { .. } | Command::Man) => {
             Ok(ExitCode::SUCCESS)
         }
         None => {
             let look = look_for(&cli.keymap, &cli.theme, &cli.config, &console_cfg, env)?;
+            let token = token_from(
+                &cli.token,
+                cli.token_file.as_deref(),
+                file.as_ref().and_then(|c| c.server.as_ref()),
+            )?;
             let desk = Desk {
                 officer: cli.officer,
                 read_only: cli.read_only,
                 data_dir: cli.data_dir,
                 look,
             };
-            console(file, cli.server, cli.token, desk).await
+            console(file, cli.server, token, desk).await
         }
+    }
+}
+
+fn check_speed(x: f64) -> anyhow::Result<f64> {
+    if x.is_finite() && (0.01..=10_000.0).contains(&x) {
+        Ok(x)
+    } else {
+        anyhow::bail!("--sim-speed must be a number from 0.01 to 10000, not {x}")
     }
 }
 
@@ -233,32 +292,33 @@ struct Desk {
 async fn console(
     file: Option<Config>,
     server: Option<String>,
-    tokens: Vec<String>,
+    token: Option<Secret>,
     desk: Desk,
 ) -> anyhow::Result<ExitCode> {
     let from_file = file.as_ref().and_then(|c| c.server.clone());
-    let Some(url) = server.or_else(|| from_file.as_ref().map(|s| s.url.clone())) else {
+    let Some(url) = server
+        .clone()
+        .or_else(|| from_file.as_ref().map(|s| s.url.clone()))
+    else {
         eprint!("{}", config::no_server_help());
         return Ok(ExitCode::from(2));
     };
-    let token = tokens
-        .last()
-        .cloned()
-        .or_else(|| {
-            std::env::var("WATCHROOM_TOKEN")
-                .ok()
-                .filter(|t| !t.is_empty())
-        })
-        .or_else(|| from_file.and_then(|s| s.token));
     let Some(token) = token else {
         eprintln!(
-            "watchroom: no token for {url}: pass --token, set WATCHROOM_TOKEN, or put token = \"…\" under [server] in the config file."
+            "watchroom: no token for {url}: pass --token or --token-file, set WATCHROOM_TOKEN, \
+             or put token_file = \"…\" (or token = \"…\") under [server] in the config file."
         );
         return Ok(ExitCode::from(2));
     };
+    // Timeouts, the size cap and the CA file come from [server] even when --server
+    // overrides its URL.
+    let client = from_file
+        .unwrap_or_else(|| config::ServerConfig::new(&url))
+        .client_options();
     watchroom::console::run(watchroom::console::ConsoleOptions {
         server: url,
-        token,
+        token: token.expose().to_owned(),
+        client,
         demo: false,
         officer: desk.officer,
         read_only: desk.read_only,
@@ -271,34 +331,63 @@ async fn console(
     Ok(ExitCode::SUCCESS)
 }
 
-/// The token: `--token`, else WATCHROOM_TOKEN, else the config file's.
-fn token_from(tokens: &[String], file: Option<&config::ServerConfig>) -> Option<String> {
-    tokens
-        .last()
-        .cloned()
-        .or_else(|| {
-            std::env::var("WATCHROOM_TOKEN")
-                .ok()
+/// The token: `--token`, else `--token-file`, else WATCHROOM_TOKEN, else the config
+/// file's `token`, else its `token_file`. A token file others can read is warned about.
+fn token_from(
+    tokens: &[String],
+    token_file: Option<&std::path::Path>,
+    file: Option<&config::ServerConfig>,
+) -> anyhow::Result<Option<Secret>> {
+    if let Some(t) = tokens.last() {
+        return Ok(Some(Secret::new(t.clone())));
+    }
+    let from_file = |path: &std::path::Path| -> anyhow::Result<Option<Secret>> {
+        let read = watchroom::secret::read_token_file(path)?;
+        if let Some(w) = read.warning {
+            eprintln!("{w}");
+        }
+        Ok(Some(read.token))
+    };
+    if let Some(path) = token_file {
+        return from_file(path);
+    }
+    if let Some(t) = std::env::var("WATCHROOM_TOKEN")
+        .ok()
+        .filter(|t| !t.is_empty())
+    {
+        return Ok(Some(Secret::new(t)));
+    }
+    if let Some(t) = file.and_then(|s| s.token.clone()).filter(|t| !t.is_empty()) {
+        return Ok(Some(t));
+    }
+    match file.and_then(|s| s.token_file.as_deref()) {
+        Some(path) => from_file(path),
+        None => Ok(None),
+    }
+}
+
+fn env_list(name: &str) -> Vec<String> {
+    std::env::var(name)
+        .map(|v| {
+            v.split(',')
+                .map(str::trim)
                 .filter(|t| !t.is_empty())
+                .map(String::from)
+                .collect()
         })
-        .or_else(|| file.and_then(|s| s.token.clone()))
+        .unwrap_or_default()
 }
 
 async fn serve(
-    listen: SocketAddr,
+    mut opts: watchroom::server::ServeOptions,
     db: Option<PathBuf>,
     mut tokens: Vec<String>,
-    simulate: bool,
     data_dir: Option<PathBuf>,
 ) -> anyhow::Result<ExitCode> {
-    if let Ok(env) = std::env::var("WATCHROOM_TOKENS") {
-        tokens.extend(
-            env.split(',')
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .map(String::from),
-        );
-    }
+    tokens.extend(env_list("WATCHROOM_TOKENS"));
+    opts.viewer_tokens
+        .extend(env_list("WATCHROOM_VIEWER_TOKENS"));
+    opts.tokens = tokens;
     let db = match db {
         Some(p) => p,
         None => {
@@ -310,13 +399,8 @@ async fn serve(
             dir.join("server.db")
         }
     };
-    let server = watchroom::server::start(watchroom::server::ServeOptions {
-        listen,
-        db: db.clone(),
-        tokens,
-        simulate,
-    })
-    .await?;
+    opts.db = db.clone();
+    let server = watchroom::server::start(opts).await?;
     println!(
         "watchroom serve: duty API v1 on http://{} (database {})",
         server.addr,

@@ -35,10 +35,12 @@ async fn serve_with(dir: TempDir, tokens: Vec<String>, simulate: bool) -> Server
     let running = within(
         "server start",
         watchroom::server::start(ServeOptions {
-            listen: "127.0.0.1:0".parse().unwrap(),
-            db: dir.path().join("duty.sqlite"),
             tokens,
             simulate,
+            ..ServeOptions::new(
+                "127.0.0.1:0".parse().unwrap(),
+                dir.path().join("duty.sqlite"),
+            )
         }),
     )
     .await

@@ -12,6 +12,7 @@ pub mod keymap;
 pub mod line_edit;
 pub mod msg;
 pub mod pending;
+pub mod retention;
 pub mod silences;
 pub mod state;
 pub mod update;

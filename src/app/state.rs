@@ -288,10 +288,30 @@ impl State {
     /// Alerts in force, then those cancelled in the last two hours (shown as cancelled, so
     /// a cancellation is seen rather than an alert silently vanishing).
     pub fn visible_alerts(&self) -> Vec<&Alert> {
+        // The messages that cancelled something, by (origin, id): a wall of many alerts
+        // must not be quadratic.
+        let cancellers: std::collections::HashSet<(&str, &str)> = self
+            .alerts
+            .iter()
+            .filter_map(|a| Some((a.origin.as_str(), a.cancelled_by.as_deref()?)))
+            .collect();
+        let cancels: HashMap<(&str, &str), Timestamp> = self
+            .alerts
+            .iter()
+            .filter(|c| cancellers.contains(&(c.origin.as_str(), c.id.as_str())))
+            .map(|c| ((c.origin.as_str(), c.id.as_str()), c.sent))
+            .collect();
+        let recent = |a: &Alert| {
+            a.cancelled_by.as_deref().is_some_and(|by| {
+                cancels.get(&(a.origin.as_str(), by)).is_some_and(|sent| {
+                    self.now.duration_since(*sent) < SignedDuration::from_hours(2)
+                })
+            })
+        };
         let mut v: Vec<&Alert> = self
             .alerts
             .iter()
-            .filter(|a| a.in_force(self.now) || self.recently_cancelled(a))
+            .filter(|a| a.in_force(self.now) || recent(a))
             .collect();
         v.sort_by(|a, b| {
             a.cancelled_by

@@ -69,6 +69,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state
                 .arrived
                 .retain(|_, t| now.duration_since(*t) < FRESH_FOR);
+            super::retention::apply(state);
             state.dirty = true;
             let mut effects = newly_overdue(state);
             effects.extend(silences::on_tick(state));

@@ -10,7 +10,7 @@ use crate::ui;
 use crate::ui::theme::Theme;
 use anyhow::Context;
 use crossterm::event::{Event, EventStream, KeyEventKind};
-use futures::StreamExt;
+use futures::{FutureExt, StreamExt};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use ratatui::DefaultTerminal;
@@ -23,6 +23,8 @@ pub mod persist;
 pub struct ConsoleOptions {
     pub server: String,
     pub token: String,
+    /// Timeouts, body cap and extra CA for the duty API.
+    pub client: crate::client::ClientOptions,
     pub demo: bool,
     pub config: ConsoleConfig,
     /// Who is on duty at this console (else asked at start).
@@ -97,7 +99,7 @@ pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
     }
     state.key_prefix = uuid::Uuid::new_v4().simple().to_string()[..12].to_owned();
     register_sources(&mut state, &opts.config, &opts.feeds);
-    let client = DutyClient::new(&opts.server, &opts.token)?;
+    let client = DutyClient::with_options(&opts.server, &opts.token, opts.client.clone())?;
 
     // Where each stored source came from: a cache from another server is not shown.
     let mut locations = vec![(
@@ -142,6 +144,7 @@ pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
             poll: Duration::from_secs(opts.config.poll_seconds.max(1)),
             tx: source_tx.clone(),
             fetch_experts: opts.config.experts_file.is_none(),
+            silence: crate::sources::duty_api::STREAM_SILENCE,
         }
         .run(),
     );
@@ -380,18 +383,16 @@ async fn event_loop(
             state.dirty = false;
         }
         let save_at = io.save_at;
-        let msg = tokio::select! {
+        let first = tokio::select! {
             ev = events.next() => match ev {
-                Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => Msg::Key(k),
-                Some(Ok(Event::Resize(w, h))) => Msg::Resize(w, h),
-                Some(Ok(_)) => continue,
+                Some(Ok(ev)) => Input::Terminal(ev),
                 Some(Err(e)) => return Err(e).context("reading the terminal"),
                 None => return Ok(()),
             },
-            Some(u) = io.sources.recv() => Msg::Source(u),
-            Some(m) = io.results.recv() => m,
+            Some(u) = io.sources.recv() => Input::Msg(Msg::Source(u)),
+            Some(m) = io.results.recv() => Input::Msg(m),
             _ = tick.tick(), if state.needs_tick() || state.reminder_pending() => {
-                Msg::Tick(Timestamp::now())
+                Input::Msg(Msg::Tick(Timestamp::now()))
             }
             _ = persist::until(save_at) => {
                 io.save_at = None;
@@ -400,10 +401,34 @@ async fn event_loop(
             }
             _ = signals.recv() => return Ok(()),
         };
-        let mut effects = update(state, msg);
-        // Coalesce a burst of source updates into one frame.
+        // Everything already waiting goes into this one frame: a burst of source updates,
+        // a storm of resize events while a window is dragged, keys typed ahead.
+        let mut terminal_events = Vec::new();
+        let mut msgs = Vec::new();
+        match first {
+            Input::Terminal(ev) => terminal_events.push(ev),
+            Input::Msg(m) => msgs.push(m),
+        }
+        while let Some(Some(Ok(ev))) = events.next().now_or_never() {
+            terminal_events.push(ev);
+        }
         while let Ok(u) = io.sources.try_recv() {
-            effects.extend(update(state, Msg::Source(u)));
+            msgs.push(Msg::Source(u));
+        }
+        let mut effects = Vec::new();
+        for input in coalesce(terminal_events) {
+            match input {
+                TerminalInput::Msg(m) => effects.extend(update(state, m)),
+                TerminalInput::Suspend => {
+                    suspend(terminal)?;
+                    let size = terminal.size()?;
+                    effects.extend(update(state, Msg::Resize(size.width, size.height)));
+                    state.dirty = true;
+                }
+            }
+        }
+        for m in msgs {
+            effects.extend(update(state, m));
         }
         if io.perform(effects) {
             return Ok(());
@@ -413,6 +438,71 @@ async fn event_loop(
             io.save_at = Some(tokio::time::Instant::now() + persist::SAVE_AFTER);
         }
     }
+}
+
+// Built once per wake-up and consumed at once; boxing would only add an allocation.
+#[allow(clippy::large_enum_variant)]
+enum Input {
+    Terminal(Event),
+    Msg(Msg),
+}
+
+/// What the loop does with a terminal event.
+#[derive(Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum TerminalInput {
+    Msg(Msg),
+    /// Ctrl-Z: give the terminal back to the shell until `fg`.
+    Suspend,
+}
+
+/// Turn a batch of terminal events into messages. Of a run of resizes only the last counts
+/// (a window being dragged sends dozens; the screen is laid out once, at the final size).
+pub fn coalesce(events: Vec<Event>) -> Vec<TerminalInput> {
+    use crossterm::event::{KeyCode, KeyModifiers};
+    let mut out: Vec<TerminalInput> = Vec::new();
+    for ev in events {
+        let input = match ev {
+            Event::Key(k)
+                if k.kind != KeyEventKind::Release
+                    && k.code == KeyCode::Char('z')
+                    && k.modifiers.contains(KeyModifiers::CONTROL) =>
+            {
+                TerminalInput::Suspend
+            }
+            Event::Key(k) if k.kind != KeyEventKind::Release => TerminalInput::Msg(Msg::Key(k)),
+            Event::Resize(w, h) => {
+                if let Some(TerminalInput::Msg(Msg::Resize(..))) = out.last() {
+                    out.pop();
+                }
+                TerminalInput::Msg(Msg::Resize(w, h))
+            }
+            _ => continue,
+        };
+        out.push(input);
+    }
+    out
+}
+
+/// Ctrl-Z: restore the terminal, stop like any job does (SIGTSTP), and on `fg` (SIGCONT)
+/// take the terminal back; the caller redraws.
+fn suspend(terminal: &mut DefaultTerminal) -> anyhow::Result<()> {
+    ratatui::restore();
+    #[cfg(unix)]
+    nix::sys::signal::raise(nix::sys::signal::Signal::SIGTSTP).context("suspending (SIGTSTP)")?;
+    // Execution resumes here after SIGCONT.
+    crossterm::terminal::enable_raw_mode().context("re-entering raw mode")?;
+    crossterm::execute!(
+        std::io::stdout(),
+        crossterm::terminal::EnterAlternateScreen,
+        crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+    )
+    .context("re-entering the alternate screen")?;
+    // A fresh terminal has a blank previous frame, so the next draw paints everything.
+    // (`Terminal::clear` would ask the terminal for the cursor position, an answer the
+    // running event reader takes instead.)
+    *terminal = ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(std::io::stdout()))?;
+    Ok(())
 }
 
 fn draw(terminal: &mut DefaultTerminal, state: &State) -> anyhow::Result<()> {
@@ -453,5 +543,38 @@ impl Signals {
         }
         #[cfg(not(unix))]
         std::future::pending::<()>().await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    #[test]
+    fn a_resize_storm_becomes_one_resize() {
+        let mut storm: Vec<Event> = (0..1000).map(|n| Event::Resize(80 + n % 50, 24)).collect();
+        storm.push(Event::Resize(132, 43));
+        assert_eq!(
+            coalesce(storm),
+            vec![TerminalInput::Msg(Msg::Resize(132, 43))]
+        );
+    }
+
+    #[test]
+    fn keys_between_resizes_keep_their_order_and_ctrl_z_suspends() {
+        let key = |c, m| Event::Key(KeyEvent::new(KeyCode::Char(c), m));
+        let out = coalesce(vec![
+            Event::Resize(90, 30),
+            Event::Resize(100, 30),
+            key('j', KeyModifiers::NONE),
+            Event::Resize(120, 40),
+            key('z', KeyModifiers::CONTROL),
+        ]);
+        assert_eq!(out.len(), 4, "{out:?}");
+        assert_eq!(out[0], TerminalInput::Msg(Msg::Resize(100, 30)));
+        assert!(matches!(out[1], TerminalInput::Msg(Msg::Key(_))));
+        assert_eq!(out[2], TerminalInput::Msg(Msg::Resize(120, 40)));
+        assert_eq!(out[3], TerminalInput::Suspend);
     }
 }

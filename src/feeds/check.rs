@@ -31,7 +31,7 @@ pub struct CheckSourceArgs {
     pub timezone: String,
     /// Bearer token for the feed.
     #[arg(long, env = "WATCHROOM_FEED_TOKEN", hide_env_values = true)]
-    pub token: Option<String>,
+    pub token: Option<crate::secret::Secret>,
 }
 
 #[derive(Serialize)]

@@ -120,7 +120,7 @@ pub struct FeedConfig {
     pub headers: BTreeMap<String, String>,
     /// Sent as `Authorization: Bearer …` when set.
     #[serde(default)]
-    pub token: Option<String>,
+    pub token: Option<crate::secret::Secret>,
     /// Largest body accepted, in bytes (default 10 MiB).
     #[serde(default = "default_max_bytes")]
     pub max_bytes: u64,

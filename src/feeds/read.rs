@@ -40,8 +40,8 @@ fn request(http: &reqwest::Client, cfg: &FeedConfig, url: &str) -> reqwest::Requ
     for (k, v) in &cfg.headers {
         req = req.header(k.as_str(), v.as_str());
     }
-    if let Some(t) = cfg.token.as_deref().filter(|t| !t.is_empty()) {
-        req = req.bearer_auth(t);
+    if let Some(t) = cfg.token.as_ref().filter(|t| !t.is_empty()) {
+        req = req.bearer_auth(t.expose());
     }
     req
 }

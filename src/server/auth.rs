@@ -1,9 +1,10 @@
-//! Bearer-token check for every route but health.
+//! Bearer-token check for every route but health. Viewer tokens may read (GET, HEAD)
+//! and are refused every write with 403.
 
 use super::AppState;
 use super::error::ApiFailure;
 use axum::extract::{Request, State};
-use axum::http::header;
+use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -47,15 +48,27 @@ pub async fn require_token(State(app): State<AppState>, req: Request, next: Next
         return ApiFailure::unauthorized("the Authorization header must be `Bearer <token>`")
             .into_response();
     };
-    let mut ok = false;
-    for token in app.tokens.iter() {
-        ok |= same(token.as_bytes(), presented.as_bytes());
+    let matches = |tokens: &[String]| {
+        let mut ok = false;
+        for token in tokens {
+            ok |= same(token.as_bytes(), presented.as_bytes());
+        }
+        ok
+    };
+    if matches(&app.tokens) {
+        return next.run(req).await;
     }
-    if !ok {
-        return ApiFailure::unauthorized("the bearer token is not valid for this server")
-            .into_response();
+    if matches(&app.viewer_tokens) {
+        if matches!(*req.method(), Method::GET | Method::HEAD) {
+            return next.run(req).await;
+        }
+        return ApiFailure::new(
+            StatusCode::FORBIDDEN,
+            "this token may only read: ask for an officer's token to make changes",
+        )
+        .into_response();
     }
-    next.run(req).await
+    ApiFailure::unauthorized("the bearer token is not valid for this server").into_response()
 }
 
 #[cfg(test)]

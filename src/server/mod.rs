@@ -41,8 +41,27 @@ pub struct ServeOptions {
     pub db: PathBuf,
     /// Accepted bearer tokens. Empty: one is generated (see `RunningServer::generated_token`).
     pub tokens: Vec<String>,
+    /// Tokens that may read but not write (403 on every write).
+    pub viewer_tokens: Vec<String>,
     /// Run the scenario simulator.
     pub simulate: bool,
+    /// How many times faster than usual the simulator plays (1.0 = as written).
+    pub sim_speed: f64,
+}
+
+impl ServeOptions {
+    /// Listen on `listen` with the database `db`; no token (one is generated), no viewers,
+    /// no simulator.
+    pub fn new(listen: SocketAddr, db: PathBuf) -> Self {
+        ServeOptions {
+            listen,
+            db,
+            tokens: Vec::new(),
+            viewer_tokens: Vec::new(),
+            simulate: false,
+            sim_speed: 1.0,
+        }
+    }
 }
 
 /// A started backend. Dropping it does not stop it: call `shutdown`.
@@ -60,6 +79,8 @@ pub struct RunningServer {
 pub(crate) struct AppState {
     store: Store,
     tokens: Arc<[String]>,
+    /// Read-only tokens.
+    viewer_tokens: Arc<[String]>,
     /// Turns true once on shutdown; long-lived SSE streams end on it.
     shutdown: watch::Receiver<bool>,
 }
@@ -86,7 +107,7 @@ pub async fn start(opts: ServeOptions) -> anyhow::Result<RunningServer> {
     } else {
         (opts.tokens.clone(), None)
     };
-    for token in &tokens {
+    for token in tokens.iter().chain(&opts.viewer_tokens) {
         auth::check_token(token)?;
     }
     // Parse the scenario up front so a broken data file fails `start`, not the demo later.
@@ -118,6 +139,7 @@ pub async fn start(opts: ServeOptions) -> anyhow::Result<RunningServer> {
     let app = routes::router(AppState {
         store: store.clone(),
         tokens: tokens.into(),
+        viewer_tokens: opts.viewer_tokens.clone().into(),
         shutdown: stop_rx.clone(),
     });
     let mut serve_stop = stop_rx.clone();
@@ -131,7 +153,14 @@ pub async fn start(opts: ServeOptions) -> anyhow::Result<RunningServer> {
         stop_rx.clone(),
     ))];
     if let Some(scenario) = scenario {
-        tasks.push(tokio::spawn(simulator::run(store, scenario, stop_rx)));
+        let speed = if opts.sim_speed.is_finite() && opts.sim_speed > 0.0 {
+            opts.sim_speed
+        } else {
+            1.0
+        };
+        tasks.push(tokio::spawn(simulator::run(
+            store, scenario, speed, stop_rx,
+        )));
     }
     Ok(RunningServer {
         addr,

@@ -18,8 +18,11 @@ use tokio::sync::watch;
 /// Ids of the alerts and incidents made in the current pass, by scenario key.
 type Keys = HashMap<String, String>;
 
-pub async fn run(store: Store, scenario: Scenario, mut stop: watch::Receiver<bool>) {
-    let mut delay = Duration::from_secs(scenario.first_delay_secs);
+/// Plays the scenario `speed` times faster than written: the pauses between steps and
+/// the lifetimes of the alerts shrink alike, so the wall looks the same, only sooner.
+pub async fn run(store: Store, scenario: Scenario, speed: f64, mut stop: watch::Receiver<bool>) {
+    let scaled = |secs: u64| Duration::from_secs_f64(secs as f64 / speed);
+    let mut delay = scaled(scenario.first_delay_secs);
     let mut keys = Keys::new();
     let mut tick = 0usize;
     loop {
@@ -34,8 +37,8 @@ pub async fn run(store: Store, scenario: Scenario, mut stop: watch::Receiver<boo
         }
         // A failed step (say, the disk is full) must not end the demo; the next step
         // tries again. There is no terminal to report to: the console may own it.
-        let _ = play(&store, &scenario.steps[index], &mut keys).await;
-        delay = Duration::from_secs(scenario.interval_secs[tick % scenario.interval_secs.len()]);
+        let _ = play(&store, &scenario.steps[index], &mut keys, speed).await;
+        delay = scaled(scenario.interval_secs[tick % scenario.interval_secs.len()]);
         tick = tick.wrapping_add(1);
     }
 }
@@ -50,7 +53,7 @@ fn key_id(keys: &Keys, key: &str) -> ApiResult<String> {
     })
 }
 
-fn alert_body(step: &AlertStep, keys: &Keys, now: Timestamp) -> ApiResult<Value> {
+fn alert_body(step: &AlertStep, keys: &Keys, now: Timestamp, speed: f64) -> ApiResult<Value> {
     let references = step
         .references
         .iter()
@@ -63,7 +66,7 @@ fn alert_body(step: &AlertStep, keys: &Keys, now: Timestamp) -> ApiResult<Value>
     };
     let expires = step
         .expires_after_minutes
-        .map(|m| (now + SignedDuration::from_mins(m)).to_string());
+        .map(|m| (now + SignedDuration::from_secs_f64(m as f64 * 60.0 / speed)).to_string());
     Ok(json!({
         "source": step.source,
         "signal_type": step.signal_type,
@@ -81,11 +84,11 @@ fn alert_body(step: &AlertStep, keys: &Keys, now: Timestamp) -> ApiResult<Value>
     }))
 }
 
-async fn play(store: &Store, step: &Step, keys: &mut Keys) -> ApiResult<()> {
+async fn play(store: &Store, step: &Step, keys: &mut Keys, speed: f64) -> ApiResult<()> {
     let now = Timestamp::now();
     match step {
         Step::Alert(a) => {
-            let new = validate::new_alert(&obj(alert_body(a, keys, now)?)?, now)?;
+            let new = validate::new_alert(&obj(alert_body(a, keys, now, speed)?)?, now)?;
             let (alert, _) = store.write(move |ch| alerts::create(ch, new, now)).await?;
             if let Some(key) = &a.key {
                 keys.insert(key.clone(), alert.id);
@@ -147,7 +150,7 @@ mod tests {
         let mut keys = Keys::new();
         for (i, step) in scenario.steps.iter().enumerate() {
             if let Step::Alert(a) = step {
-                let body = alert_body(a, &keys, now).unwrap();
+                let body = alert_body(a, &keys, now, 1.0).unwrap();
                 validate::new_alert(&obj(body).unwrap(), now)
                     .unwrap_or_else(|e| panic!("step {}: {e}", i + 1));
                 if let Some(k) = &a.key {

@@ -1,19 +1,21 @@
 //! The duty API as a source: a snapshot, then the live event stream, falling back to
 //! polling while the stream is down, with backoff on failure.
 
+use super::backoff::Backoff;
 use super::sse::{SseItem, SseParser};
 use super::{SourceEvent, SourceUpdate};
 use crate::client::{ClientError, DutyClient, transport_message};
 use crate::model::{Alert, Incident, TimelineEntry};
 use futures::StreamExt;
 use jiff::{SignedDuration, Timestamp};
+use std::collections::HashMap;
 use std::time::Duration;
 use tokio::sync::mpsc;
 
-/// A stream that has said nothing (not even a keep-alive) for this long is presumed dead.
-const STREAM_SILENCE: Duration = Duration::from_secs(45);
+/// A stream that has delivered nothing whole (no event, not even a keep-alive) for this
+/// long is presumed dead; a server dripping single bytes does not count as alive.
+pub const STREAM_SILENCE: Duration = Duration::from_secs(45);
 const ROSTER_REFRESH: Duration = Duration::from_secs(600);
-const MAX_BACKOFF: Duration = Duration::from_secs(30);
 
 pub struct DutyApiSource {
     pub name: String,
@@ -22,6 +24,8 @@ pub struct DutyApiSource {
     pub tx: mpsc::Sender<SourceUpdate>,
     /// False when the expert pool comes from a file instead.
     pub fetch_experts: bool,
+    /// See `STREAM_SILENCE`; shorter in tests.
+    pub silence: Duration,
 }
 
 /// Why the stream loop stopped.
@@ -29,6 +33,17 @@ enum StreamEnd {
     /// The app is gone; stop the task.
     Closed,
     Failed(String),
+}
+
+/// Where the source has got to. The two cursors differ on purpose: the stream's advances
+/// only on event ids actually received, so a resumed stream replays everything after it
+/// (incident and timeline changes included); polling only moves the alerts cursor.
+struct Cursors {
+    stream: u64,
+    alerts: u64,
+    /// Alerts delivered by polling while the stream was down, with their seq: the resumed
+    /// stream replays those changes, and each must reach the app once only.
+    polled: HashMap<String, u64>,
 }
 
 impl DutyApiSource {
@@ -44,7 +59,7 @@ impl DutyApiSource {
     }
 
     pub async fn run(self) {
-        let mut backoff = Duration::from_secs(1);
+        let mut backoff = Backoff::default();
         let cursor = loop {
             match self.snapshot().await {
                 Ok(Some(cursor)) => break cursor,
@@ -53,8 +68,10 @@ impl DutyApiSource {
                     if !self.send(SourceEvent::Failed { reason: e }).await {
                         return;
                     }
-                    tokio::time::sleep(backoff).await;
-                    backoff = (backoff * 2).min(MAX_BACKOFF);
+                    tokio::select! {
+                        _ = tokio::time::sleep(backoff.next_delay()) => {}
+                        _ = self.tx.closed() => return,
+                    }
                 }
             }
         };
@@ -110,12 +127,17 @@ impl DutyApiSource {
     }
 
     /// Stream events; while the stream is down, poll and retry it with backoff.
-    async fn follow(&self, mut cursor: u64) {
-        let mut backoff = Duration::from_secs(1);
+    async fn follow(&self, cursor: u64) {
+        let mut cursors = Cursors {
+            stream: cursor,
+            alerts: cursor,
+            polled: HashMap::new(),
+        };
+        let mut backoff = Backoff::default();
         let mut roster_due = tokio::time::Instant::now() + ROSTER_REFRESH;
         loop {
             match self
-                .stream(&mut cursor, &mut backoff, &mut roster_due)
+                .stream(&mut cursors, &mut backoff, &mut roster_due)
                 .await
             {
                 StreamEnd::Closed => return,
@@ -125,10 +147,11 @@ impl DutyApiSource {
                     }
                 }
             }
+            cursors.alerts = cursors.alerts.max(cursors.stream);
             // Poll through the backoff window so the screen keeps up while the stream is down.
-            let retry_at = tokio::time::Instant::now() + backoff;
+            let retry_at = tokio::time::Instant::now() + backoff.next_delay();
             loop {
-                match self.poll_once(&mut cursor).await {
+                match self.poll_once(&mut cursors).await {
                     Ok(true) => {}
                     Ok(false) => return,
                     Err(e) => {
@@ -141,28 +164,30 @@ impl DutyApiSource {
                 if now >= retry_at {
                     break;
                 }
-                tokio::time::sleep(self.poll.min(retry_at - now)).await;
+                tokio::select! {
+                    _ = tokio::time::sleep(self.poll.min(retry_at - now)) => {}
+                    _ = self.tx.closed() => return,
+                }
             }
-            backoff = (backoff * 2).min(MAX_BACKOFF);
         }
     }
 
     async fn stream(
         &self,
-        cursor: &mut u64,
-        backoff: &mut Duration,
+        cursors: &mut Cursors,
+        backoff: &mut Backoff,
         roster_due: &mut tokio::time::Instant,
     ) -> StreamEnd {
-        let resp = match self.client.events(Some(*cursor)).await {
+        let resp = match self.client.events(Some(cursors.stream)).await {
             Ok(r) => r,
-            Err(e) => return StreamEnd::Failed(format!("event stream: {}", e.short())),
+            Err(e) => return StreamEnd::Failed(format!("event stream: {e}")),
         };
         if !self.send(SourceEvent::Alive { live: true }).await {
             return StreamEnd::Closed;
         }
-        *backoff = Duration::from_secs(1);
         let mut body = resp.bytes_stream();
         let mut parser = SseParser::default();
+        let mut deadline = tokio::time::Instant::now() + self.silence;
         loop {
             if tokio::time::Instant::now() >= *roster_due {
                 *roster_due = tokio::time::Instant::now() + ROSTER_REFRESH;
@@ -170,28 +195,59 @@ impl DutyApiSource {
                     return StreamEnd::Closed;
                 }
             }
-            let chunk = match tokio::time::timeout(STREAM_SILENCE, body.next()).await {
-                Err(_) => return StreamEnd::Failed("event stream silent".to_owned()),
-                Ok(None) => return StreamEnd::Failed("event stream closed".to_owned()),
+            let chunk = match tokio::time::timeout_at(deadline, body.next()).await {
+                Err(_) => {
+                    return StreamEnd::Failed(format!(
+                        "{}: event stream silent for {} s (no event or keep-alive)",
+                        self.client.url("/api/v1/events"),
+                        self.silence.as_secs()
+                    ));
+                }
+                Ok(None) => {
+                    return StreamEnd::Failed(format!(
+                        "{}: event stream closed by the server",
+                        self.client.url("/api/v1/events")
+                    ));
+                }
                 Ok(Some(Err(e))) => {
-                    return StreamEnd::Failed(format!("event stream: {}", transport_message(&e)));
+                    return StreamEnd::Failed(format!(
+                        "{}: event stream: {}",
+                        self.client.url("/api/v1/events"),
+                        transport_message(&e)
+                    ));
                 }
                 Ok(Some(Ok(c))) => c,
             };
             for item in parser.feed(&chunk) {
+                // Something whole arrived: the stream is alive and working.
+                deadline = tokio::time::Instant::now() + self.silence;
+                backoff.reset();
                 let event = match item {
                     SseItem::Comment => SourceEvent::Alive { live: true },
                     SseItem::Event(ev) => {
                         if let Some(id) = ev.id.as_deref().and_then(|i| i.parse::<u64>().ok()) {
-                            *cursor = (*cursor).max(id);
+                            cursors.stream = cursors.stream.max(id);
                         }
-                        match decode_event(&ev.event, &ev.data) {
+                        let decoded = decode_event(&ev.event, &ev.data);
+                        // Already delivered by a poll while the stream was down?
+                        let repeat = matches!(&decoded, Some(Ok(SourceEvent::Alert(a)))
+                            if cursors.polled.get(&a.id).is_some_and(|s| *s >= a.seq));
+                        let stream_at = cursors.stream;
+                        cursors.polled.retain(|_, seq| *seq > stream_at);
+                        match decoded {
+                            _ if repeat => continue,
                             Some(Ok(e)) => e,
                             Some(Err(why)) => SourceEvent::Failed {
                                 reason: format!(
                                     "bad {} event {}: {why}",
-                                    ev.event,
-                                    ev.id.unwrap_or_default()
+                                    crate::model::text::truncate(
+                                        &crate::model::text::sanitize(&ev.event),
+                                        40
+                                    ),
+                                    crate::model::text::truncate(
+                                        &crate::model::text::sanitize(&ev.id.unwrap_or_default()),
+                                        40
+                                    )
                                 ),
                             },
                             None => continue,
@@ -206,11 +262,19 @@ impl DutyApiSource {
     }
 
     /// One polling round. Ok(false) means the app has gone away.
-    async fn poll_once(&self, cursor: &mut u64) -> Result<bool, String> {
-        let alerts = self.client.alerts(Some(*cursor)).await.map_err(reason)?;
+    async fn poll_once(&self, cursors: &mut Cursors) -> Result<bool, String> {
+        let alerts = self
+            .client
+            .alerts(Some(cursors.alerts))
+            .await
+            .map_err(reason)?;
         let incidents = self.client.incidents().await.map_err(reason)?;
-        *cursor = cursor_of(alerts.next_cursor.as_deref(), &alerts.items).max(*cursor);
+        cursors.alerts =
+            cursor_of(alerts.next_cursor.as_deref(), &alerts.items).max(cursors.alerts);
         for a in alerts.items {
+            if a.seq > cursors.stream {
+                cursors.polled.insert(a.id.clone(), a.seq);
+            }
             if !self.send(SourceEvent::Alert(a)).await {
                 return Ok(false);
             }

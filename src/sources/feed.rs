@@ -3,8 +3,10 @@
 //!
 //! Each successful read is a `Snapshot` (it replaces what the feed said before), then
 //! `Alive { live: false }`; new warnings are sent once as `Warning`; a failed read is
-//! `Failed` with the URL and the reason, retried after 1, 2, 4 … 30 s.
+//! `Failed` with the URL and the reason, retried after a jittered 1, 2, 4 … 30 s
+//! (never later than the feed's own interval).
 
+use super::backoff::Backoff;
 use super::{SourceEvent, SourceUpdate};
 use crate::feeds::FeedConfig;
 use crate::feeds::read::{ReadState, http_client, read_once};
@@ -12,8 +14,6 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use std::time::Duration;
 use tokio::sync::mpsc;
-
-const MAX_BACKOFF: Duration = Duration::from_secs(30);
 
 pub struct FeedSource {
     pub config: FeedConfig,
@@ -44,7 +44,7 @@ impl FeedSource {
         };
         let interval = Duration::from_secs(self.config.interval_seconds.max(1));
         let mut state = ReadState::default();
-        let mut backoff = Duration::from_secs(1);
+        let mut backoff = Backoff::default();
         let mut last_warnings: Vec<String> = Vec::new();
         loop {
             let wait = match read_once(
@@ -57,7 +57,7 @@ impl FeedSource {
             .await
             {
                 Ok(parsed) => {
-                    backoff = Duration::from_secs(1);
+                    backoff.reset();
                     let snapshot = SourceEvent::Snapshot {
                         alerts: parsed.alerts,
                         incidents: Vec::new(),
@@ -88,9 +88,7 @@ impl FeedSource {
                     if !self.send(SourceEvent::Failed { reason }).await {
                         return;
                     }
-                    let w = backoff;
-                    backoff = (backoff * 2).min(MAX_BACKOFF);
-                    w.min(interval.max(Duration::from_secs(1)))
+                    backoff.next_delay().min(interval)
                 }
             };
             tokio::select! {

@@ -1,5 +1,6 @@
 //! Feeds the console reads. Each runs as its own task and reports through `SourceUpdate`s.
 
+pub mod backoff;
 pub mod duty_api;
 pub mod feed;
 pub mod sse;

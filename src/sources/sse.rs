@@ -21,10 +21,16 @@ pub struct SseParser {
     id: Option<String>,
     event: String,
     data: Vec<String>,
+    /// Bytes in `data` so far: an event that never ends cannot grow memory either.
+    data_len: usize,
+    /// The current event passed `MAX_EVENT` and is being skipped to its end.
+    oversized: bool,
 }
 
 /// Lines longer than this without a newline are dropped: a hostile server cannot grow memory.
 const MAX_LINE: usize = 4 * 1024 * 1024;
+/// An event whose data lines add up to more than this is dropped whole.
+const MAX_EVENT: usize = 8 * 1024 * 1024;
 
 impl SseParser {
     pub fn feed(&mut self, chunk: &[u8]) -> Vec<SseItem> {
@@ -48,7 +54,7 @@ impl SseParser {
 
     fn line(&mut self, line: &str, out: &mut Vec<SseItem>) {
         if line.is_empty() {
-            if !self.data.is_empty() {
+            if !self.data.is_empty() && !self.oversized {
                 out.push(SseItem::Event(SseEvent {
                     id: self.id.clone(),
                     event: if self.event.is_empty() {
@@ -60,6 +66,8 @@ impl SseParser {
                 }));
             }
             self.data.clear();
+            self.data_len = 0;
+            self.oversized = false;
             self.event.clear();
             return;
         }
@@ -72,7 +80,15 @@ impl SseParser {
             None => (line, ""),
         };
         match field {
-            "data" => self.data.push(value.to_owned()),
+            "data" if !self.oversized => {
+                self.data_len += value.len() + 1;
+                if self.data_len > MAX_EVENT {
+                    self.oversized = true;
+                    self.data.clear();
+                } else {
+                    self.data.push(value.to_owned());
+                }
+            }
             "event" => self.event = value.to_owned(),
             "id" if !value.contains('\0') => self.id = Some(value.to_owned()),
             _ => {}
@@ -100,6 +116,23 @@ mod tests {
                 })
             ]
         );
+    }
+
+    #[test]
+    fn an_event_that_never_ends_is_dropped_not_kept() {
+        let mut p = SseParser::default();
+        let line = format!("data: {}\n", "x".repeat(1024 * 1024));
+        for _ in 0..10 {
+            assert!(p.feed(line.as_bytes()).is_empty());
+        }
+        assert!(p.data.is_empty(), "data kept past the cap");
+        // The oversized event is dropped at its end; the next one is read.
+        let items = p.feed(b"\ndata: ok\n\n");
+        assert_eq!(items.len(), 1);
+        let SseItem::Event(e) = &items[0] else {
+            panic!("expected an event")
+        };
+        assert_eq!(e.data, "ok");
     }
 
     #[test]

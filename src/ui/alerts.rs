@@ -4,6 +4,7 @@ use super::format::age;
 use super::pane_block;
 use crate::app::{Lang, Pane, State};
 use crate::model::Alert;
+use crate::model::text::truncate;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
@@ -40,102 +41,150 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let inner = area.width.saturating_sub(3);
     let show_source = inner >= 90;
     let show_signal = inner >= 56;
-    let selected = state.alert_index(&visible);
-    let rows = visible.iter().enumerate().map(|(n, a)| {
-        // The selection style must not paint over the colour label, so it is applied
-        // to the other cells only.
-        let sel = if n == selected {
-            t.style("selection")
-        } else {
-            Style::default()
-        };
-        let fresh = state.arrived.contains_key(&a.id);
-        let mut title_spans = Vec::new();
-        if fresh {
-            title_spans.push(Span::styled(lang.pick("新 ", "NEW "), t.style("fresh")));
-        }
-        // The acknowledged mark leads the title so a long title cannot push it off.
-        if let Some(ack) = &a.ack {
-            title_spans.push(Span::styled(
-                format!("✓{} ", ack.officer),
-                t.style("acknowledged"),
-            ));
-        }
-        let silenced = crate::app::silences::silenced(a, state.now);
-        if let Some(s) = a.silence.as_ref().filter(|_| silenced) {
-            title_spans.push(Span::styled(
-                format!(
-                    "{}{} ",
-                    lang.pick("静默至", "silenced to "),
-                    state.local(s.until, "%H:%M")
-                ),
-                t.style("muted"),
-            ));
-        }
-        if a.cancelled_by.is_some() {
-            title_spans.push(Span::styled(
-                lang.pick("【已解除】", "[CANCELLED] "),
-                t.style("muted"),
-            ));
-        }
-        // Exercises and tests must never be mistaken for the real thing.
-        match a.status.to_ascii_lowercase().as_str() {
-            "actual" | "" => {}
-            "exercise" => title_spans.push(Span::styled(
-                lang.pick("【演练】", "[EXERCISE] "),
-                t.style("demo"),
-            )),
-            "test" => title_spans.push(Span::styled(
-                lang.pick("【测试】", "[TEST] "),
-                t.style("demo"),
-            )),
-            other => title_spans.push(Span::styled(
-                format!("[{}] ", other.to_uppercase()),
-                t.style("demo"),
-            )),
-        }
-        title_spans.push(Span::raw(a.title.clone()));
-        // Unacknowledged red/orange labels blink once a second until someone acknowledges
-        // (a silence holds it off; the alert keeps its place):
-        // reverse video flips, so a theme whose label is already reversed blinks too.
-        let mut label_style = t.alert(a.colour);
-        if a.needs_ack() && !silenced && state.now.as_second() % 2 == 0 {
-            label_style = if label_style.add_modifier.contains(Modifier::REVERSED) {
-                label_style.remove_modifier(Modifier::REVERSED)
-            } else {
-                label_style.add_modifier(Modifier::REVERSED)
-            };
-        }
-        let mut cells = vec![Cell::from(Span::styled(
-            format!(" {} ", level_label(lang, a)),
-            label_style,
-        ))];
-        if show_signal {
-            cells.push(Cell::from(a.signal_type.clone()).style(sel));
-        }
-        cells.push(Cell::from(Line::from(title_spans)).style(sel));
-        cells.push(Cell::from(a.area.clone()).style(sel));
-        if show_source {
-            cells.push(Cell::from(Span::styled(a.source.clone(), t.style("muted"))).style(sel));
-        }
-        cells.push(Cell::from(age(lang, state.now, a.sent)).style(sel));
-        Row::new(cells)
-    });
+    let area_w: usize = if inner >= 56 { 14 } else { 8 };
     let label_w = if lang == Lang::Zh { 5 } else { 10 };
     let mut widths = vec![Constraint::Length(label_w)];
     if show_signal {
         widths.push(Constraint::Length(8));
     }
     widths.push(Constraint::Fill(1));
-    widths.push(Constraint::Length(if inner >= 56 { 14 } else { 8 }));
+    widths.push(Constraint::Length(area_w as u16));
     if show_source {
         widths.push(Constraint::Length(14));
     }
     widths.push(Constraint::Length(6));
+    let title_w = fill_width(area.width, &widths);
+    let selected = state.alert_index(&visible);
+    // Only the rows that fit are built: a wall of 100,000 alerts costs one screenful.
+    let (offset, shown) = window(visible.len(), selected, area.height.saturating_sub(2));
+    let rows = visible[offset..offset + shown]
+        .iter()
+        .enumerate()
+        .map(|(n, a)| {
+            let n = n + offset;
+            // The selection style must not paint over the colour label, so it is applied
+            // to the other cells only.
+            let sel = if n == selected {
+                t.style("selection")
+            } else {
+                Style::default()
+            };
+            let fresh = state.arrived.contains_key(&a.id);
+            let mut title_spans = Vec::new();
+            if fresh {
+                title_spans.push(Span::styled(lang.pick("新 ", "NEW "), t.style("fresh")));
+            }
+            // The acknowledged mark leads the title so a long title cannot push it off.
+            if let Some(ack) = &a.ack {
+                title_spans.push(Span::styled(
+                    format!("✓{} ", ack.officer),
+                    t.style("acknowledged"),
+                ));
+            }
+            let silenced = crate::app::silences::silenced(a, state.now);
+            if let Some(s) = a.silence.as_ref().filter(|_| silenced) {
+                title_spans.push(Span::styled(
+                    format!(
+                        "{}{} ",
+                        lang.pick("静默至", "silenced to "),
+                        state.local(s.until, "%H:%M")
+                    ),
+                    t.style("muted"),
+                ));
+            }
+            if a.cancelled_by.is_some() {
+                title_spans.push(Span::styled(
+                    lang.pick("【已解除】", "[CANCELLED] "),
+                    t.style("muted"),
+                ));
+            }
+            // Exercises and tests must never be mistaken for the real thing.
+            match a.status.to_ascii_lowercase().as_str() {
+                "actual" | "" => {}
+                "exercise" => title_spans.push(Span::styled(
+                    lang.pick("【演练】", "[EXERCISE] "),
+                    t.style("demo"),
+                )),
+                "test" => title_spans.push(Span::styled(
+                    lang.pick("【测试】", "[TEST] "),
+                    t.style("demo"),
+                )),
+                other => title_spans.push(Span::styled(
+                    format!("[{}] ", other.to_uppercase()),
+                    t.style("demo"),
+                )),
+            }
+            let used: usize = title_spans.iter().map(|s| s.width()).sum();
+            title_spans.push(Span::raw(truncate(&a.title, title_w.saturating_sub(used))));
+            // Unacknowledged red/orange labels blink once a second until someone
+            // acknowledges (a silence holds it off; the alert keeps its place): reverse video
+            // flips, so a theme whose label is already reversed blinks too.
+            let mut label_style = t.alert(a.colour);
+            if a.needs_ack() && !silenced && state.now.as_second() % 2 == 0 {
+                label_style = if label_style.add_modifier.contains(Modifier::REVERSED) {
+                    label_style.remove_modifier(Modifier::REVERSED)
+                } else {
+                    label_style.add_modifier(Modifier::REVERSED)
+                };
+            }
+            let mut cells = vec![Cell::from(Span::styled(
+                format!(" {} ", level_label(lang, a)),
+                label_style,
+            ))];
+            if show_signal {
+                cells.push(Cell::from(truncate(&a.signal_type, 8)).style(sel));
+            }
+            cells.push(Cell::from(Line::from(title_spans)).style(sel));
+            cells.push(Cell::from(truncate(&a.area, area_w)).style(sel));
+            if show_source {
+                cells.push(
+                    Cell::from(Span::styled(truncate(&a.source, 14), t.style("muted"))).style(sel),
+                );
+            }
+            cells.push(Cell::from(age(lang, state.now, a.sent)).style(sel));
+            Row::new(cells)
+        });
     let table = Table::new(rows, widths)
         .column_spacing(1)
         .block(block)
         .highlight_symbol("▌");
-    let mut ts = TableState::default().with_selected(Some(selected));
+    let mut ts = TableState::default().with_selected(Some(selected - offset));
     frame.render_stateful_widget(table, area, &mut ts);
+}
+
+/// The rows a pane of `height` rows shows: the first screenful while the selection is
+/// on it, else the screenful that ends at the selection. Returns (first row, row count).
+pub fn window(len: usize, selected: usize, height: u16) -> (usize, usize) {
+    let h = usize::from(height).max(1);
+    let offset = (selected + 1).saturating_sub(h).min(len.saturating_sub(1));
+    (offset, h.min(len - offset.min(len)))
+}
+
+/// The width the one `Fill` column of a table gets inside a bordered pane `outer` cells
+/// wide, with the one-cell highlight symbol and a one-cell gap between columns.
+pub fn fill_width(outer: u16, widths: &[Constraint]) -> usize {
+    let fixed: u16 = widths
+        .iter()
+        .map(|c| match c {
+            Constraint::Length(n) => *n,
+            _ => 0,
+        })
+        .sum();
+    let gaps = widths.len().saturating_sub(1) as u16;
+    usize::from(outer.saturating_sub(2 + 1 + fixed + gaps))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_follows_the_selection() {
+        assert_eq!(window(100_000, 0, 20), (0, 20));
+        assert_eq!(window(100_000, 19, 20), (0, 20));
+        assert_eq!(window(100_000, 20, 20), (1, 20));
+        assert_eq!(window(100_000, 99_999, 20), (99_980, 20));
+        assert_eq!(window(3, 2, 20), (0, 3));
+        assert_eq!(window(0, 0, 20), (0, 0));
+    }
 }

@@ -3,7 +3,7 @@
 use super::format::{age, countdown};
 use super::pane_block;
 use crate::app::{Lang, Pane, State};
-use crate::model::text::width;
+use crate::model::text::{truncate, width};
 use crate::model::{Grade, IncidentStatus};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -64,7 +64,18 @@ pub fn draw_list(state: &State, frame: &mut Frame, area: Rect) {
         .map(|i| width(&label(i.grade)))
         .max()
         .unwrap_or(1) as u16;
-    let rows = sorted.iter().map(|i| {
+    let widths = [
+        Constraint::Length(label_w),
+        Constraint::Fill(1),
+        Constraint::Length(6),
+        Constraint::Length(17),
+    ];
+    let title_w = super::alerts::fill_width(area.width, &widths);
+    let selected = state.incident_index(&sorted);
+    // Only the rows that fit are built.
+    let (offset, shown) =
+        super::alerts::window(sorted.len(), selected, area.height.saturating_sub(2));
+    let rows = sorted[offset..offset + shown].iter().map(|i| {
         let closed = i.status == IncidentStatus::Closed;
         let last = i.timeline.last();
         let progress = last.map(|e| e.kind.clone()).unwrap_or_default();
@@ -86,7 +97,7 @@ pub fn draw_list(state: &State, frame: &mut Frame, area: Rect) {
                 grade_label(lang, i.grade),
                 grade_style(state, i.grade),
             )),
-            Cell::from(i.title.clone()),
+            Cell::from(truncate(&i.title, title_w)),
             Cell::from(if closed {
                 lang.pick("已结束", "closed").to_owned()
             } else {
@@ -100,19 +111,11 @@ pub fn draw_list(state: &State, frame: &mut Frame, area: Rect) {
             row
         }
     });
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(label_w),
-            Constraint::Fill(1),
-            Constraint::Length(6),
-            Constraint::Length(17),
-        ],
-    )
-    .block(block)
-    .row_highlight_style(t.style("selection"))
-    .highlight_symbol("▌");
-    let mut ts = TableState::default().with_selected(Some(state.incident_index(&sorted)));
+    let table = Table::new(rows, widths)
+        .block(block)
+        .row_highlight_style(t.style("selection"))
+        .highlight_symbol("▌");
+    let mut ts = TableState::default().with_selected(Some(selected - offset));
     frame.render_stateful_widget(table, area, &mut ts);
 }
 
@@ -136,15 +139,18 @@ pub fn draw_timeline(state: &State, frame: &mut Frame, area: Rect) {
         .len()
         .saturating_sub(state.timeline_scroll.min(entries.len()));
     let start = end.saturating_sub(inner_h);
+    let inner_w = usize::from(area.width.saturating_sub(2));
     let lines: Vec<Line> = entries[start..end]
         .iter()
         .map(|e| {
+            let kind = truncate(&format!("{:<2}", e.kind), 12);
+            let used = 5 + 1 + width(&kind) + 1;
             Line::from(vec![
                 Span::styled(state.local(e.at, "%H:%M"), t.style("muted")),
                 Span::raw(" "),
-                Span::styled(format!("{:<2}", e.kind), t.style("key")),
+                Span::styled(kind, t.style("key")),
                 Span::raw(" "),
-                Span::raw(e.text.clone()),
+                Span::raw(truncate(&e.text, inner_w.saturating_sub(used))),
             ])
         })
         .collect();

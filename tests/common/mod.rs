@@ -2,6 +2,7 @@
 //! zone are injected, so results do not depend on when or where the tests run.
 #![allow(dead_code)]
 
+pub mod faults;
 pub mod pty;
 
 use jiff::{SignedDuration, Timestamp};

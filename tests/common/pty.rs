@@ -61,6 +61,11 @@ impl Pty {
         }
     }
 
+    /// The clean home the binary runs in (its data dir is `data/watchroom` under it).
+    pub fn home(&self) -> &std::path::Path {
+        self._home.path()
+    }
+
     pub fn contents(&self) -> String {
         self.parser.lock().expect("parser lock").screen().contents()
     }
