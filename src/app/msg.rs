@@ -19,6 +19,11 @@ pub enum Msg {
         key: String,
         outcome: Outcome,
     },
+    /// A user theme asked for by `:theme NAME`, read off the UI task (or why it could not be).
+    ThemeLoaded {
+        name: String,
+        result: Result<crate::ui::theme::Theme, String>,
+    },
 }
 
 /// What `update` asks the runtime to do.
@@ -38,4 +43,7 @@ pub enum Effect {
     },
     /// Queue a command for the backend (the outbox sends it, in order, until accepted).
     Send(Command),
+    /// Read a user's theme file (`:theme NAME`) off the UI task; the answer comes back as
+    /// `Msg::ThemeLoaded`.
+    LoadTheme(String),
 }

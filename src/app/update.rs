@@ -6,7 +6,7 @@ use super::experts_view;
 use super::msg::{Effect, Msg};
 use super::state::{DetailTarget, Flash, Overlay, Pane, SourceHealth, SourceStatus, State};
 use super::workflow;
-use super::{handover_view, instructions, silences};
+use super::{command_line, handover_view, instructions, silences};
 use crate::model::text::sanitize;
 use crate::model::{Alert, Incident, TimelineEntry};
 use crate::sources::{SourceEvent, SourceUpdate};
@@ -19,18 +19,18 @@ const PAGE: usize = 10;
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
-        Msg::Key(key) => match state.keymap.action(state.mode(), &key) {
-            Some(action) => apply(state, action),
-            None => {
-                if experts_view::edit(state, key)
-                    || workflow::edit(state, key)
-                    || handover_view::edit(state, key)
-                {
-                    state.dirty = true;
-                }
-                Vec::new()
+        Msg::Key(key) => {
+            // A command's answer stays until the officer goes on.
+            if state.notice.take().is_some() {
+                state.dirty = true;
             }
-        },
+            on_key(state, key)
+        }
+        Msg::ThemeLoaded { name, result } => {
+            command_line::theme_loaded(state, &name, result);
+            state.dirty = true;
+            Vec::new()
+        }
         Msg::CommandResult { key, outcome } => {
             workflow::on_result(state, &key, outcome);
             state.dirty = true;
@@ -46,6 +46,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             if state.flash.as_ref().is_some_and(|f| f.until <= now) {
                 state.flash = None;
             }
+            if state.notice.as_ref().is_some_and(|n| n.until <= now) {
+                state.notice = None;
+            }
             state
                 .arrived
                 .retain(|_, t| now.duration_since(*t) < FRESH_FOR);
@@ -59,6 +62,22 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             workflow::maybe_ask_officer(state);
             state.dirty = true;
             effects
+        }
+    }
+}
+
+fn on_key(state: &mut State, key: crossterm::event::KeyEvent) -> Vec<Effect> {
+    match state.keymap.action(state.mode(), &key) {
+        Some(action) => apply(state, action),
+        None => {
+            if command_line::edit(state, key)
+                || experts_view::edit(state, key)
+                || workflow::edit(state, key)
+                || handover_view::edit(state, key)
+            {
+                state.dirty = true;
+            }
+            Vec::new()
         }
     }
 }
@@ -90,6 +109,9 @@ fn newly_overdue(state: &mut State) -> Vec<Effect> {
 
 fn apply(state: &mut State, action: Action) -> Vec<Effect> {
     state.dirty = true;
+    if state.prompt.is_some() {
+        return command_line::apply(state, action);
+    }
     if matches!(state.overlay, Overlay::Experts(_)) {
         return experts_view::apply(state, action);
     }
@@ -102,7 +124,12 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Close if matches!(state.overlay, Overlay::Handover(_)) => {
             handover_view::close(state)
         }
+        // Esc clears a list's filter before it closes anything.
+        Action::Close if clear_filter(state) => {}
         Action::Close => state.overlay = Overlay::None,
+        Action::Command => command_line::open_command(state),
+        Action::Filter => command_line::open_filter(state),
+        Action::Complete => {}
         Action::FocusNext | Action::FocusPrev => {
             let order = Pane::ORDER;
             let i = order.iter().position(|p| *p == state.focus).unwrap_or(0);
@@ -150,12 +177,9 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
 
 fn open(state: &mut State) {
     let target = match state.focus {
-        Pane::Alerts => {
-            let visible = state.visible_alerts();
-            visible
-                .get(state.alert_index(&visible))
-                .map(|a| DetailTarget::Alert(a.id.clone()))
-        }
+        Pane::Alerts => state
+            .selected_alert()
+            .map(|a| DetailTarget::Alert(a.id.clone())),
         Pane::Incidents | Pane::Timeline => state
             .selected_incident()
             .map(|i| DetailTarget::Incident(i.id.clone())),
@@ -164,6 +188,24 @@ fn open(state: &mut State) {
     if let Some(target) = target {
         state.overlay = Overlay::Detail { target, scroll: 0 };
     }
+}
+
+/// Esc on a filtered list: clear the filter (true), else nothing to clear (false).
+fn clear_filter(state: &mut State) -> bool {
+    let Some(target) = command_line::filter_target(state) else {
+        return false;
+    };
+    if state.filters.get(target).is_empty() {
+        return false;
+    }
+    command_line::set_filter(state, target, "");
+    true
+}
+
+/// Up/Down in the list that has the cursor (the filter line moves through what it left).
+pub(super) fn move_selection(state: &mut State, by: isize) -> Vec<Effect> {
+    step(state, by);
+    Vec::new()
 }
 
 fn moved(len: usize, from: usize, by: isize) -> usize {
@@ -183,7 +225,7 @@ fn step(state: &mut State, by: isize) {
                 .clamp(0, u16::MAX as isize) as u16;
             return;
         }
-        Overlay::Silences { scroll } => {
+        Overlay::Silences { scroll } | Overlay::Sources { scroll } => {
             *scroll = (*scroll as isize)
                 .saturating_add(by)
                 .clamp(0, u16::MAX as isize) as u16;
@@ -196,12 +238,12 @@ fn step(state: &mut State, by: isize) {
     }
     match state.focus {
         Pane::Alerts => {
-            let visible = state.visible_alerts();
+            let visible = state.shown_alerts().items;
             let i = moved(visible.len(), state.alert_index(&visible), by);
             state.selected_alert = visible.get(i).map(|a| a.id.clone());
         }
         Pane::Incidents => {
-            let sorted = state.sorted_incidents();
+            let sorted = state.shown_incidents().items;
             let i = moved(sorted.len(), state.incident_index(&sorted), by);
             state.selected_incident = sorted.get(i).map(|x| x.id.clone());
             state.timeline_scroll = 0;

@@ -106,8 +106,7 @@ pub fn open_ack(state: &mut State) {
     if need_officer(state) {
         return;
     }
-    let visible = state.visible_alerts();
-    let Some(a) = visible.get(state.alert_index(&visible)) else {
+    let Some(a) = state.selected_alert() else {
         return;
     };
     let form = Form::ack(a.id.clone(), a.origin.clone());

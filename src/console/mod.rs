@@ -51,11 +51,19 @@ pub fn initial_state(config: &ConsoleConfig, demo: bool, now: Timestamp) -> anyh
 
 pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
     let mut state = initial_state(&opts.config, opts.demo, Timestamp::now())?;
+    let mut config_dir = None;
     if let Some(look) = opts.look {
         state.keymap = look.keymap.value;
         state.theme = look.theme.value;
         state.lang = look.lang;
+        config_dir = look.config_dir;
     }
+    // Listed once here so that `:theme` completes them without touching the disk.
+    state.user_themes = Theme::available(config_dir.as_deref())
+        .into_iter()
+        .filter(|n| Theme::builtin(n).is_none())
+        .collect();
+    state.source_kinds = source_kinds(&opts.feeds);
     state.officer = opts.officer.or_else(|| opts.config.officer.clone());
     state.read_only = opts.read_only;
     if state.read_only {
@@ -94,7 +102,7 @@ pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
     drop(source_tx);
     let (out_tx, out_rx) = mpsc::unbounded_channel();
     let (result_tx, mut result_rx) = mpsc::channel(256);
-    let sender = tokio::spawn(outbox::run(client, out_rx, result_tx));
+    let sender = tokio::spawn(outbox::run(client, out_rx, result_tx.clone()));
     // ratatui::init enters raw mode and the alternate screen and installs a panic hook
     // that restores the terminal before the panic message is printed.
     // NO_COLOR is handled by choosing the modifiers-only theme. crossterm's own handling
@@ -107,6 +115,8 @@ pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
         results: &mut result_rx,
         outbox: out_tx,
         server: opts.server.clone(),
+        answers: result_tx,
+        config_dir,
     };
     let result = event_loop(&mut terminal, &mut state, &mut io).await;
     ratatui::restore();
@@ -116,6 +126,21 @@ pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
         f.abort();
     }
     result
+}
+
+/// What kind of feed each source is, as `:sources` shows it.
+fn source_kinds(feeds: &[crate::feeds::config::FeedConfig]) -> Vec<(String, String)> {
+    let mut kinds = vec![
+        (
+            crate::app::workflow::ACTION_SOURCE.to_owned(),
+            "duty API".to_owned(),
+        ),
+        ("experts_file".to_owned(), "experts file".to_owned()),
+    ];
+    for f in feeds {
+        kinds.push((f.name.clone(), crate::app::keymap::serde_name(&f.kind)));
+    }
+    kinds
 }
 
 /// Read the configured expert file off the UI task and hand the pool to the app; a bad row
@@ -168,6 +193,10 @@ struct LoopIo<'a> {
     outbox: mpsc::UnboundedSender<crate::app::command::Command>,
     /// The backend's URL, recorded with the offline expert copy.
     server: String,
+    /// Where work done off the UI task sends its answer back as a message.
+    answers: mpsc::Sender<Msg>,
+    /// The user's config directory, where `:theme NAME` finds their themes.
+    config_dir: Option<std::path::PathBuf>,
 }
 
 impl LoopIo<'_> {
@@ -210,6 +239,23 @@ impl LoopIo<'_> {
                 // The sender task lives as long as the loop; if it is gone we are quitting.
                 Effect::Send(c) => {
                     let _ = self.outbox.send(c);
+                }
+                Effect::LoadTheme(name) => {
+                    let dir = self.config_dir.clone();
+                    let answers = self.answers.clone();
+                    tokio::spawn(async move {
+                        let read = tokio::task::spawn_blocking({
+                            let name = name.clone();
+                            move || Theme::by_name(&name, dir.as_deref())
+                        })
+                        .await;
+                        let result = match read {
+                            Ok(Ok((theme, _))) => Ok(theme),
+                            Ok(Err(e)) => Err(e.to_string()),
+                            Err(e) => Err(e.to_string()),
+                        };
+                        let _ = answers.send(Msg::ThemeLoaded { name, result }).await;
+                    });
                 }
             }
         }

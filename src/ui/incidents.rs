@@ -2,6 +2,7 @@
 
 use super::format::{age, countdown};
 use super::pane_block;
+use crate::app::filter::FilterTarget;
 use crate::app::{Lang, Pane, State};
 use crate::model::text::width;
 use crate::model::{Grade, IncidentStatus};
@@ -30,23 +31,28 @@ fn grade_style(state: &State, g: Grade) -> Style {
 pub fn draw_list(state: &State, frame: &mut Frame, area: Rect) {
     let lang = state.lang;
     let t = &state.theme;
-    let sorted = state.sorted_incidents();
+    let shown = state.shown_incidents();
+    let sorted = shown.items;
     let open = sorted
         .iter()
         .filter(|i| i.status == IncidentStatus::Open)
         .count();
-    let title = format!(
-        "{} · {open}/{}",
-        lang.pick("事件 Incidents", "Incidents"),
-        sorted.len()
+    let name = lang.pick("事件 Incidents", "Incidents");
+    let title = super::filtered_title(
+        state,
+        name,
+        FilterTarget::Incidents,
+        format!("{name} · {open}/{}", sorted.len()),
     );
     let block = pane_block(state, Pane::Incidents, title);
     if sorted.is_empty() {
+        let text = if shown.total > 0 {
+            lang.pick("没有符合筛选的事件（Esc 清除）", "No incident matches the filter (Esc clears it)")
+        } else {
+            lang.pick("无事件", "No incidents")
+        };
         frame.render_widget(
-            Paragraph::new(Span::styled(
-                lang.pick("无事件", "No incidents"),
-                t.style("muted"),
-            ))
+            Paragraph::new(Span::styled(text, t.style("muted")))
             .block(block),
             area,
         );
