@@ -109,7 +109,11 @@ pub fn submit_follow_up(
     };
     flash(
         state,
-        format!("{} {kind}", state.lang.pick("已记录", "Recorded")),
+        format!(
+            "{} {}",
+            state.lang.pick("已记录", "Recorded"),
+            super::words::show(state.lang, kind)
+        ),
     );
     let effects = log_entry(state, incident_id, draft).into_iter().collect();
     state.overlay = Overlay::Instructions { selected: 0 };

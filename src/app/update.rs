@@ -6,7 +6,8 @@ use super::experts_view;
 use super::msg::{Effect, Msg};
 use super::state::{DetailTarget, Flash, Overlay, Pane, SourceHealth, SourceStatus, State};
 use super::workflow;
-use super::{command_line, handover_view, instructions, silences};
+use super::state::Lang;
+use super::{command_line, handover_view, instructions, silences, words};
 use crate::model::text::sanitize;
 use crate::model::{Alert, Incident, TimelineEntry};
 use crate::sources::{SourceEvent, SourceUpdate};
@@ -100,8 +101,9 @@ fn newly_overdue(state: &mut State) -> Vec<Effect> {
     workflow::flash(
         state,
         format!(
-            "{} {label} · {title}",
-            state.lang.pick("报告逾期", "Report overdue")
+            "{} {} · {title}",
+            state.lang.pick("报告逾期", "Report overdue:"),
+            words::show(state.lang, &label)
         ),
     );
     vec![Effect::Bell]
@@ -328,13 +330,20 @@ fn on_source(state: &mut State, u: SourceUpdate) -> Vec<Effect> {
                 Some(old) => *old = a,
                 None => {
                     if a.in_force(state.now) {
-                        let text = format!(
-                            "{} {}{} {}",
-                            state.lang.pick("新预警", "New alert"),
-                            a.colour.zh(),
-                            a.level.numeral(),
-                            a.title
-                        );
+                        let text = match state.lang {
+                            Lang::Zh => format!(
+                                "新预警 {}{} {}",
+                                a.colour.zh(),
+                                a.level.numeral(),
+                                a.title
+                            ),
+                            Lang::En => format!(
+                                "New alert {} {} {}",
+                                a.colour.en().to_uppercase(),
+                                a.level.numeral(),
+                                a.title
+                            ),
+                        };
                         state.flash = Some(Flash {
                             text,
                             until: at + FLASH_FOR,

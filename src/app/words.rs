@@ -75,9 +75,9 @@ mod tests {
     fn report_kinds_read_in_english_and_stay_chinese_in_chinese() {
         assert_eq!(show(Lang::En, "初报"), "first report");
         assert_eq!(show(Lang::En, "电话初报"), "phone report");
-        assert_eq!(show(Lang::En, "续报二"), "follow-up report 2");
-        assert_eq!(show(Lang::En, "续报十二"), "follow-up report 12");
-        assert_eq!(show(Lang::En, "续报二十一"), "follow-up report 21");
+        assert_eq!(show(Lang::En, "续报二"), "update 2");
+        assert_eq!(show(Lang::En, "续报十二"), "update 12");
+        assert_eq!(show(Lang::En, "续报二十一"), "update 21");
         assert_eq!(show(Lang::Zh, "初报"), "初报");
         // A locally configured label nobody translated is shown as written.
         assert_eq!(show(Lang::En, "区级快报"), "区级快报");

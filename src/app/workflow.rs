@@ -494,7 +494,7 @@ pub fn on_result(state: &mut State, key: &str, outcome: Outcome) {
                 .outbox
                 .iter()
                 .find(|p| p.command.key == key)
-                .map(|p| p.command.body.describe())
+                .map(|p| p.command.body.describe_in(state.lang))
                 .unwrap_or_default();
             state.outbox.retain(|p| p.command.key != key);
             flash(

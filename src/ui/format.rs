@@ -27,6 +27,20 @@ pub fn countdown(d: SignedDuration) -> String {
     }
 }
 
+/// A date and time as each language writes it: "2026-11-29 周日 03:12" and
+/// "Sun 29 Nov 2026 03:12" (with `:45` seconds when asked).
+pub fn day_time(lang: Lang, t: &jiff::ZonedDateTime, seconds: bool) -> String {
+    let time = t.strftime(if seconds { "%H:%M:%S" } else { "%H:%M" });
+    match lang {
+        Lang::Zh => format!(
+            "{} {} {time}",
+            t.strftime("%Y-%m-%d"),
+            weekday_zh(t.weekday().to_monday_one_offset())
+        ),
+        Lang::En => format!("{} {time}", t.strftime("%a %-d %b %Y")),
+    }
+}
+
 pub fn weekday_zh(n: i8) -> &'static str {
     match n {
         1 => "周一",
@@ -55,6 +69,17 @@ mod tests {
             age(Lang::Zh, now, now + SignedDuration::from_secs(90)),
             "刚刚"
         );
+    }
+
+    #[test]
+    fn dates_read_as_each_language_writes_them() {
+        let t: Timestamp = "2026-11-28T19:12:45Z".parse().unwrap();
+        let z = t.to_zoned_datetime(jiff::tz::TimeZone::get("Asia/Shanghai").unwrap());
+        assert_eq!(day_time(Lang::Zh, &z, false), "2026-11-29 周日 03:12");
+        assert_eq!(day_time(Lang::En, &z, false), "Sun 29 Nov 2026 03:12");
+        assert_eq!(day_time(Lang::En, &z, true), "Sun 29 Nov 2026 03:12:45");
+        let z = "2026-12-07T09:05:00+08:00[Asia/Shanghai]".parse::<jiff::ZonedDateTime>().unwrap();
+        assert_eq!(day_time(Lang::En, &z, false), "Mon 7 Dec 2026 09:05");
     }
 
     #[test]

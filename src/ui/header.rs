@@ -1,6 +1,6 @@
 //! Title bar (office, clock, leader on duty, DEMO) and the one-line summary under it.
 
-use super::format::weekday_zh;
+use super::format::day_time;
 use crate::app::State;
 use crate::model::roster::on_duty;
 use crate::model::text::{truncate, width};
@@ -13,16 +13,7 @@ use ratatui::widgets::Paragraph;
 pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let t = &state.theme;
     let lang = state.lang;
-    let zoned = state.now.to_zoned_datetime(state.tz.clone());
-    let weekday = match lang {
-        crate::app::Lang::Zh => weekday_zh(zoned.weekday().to_monday_one_offset()).to_owned(),
-        crate::app::Lang::En => zoned.strftime("%a").to_string(),
-    };
-    let clock = format!(
-        "{} {weekday} {}",
-        zoned.strftime("%Y-%m-%d"),
-        zoned.strftime("%H:%M:%S")
-    );
+    let clock = day_time(lang, &state.now.to_zoned_datetime(state.tz.clone()), true);
     let (current, _) = on_duty(&state.shifts, state.now);
     let leader = current
         .iter()

@@ -78,9 +78,11 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
             names.push(' ');
             names.push_str(arg);
         }
+        // Chinese aliases are for Chinese screens.
         let aliases = c
             .aliases
             .iter()
+            .filter(|a| state.lang == crate::app::Lang::Zh || a.is_ascii())
             .map(|a| format!(":{a}"))
             .collect::<Vec<_>>()
             .join(" ");

@@ -3,6 +3,7 @@
 use super::format::{age, countdown};
 use super::pane_block;
 use crate::app::filter::FilterTarget;
+use crate::app::words;
 use crate::app::{Lang, Pane, State};
 use crate::model::text::width;
 use crate::model::{Grade, IncidentStatus};
@@ -73,7 +74,9 @@ pub fn draw_list(state: &State, frame: &mut Frame, area: Rect) {
     let rows = sorted.iter().map(|i| {
         let closed = i.status == IncidentStatus::Closed;
         let last = i.timeline.last();
-        let progress = last.map(|e| e.kind.clone()).unwrap_or_default();
+        let progress = last
+            .map(|e| words::show(lang, &e.kind).into_owned())
+            .unwrap_or_default();
         let changed = i.updated_at.unwrap_or(i.opened_at);
         // The next report owed, as a countdown; overdue ones count up in the overdue style.
         let due = state.next_report(i).map(|d| {
@@ -85,7 +88,10 @@ pub fn draw_list(state: &State, frame: &mut Frame, area: Rect) {
             } else {
                 t.style("muted")
             };
-            Span::styled(format!("{} {}", d.label, countdown(left)), style)
+            Span::styled(
+                format!("{} {}", words::show(lang, &d.label), countdown(left)),
+                style,
+            )
         });
         let row = Row::new(vec![
             Cell::from(Span::styled(
@@ -111,8 +117,9 @@ pub fn draw_list(state: &State, frame: &mut Frame, area: Rect) {
         [
             Constraint::Length(label_w),
             Constraint::Fill(1),
-            Constraint::Length(6),
-            Constraint::Length(17),
+            // English report words are longer than the Chinese ones.
+            Constraint::Length(if lang == Lang::Zh { 6 } else { 12 }),
+            Constraint::Length(if lang == Lang::Zh { 17 } else { 22 }),
         ],
     )
     .block(block)
@@ -148,11 +155,19 @@ pub fn draw_timeline(state: &State, frame: &mut Frame, area: Rect) {
             Line::from(vec![
                 Span::styled(state.local(e.at, "%H:%M"), t.style("muted")),
                 Span::raw(" "),
-                Span::styled(format!("{:<2}", e.kind), t.style("key")),
+                Span::styled(kind_cell(lang, &e.kind), t.style("key")),
                 Span::raw(" "),
                 Span::raw(e.text.clone()),
             ])
         })
         .collect();
     frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// A timeline kind in a column of its own, never cut: 4 cells fit the Chinese words, 8
+/// most of the English ones.
+fn kind_cell(lang: Lang, kind: &str) -> String {
+    let k = words::show(lang, kind);
+    let min: usize = if lang == Lang::Zh { 4 } else { 8 };
+    format!("{k}{}", " ".repeat(min.saturating_sub(width(&k))))
 }
