@@ -121,7 +121,7 @@ fn english_screen_uses_english_labels() {
     println!("{}", rows.join("\n"));
     row_with(&rows, "RED Ⅰ");
     row_with(&rows, "Leader on duty");
-    row_with(&rows, "2026-11-29 Sun 03:12:45");
+    row_with(&rows, "Sun 29 Nov 2026 03:12:45");
     let (_, status) = row_with(&rows, "duty_api");
     assert!(
         status.contains("✓ live") && status.contains("? Help"),
