@@ -95,7 +95,10 @@ fn theme_command_switches_a_built_in_theme_at_once() {
     let mut s = state();
     assert_eq!(s.theme.name, "dark");
     let effects = command(&mut s, "theme night");
-    assert!(effects.is_empty(), "a built-in theme needs no disk: {effects:?}");
+    assert!(
+        effects.is_empty(),
+        "a built-in theme needs no disk: {effects:?}"
+    );
     assert_eq!(s.theme.name, "night");
     assert_eq!(s.theme, Theme::builtin("night").unwrap());
     let n = s.notice.as_ref().expect("the switch is confirmed");
@@ -108,7 +111,10 @@ fn theme_command_reads_a_user_theme_through_an_effect() {
     s.user_themes = vec!["duty-room".into()];
     let effects = command(&mut s, "theme duty-room");
     assert_eq!(effects, vec![Effect::LoadTheme("duty-room".into())]);
-    assert_eq!(s.theme.name, "dark", "nothing changes until the file is read");
+    assert_eq!(
+        s.theme.name, "dark",
+        "nothing changes until the file is read"
+    );
     let mut loaded = Theme::builtin("light").unwrap();
     loaded.name = "duty-room".into();
     update(
@@ -128,7 +134,10 @@ fn theme_command_reads_a_user_theme_through_an_effect() {
     );
     let n = s.notice.as_ref().unwrap();
     assert!(n.error && n.text.contains("themes/broken.toml:3"), "{n:?}");
-    assert_eq!(s.theme, loaded, "a theme that cannot be read changes nothing");
+    assert_eq!(
+        s.theme, loaded,
+        "a theme that cannot be read changes nothing"
+    );
 }
 
 #[test]
@@ -230,7 +239,11 @@ fn up_and_down_walk_through_the_commands_of_this_run() {
     update(&mut s, code(KeyCode::Down));
     assert_eq!(prompt_text(&s), "sources");
     update(&mut s, code(KeyCode::Down));
-    assert_eq!(prompt_text(&s), "the", "past the newest, the line typed comes back");
+    assert_eq!(
+        prompt_text(&s),
+        "the",
+        "past the newest, the line typed comes back"
+    );
     assert_eq!(s.command_history, ["theme night", "sources"]);
 }
 
@@ -297,7 +310,11 @@ fn filter_words_match_signal_area_and_source_and_all_must_match() {
     };
     assert_eq!(shown("台风"), ["a-red"]);
     assert_eq!(shown("龙岗"), ["a-yellow"]);
-    assert_eq!(shown("气象台").len(), 4, "every fixture alert has that source");
+    assert_eq!(
+        shown("气象台").len(),
+        4,
+        "every fixture alert has that source"
+    );
     assert_eq!(shown("黄色"), ["a-yellow"]);
     assert_eq!(shown("BLUE"), ["a-blue"]);
     assert_eq!(shown("红 福田"), ["a-red"]);
@@ -313,10 +330,18 @@ fn the_selection_stays_on_its_alert_while_it_is_shown() {
     command(&mut s, "filter 全市");
     assert_eq!(s.selected_alert.as_deref(), Some("a-orange"), "still shown");
     command(&mut s, "filter 台风");
-    assert_eq!(s.selected_alert.as_deref(), Some("a-red"), "moved to what is shown");
+    assert_eq!(
+        s.selected_alert.as_deref(),
+        Some("a-red"),
+        "moved to what is shown"
+    );
     command(&mut s, "filter 没有这种预警");
     assert!(shown_alert_ids(&s).is_empty());
-    assert_eq!(s.selected_alert.as_deref(), Some("a-red"), "nothing shown: kept");
+    assert_eq!(
+        s.selected_alert.as_deref(),
+        Some("a-red"),
+        "nothing shown: kept"
+    );
     command(&mut s, "filter");
     assert_eq!(s.selected_alert.as_deref(), Some("a-red"));
     // Moving while filtered stays within what is shown.

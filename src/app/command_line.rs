@@ -221,7 +221,12 @@ pub fn closest(word: &str) -> &'static Spec {
     let word = word.to_lowercase();
     COMMANDS
         .iter()
-        .min_by_key(|s| names(s).map(|n| distance(&word, n)).min().unwrap_or(usize::MAX))
+        .min_by_key(|s| {
+            names(s)
+                .map(|n| distance(&word, n))
+                .min()
+                .unwrap_or(usize::MAX)
+        })
         .unwrap_or(&COMMANDS[0])
 }
 
@@ -573,7 +578,10 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
     let Some(spec) = find(word) else {
         let near = closest(word);
         let text = match state.lang {
-            Lang::Zh => format!("未知命令 :{word}，是否要 :{}？（:help 列出全部命令）", near.name),
+            Lang::Zh => format!(
+                "未知命令 :{word}，是否要 :{}？（:help 列出全部命令）",
+                near.name
+            ),
             Lang::En => format!(
                 "Unknown command :{word}; did you mean :{}? (:help lists them)",
                 near.name
@@ -598,8 +606,7 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
             if let Overlay::Experts(view) = &mut state.overlay {
                 view.query = LineEdit::with_text(arg);
             }
-            if let (Overlay::Experts(view), Some(pool)) = (&mut state.overlay, &state.expert_pool)
-            {
+            if let (Overlay::Experts(view), Some(pool)) = (&mut state.overlay, &state.expert_pool) {
                 experts_view::refresh(view, pool);
             }
         }
@@ -665,10 +672,18 @@ pub fn theme_loaded(state: &mut State, name: &str, result: Result<Theme, String>
     match result {
         Ok(t) => {
             state.theme = t;
-            notice(state, format!("{} {name}", l.pick("主题：", "Theme:")), false);
+            notice(
+                state,
+                format!("{} {name}", l.pick("主题：", "Theme:")),
+                false,
+            );
         }
         Err(why) => {
-            let text = format!("{} {name}: {}", l.pick("主题读取失败", "Cannot use theme"), sanitize(&why));
+            let text = format!(
+                "{} {name}: {}",
+                l.pick("主题读取失败", "Cannot use theme"),
+                sanitize(&why)
+            );
             notice(state, text, true);
         }
     }

@@ -35,14 +35,7 @@ pub fn listed(state: &State) -> Vec<Instruction<'_>> {
     all.sort_by_key(|i| !i.open());
     let q = Query::parse(state.filters.get(FilterTarget::Instructions));
     if !q.is_empty() {
-        all.retain(|i| {
-            q.text(&[
-                &i.entry.text,
-                i.leader(),
-                i.assignee(),
-                &i.incident.title,
-            ])
-        });
+        all.retain(|i| q.text(&[&i.entry.text, i.leader(), i.assignee(), &i.incident.title]));
     }
     all
 }

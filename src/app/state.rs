@@ -1,6 +1,6 @@
 use super::command::Pending;
-use super::deadlines::{Due, ReportRules, next_due};
 use super::command_line::Prompt;
+use super::deadlines::{Due, ReportRules, next_due};
 use super::experts_view::{ExpertFocus, ExpertPool, ExpertView};
 use super::filter::{FilterTarget, Filters, Query, Shown};
 use super::form::Form;

@@ -4,9 +4,9 @@
 use super::action::Action;
 use super::experts_view;
 use super::msg::{Effect, Msg};
+use super::state::Lang;
 use super::state::{DetailTarget, Flash, Overlay, Pane, SourceHealth, SourceStatus, State};
 use super::workflow;
-use super::state::Lang;
 use super::{command_line, handover_view, instructions, silences, words};
 use crate::model::text::sanitize;
 use crate::model::{Alert, Incident, TimelineEntry};
@@ -331,12 +331,9 @@ fn on_source(state: &mut State, u: SourceUpdate) -> Vec<Effect> {
                 None => {
                     if a.in_force(state.now) {
                         let text = match state.lang {
-                            Lang::Zh => format!(
-                                "新预警 {}{} {}",
-                                a.colour.zh(),
-                                a.level.numeral(),
-                                a.title
-                            ),
+                            Lang::Zh => {
+                                format!("新预警 {}{} {}", a.colour.zh(), a.level.numeral(), a.title)
+                            }
                             Lang::En => format!(
                                 "New alert {} {} {}",
                                 a.colour.en().to_uppercase(),

@@ -40,9 +40,23 @@ pub fn show(lang: Lang, word: &str) -> Cow<'_, str> {
     Cow::Borrowed(word)
 }
 
+/// A "kind：text" line as records keep it (a handover's latest entry), with the kind in
+/// the console's language.
+pub fn show_entry(lang: Lang, line: &str) -> Cow<'_, str> {
+    match (lang, line.split_once('：')) {
+        (Lang::En, Some((kind, text))) => Cow::Owned(format!("{}: {text}", show(lang, kind))),
+        _ => Cow::Borrowed(line),
+    }
+}
+
 /// 一 … 九十九 as a number; None for anything else.
 fn chinese_number(s: &str) -> Option<u32> {
-    let digit = |c: char| "一二三四五六七八九".chars().position(|d| d == c).map(|p| p as u32 + 1);
+    let digit = |c: char| {
+        "一二三四五六七八九"
+            .chars()
+            .position(|d| d == c)
+            .map(|p| p as u32 + 1)
+    };
     let chars: Vec<char> = s.chars().collect();
     match chars.as_slice() {
         ['十'] => Some(10),
@@ -81,5 +95,10 @@ mod tests {
         assert_eq!(show(Lang::Zh, "初报"), "初报");
         // A locally configured label nobody translated is shown as written.
         assert_eq!(show(Lang::En, "区级快报"), "区级快报");
+        assert_eq!(
+            show_entry(Lang::En, "批示：全力救治"),
+            "instruction: 全力救治"
+        );
+        assert_eq!(show_entry(Lang::Zh, "批示：全力救治"), "批示：全力救治");
     }
 }

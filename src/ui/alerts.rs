@@ -34,7 +34,10 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let block = pane_block(state, Pane::Alerts, title);
     if visible.is_empty() {
         let text = if shown.total > 0 {
-            lang.pick("没有符合筛选的预警（Esc 清除）", "No alert matches the filter (Esc clears it)")
+            lang.pick(
+                "没有符合筛选的预警（Esc 清除）",
+                "No alert matches the filter (Esc clears it)",
+            )
         } else if state.sources.is_empty() {
             lang.pick("正在连接…", "Connecting…")
         } else {

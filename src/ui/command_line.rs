@@ -1,8 +1,8 @@
 //! The prompt on the bottom row while a `:` command or a `/` filter is typed: the line
 //! with its cursor, then what Tab could complete to, or for a filter how many rows match.
 
-use crate::app::State;
 use crate::app::Lang;
+use crate::app::State;
 use crate::app::command_line::{COMMANDS, Prompt, PromptKind, counts};
 use crate::model::text::{truncate, width};
 use ratatui::Frame;
@@ -51,7 +51,10 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, prompt: &Prompt) {
             t.style("muted"),
         ));
     } else if text.is_empty() && prompt.kind == PromptKind::Command {
-        spans.push(Span::styled(truncate(&command_list(state), room), t.style("muted")));
+        spans.push(Span::styled(
+            truncate(&command_list(state), room),
+            t.style("muted"),
+        ));
     }
     let used: usize = spans.iter().map(|s| width(&s.content)).sum();
     spans.push(Span::raw(
@@ -72,10 +75,12 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, prompt: &Prompt) {
 fn command_list(state: &State) -> String {
     let names: Vec<String> = COMMANDS
         .iter()
-        .map(|c| match (state.lang, c.aliases.iter().find(|a| !a.is_ascii())) {
-            (Lang::Zh, Some(alias)) => format!("{} {alias}", c.name),
-            _ => c.name.to_owned(),
-        })
+        .map(
+            |c| match (state.lang, c.aliases.iter().find(|a| !a.is_ascii())) {
+                (Lang::Zh, Some(alias)) => format!("{} {alias}", c.name),
+                _ => c.name.to_owned(),
+            },
+        )
         .collect();
     format!(
         "{}{}",

@@ -2,8 +2,8 @@
 
 use super::alerts::level_label;
 use super::centred;
-use super::incidents::grade_label;
 use super::format::day_time;
+use super::incidents::grade_label;
 use crate::app::{DetailTarget, Lang, State, words};
 use crate::model::{Alert, Incident};
 use ratatui::Frame;
@@ -121,7 +121,10 @@ fn incident_lines(state: &State, i: &Incident) -> Vec<Line<'static>> {
         v.push(Line::from(vec![
             Span::styled(state.local(e.at, "%m-%d %H:%M"), t.style("muted")),
             Span::raw(" "),
-            Span::styled(words::show(state.lang, &e.kind).into_owned(), t.style("key")),
+            Span::styled(
+                words::show(state.lang, &e.kind).into_owned(),
+                t.style("key"),
+            ),
             Span::raw(format!(
                 " {}{}{}",
                 e.author,

@@ -312,7 +312,10 @@ fn card(state: &State, e: &Expert) -> Vec<Line<'static>> {
     ];
     for p in &e.phones {
         v.push(Line::from(vec![
-            Span::styled(format!("{}{colon}", l.pick("电话", "Phone")), t.style("muted")),
+            Span::styled(
+                format!("{}{colon}", l.pick("电话", "Phone")),
+                t.style("muted"),
+            ),
             Span::styled(sanitize(p), t.style("key")),
         ]));
     }

@@ -78,7 +78,9 @@ mod tests {
         assert_eq!(day_time(Lang::Zh, &z, false), "2026-11-29 周日 03:12");
         assert_eq!(day_time(Lang::En, &z, false), "Sun 29 Nov 2026 03:12");
         assert_eq!(day_time(Lang::En, &z, true), "Sun 29 Nov 2026 03:12:45");
-        let z = "2026-12-07T09:05:00+08:00[Asia/Shanghai]".parse::<jiff::ZonedDateTime>().unwrap();
+        let z = "2026-12-07T09:05:00+08:00[Asia/Shanghai]"
+            .parse::<jiff::ZonedDateTime>()
+            .unwrap();
         assert_eq!(day_time(Lang::En, &z, false), "Mon 7 Dec 2026 09:05");
     }
 

@@ -21,7 +21,10 @@ fn mode_title(state: &State, m: Mode) -> &'static str {
         Mode::ExpertSearch => l.pick("专家库 · 搜索框", "Experts · search box"),
         Mode::Experts => l.pick("专家库 · 列表", "Experts · list"),
         Mode::Handover => l.pick("交接班", "Shift handover"),
-        Mode::List => l.pick("列表（静默、督办、数据源）", "Lists (silences, instructions, sources)"),
+        Mode::List => l.pick(
+            "列表（静默、督办、数据源）",
+            "Lists (silences, instructions, sources)",
+        ),
         Mode::Prompt => l.pick("命令行 : 与筛选 /", "Command line : and filter /"),
     }
 }
@@ -66,9 +69,10 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
     }
     out.push(Line::raw(""));
     out.push(Line::from(Span::styled(
-        state
-            .lang
-            .pick("命令（按 : 输入，Tab 补全）", "Commands (type : first, Tab completes)"),
+        state.lang.pick(
+            "命令（按 : 输入，Tab 补全）",
+            "Commands (type : first, Tab completes)",
+        ),
         t.style("title"),
     )));
     for c in COMMANDS {

@@ -48,13 +48,15 @@ pub fn draw_list(state: &State, frame: &mut Frame, area: Rect) {
     let block = pane_block(state, Pane::Incidents, title);
     if sorted.is_empty() {
         let text = if shown.total > 0 {
-            lang.pick("没有符合筛选的事件（Esc 清除）", "No incident matches the filter (Esc clears it)")
+            lang.pick(
+                "没有符合筛选的事件（Esc 清除）",
+                "No incident matches the filter (Esc clears it)",
+            )
         } else {
             lang.pick("无事件", "No incidents")
         };
         frame.render_widget(
-            Paragraph::new(Span::styled(text, t.style("muted")))
-            .block(block),
+            Paragraph::new(Span::styled(text, t.style("muted"))).block(block),
             area,
         );
         return;

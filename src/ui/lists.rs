@@ -143,11 +143,7 @@ pub fn draw_instructions(state: &State, frame: &mut Frame, area: Rect, selected:
             ));
         }
         if let Some(c) = i.closed_by {
-            tail.push_str(&format!(
-                " · {}{colon}{}",
-                l.pick("办结", "closed"),
-                c.text
-            ));
+            tail.push_str(&format!(" · {}{colon}{}", l.pick("办结", "closed"), c.text));
         }
         lines.push(Line::styled(truncate(&tail, width), t.style("muted")));
     }

@@ -119,9 +119,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             vec![
                 Span::styled(
                     format!(" {} ", truncate(&n.text, room)),
-                    state
-                        .theme
-                        .style(if n.error { "overdue" } else { "flash" }),
+                    state.theme.style(if n.error { "overdue" } else { "flash" }),
                 ),
                 Span::raw(""),
             ]
