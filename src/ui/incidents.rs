@@ -73,6 +73,13 @@ pub fn draw_list(state: &State, frame: &mut Frame, area: Rect) {
         .map(|i| width(&label(i.grade)))
         .max()
         .unwrap_or(1) as u16;
+    // English report words are longer than the Chinese ones: a narrow pane keeps the
+    // next report and its countdown, and drops the latest step.
+    let progress_w = match lang {
+        Lang::Zh => 6,
+        Lang::En if area.width >= 70 => 12,
+        Lang::En => 0,
+    };
     let rows = sorted.iter().map(|i| {
         let closed = i.status == IncidentStatus::Closed;
         let last = i.timeline.last();
@@ -119,9 +126,8 @@ pub fn draw_list(state: &State, frame: &mut Frame, area: Rect) {
         [
             Constraint::Length(label_w),
             Constraint::Fill(1),
-            // English report words are longer than the Chinese ones.
-            Constraint::Length(if lang == Lang::Zh { 6 } else { 12 }),
-            Constraint::Length(if lang == Lang::Zh { 17 } else { 22 }),
+            Constraint::Length(progress_w),
+            Constraint::Length(if lang == Lang::Zh { 17 } else { 20 }),
         ],
     )
     .block(block)
@@ -151,13 +157,20 @@ pub fn draw_timeline(state: &State, frame: &mut Frame, area: Rect) {
         .len()
         .saturating_sub(state.timeline_scroll.min(entries.len()));
     let start = end.saturating_sub(inner_h);
-    let lines: Vec<Line> = entries[start..end]
+    let shown = &entries[start..end];
+    let kind_w = shown
+        .iter()
+        .map(|e| width(&words::show(lang, &e.kind)))
+        .max()
+        .unwrap_or(0)
+        .clamp(4, 14);
+    let lines: Vec<Line> = shown
         .iter()
         .map(|e| {
             Line::from(vec![
                 Span::styled(state.local(e.at, "%H:%M"), t.style("muted")),
                 Span::raw(" "),
-                Span::styled(kind_cell(lang, &e.kind), t.style("key")),
+                Span::styled(kind_cell(lang, &e.kind, kind_w), t.style("key")),
                 Span::raw(" "),
                 Span::raw(e.text.clone()),
             ])
@@ -166,10 +179,8 @@ pub fn draw_timeline(state: &State, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
-/// A timeline kind in a column of its own, never cut: 4 cells fit the Chinese words, 8
-/// most of the English ones.
-fn kind_cell(lang: Lang, kind: &str) -> String {
+/// A timeline kind padded to the column's width (`cells`), never cut.
+fn kind_cell(lang: Lang, kind: &str, cells: usize) -> String {
     let k = words::show(lang, kind);
-    let min: usize = if lang == Lang::Zh { 4 } else { 8 };
-    format!("{k}{}", " ".repeat(min.saturating_sub(width(&k))))
+    format!("{k}{}", " ".repeat(cells.saturating_sub(width(&k))))
 }
