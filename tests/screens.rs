@@ -121,7 +121,7 @@ fn english_screen_uses_english_labels() {
     println!("{}", rows.join("\n"));
     row_with(&rows, "RED Ⅰ");
     row_with(&rows, "Leader on duty");
-    row_with(&rows, "2026-11-29 Sun 03:12:45");
+    row_with(&rows, "Sun 29 Nov 2026 03:12:45");
     let (_, status) = row_with(&rows, "duty_api");
     assert!(
         status.contains("✓ live") && status.contains("? Help"),
@@ -175,7 +175,7 @@ fn alert_details_show_the_full_text() {
     let (_, lvl) = row_with(&rows, "级别");
     assert!(lvl.contains("Ⅰ级 特别严重"), "{lvl}");
     row_with(&rows, "测试描述");
-    row_with(&rows, "2026-11-29 03:00");
+    row_with(&rows, "2026-11-29 周日 03:00");
 }
 
 #[test]
@@ -259,4 +259,224 @@ fn exercises_and_tests_are_marked_on_the_wall() {
         .filter(|r| r.contains("【演练】台风红色预警信号"))
         .count();
     assert_eq!(marked, 1, "{}", rows.join("\n"));
+}
+
+/// Any CJK character (ideographs, CJK punctuation, full-width forms): box drawing, Ⅰ–Ⅳ,
+/// "·" and "…" are not.
+fn cjk(c: char) -> bool {
+    matches!(c as u32, 0x2E80..=0x9FFF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF)
+}
+
+fn no_cjk(rows: &[String], what: &str) {
+    for (y, r) in rows.iter().enumerate() {
+        assert!(
+            !r.chars().any(cjk),
+            "{what}: row {y} has Chinese on an English screen: {r:?}\n{}",
+            rows.join("\n")
+        );
+    }
+}
+
+/// English, with every piece of data in ASCII: any Chinese left on screen is chrome that
+/// does not follow the language (or a duty-room word without its English). Timeline
+/// kinds and report labels stay Chinese, as the backend records them.
+fn english_ascii_state() -> State {
+    let cfg = ConsoleConfig {
+        language: "en".into(),
+        office: "Test City EMB".into(),
+        ..ConsoleConfig::default()
+    };
+    let mut s = state_in(&cfg);
+    for (n, a) in s.alerts.iter_mut().enumerate() {
+        a.title = format!("Warning number {n}");
+        a.signal_type = "Storm".into();
+        a.area = "Nanshan".into();
+        a.source = "Test Met Office".into();
+        a.description = "A test description.".into();
+    }
+    for i in s.incidents.iter_mut() {
+        i.title = format!("Gas explosion {}", i.id);
+        i.category = "gas".into();
+        i.district = "Nanshan".into();
+        for e in i.timeline.iter_mut() {
+            e.author = "Officer A".into();
+            e.text = "Reported by phone".into();
+            if e.kind == "批示" {
+                e.leader = Some("Leader B".into());
+            }
+        }
+    }
+    for (n, sh) in s.shifts.iter_mut().enumerate() {
+        sh.person = format!("Person {n}");
+    }
+    s.officer = Some("Officer A".into());
+    // The demo's welcome names the (Chinese) officer it picked.
+    s.flash = None;
+    s
+}
+
+#[test]
+fn english_screens_have_no_chinese_outside_the_data() {
+    for (w, h) in [(120, 40), (80, 24)] {
+        let mut s = english_ascii_state();
+        let rows = text(&render(&mut s, w, h));
+        no_cjk(&rows, &format!("watch screen {w}x{h}"));
+        // The incident's timeline shows the duty-room words in English.
+        if h == 40 {
+            row_with(&rows, "intake");
+            row_with(&rows, "verified");
+            row_with(&rows, "instruction");
+            // The phone report the 较大 incident owes, with its countdown.
+            row_with(&rows, "phone report");
+        }
+        // Every overlay and prompt, in turn.
+        let steps: &[(&str, &[KeyCode])] = &[
+            ("help", &[KeyCode::Char('?')]),
+            ("alert details", &[KeyCode::Enter]),
+            ("incident details", &[KeyCode::Tab, KeyCode::Enter]),
+            ("command line", &[KeyCode::Char(':')]),
+            ("filter line", &[KeyCode::Char('/'), KeyCode::Char('r')]),
+            ("log form", &[KeyCode::Tab, KeyCode::Char('l')]),
+            ("intake form", &[KeyCode::Char('n')]),
+            ("silence form", &[KeyCode::Char('s')]),
+            ("silences", &[KeyCode::Char('S')]),
+            ("instructions", &[KeyCode::Char('I')]),
+            ("handover", &[KeyCode::Char('h')]),
+        ];
+        for (what, keys) in steps {
+            let mut s = english_ascii_state();
+            for k in *keys {
+                update(&mut s, Msg::Key(KeyEvent::new(*k, KeyModifiers::NONE)));
+            }
+            let rows = text(&render(&mut s, w, h));
+            no_cjk(&rows, &format!("{what} {w}x{h}"));
+        }
+        for line in ["sources", "thme", "theme nope"] {
+            let mut s = english_ascii_state();
+            update(&mut s, key(':'));
+            for c in line.chars() {
+                update(&mut s, key(c));
+            }
+            update(
+                &mut s,
+                Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+            );
+            let rows = text(&render(&mut s, w, h));
+            no_cjk(&rows, &format!(":{line} {w}x{h}"));
+        }
+    }
+}
+
+#[test]
+fn chinese_screen_keeps_its_chinese_date_and_words() {
+    let mut s = state();
+    let rows = text(&render(&mut s, 120, 40));
+    row_with(&rows, "2026-11-29 周日 03:12:45");
+    row_with(&rows, "接报");
+    row_with(&rows, "电话初报");
+}
+
+#[test]
+fn the_filter_line_shows_what_is_typed_and_how_many_match() {
+    let mut s = state();
+    for c in "/红".chars() {
+        update(&mut s, key(c));
+    }
+    let rows = text(&render(&mut s, 120, 40));
+    let bottom = &rows[39];
+    assert!(bottom.starts_with("/红"), "{bottom}");
+    assert!(bottom.contains("1/4"), "{bottom}");
+    assert!(
+        bottom.contains("Enter 保留") && bottom.contains("Esc 清除"),
+        "{bottom}"
+    );
+    let (_, title) = row_with(&rows, "预警 Alerts [红] 1/4");
+    assert!(!title.contains("暴雨橙色"), "{title}");
+    assert!(!rows.iter().any(|r| r.contains("暴雨橙色预警信号")));
+    // Enter keeps the filter in the pane title; the status bar comes back.
+    update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    let rows = text(&render(&mut s, 120, 40));
+    row_with(&rows, "预警 Alerts [红] 1/4");
+    assert!(rows[39].starts_with(" 源"), "{}", rows[39]);
+    // English: the same in English words.
+    s.lang = watchroom::app::Lang::En;
+    let rows = text(&render(&mut s, 120, 40));
+    row_with(&rows, "Alerts [红] 1/4");
+}
+
+#[test]
+fn the_command_line_shows_candidates_and_an_unknown_command_in_the_status_line() {
+    let mut s = state();
+    for c in ":s".chars() {
+        update(&mut s, key(c));
+    }
+    update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE)),
+    );
+    let rows = text(&render(&mut s, 120, 40));
+    let bottom = &rows[39];
+    assert!(bottom.starts_with(":sources "), "{bottom}");
+    assert!(bottom.contains("sources  silences"), "{bottom}");
+    update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
+    );
+    for c in ":thme".chars() {
+        update(&mut s, key(c));
+    }
+    update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    let rows = text(&render(&mut s, 120, 40));
+    let bottom = &rows[39];
+    assert!(
+        bottom.contains("未知命令 :thme") && bottom.contains(":theme"),
+        "{bottom}"
+    );
+    assert!(
+        bottom.contains("duty_api"),
+        "health stays in sight: {bottom}"
+    );
+}
+
+#[test]
+fn the_sources_overlay_lists_kind_status_times_and_reason() {
+    let mut s = state();
+    s.source_kinds = vec![
+        ("duty_api".into(), "duty API".into()),
+        ("气象CAP".into(), "cap".into()),
+    ];
+    update(
+        &mut s,
+        Msg::Source(watchroom::sources::SourceUpdate {
+            source: "气象CAP".into(),
+            at: now(),
+            event: SourceEvent::Failed {
+                reason: "HTTP 503 from https://example.org/cap".into(),
+            },
+        }),
+    );
+    for c in ":sources".chars() {
+        update(&mut s, key(c));
+    }
+    update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    let rows = text(&render(&mut s, 120, 40));
+    println!("{}", rows.join("\n"));
+    row_with(&rows, "数据源");
+    let (_, duty) = row_with(&rows, "duty API");
+    assert!(
+        duty.contains("✓ 实时") && duty.contains("11-29 03:12:45"),
+        "{duty}"
+    );
+    let (y, cap) = row_with(&rows, "气象CAP ");
+    assert!(cap.contains("✗ 离线") && cap.contains("cap"), "{cap}");
+    assert!(rows[y + 1].contains("原因：") && rows[y + 1].contains("HTTP 503"));
 }

@@ -54,6 +54,12 @@ pub enum Action {
     Sign,
     /// The incoming officer confirms the handover (接班).
     Confirm,
+    /// Open the `:` command line.
+    Command,
+    /// Narrow the focused list (`/`).
+    Filter,
+    /// Complete the command, or its argument, being typed.
+    Complete,
 }
 
 impl Action {

@@ -1,6 +1,7 @@
 //! Actions a duty officer takes that must reach the backend. Each carries an idempotency
 //! key so that sending it twice (after a timeout, a restart) applies it once.
 
+use super::state::Lang;
 use crate::model::{Grade, HandoverReport};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -66,15 +67,29 @@ pub enum CommandBody {
 }
 
 impl CommandBody {
-    /// A few words for the status bar and error messages.
+    /// A few words for logs and error messages (in Chinese).
     pub fn describe(&self) -> String {
+        self.describe_in(Lang::Zh)
+    }
+
+    /// A few words for the status bar, in the console's language.
+    pub fn describe_in(&self, lang: Lang) -> String {
+        let p = |zh, en| lang.pick(zh, en);
         match self {
-            CommandBody::Ack { alert_id, .. } => format!("确认 {alert_id}"),
-            CommandBody::Timeline { kind, .. } => format!("记录 {kind}"),
-            CommandBody::OpenIncident { title, .. } => format!("接报 {title}"),
-            CommandBody::Silence { alert_id, .. } => format!("静默 {alert_id}"),
-            CommandBody::Handover { outgoing, .. } => format!("交班 {outgoing}"),
-            CommandBody::ConfirmHandover { incoming, .. } => format!("接班 {incoming}"),
+            CommandBody::Ack { alert_id, .. } => format!("{} {alert_id}", p("确认", "ack")),
+            CommandBody::Timeline { kind, .. } => {
+                format!("{} {}", p("记录", "log"), super::words::show(lang, kind))
+            }
+            CommandBody::OpenIncident { title, .. } => format!("{} {title}", p("接报", "intake")),
+            CommandBody::Silence { alert_id, .. } => {
+                format!("{} {alert_id}", p("静默", "silence"))
+            }
+            CommandBody::Handover { outgoing, .. } => {
+                format!("{} {outgoing}", p("交班", "handover by"))
+            }
+            CommandBody::ConfirmHandover { incoming, .. } => {
+                format!("{} {incoming}", p("接班", "takeover by"))
+            }
         }
     }
 

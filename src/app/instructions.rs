@@ -1,6 +1,7 @@
 //! Leader instructions (领导批示) at the console: recording one on an incident, and the
 //! follow-up (督办) list where progress is logged until the instruction is closed (办结).
 
+use super::filter::{FilterTarget, Query};
 use super::form::Form;
 use super::msg::Effect;
 use super::state::{Overlay, State};
@@ -27,10 +28,15 @@ pub fn open(state: &mut State) {
     state.overlay = Overlay::Form(Form::instruction(id, &leader));
 }
 
-/// Open instructions first (oldest first: longest waiting), then closed ones.
+/// Open instructions first (oldest first: longest waiting), then closed ones; narrowed by
+/// the list's `/` filter.
 pub fn listed(state: &State) -> Vec<Instruction<'_>> {
     let mut all = instructions(&state.incidents);
     all.sort_by_key(|i| !i.open());
+    let q = Query::parse(state.filters.get(FilterTarget::Instructions));
+    if !q.is_empty() {
+        all.retain(|i| q.text(&[&i.entry.text, i.leader(), i.assignee(), &i.incident.title]));
+    }
     all
 }
 
@@ -96,7 +102,11 @@ pub fn submit_follow_up(
     };
     flash(
         state,
-        format!("{} {kind}", state.lang.pick("已记录", "Recorded")),
+        format!(
+            "{} {}",
+            state.lang.pick("已记录", "Recorded"),
+            super::words::show(state.lang, kind)
+        ),
     );
     let effects = log_entry(state, incident_id, draft).into_iter().collect();
     state.overlay = Overlay::Instructions { selected: 0 };

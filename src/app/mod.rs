@@ -3,8 +3,10 @@
 
 pub mod action;
 pub mod command;
+pub mod command_line;
 pub mod deadlines;
 pub mod experts_view;
+pub mod filter;
 pub mod form;
 pub mod handover_view;
 pub mod instructions;
@@ -16,6 +18,7 @@ pub mod retention;
 pub mod silences;
 pub mod state;
 pub mod update;
+pub mod words;
 pub mod workflow;
 
 pub use action::Action;

@@ -28,6 +28,11 @@ pub enum Msg {
         outcome: Result<(), crate::notify::desktop::NotifyError>,
         bell_if_undelivered: bool,
     },
+    /// A user theme asked for by `:theme NAME`, read off the UI task (or why it could not be).
+    ThemeLoaded {
+        name: String,
+        result: Result<crate::ui::theme::Theme, String>,
+    },
 }
 
 /// The local store's contents at start: the last state of each source, the actions still
@@ -70,4 +75,7 @@ pub enum Effect {
     RetryOutbox,
     /// These refusals have been shown; the store need not show them again.
     RejectionsShown(Vec<String>),
+    /// Read a user's theme file (`:theme NAME`) off the UI task; the answer comes back as
+    /// `Msg::ThemeLoaded`.
+    LoadTheme(String),
 }

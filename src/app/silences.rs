@@ -16,8 +16,7 @@ pub fn open(state: &mut State) {
     if need_officer(state) {
         return;
     }
-    let visible = state.visible_alerts();
-    let Some(a) = visible.get(state.alert_index(&visible)) else {
+    let Some(a) = state.selected_alert() else {
         return;
     };
     let form = Form::silence(a.id.clone(), a.origin.clone());
@@ -147,6 +146,16 @@ pub fn active(state: &State) -> Vec<(&crate::model::Alert, &Silence)> {
         .filter_map(|a| Some((a, a.silence.as_ref().filter(|s| s.active(state.now))?)))
         .collect();
     v.sort_by_key(|(_, s)| s.until);
+    v
+}
+
+/// The silences as the list shows them, narrowed by its `/` filter.
+pub fn listed(state: &State) -> Vec<(&crate::model::Alert, &Silence)> {
+    let q = super::filter::Query::parse(state.filters.get(super::filter::FilterTarget::Silences));
+    let mut v = active(state);
+    if !q.is_empty() {
+        v.retain(|(a, s)| q.text(&[&a.title, &a.signal_type, &a.area, &s.officer, &s.reason]));
+    }
     v
 }
 

@@ -1,6 +1,8 @@
 use super::command::Pending;
+use super::command_line::Prompt;
 use super::deadlines::{Due, ReportRules, next_due};
 use super::experts_view::{ExpertFocus, ExpertPool, ExpertView};
+use super::filter::{FilterTarget, Filters, Query, Shown};
 use super::form::Form;
 use super::handover_view::HandoverView;
 use super::keymap::{Keymap, Mode};
@@ -75,6 +77,10 @@ pub enum Overlay {
     Instructions {
         selected: usize,
     },
+    /// Every source's health in full: kind, status, last contact, failing since, why.
+    Sources {
+        scroll: u16,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -130,6 +136,14 @@ pub struct Flash {
     pub until: Timestamp,
 }
 
+/// The answer to a `:` command, shown in the status line until the next key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub text: String,
+    pub error: bool,
+    pub until: Timestamp,
+}
+
 #[derive(Debug, Clone)]
 pub struct State {
     pub office: String,
@@ -168,6 +182,17 @@ pub struct State {
     pub duty_scroll: usize,
     pub overlay: Overlay,
     pub flash: Option<Flash>,
+    /// The `:` command line or the `/` filter line being typed, over whatever is open.
+    pub prompt: Option<Prompt>,
+    /// What each list is narrowed to (`/`).
+    pub filters: Filters,
+    /// Commands run since start, oldest first (Up/Down on the command line).
+    pub command_history: Vec<String>,
+    pub notice: Option<Notice>,
+    /// Themes of the user's config directory, by name (listed at start, for `:theme`).
+    pub user_themes: Vec<String>,
+    /// What kind of feed each source is (name, kind), for `:sources`.
+    pub source_kinds: Vec<(String, String)>,
 
     /// Who is on duty at this console; every action carries it.
     pub officer: Option<String>,
@@ -235,6 +260,12 @@ impl State {
             duty_scroll: 0,
             overlay: Overlay::None,
             flash: None,
+            prompt: None,
+            filters: Filters::default(),
+            command_history: Vec::new(),
+            notice: None,
+            user_themes: Vec::new(),
+            source_kinds: Vec::new(),
             officer: None,
             read_only: false,
             asked_officer: false,
@@ -259,6 +290,9 @@ impl State {
     }
 
     pub fn mode(&self) -> Mode {
+        if self.prompt.is_some() {
+            return Mode::Prompt;
+        }
         match &self.overlay {
             Overlay::None => Mode::Watch,
             Overlay::Help { .. } => Mode::Help,
@@ -267,7 +301,9 @@ impl State {
             Overlay::Experts(v) if v.focus == ExpertFocus::Query => Mode::ExpertSearch,
             Overlay::Experts(_) => Mode::Experts,
             Overlay::Handover(_) => Mode::Handover,
-            Overlay::Silences { .. } | Overlay::Instructions { .. } => Mode::List,
+            Overlay::Silences { .. } | Overlay::Instructions { .. } | Overlay::Sources { .. } => {
+                Mode::List
+            }
         }
     }
 
@@ -284,7 +320,6 @@ impl State {
             .any(|a| crate::notify::policy::waits_for_ack(a, self.now))
     }
 
-    /// Alerts in force, most severe and newest first.
     /// Alerts in force, then those cancelled in the last two hours (shown as cancelled, so
     /// a cancellation is seen rather than an alert silently vanishing).
     pub fn visible_alerts(&self) -> Vec<&Alert> {
@@ -353,7 +388,40 @@ impl State {
         next_due(i, &self.report_rules, &self.tz)
     }
 
-    /// Index of the selected alert in `visible_alerts()` (the first when none or gone).
+    /// The alert list as the wall shows it: `visible_alerts()` narrowed by the `/` filter.
+    pub fn shown_alerts(&self) -> Shown<'_, Alert> {
+        let all = self.visible_alerts();
+        let total = all.len();
+        let q = Query::parse(self.filters.get(FilterTarget::Alerts));
+        let items = if q.is_empty() {
+            all
+        } else {
+            all.into_iter().filter(|a| q.alert(a)).collect()
+        };
+        Shown { items, total }
+    }
+
+    /// The incident list as shown: `sorted_incidents()` narrowed by the `/` filter.
+    pub fn shown_incidents(&self) -> Shown<'_, Incident> {
+        let all = self.sorted_incidents();
+        let total = all.len();
+        let q = Query::parse(self.filters.get(FilterTarget::Incidents));
+        let items = if q.is_empty() {
+            all
+        } else {
+            all.into_iter().filter(|i| q.incident(i)).collect()
+        };
+        Shown { items, total }
+    }
+
+    /// The alert the cursor is on, among those shown.
+    pub fn selected_alert(&self) -> Option<&Alert> {
+        let shown = self.shown_alerts().items;
+        let i = self.alert_index(&shown);
+        shown.get(i).copied()
+    }
+
+    /// Index of the selected alert in a list of alerts (the first when none or gone).
     pub fn alert_index(&self, visible: &[&Alert]) -> usize {
         index_of(
             visible.iter().map(|a| a.id.as_str()),
@@ -369,7 +437,7 @@ impl State {
     }
 
     pub fn selected_incident(&self) -> Option<&Incident> {
-        let sorted = self.sorted_incidents();
+        let sorted = self.shown_incidents().items;
         let i = self.incident_index(&sorted);
         sorted.get(i).copied()
     }

@@ -6,9 +6,10 @@ use super::command::Pending;
 use super::experts_view;
 use super::msg::{Effect, Msg, Restored};
 use super::pending;
+use super::state::Lang;
 use super::state::{DetailTarget, Flash, Overlay, Pane, SourceHealth, SourceStatus, State};
 use super::workflow;
-use super::{handover_view, instructions, silences};
+use super::{command_line, handover_view, instructions, silences, words};
 use crate::model::text::sanitize;
 use crate::model::{Alert, Incident, TimelineEntry};
 use crate::notify::{notice, policy};
@@ -22,18 +23,18 @@ const PAGE: usize = 10;
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
-        Msg::Key(key) => match state.keymap.action(state.mode(), &key) {
-            Some(action) => apply(state, action),
-            None => {
-                if experts_view::edit(state, key)
-                    || workflow::edit(state, key)
-                    || handover_view::edit(state, key)
-                {
-                    state.dirty = true;
-                }
-                Vec::new()
+        Msg::Key(key) => {
+            // A command's answer stays until the officer goes on.
+            if state.notice.take().is_some() {
+                state.dirty = true;
             }
-        },
+            on_key(state, key)
+        }
+        Msg::ThemeLoaded { name, result } => {
+            command_line::theme_loaded(state, &name, result);
+            state.dirty = true;
+            Vec::new()
+        }
         Msg::CommandResult { key, outcome } => {
             let rejected = matches!(outcome, super::command::Outcome::Rejected(_));
             workflow::on_result(state, &key, outcome);
@@ -66,6 +67,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             if state.flash.as_ref().is_some_and(|f| f.until <= now) {
                 state.flash = None;
             }
+            if state.notice.as_ref().is_some_and(|n| n.until <= now) {
+                state.notice = None;
+            }
             state
                 .arrived
                 .retain(|_, t| now.duration_since(*t) < FRESH_FOR);
@@ -96,6 +100,22 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     }
 }
 
+fn on_key(state: &mut State, key: crossterm::event::KeyEvent) -> Vec<Effect> {
+    match state.keymap.action(state.mode(), &key) {
+        Some(action) => apply(state, action),
+        None => {
+            if command_line::edit(state, key)
+                || experts_view::edit(state, key)
+                || workflow::edit(state, key)
+                || handover_view::edit(state, key)
+            {
+                state.dirty = true;
+            }
+            Vec::new()
+        }
+    }
+}
+
 /// Ring once for each report that has just become overdue, say which, and notify the
 /// desktop of each (never silenced: a report is a duty, whatever the hour).
 fn newly_overdue(state: &mut State) -> Vec<Effect> {
@@ -119,8 +139,9 @@ fn newly_overdue(state: &mut State) -> Vec<Effect> {
     workflow::flash(
         state,
         format!(
-            "{} {label} · {title}",
-            state.lang.pick("报告逾期", "Report overdue")
+            "{} {} · {title}",
+            state.lang.pick("报告逾期", "Report overdue:"),
+            words::show(state.lang, &label)
         ),
     );
     effects
@@ -228,6 +249,9 @@ fn restore(state: &mut State, r: Restored) -> Vec<Effect> {
 
 fn apply(state: &mut State, action: Action) -> Vec<Effect> {
     state.dirty = true;
+    if state.prompt.is_some() {
+        return command_line::apply(state, action);
+    }
     if matches!(state.overlay, Overlay::Experts(_)) {
         return experts_view::apply(state, action);
     }
@@ -240,7 +264,12 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Close if matches!(state.overlay, Overlay::Handover(_)) => {
             handover_view::close(state)
         }
+        // Esc clears a list's filter before it closes anything.
+        Action::Close if clear_filter(state) => {}
         Action::Close => state.overlay = Overlay::None,
+        Action::Command => command_line::open_command(state),
+        Action::Filter => command_line::open_filter(state),
+        Action::Complete => {}
         Action::FocusNext | Action::FocusPrev => {
             let order = Pane::ORDER;
             let i = order.iter().position(|p| *p == state.focus).unwrap_or(0);
@@ -288,12 +317,9 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
 
 fn open(state: &mut State) {
     let target = match state.focus {
-        Pane::Alerts => {
-            let visible = state.visible_alerts();
-            visible
-                .get(state.alert_index(&visible))
-                .map(|a| DetailTarget::Alert(a.id.clone()))
-        }
+        Pane::Alerts => state
+            .selected_alert()
+            .map(|a| DetailTarget::Alert(a.id.clone())),
         Pane::Incidents | Pane::Timeline => state
             .selected_incident()
             .map(|i| DetailTarget::Incident(i.id.clone())),
@@ -302,6 +328,24 @@ fn open(state: &mut State) {
     if let Some(target) = target {
         state.overlay = Overlay::Detail { target, scroll: 0 };
     }
+}
+
+/// Esc on a filtered list: clear the filter (true), else nothing to clear (false).
+fn clear_filter(state: &mut State) -> bool {
+    let Some(target) = command_line::filter_target(state) else {
+        return false;
+    };
+    if state.filters.get(target).is_empty() {
+        return false;
+    }
+    command_line::set_filter(state, target, "");
+    true
+}
+
+/// Up/Down in the list that has the cursor (the filter line moves through what it left).
+pub(super) fn move_selection(state: &mut State, by: isize) -> Vec<Effect> {
+    step(state, by);
+    Vec::new()
 }
 
 fn moved(len: usize, from: usize, by: isize) -> usize {
@@ -321,7 +365,7 @@ fn step(state: &mut State, by: isize) {
                 .clamp(0, u16::MAX as isize) as u16;
             return;
         }
-        Overlay::Silences { scroll } => {
+        Overlay::Silences { scroll } | Overlay::Sources { scroll } => {
             *scroll = (*scroll as isize)
                 .saturating_add(by)
                 .clamp(0, u16::MAX as isize) as u16;
@@ -334,12 +378,12 @@ fn step(state: &mut State, by: isize) {
     }
     match state.focus {
         Pane::Alerts => {
-            let visible = state.visible_alerts();
+            let visible = state.shown_alerts().items;
             let i = moved(visible.len(), state.alert_index(&visible), by);
             state.selected_alert = visible.get(i).map(|a| a.id.clone());
         }
         Pane::Incidents => {
-            let sorted = state.sorted_incidents();
+            let sorted = state.shown_incidents().items;
             let i = moved(sorted.len(), state.incident_index(&sorted), by);
             state.selected_incident = sorted.get(i).map(|x| x.id.clone());
             state.timeline_scroll = 0;
@@ -483,13 +527,17 @@ fn on_source(state: &mut State, u: SourceUpdate) -> Vec<Effect> {
                 Some(old) => *old = a,
                 None => {
                     if a.in_force(state.now) {
-                        let text = format!(
-                            "{} {}{} {}",
-                            state.lang.pick("新预警", "New alert"),
-                            a.colour.zh(),
-                            a.level.numeral(),
-                            a.title
-                        );
+                        let text = match state.lang {
+                            Lang::Zh => {
+                                format!("新预警 {}{} {}", a.colour.zh(), a.level.numeral(), a.title)
+                            }
+                            Lang::En => format!(
+                                "New alert {} {} {}",
+                                a.colour.en().to_uppercase(),
+                                a.level.numeral(),
+                                a.title
+                            ),
+                        };
                         state.flash = Some(Flash {
                             text,
                             until: at + FLASH_FOR,

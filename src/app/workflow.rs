@@ -117,8 +117,7 @@ pub fn open_ack(state: &mut State) {
     if need_officer(state) {
         return;
     }
-    let visible = state.visible_alerts();
-    let Some(a) = visible.get(state.alert_index(&visible)) else {
+    let Some(a) = state.selected_alert() else {
         return;
     };
     let form = Form::ack(a.id.clone(), a.origin.clone());
@@ -478,7 +477,7 @@ pub fn on_result(state: &mut State, key: &str, outcome: Outcome) {
                 .outbox
                 .iter()
                 .find(|p| p.command.key == key)
-                .map(|p| p.command.body.describe())
+                .map(|p| p.command.body.describe_in(state.lang))
                 .unwrap_or_default();
             state.outbox.retain(|p| p.command.key != key);
             flash(

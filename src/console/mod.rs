@@ -87,11 +87,19 @@ const EXPERTS_FILE: &str = "experts_file";
 
 pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
     let mut state = initial_state(&opts.config, opts.demo, Timestamp::now())?;
+    let mut config_dir = None;
     if let Some(look) = opts.look {
         state.keymap = look.keymap.value;
         state.theme = look.theme.value;
         state.lang = look.lang;
+        config_dir = look.config_dir;
     }
+    // Listed once here so that `:theme` completes them without touching the disk.
+    state.user_themes = Theme::available(config_dir.as_deref())
+        .into_iter()
+        .filter(|n| Theme::builtin(n).is_none())
+        .collect();
+    state.source_kinds = source_kinds(&opts.feeds);
     state.officer = opts.officer.or_else(|| opts.config.officer.clone());
     state.read_only = opts.read_only;
     if state.read_only {
@@ -190,7 +198,7 @@ pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
         crate::notify::desktop::session_bus_present(),
         result_tx.clone(),
     );
-    let saver = persist::Saver::start(store.clone(), locations, result_tx);
+    let saver = persist::Saver::start(store.clone(), locations, result_tx.clone());
     // ratatui::init enters raw mode and the alternate screen and installs a panic hook
     // that restores the terminal before the panic message is printed.
     // NO_COLOR is handled by choosing the modifiers-only theme. crossterm's own handling
@@ -214,6 +222,8 @@ pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
         wake,
         save_at: None,
         notifier,
+        answers: result_tx,
+        config_dir,
     };
     io.perform(restore_effects);
     let result = event_loop(&mut terminal, &mut state, &mut io).await;
@@ -229,6 +239,21 @@ pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
     sender.abort();
     io.saver.flush(&mut state).await;
     result
+}
+
+/// What kind of feed each source is, as `:sources` shows it.
+fn source_kinds(feeds: &[crate::feeds::config::FeedConfig]) -> Vec<(String, String)> {
+    let mut kinds = vec![
+        (
+            crate::app::workflow::ACTION_SOURCE.to_owned(),
+            "duty API".to_owned(),
+        ),
+        ("experts_file".to_owned(), "experts file".to_owned()),
+    ];
+    for f in feeds {
+        kinds.push((f.name.clone(), crate::app::keymap::serde_name(&f.kind)));
+    }
+    kinds
 }
 
 /// Read the configured expert file off the UI task and hand the pool to the app; a bad row
@@ -293,6 +318,10 @@ struct LoopIo<'a> {
     save_at: Option<tokio::time::Instant>,
     /// Desktop notifications; their outcomes come back on `results`.
     notifier: crate::notify::desktop::Notifier,
+    /// Where work done off the UI task sends its answer back as a message.
+    answers: mpsc::Sender<Msg>,
+    /// The user's config directory, where `:theme NAME` finds their themes.
+    config_dir: Option<std::path::PathBuf>,
 }
 
 impl LoopIo<'_> {
@@ -346,6 +375,23 @@ impl LoopIo<'_> {
                             let _ = store.run(move |s| s.rejections_shown(&keys)).await;
                         });
                     }
+                }
+                Effect::LoadTheme(name) => {
+                    let dir = self.config_dir.clone();
+                    let answers = self.answers.clone();
+                    tokio::spawn(async move {
+                        let read = tokio::task::spawn_blocking({
+                            let name = name.clone();
+                            move || Theme::by_name(&name, dir.as_deref())
+                        })
+                        .await;
+                        let result = match read {
+                            Ok(Ok((theme, _))) => Ok(theme),
+                            Ok(Err(e)) => Err(e.to_string()),
+                            Err(e) => Err(e.to_string()),
+                        };
+                        let _ = answers.send(Msg::ThemeLoaded { name, result }).await;
+                    });
                 }
             }
         }

@@ -237,7 +237,7 @@ pub fn to_markdown(report: &HandoverReport, lang: Lang, record: Option<&Handover
                 "{}{} {} {}",
                 o.p("；"),
                 o.t("下一报告", "next report"),
-                n.label,
+                crate::app::words::show(o.lang, &n.label),
                 o.time(n.due)
             );
             if n.overdue {
@@ -250,7 +250,7 @@ pub fn to_markdown(report: &HandoverReport, lang: Lang, record: Option<&Handover
                 "  - {}{}{}",
                 o.t("最新", "latest"),
                 o.p("："),
-                i.latest
+                crate::app::words::show_entry(o.lang, &i.latest)
             ));
         }
     }
@@ -271,7 +271,7 @@ pub fn to_markdown(report: &HandoverReport, lang: Lang, record: Option<&Handover
         };
         o.line(&format!(
             "- {mark} {} — {}{}{} {}",
-            d.label,
+            crate::app::words::show(o.lang, &d.label),
             d.incident_title,
             o.p("，"),
             o.t("时限", "due"),

@@ -150,6 +150,8 @@ pub struct Look {
     pub theme: Chosen<Theme>,
     pub lang: Lang,
     pub lang_origin: Origin,
+    /// Where the user's themes and keymaps live (`:theme NAME` reads from there).
+    pub config_dir: Option<PathBuf>,
 }
 
 impl Look {
@@ -164,6 +166,7 @@ impl Look {
                 theme,
                 lang,
                 lang_origin,
+                config_dir: inputs.config_dir().map(Path::to_path_buf),
             }),
             (k, t) => {
                 let mut all = Vec::new();

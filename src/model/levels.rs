@@ -99,6 +99,16 @@ impl Level {
         }
     }
 
+    /// The level's word in English (the Chinese 一般 / 较重 / 严重 / 特别严重).
+    pub fn en(self) -> &'static str {
+        match self {
+            Level::IV => "general",
+            Level::III => "heavy",
+            Level::II => "severe",
+            Level::I => "very severe",
+        }
+    }
+
     pub fn cap_severity(self) -> &'static str {
         match self {
             Level::IV => "Minor",

@@ -2,6 +2,7 @@
 
 use super::format::age;
 use super::pane_block;
+use crate::app::filter::FilterTarget;
 use crate::app::{Lang, Pane, State};
 use crate::model::Alert;
 use crate::model::text::truncate;
@@ -22,11 +23,23 @@ pub fn level_label(lang: Lang, a: &Alert) -> String {
 pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let lang = state.lang;
     let t = &state.theme;
-    let visible = state.visible_alerts();
-    let title = format!("{} · {}", lang.pick("预警 Alerts", "Alerts"), visible.len());
+    let shown = state.shown_alerts();
+    let name = lang.pick("预警 Alerts", "Alerts");
+    let title = super::filtered_title(
+        state,
+        name,
+        FilterTarget::Alerts,
+        format!("{name} · {}", shown.total),
+    );
+    let visible = shown.items;
     let block = pane_block(state, Pane::Alerts, title);
     if visible.is_empty() {
-        let text = if state.sources.is_empty() {
+        let text = if shown.total > 0 {
+            lang.pick(
+                "没有符合筛选的预警（Esc 清除）",
+                "No alert matches the filter (Esc clears it)",
+            )
+        } else if state.sources.is_empty() {
             lang.pick("正在连接…", "Connecting…")
         } else {
             lang.pick("当前无生效预警", "No alerts in force")

@@ -2,24 +2,28 @@
 
 use super::alerts::level_label;
 use super::centred;
+use super::format::day_time;
 use super::incidents::grade_label;
-use crate::app::{DetailTarget, State};
+use crate::app::{DetailTarget, Lang, State, words};
 use crate::model::{Alert, Incident};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-const TIME: &str = "%Y-%m-%d %H:%M";
-
 fn field(state: &State, zh: &str, en: &str, value: String) -> Line<'static> {
+    let label = match state.lang {
+        Lang::Zh => format!("{zh}："),
+        Lang::En => format!("{en}: "),
+    };
     Line::from(vec![
-        Span::styled(
-            format!("{}：", state.lang.pick(zh, en)),
-            state.theme.style("muted"),
-        ),
+        Span::styled(label, state.theme.style("muted")),
         Span::raw(value),
     ])
+}
+
+fn when(state: &State, t: jiff::Timestamp) -> String {
+    day_time(state.lang, &t.to_zoned_datetime(state.tz.clone()), false)
 }
 
 fn alert_lines(state: &State, a: &Alert) -> Vec<Line<'static>> {
@@ -39,17 +43,20 @@ fn alert_lines(state: &State, a: &Alert) -> Vec<Line<'static>> {
             state,
             "级别",
             "Level",
-            format!("{}级 {} ({})", a.level.numeral(), a.level.zh(), a.severity),
+            match state.lang {
+                Lang::Zh => format!("{}级 {} ({})", a.level.numeral(), a.level.zh(), a.severity),
+                Lang::En => format!("{} {} ({})", a.level.numeral(), a.level.en(), a.severity),
+            },
         ),
         field(state, "区域", "Area", a.area.clone()),
         field(state, "发布", "Source", a.source.clone()),
-        field(state, "发布时间", "Sent", state.local(a.sent, TIME)),
+        field(state, "发布时间", "Sent", when(state, a.sent)),
     ];
     if let Some(e) = a.effective {
-        v.push(field(state, "生效", "Effective", state.local(e, TIME)));
+        v.push(field(state, "生效", "Effective", when(state, e)));
     }
     if let Some(e) = a.expires {
-        v.push(field(state, "失效", "Expires", state.local(e, TIME)));
+        v.push(field(state, "失效", "Expires", when(state, e)));
     }
     if !a.urgency.is_empty() || !a.certainty.is_empty() {
         v.push(field(
@@ -67,7 +74,7 @@ fn alert_lines(state: &State, a: &Alert) -> Vec<Line<'static>> {
             state,
             "已确认",
             "Acknowledged",
-            format!("{} {} {}", ack.officer, state.local(ack.at, TIME), ack.note),
+            format!("{} {} {}", ack.officer, when(state, ack.at), ack.note),
         ));
     }
     for (zh, en, text) in [
@@ -103,7 +110,7 @@ fn incident_lines(state: &State, i: &Incident) -> Vec<Line<'static>> {
             format!("{} ({})", grade_label(state.lang, i.grade), i.category),
         ),
         field(state, "区域", "District", i.district.clone()),
-        field(state, "接报时间", "Opened", state.local(i.opened_at, TIME)),
+        field(state, "接报时间", "Opened", when(state, i.opened_at)),
         Line::raw(""),
         Line::from(Span::styled(
             state.lang.pick("时间线", "Timeline").to_owned(),
@@ -114,8 +121,16 @@ fn incident_lines(state: &State, i: &Incident) -> Vec<Line<'static>> {
         v.push(Line::from(vec![
             Span::styled(state.local(e.at, "%m-%d %H:%M"), t.style("muted")),
             Span::raw(" "),
-            Span::styled(e.kind.clone(), t.style("key")),
-            Span::raw(format!(" {}：{}", e.author, e.text)),
+            Span::styled(
+                words::show(state.lang, &e.kind).into_owned(),
+                t.style("key"),
+            ),
+            Span::raw(format!(
+                " {}{}{}",
+                e.author,
+                state.lang.pick("：", ": "),
+                e.text
+            )),
         ]));
     }
     v

@@ -284,9 +284,10 @@ fn list_line(
 fn card(state: &State, e: &Expert) -> Vec<Line<'static>> {
     let t = &state.theme;
     let l = state.lang;
+    let colon = l.pick("：", ": ");
     let field = |zh: &str, en: &str, v: String| {
         Line::from(vec![
-            Span::styled(format!("{}：", l.pick(zh, en)), t.style("muted")),
+            Span::styled(format!("{}{colon}", l.pick(zh, en)), t.style("muted")),
             Span::raw(v),
         ])
     };
@@ -302,12 +303,19 @@ fn card(state: &State, e: &Expert) -> Vec<Line<'static>> {
         field("职称", "Title", sanitize(&e.title)),
         field("单位", "Organisation", sanitize(&e.organisation)),
         field("区", "District", sanitize(&e.district)),
-        field("专业", "Specialties", sanitize(&e.specialties.join("、"))),
+        field(
+            "专业",
+            "Specialties",
+            sanitize(&e.specialties.join(l.pick("、", ", "))),
+        ),
         Line::raw(""),
     ];
     for p in &e.phones {
         v.push(Line::from(vec![
-            Span::styled(format!("{}：", l.pick("电话", "Phone")), t.style("muted")),
+            Span::styled(
+                format!("{}{colon}", l.pick("电话", "Phone")),
+                t.style("muted"),
+            ),
             Span::styled(sanitize(p), t.style("key")),
         ]));
     }

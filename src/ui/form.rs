@@ -81,7 +81,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, form: &Form) {
         let value = if f.choices.is_empty() {
             f.input.text().to_owned()
         } else {
-            format!("◀ {} ▶", f.value())
+            format!("◀ {} ▶", crate::app::words::show(l, &f.value()))
         };
         // Keep the cursor in view: show the tail of a long value while editing it.
         let shown = if focused && width(&value) > value_w {

@@ -40,6 +40,20 @@ pub fn clock_at(now: Timestamp, t: Timestamp, tz: &jiff::tz::TimeZone) -> String
     }
 }
 
+/// A date and time as each language writes it: "2026-11-29 周日 03:12" and
+/// "Sun 29 Nov 2026 03:12" (with `:45` seconds when asked).
+pub fn day_time(lang: Lang, t: &jiff::ZonedDateTime, seconds: bool) -> String {
+    let time = t.strftime(if seconds { "%H:%M:%S" } else { "%H:%M" });
+    match lang {
+        Lang::Zh => format!(
+            "{} {} {time}",
+            t.strftime("%Y-%m-%d"),
+            weekday_zh(t.weekday().to_monday_one_offset())
+        ),
+        Lang::En => format!("{} {time}", t.strftime("%a %-d %b %Y")),
+    }
+}
+
 pub fn weekday_zh(n: i8) -> &'static str {
     match n {
         1 => "周一",
@@ -78,6 +92,19 @@ mod tests {
         assert_eq!(clock_at(now, earlier, &tz), "09:05");
         let yesterday: Timestamp = "2026-11-28T15:59:00Z".parse().unwrap();
         assert_eq!(clock_at(now, yesterday, &tz), "11-28 23:59");
+    }
+
+    #[test]
+    fn dates_read_as_each_language_writes_them() {
+        let t: Timestamp = "2026-11-28T19:12:45Z".parse().unwrap();
+        let z = t.to_zoned_datetime(jiff::tz::TimeZone::get("Asia/Shanghai").unwrap());
+        assert_eq!(day_time(Lang::Zh, &z, false), "2026-11-29 周日 03:12");
+        assert_eq!(day_time(Lang::En, &z, false), "Sun 29 Nov 2026 03:12");
+        assert_eq!(day_time(Lang::En, &z, true), "Sun 29 Nov 2026 03:12:45");
+        let z = "2026-12-07T09:05:00+08:00[Asia/Shanghai]"
+            .parse::<jiff::ZonedDateTime>()
+            .unwrap();
+        assert_eq!(day_time(Lang::En, &z, false), "Mon 7 Dec 2026 09:05");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! summary under it, and the alarm banners: the backend OFFLINE, a source down, the local
 //! store failing.
 
-use super::format::{age, clock_at, weekday_zh};
+use super::format::{age, clock_at, day_time};
 use crate::app::State;
 use crate::model::roster::on_duty;
 use crate::model::text::{truncate, width};
@@ -15,16 +15,7 @@ use ratatui::widgets::Paragraph;
 pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let t = &state.theme;
     let lang = state.lang;
-    let zoned = state.now.to_zoned_datetime(state.tz.clone());
-    let weekday = match lang {
-        crate::app::Lang::Zh => weekday_zh(zoned.weekday().to_monday_one_offset()).to_owned(),
-        crate::app::Lang::En => zoned.strftime("%a").to_string(),
-    };
-    let clock = format!(
-        "{} {weekday} {}",
-        zoned.strftime("%Y-%m-%d"),
-        zoned.strftime("%H:%M:%S")
-    );
+    let clock = day_time(lang, &state.now.to_zoned_datetime(state.tz.clone()), true);
     let (current, _) = on_duty(&state.shifts, state.now);
     let leader = current
         .iter()

@@ -2,6 +2,7 @@
 
 use super::centred;
 use crate::app::State;
+use crate::app::command_line::COMMANDS;
 use crate::app::keymap::Mode;
 use crate::model::text::{pad, width};
 use ratatui::Frame;
@@ -20,7 +21,11 @@ fn mode_title(state: &State, m: Mode) -> &'static str {
         Mode::ExpertSearch => l.pick("专家库 · 搜索框", "Experts · search box"),
         Mode::Experts => l.pick("专家库 · 列表", "Experts · list"),
         Mode::Handover => l.pick("交接班", "Shift handover"),
-        Mode::List => l.pick("静默与督办列表", "Silences and instructions"),
+        Mode::List => l.pick(
+            "列表（静默、督办、数据源）",
+            "Lists (silences, instructions, sources)",
+        ),
+        Mode::Prompt => l.pick("命令行 : 与筛选 /", "Command line : and filter /"),
     }
 }
 
@@ -61,6 +66,35 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
                 Span::raw(state.lang.pick(&b.zh, &b.en).to_owned()),
             ]));
         }
+    }
+    out.push(Line::raw(""));
+    out.push(Line::from(Span::styled(
+        state.lang.pick(
+            "命令（按 : 输入，Tab 补全）",
+            "Commands (type : first, Tab completes)",
+        ),
+        t.style("title"),
+    )));
+    for c in COMMANDS {
+        let arg = state.lang.pick(c.arg_zh, c.arg_en);
+        let mut names = format!(":{}", c.name);
+        if !arg.is_empty() {
+            names.push(' ');
+            names.push_str(arg);
+        }
+        // Chinese aliases are for Chinese screens.
+        let aliases = c
+            .aliases
+            .iter()
+            .filter(|a| state.lang == crate::app::Lang::Zh || a.is_ascii())
+            .map(|a| format!(":{a}"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        out.push(Line::from(vec![
+            Span::styled(format!("  {} ", pad(&names, keys_w)), t.style("key")),
+            Span::raw(state.lang.pick(c.zh, c.en).to_owned()),
+            Span::styled(format!("  {aliases}"), t.style("muted")),
+        ]));
     }
     out
 }

@@ -2,6 +2,8 @@
 
 use super::format::{age, countdown};
 use super::pane_block;
+use crate::app::filter::FilterTarget;
+use crate::app::words;
 use crate::app::{Lang, Pane, State};
 use crate::model::text::{truncate, width};
 use crate::model::{Grade, IncidentStatus};
@@ -30,24 +32,31 @@ fn grade_style(state: &State, g: Grade) -> Style {
 pub fn draw_list(state: &State, frame: &mut Frame, area: Rect) {
     let lang = state.lang;
     let t = &state.theme;
-    let sorted = state.sorted_incidents();
+    let shown = state.shown_incidents();
+    let sorted = shown.items;
     let open = sorted
         .iter()
         .filter(|i| i.status == IncidentStatus::Open)
         .count();
-    let title = format!(
-        "{} · {open}/{}",
-        lang.pick("事件 Incidents", "Incidents"),
-        sorted.len()
+    let name = lang.pick("事件 Incidents", "Incidents");
+    let title = super::filtered_title(
+        state,
+        name,
+        FilterTarget::Incidents,
+        format!("{name} · {open}/{}", sorted.len()),
     );
     let block = pane_block(state, Pane::Incidents, title);
     if sorted.is_empty() {
+        let text = if shown.total > 0 {
+            lang.pick(
+                "没有符合筛选的事件（Esc 清除）",
+                "No incident matches the filter (Esc clears it)",
+            )
+        } else {
+            lang.pick("无事件", "No incidents")
+        };
         frame.render_widget(
-            Paragraph::new(Span::styled(
-                lang.pick("无事件", "No incidents"),
-                t.style("muted"),
-            ))
-            .block(block),
+            Paragraph::new(Span::styled(text, t.style("muted"))).block(block),
             area,
         );
         return;
@@ -64,11 +73,18 @@ pub fn draw_list(state: &State, frame: &mut Frame, area: Rect) {
         .map(|i| width(&label(i.grade)))
         .max()
         .unwrap_or(1) as u16;
+    // English report words are longer than the Chinese ones: a narrow pane keeps the
+    // next report and its countdown, and drops the latest step.
+    let progress_w = match lang {
+        Lang::Zh => 6,
+        Lang::En if area.width >= 70 => 12,
+        Lang::En => 0,
+    };
     let widths = [
         Constraint::Length(label_w),
         Constraint::Fill(1),
-        Constraint::Length(6),
-        Constraint::Length(17),
+        Constraint::Length(progress_w),
+        Constraint::Length(if lang == Lang::Zh { 17 } else { 20 }),
     ];
     let title_w = super::alerts::fill_width(area.width, &widths);
     let selected = state.incident_index(&sorted);
@@ -78,7 +94,9 @@ pub fn draw_list(state: &State, frame: &mut Frame, area: Rect) {
     let rows = sorted[offset..offset + shown].iter().map(|i| {
         let closed = i.status == IncidentStatus::Closed;
         let last = i.timeline.last();
-        let progress = last.map(|e| e.kind.clone()).unwrap_or_default();
+        let progress = last
+            .map(|e| words::show(lang, &e.kind).into_owned())
+            .unwrap_or_default();
         let changed = i.updated_at.unwrap_or(i.opened_at);
         // The next report owed, as a countdown; overdue ones count up in the overdue style.
         let due = state.next_report(i).map(|d| {
@@ -90,7 +108,10 @@ pub fn draw_list(state: &State, frame: &mut Frame, area: Rect) {
             } else {
                 t.style("muted")
             };
-            Span::styled(format!("{} {}", d.label, countdown(left)), style)
+            Span::styled(
+                format!("{} {}", words::show(lang, &d.label), countdown(left)),
+                style,
+            )
         });
         let row = Row::new(vec![
             Cell::from(Span::styled(
@@ -140,19 +161,31 @@ pub fn draw_timeline(state: &State, frame: &mut Frame, area: Rect) {
         .saturating_sub(state.timeline_scroll.min(entries.len()));
     let start = end.saturating_sub(inner_h);
     let inner_w = usize::from(area.width.saturating_sub(2));
-    let lines: Vec<Line> = entries[start..end]
+    let shown = &entries[start..end];
+    let kind_w = shown
+        .iter()
+        .map(|e| width(&words::show(lang, &e.kind)))
+        .max()
+        .unwrap_or(0)
+        .clamp(4, 14);
+    let lines: Vec<Line> = shown
         .iter()
         .map(|e| {
-            let kind = truncate(&format!("{:<2}", e.kind), 12);
-            let used = 5 + 1 + width(&kind) + 1;
+            let used = 5 + 1 + kind_w + 1;
             Line::from(vec![
                 Span::styled(state.local(e.at, "%H:%M"), t.style("muted")),
                 Span::raw(" "),
-                Span::styled(kind, t.style("key")),
+                Span::styled(kind_cell(lang, &e.kind, kind_w), t.style("key")),
                 Span::raw(" "),
                 Span::raw(truncate(&e.text, inner_w.saturating_sub(used))),
             ])
         })
         .collect();
     frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// A timeline kind padded to the column's width (`cells`), never cut.
+fn kind_cell(lang: Lang, kind: &str, cells: usize) -> String {
+    let k = words::show(lang, kind);
+    format!("{k}{}", " ".repeat(cells.saturating_sub(width(&k))))
 }

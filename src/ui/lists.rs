@@ -1,9 +1,11 @@
-//! List overlays: active silences (who, why, until when) and leader instructions under
-//! follow-up (督办).
+//! List overlays: active silences (who, why, until when), leader instructions under
+//! follow-up (督办), and every source's health (`:sources`).
 
 use super::centred;
-use crate::app::{State, instructions, silences};
-use crate::model::text::truncate;
+use super::format::age;
+use crate::app::filter::FilterTarget;
+use crate::app::{Lang, SourceStatus, State, instructions, silences};
+use crate::model::text::{pad, truncate};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -32,7 +34,7 @@ pub fn draw_silences(state: &State, frame: &mut Frame, area: Rect, scroll: u16) 
     let r = rect(area);
     let width = r.width.saturating_sub(2) as usize;
     let mut lines = Vec::new();
-    for (a, s) in silences::active(state) {
+    for (a, s) in silences::listed(state) {
         lines.push(Line::from(vec![
             Span::styled(
                 format!(" {} ", crate::ui::alerts::level_label(l, a)),
@@ -47,30 +49,43 @@ pub fn draw_silences(state: &State, frame: &mut Frame, area: Rect, scroll: u16) 
         let left = state.now.until(s.until).map_or(0, |d| d.get_minutes());
         lines.push(Line::styled(
             truncate(
-                &format!(
-                    "  {} {} · {} {}（{} {left} {}）· {}",
-                    s.officer,
-                    state.local(s.from, "%H:%M"),
-                    l.pick("至", "until"),
-                    state.local(s.until, "%H:%M"),
-                    l.pick("余", "in"),
-                    l.pick("分钟", "min"),
-                    s.reason
-                ),
+                &match l {
+                    Lang::Zh => format!(
+                        "  {} {} · 至 {}（余 {left} 分钟）· {}",
+                        s.officer,
+                        state.local(s.from, "%H:%M"),
+                        state.local(s.until, "%H:%M"),
+                        s.reason
+                    ),
+                    Lang::En => format!(
+                        "  {} {} · until {} ({left} min left) · {}",
+                        s.officer,
+                        state.local(s.from, "%H:%M"),
+                        state.local(s.until, "%H:%M"),
+                        s.reason
+                    ),
+                },
                 width,
             ),
             t.style("muted"),
         ));
     }
-    if lines.is_empty() {
+    if lines.is_empty() && !state.filters.silences.is_empty() {
+        lines.push(Line::raw(l.pick(
+            "没有符合筛选的静默（Esc 清除筛选）",
+            "No silence matches the filter (Esc clears it)",
+        )));
+    } else if lines.is_empty() {
         lines.push(Line::raw(
             l.pick("没有静默中的预警。", "No alert is silenced."),
         ));
     }
     super::clear(state, frame, r);
+    let name = l.pick("静默列表", "Silences");
+    let title = super::filtered_title(state, name, FilterTarget::Silences, name.to_owned());
     frame.render_widget(
         Paragraph::new(lines)
-            .block(frame_for(state, l.pick("静默列表", "Silences")))
+            .block(frame_for(state, &title))
             .scroll((scroll, 0)),
         r,
     );
@@ -84,6 +99,7 @@ pub fn draw_instructions(state: &State, frame: &mut Frame, area: Rect, selected:
     let list = instructions::listed(state);
     let mut lines = Vec::new();
     let mut selected_line = 0;
+    let colon = l.pick("：", ": ");
     for (n, i) in list.iter().enumerate() {
         let status = if i.open() {
             l.pick("督办中", "open")
@@ -91,10 +107,11 @@ pub fn draw_instructions(state: &State, frame: &mut Frame, area: Rect, selected:
             l.pick("已办结", "closed")
         };
         let head = format!(
-            "{} {} {}：{}",
+            "{} {} {}{}{}",
             state.local(i.at(), "%m-%d %H:%M"),
             status,
             i.leader(),
+            colon,
             i.entry.text
         );
         let mut style = if i.open() {
@@ -119,18 +136,23 @@ pub fn draw_instructions(state: &State, frame: &mut Frame, area: Rect, selected:
         );
         if let Some(last) = i.followups.last() {
             tail.push_str(&format!(
-                " · {} {}：{}",
+                " · {} {}{colon}{}",
                 l.pick("督办", "follow-ups"),
                 i.followups.len(),
                 last.text
             ));
         }
         if let Some(c) = i.closed_by {
-            tail.push_str(&format!(" · {}：{}", l.pick("办结", "closed"), c.text));
+            tail.push_str(&format!(" · {}{colon}{}", l.pick("办结", "closed"), c.text));
         }
         lines.push(Line::styled(truncate(&tail, width), t.style("muted")));
     }
-    if lines.is_empty() {
+    if lines.is_empty() && !state.filters.instructions.is_empty() {
+        lines.push(Line::raw(l.pick(
+            "没有符合筛选的批示（Esc 清除筛选）",
+            "No instruction matches the filter (Esc clears it)",
+        )));
+    } else if lines.is_empty() {
         lines.push(Line::raw(
             l.pick("没有领导批示。", "No leader instructions."),
         ));
@@ -138,13 +160,94 @@ pub fn draw_instructions(state: &State, frame: &mut Frame, area: Rect, selected:
     let visible = r.height.saturating_sub(2) as usize;
     let scroll = (selected_line + 2).saturating_sub(visible) as u16;
     super::clear(state, frame, r);
-    let title = l.pick(
-        "领导批示 · 督办（Enter 记录进展或办结）",
-        "Leader instructions (Enter: progress or close)",
+    let name = l.pick("领导批示 · 督办", "Leader instructions");
+    let title = super::filtered_title(
+        state,
+        name,
+        FilterTarget::Instructions,
+        l.pick(
+            "领导批示 · 督办（Enter 记录进展或办结）",
+            "Leader instructions (Enter: progress or close)",
+        )
+        .to_owned(),
     );
     frame.render_widget(
         Paragraph::new(lines)
-            .block(frame_for(state, title))
+            .block(frame_for(state, &title))
+            .scroll((scroll, 0)),
+        r,
+    );
+}
+
+/// `:sources`: each source's name, kind, status, last contact, failing since and why.
+pub fn draw_sources(state: &State, frame: &mut Frame, area: Rect, scroll: u16) {
+    let t = &state.theme;
+    let l = state.lang;
+    let r = rect(area);
+    let width = r.width.saturating_sub(2) as usize;
+    let when = |at: Option<jiff::Timestamp>| match at {
+        Some(at) => format!(
+            "{} ({})",
+            state.local(at, "%m-%d %H:%M:%S"),
+            age(l, state.now, at)
+        ),
+        None => "—".to_owned(),
+    };
+    let columns = [
+        (l.pick("名称", "Name"), 16),
+        (l.pick("类型", "Kind"), 14),
+        (l.pick("状态", "Status"), 10),
+        (l.pick("最近正常", "Last OK"), 26),
+        (l.pick("故障起始", "Failing since"), 26),
+    ];
+    let mut lines = vec![Line::styled(
+        truncate(
+            &columns
+                .iter()
+                .map(|(h, w)| pad(h, *w))
+                .collect::<Vec<_>>()
+                .join(" "),
+            width,
+        ),
+        t.style("title"),
+    )];
+    for s in &state.sources {
+        let kind = state
+            .source_kinds
+            .iter()
+            .find(|(n, _)| n == &s.name)
+            .map_or("—", |(_, k)| k.as_str());
+        let (status, role) = match &s.status {
+            SourceStatus::Failed(_) => (l.pick("✗ 离线", "✗ offline"), "offline"),
+            _ if state.source_stale(s) => (l.pick("⚠ 陈旧", "⚠ stale"), "stale"),
+            SourceStatus::Connecting => (l.pick("连接中", "connecting"), "stale"),
+            SourceStatus::Live => (l.pick("✓ 实时", "✓ live"), "ok"),
+            SourceStatus::Polling => (l.pick("⟳ 轮询", "⟳ polling"), "stale"),
+        };
+        lines.push(Line::from(vec![
+            Span::raw(format!("{} ", pad(&truncate(&s.name, 16), 16))),
+            Span::styled(format!("{} ", pad(kind, 14)), t.style("muted")),
+            Span::styled(format!("{} ", pad(status, 10)), t.style(role)),
+            Span::raw(format!("{} ", pad(&when(s.last_ok), 26))),
+            Span::raw(pad(&when(s.failed_since), 26)),
+        ]));
+        if let SourceStatus::Failed(why) = &s.status {
+            lines.push(Line::styled(
+                truncate(&format!("  {} {why}", l.pick("原因：", "Reason:")), width),
+                t.style("offline"),
+            ));
+        }
+    }
+    if state.sources.is_empty() {
+        lines.push(Line::raw(l.pick(
+            "尚未收到任何数据源的消息。",
+            "No source has been heard from yet.",
+        )));
+    }
+    super::clear(state, frame, r);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(frame_for(state, l.pick("数据源", "Sources")))
             .scroll((scroll, 0)),
         r,
     );

@@ -1,6 +1,7 @@
 //! Pure drawing: every function here reads `&State` and writes only to the frame.
 
 pub mod alerts;
+pub mod command_line;
 pub mod detail;
 pub mod duty;
 pub mod experts;
@@ -46,7 +47,10 @@ pub fn draw(state: &State, frame: &mut Frame) {
     duty::draw(state, frame, duty_area);
     incidents::draw_list(state, frame, incidents_area);
     incidents::draw_timeline(state, frame, timeline_area);
-    status::draw(state, frame, bottom);
+    match &state.prompt {
+        Some(prompt) => command_line::draw(state, frame, bottom, prompt),
+        None => status::draw(state, frame, bottom),
+    }
     match &state.overlay {
         Overlay::None => {}
         Overlay::Help { scroll } => help::draw(state, frame, area, *scroll),
@@ -58,6 +62,7 @@ pub fn draw(state: &State, frame: &mut Frame) {
         Overlay::Instructions { selected } => {
             lists::draw_instructions(state, frame, area, *selected)
         }
+        Overlay::Sources { scroll } => lists::draw_sources(state, frame, area, *scroll),
     }
 }
 
@@ -88,6 +93,21 @@ pub fn pane_block<'a>(state: &State, pane: Pane, title: String) -> Block<'a> {
             format!(" {title} "),
             state.theme.style("title"),
         ))
+}
+
+/// A list's title with its filter, if any: "预警 Alerts [红] 3/41".
+pub fn filtered_title(
+    state: &State,
+    name: &str,
+    target: crate::app::filter::FilterTarget,
+    plain: String,
+) -> String {
+    let words = state.filters.get(target);
+    if words.is_empty() {
+        return plain;
+    }
+    let (n, total) = crate::app::command_line::counts(state, target);
+    format!("{name} [{words}] {n}/{total}")
 }
 
 /// Blank an overlay's rectangle down to the theme's text style. A double-width

@@ -151,7 +151,21 @@ pub fn hint_spans(state: &State) -> Vec<Span<'static>> {
 pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let mut health = health_spans(state);
     health.extend(desk_spans(state));
-    let hints = hint_spans(state);
+    // A command's answer takes the place of the key hints until the next key.
+    let hints = match &state.notice {
+        Some(n) => {
+            let hw: usize = health.iter().map(|s| width(&s.content)).sum();
+            let room = (area.width as usize).saturating_sub(hw + 3);
+            vec![
+                Span::styled(
+                    format!(" {} ", truncate(&n.text, room)),
+                    state.theme.style(if n.error { "overdue" } else { "flash" }),
+                ),
+                Span::raw(""),
+            ]
+        }
+        None => hint_spans(state),
+    };
     let hw: usize = health.iter().map(|s| width(&s.content)).sum();
     // Health is what the officer must see; hints give way from the end, a key and its
     // words together, when the bar is short.

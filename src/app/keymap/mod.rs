@@ -37,14 +37,17 @@ pub enum Mode {
     Experts,
     /// The handover review: keys not bound here type the notes.
     Handover,
-    /// A list overlay (silences, leader instructions).
+    /// A list overlay (silences, leader instructions, sources).
     List,
+    /// The `:` command line or the `/` filter line: keys not bound here type.
+    Prompt,
 }
 
 impl Mode {
     /// Every mode, in the order the help lists them.
-    pub const ALL: [Mode; 9] = [
+    pub const ALL: [Mode; 10] = [
         Mode::Watch,
+        Mode::Prompt,
         Mode::Detail,
         Mode::Form,
         Mode::Handover,
@@ -199,9 +202,9 @@ mod tests {
         assert_eq!(at('G', KeyModifiers::SHIFT), Some(Action::Bottom));
         assert_eq!(at('d', ctrl), Some(Action::PageDown));
         assert_eq!(at('u', ctrl), Some(Action::PageUp));
-        // `/` and `:` stay free in the watch screen for a filter and a command line.
-        assert_eq!(at('/', none), None);
-        assert_eq!(at(':', none), None);
+        // `/` filters and `:` opens the command line, as in vim.
+        assert_eq!(at('/', none), Some(Action::Filter));
+        assert_eq!(at(':', none), Some(Action::Command));
     }
 
     #[test]
