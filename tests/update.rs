@@ -376,3 +376,41 @@ fn a_cancelled_alert_stays_visible_as_cancelled_for_two_hours() {
     update(&mut s, Msg::Tick(now() + SignedDuration::from_mins(121)));
     assert!(!visible_ids(&s).contains(&"a-orange".to_owned()));
 }
+
+#[test]
+fn expired_updated_and_cancelled_alerts_leave_the_wall_for_the_history() {
+    let mut s = state();
+    let mut old = alert(
+        "a-old",
+        Colour::Orange,
+        "大风",
+        "大风橙色预警信号",
+        "全市",
+        600,
+    );
+    old.expires = Some(now() - mins(60));
+    let mut replaced = alert(
+        "a-v1",
+        Colour::Yellow,
+        "暴雨",
+        "暴雨黄色预警信号",
+        "全市",
+        90,
+    );
+    replaced.superseded_by = Some("a-orange".into());
+    for a in [old, replaced] {
+        update(&mut s, source(SourceEvent::Alert(a), now()));
+    }
+    let wall: Vec<&str> = s.visible_alerts().iter().map(|a| a.id.as_str()).collect();
+    assert!(
+        !wall.contains(&"a-old") && !wall.contains(&"a-v1"),
+        "{wall:?}"
+    );
+    let history: Vec<&str> = s.history().iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(history, ["a-v1", "a-old"], "newest first, nothing in force");
+    update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('H'), KeyModifiers::NONE)),
+    );
+    assert_eq!(s.overlay, watchroom::app::Overlay::History { scroll: 0 });
+}

@@ -42,6 +42,8 @@ pub enum Action {
     Silence,
     /// List the active silences.
     Silences,
+    /// Alerts no longer in force: expired, updated, cancelled, resolved.
+    History,
     /// Record a leader instruction (领导批示) on the selected incident.
     Instruct,
     /// List the leader instructions being followed up (督办).

@@ -79,6 +79,7 @@ pub enum Cmd {
     Sources,
     Silences,
     Instructions,
+    History,
     Help,
     Lang,
     Quit,
@@ -156,6 +157,16 @@ pub const COMMANDS: &[Spec] = &[
         arg_en: "",
         zh: "静默列表",
         en: "Silences",
+    },
+    Spec {
+        cmd: Cmd::History,
+        name: "history",
+        aliases: &["历史", "历史预警"],
+        arg: Arg::None,
+        arg_zh: "",
+        arg_en: "",
+        zh: "已失效、已更新、已解除的预警",
+        en: "Alerts no longer in force",
     },
     Spec {
         cmd: Cmd::Instructions,
@@ -601,6 +612,7 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
         Cmd::Sources => state.overlay = Overlay::Sources { scroll: 0 },
         Cmd::Silences => silences::open_list(state),
         Cmd::Instructions => instructions::open_list(state),
+        Cmd::History => state.overlay = Overlay::History { scroll: 0 },
         Cmd::Experts => {
             experts_view::open(state);
             if let Overlay::Experts(view) = &mut state.overlay {

@@ -81,6 +81,10 @@ pub enum Overlay {
     Sources {
         scroll: u16,
     },
+    /// Alerts no longer in force (expired, updated, cancelled, resolved), newest first.
+    History {
+        scroll: u16,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -301,9 +305,10 @@ impl State {
             Overlay::Experts(v) if v.focus == ExpertFocus::Query => Mode::ExpertSearch,
             Overlay::Experts(_) => Mode::Experts,
             Overlay::Handover(_) => Mode::Handover,
-            Overlay::Silences { .. } | Overlay::Instructions { .. } | Overlay::Sources { .. } => {
-                Mode::List
-            }
+            Overlay::Silences { .. }
+            | Overlay::Instructions { .. }
+            | Overlay::Sources { .. }
+            | Overlay::History { .. } => Mode::List,
         }
     }
 
@@ -323,6 +328,22 @@ impl State {
     /// Alerts in force, then those cancelled in the last two hours (shown as cancelled, so
     /// a cancellation is seen rather than an alert silently vanishing).
     pub fn visible_alerts(&self) -> Vec<&Alert> {
+        self.visible_alerts_unfiltered_then_filtered()
+    }
+
+    /// Alerts that have left the wall — expired, replaced by an update, cancelled or
+    /// resolved — newest first: the history a duty officer looks back through.
+    pub fn history(&self) -> Vec<&Alert> {
+        let mut v: Vec<&Alert> = self
+            .alerts
+            .iter()
+            .filter(|a| a.msg_type != crate::model::MsgType::Cancel && !a.in_force(self.now))
+            .collect();
+        v.sort_by(|a, b| b.sent.cmp(&a.sent).then_with(|| a.id.cmp(&b.id)));
+        v
+    }
+
+    fn visible_alerts_unfiltered_then_filtered(&self) -> Vec<&Alert> {
         // The messages that cancelled something, by (origin, id): a wall of many alerts
         // must not be quadratic.
         let cancellers: std::collections::HashSet<(&str, &str)> = self

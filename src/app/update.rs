@@ -297,6 +297,7 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Experts => experts_view::open(state),
         Action::Silence => silences::open(state),
         Action::Silences => silences::open_list(state),
+        Action::History => state.overlay = Overlay::History { scroll: 0 },
         Action::Instruct => instructions::open(state),
         Action::Instructions => instructions::open_list(state),
         Action::FollowUp => instructions::open_follow_up(state),
@@ -365,7 +366,9 @@ fn step(state: &mut State, by: isize) {
                 .clamp(0, u16::MAX as isize) as u16;
             return;
         }
-        Overlay::Silences { scroll } | Overlay::Sources { scroll } => {
+        Overlay::Silences { scroll }
+        | Overlay::Sources { scroll }
+        | Overlay::History { scroll } => {
             *scroll = (*scroll as isize)
                 .saturating_add(by)
                 .clamp(0, u16::MAX as isize) as u16;

@@ -150,6 +150,15 @@ pub struct FeedConfig {
     /// ATOM/RSS indexes: at most this many linked CAP messages fetched per poll (default 50).
     #[serde(default = "default_max_linked")]
     pub max_linked: usize,
+    /// An alert that gives no expiry leaves the wall this many hours after it was sent
+    /// (default 24; 0 keeps it until the feed drops it). Old earthquakes and CAP messages
+    /// without `<expires>` would otherwise stand for ever.
+    #[serde(default = "default_assume_expiry")]
+    pub assume_expiry_hours: u64,
+}
+
+fn default_assume_expiry() -> u64 {
+    24
 }
 
 impl FeedConfig {
@@ -172,6 +181,7 @@ impl FeedConfig {
             skip_unnamed: false,
             window: WindowConfig::default(),
             max_linked: default_max_linked(),
+            assume_expiry_hours: default_assume_expiry(),
         }
     }
 

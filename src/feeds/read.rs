@@ -147,7 +147,20 @@ pub async fn parse_bytes(
     if cfg.is_remote() && !parsed.pending.is_empty() {
         fetch_linked(http, cfg, state, &mut parsed, &opts).await;
     }
+    assume_expiry(&mut parsed.alerts, cfg.assume_expiry_hours);
     Ok(parsed)
+}
+
+/// Alerts that name no end get one `hours` after they were sent (0: none), so a feed's
+/// old items move off the wall into history instead of standing for ever.
+pub fn assume_expiry(alerts: &mut [crate::model::Alert], hours: u64) {
+    if hours == 0 {
+        return;
+    }
+    let after = jiff::SignedDuration::from_hours(hours.min(24 * 366) as i64);
+    for a in alerts.iter_mut().filter(|a| a.expires.is_none()) {
+        a.expires = a.sent.checked_add(after).ok();
+    }
 }
 
 /// Replace index stubs by the CAP messages they link to (at most `max_linked` new
@@ -237,4 +250,27 @@ async fn fetch_linked(
         ));
     }
     super::finish(parsed);
+}
+
+#[cfg(test)]
+mod expiry_tests {
+    use super::assume_expiry;
+
+    #[test]
+    fn alerts_without_an_end_get_one_and_others_keep_theirs() {
+        let mut quake: crate::model::Alert = serde_json::from_value(serde_json::json!({
+            "id": "q", "source": "USGS", "signal_type": "地震", "colour": "yellow",
+            "level": "III", "title": "M 5.1", "sent": "2026-11-28T00:00:00Z"
+        }))
+        .unwrap();
+        let mut cap = quake.clone();
+        cap.expires = Some("2026-11-28T06:00:00Z".parse().unwrap());
+        let mut kept = quake.clone();
+        assume_expiry(std::slice::from_mut(&mut kept), 0);
+        assert_eq!(kept.expires, None, "0 keeps it until the feed drops it");
+        let mut both = [quake.clone(), cap.clone()];
+        assume_expiry(&mut both, 24);
+        quake.expires = Some("2026-11-29T00:00:00Z".parse().unwrap());
+        assert_eq!(both, [quake, cap]);
+    }
 }

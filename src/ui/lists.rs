@@ -252,3 +252,54 @@ pub fn draw_sources(state: &State, frame: &mut Frame, area: Rect, scroll: u16) {
         r,
     );
 }
+
+/// `:history` (`H`): alerts that left the wall, newest first, with how each ended.
+pub fn draw_history(state: &State, frame: &mut Frame, area: Rect, scroll: u16) {
+    let t = &state.theme;
+    let l = state.lang;
+    let r = rect(area);
+    let width = r.width.saturating_sub(2) as usize;
+    let list = state.history();
+    let mut lines = Vec::with_capacity(list.len());
+    for a in &list {
+        let (how, when) = if let Some(by) = &a.cancelled_by {
+            (l.pick("已解除", "cancelled"), format!(" {by}"))
+        } else if let Some(at) = a.resolved_at {
+            (
+                l.pick("已恢复", "resolved"),
+                format!(" {}", state.local(at, "%m-%d %H:%M")),
+            )
+        } else if let Some(by) = &a.superseded_by {
+            (l.pick("已更新", "updated"), format!(" → {by}"))
+        } else {
+            let at = a
+                .expires
+                .map(|e| state.local(e, "%m-%d %H:%M"))
+                .unwrap_or_default();
+            (l.pick("已失效", "expired"), format!(" {at}"))
+        };
+        let head = format!(
+            "{} {} {}",
+            state.local(a.sent, "%m-%d %H:%M"),
+            crate::ui::alerts::level_label(l, a),
+            a.title
+        );
+        let tail = format!("  {how}{when}");
+        let room = width.saturating_sub(crate::model::text::width(&tail));
+        lines.push(Line::from(vec![
+            Span::styled(truncate(&head, room), t.style("text")),
+            Span::styled(tail, t.style("muted")),
+        ]));
+    }
+    if lines.is_empty() {
+        lines.push(Line::raw(l.pick("没有历史预警。", "No alerts in history.")));
+    }
+    super::clear(state, frame, r);
+    let title = format!("{} · {}", l.pick("历史预警", "Alert history"), list.len());
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(frame_for(state, &title))
+            .scroll((scroll, 0)),
+        r,
+    );
+}

@@ -63,6 +63,7 @@ pub fn draw(state: &State, frame: &mut Frame) {
             lists::draw_instructions(state, frame, area, *selected)
         }
         Overlay::Sources { scroll } => lists::draw_sources(state, frame, area, *scroll),
+        Overlay::History { scroll } => lists::draw_history(state, frame, area, *scroll),
     }
 }
 

@@ -140,7 +140,13 @@ pub fn desk_spans(state: &State) -> Vec<Span<'static>> {
 pub fn hint_spans(state: &State) -> Vec<Span<'static>> {
     let t = &state.theme;
     let mut spans = Vec::new();
-    for b in state.keymap.hints(state.mode()) {
+    // One list mode serves several lists; following up only means something in one.
+    let follow_up_here = matches!(state.overlay, crate::app::Overlay::Instructions { .. });
+    for b in state
+        .keymap
+        .hints(state.mode())
+        .filter(|b| b.action != crate::app::Action::FollowUp || follow_up_here)
+    {
         let key = b.key_names.first().cloned().unwrap_or_default();
         spans.push(Span::styled(key, t.style("key")));
         spans.push(Span::raw(format!(" {}  ", state.lang.pick(&b.zh, &b.en))));
