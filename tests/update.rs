@@ -414,3 +414,27 @@ fn expired_updated_and_cancelled_alerts_leave_the_wall_for_the_history() {
     );
     assert_eq!(s.overlay, watchroom::app::Overlay::History { scroll: 0 });
 }
+
+#[test]
+fn a_feed_warning_marks_its_source_and_names_what_was_off() {
+    let mut s = state();
+    let warning = SourceEvent::Warning {
+        text: "declared charset GB2312 but the bytes are UTF-8\u{1b}[31m".into(),
+    };
+    update(
+        &mut s,
+        Msg::Source(watchroom::sources::SourceUpdate {
+            source: "澳门气象局".into(),
+            at: now(),
+            event: warning,
+        }),
+    );
+    let h = s.sources.iter().find(|h| h.name == "澳门气象局").unwrap();
+    let (at, text) = h.warning.clone().expect("the warning is kept");
+    assert_eq!(at, now());
+    assert!(text.starts_with("declared charset GB2312"), "{text}");
+    assert!(
+        !text.contains('\u{1b}'),
+        "remote text is sanitised: {text:?}"
+    );
+}

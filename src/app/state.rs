@@ -109,6 +109,9 @@ pub struct SourceHealth {
     pub stale_after: Option<SignedDuration>,
     /// The data on screen came from the local store, saved then; cleared by fresh data.
     pub cached_at: Option<Timestamp>,
+    /// The newest thing the source's data was off in (charset, skipped entries …) and
+    /// when: read, but worth a look.
+    pub warning: Option<(Timestamp, String)>,
 }
 
 impl SourceHealth {
@@ -120,6 +123,7 @@ impl SourceHealth {
             failed_since: None,
             stale_after,
             cached_at: None,
+            warning: None,
         }
     }
 

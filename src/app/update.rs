@@ -602,7 +602,6 @@ fn on_source(state: &mut State, u: SourceUpdate) -> Vec<Effect> {
                 .shifts
                 .extend(shifts.into_iter().map(|s| clean_shift(s, &origin)));
         }
-        // Feed warnings are for `check-source` and the log; the wall shows health only.
         SourceEvent::Experts(dir) => effects.extend(experts_view::on_directory(state, dir)),
         SourceEvent::Handovers(list) => {
             state.handovers = list.into_iter().map(clean_handover).collect();
@@ -612,7 +611,11 @@ fn on_source(state: &mut State, u: SourceUpdate) -> Vec<Effect> {
             state.handovers.retain(|x| x.id != h.id);
             state.handovers.insert(0, h);
         }
-        SourceEvent::Alive { .. } | SourceEvent::Failed { .. } | SourceEvent::Warning { .. } => {}
+        // A feed warning marks the source (⚠ in the status bar, the text in `:sources`).
+        SourceEvent::Warning { text } => {
+            health_mut(state, &origin).warning = Some((at, sanitize(&text)));
+        }
+        SourceEvent::Alive { .. } | SourceEvent::Failed { .. } => {}
     }
     effects
 }

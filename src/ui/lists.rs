@@ -237,6 +237,19 @@ pub fn draw_sources(state: &State, frame: &mut Frame, area: Rect, scroll: u16) {
                 t.style("offline"),
             ));
         }
+        if let Some((at, text)) = &s.warning {
+            lines.push(Line::styled(
+                truncate(
+                    &format!(
+                        "  ⚠ {} {}: {text}",
+                        l.pick("警告", "Warning"),
+                        state.local(*at, "%m-%d %H:%M")
+                    ),
+                    width,
+                ),
+                t.style("stale"),
+            ));
+        }
     }
     if state.sources.is_empty() {
         lines.push(Line::raw(l.pick(

@@ -29,6 +29,10 @@ pub fn health_spans(state: &State) -> Vec<Span<'static>> {
         spans.push(Span::raw(format!("{} ", s.name)));
         let (text, role) = source_words(state, s);
         spans.push(Span::styled(text, t.style(role)));
+        // Read, but something in it was off: `:sources` says what.
+        if s.warning.is_some() {
+            spans.push(Span::styled(" ⚠", t.style("stale")));
+        }
     }
     spans
 }
