@@ -7,6 +7,8 @@
 #   SOAK_SPEED     simulator speed factor (default 100)
 #   SOAK_EVERY     seconds between samples (default 10)
 #   SOAK_BIN       the binary (default: target/release/watchroom, built if missing)
+#   SOAK_SPLIT=1   run the backend and simulator as a separate `watchroom serve` process, so
+#                  the samples are the console's alone (the backend's RSS is printed too)
 set -euo pipefail
 
 SECONDS_TOTAL=${SOAK_SECONDS:-600}
@@ -30,9 +32,23 @@ cleanup() {
 trap cleanup EXIT
 
 # A clean home: no user config, throw-away data dir.
+SERVER_PID=""
+if [ "${SOAK_SPLIT:-0}" = 1 ]; then
+    PORT=$((20000 + RANDOM % 20000))
+    TOKEN="soak-$$"
+    WATCHROOM_TOKENS=$TOKEN "$BIN" serve --listen "127.0.0.1:$PORT" --db "$HOME_DIR/server.db" \
+        --simulate --sim-speed "$SPEED" >"$HOME_DIR/serve.log" 2>&1 &
+    SERVER_PID=$!
+    sleep 2
+    CONSOLE="$BIN --server http://127.0.0.1:$PORT --token $TOKEN --officer 测试某甲"
+else
+    CONSOLE="$BIN demo --sim-speed $SPEED"
+fi
+cleanup_server() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true; }
+trap 'cleanup; cleanup_server' EXIT
 tmux new-session -d -s "$SESSION" -x 120 -y 40 \
     "env HOME=$HOME_DIR XDG_CONFIG_HOME=$HOME_DIR/config XDG_DATA_HOME=$HOME_DIR/data \
-     $BIN demo --sim-speed $SPEED; echo EXIT=\$?; sleep 5"
+     $CONSOLE; echo EXIT=\$?; sleep 5"
 
 PID=""
 for _ in $(seq 1 50); do
@@ -53,7 +69,7 @@ alerts_on_screen() {
 }
 
 echo "soak: pid $PID, speed ${SPEED}x, ${SECONDS_TOTAL}s, sample every ${EVERY}s"
-printf '%8s %10s %8s %8s %8s\n' "t/s" "RSS/MiB" "CPU%" "threads" "alerts"
+printf '%8s %10s %8s %8s %8s %10s\n' "t/s" "RSS/MiB" "CPU%" "threads" "alerts" "server/MiB"
 START=$(date +%s)
 LAST_T=$START
 LAST_CPU=$(cpu_ticks)
@@ -68,7 +84,9 @@ while :; do
     CPU=$(cpu_ticks)
     RSS=$(rss_kib)
     PCT=$(awk -v d="$((CPU - LAST_CPU))" -v t="$((NOW - LAST_T))" -v hz="$TICKS" 'BEGIN { printf "%.1f", 100 * d / hz / (t > 0 ? t : 1) }')
-    printf '%8d %10.1f %8s %8s %8s\n' "$((NOW - START))" "$(awk -v r="$RSS" 'BEGIN{print r/1024}')" "$PCT" "$(threads)" "$(alerts_on_screen)"
+    SERVER_RSS=""
+    [ -n "$SERVER_PID" ] && SERVER_RSS=$(awk '/^VmRSS:/ {printf "%.1f", $2/1024}' "/proc/$SERVER_PID/status" 2>/dev/null || true)
+    printf '%8d %10.1f %8s %8s %8s %10s\n' "$((NOW - START))" "$(awk -v r="$RSS" 'BEGIN{print r/1024}')" "$PCT" "$(threads)" "$(alerts_on_screen)" "$SERVER_RSS"
     [ -z "$FIRST_RSS" ] && FIRST_RSS=$RSS
     [ "$RSS" -gt "$MAX_RSS" ] && MAX_RSS=$RSS
     SUM_CPU=$(awk -v s="$SUM_CPU" -v p="$PCT" 'BEGIN{print s + p}')

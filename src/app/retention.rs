@@ -2,8 +2,10 @@
 //!
 //! - An alert that has ended (expired, cancelled, superseded, resolved, or is itself a
 //!   cancel message) is dropped once it ended more than `KEEP_ENDED` ago; of the ended
-//!   alerts younger than that, only the newest `MAX_ENDED_ALERTS` are kept. Nothing sent in
-//!   the last two hours is dropped, so a recent cancellation stays on the wall.
+//!   alerts younger than that, only the newest `MAX_ENDED_ALERTS` are kept. A cancellation
+//!   sent in the last two hours (and what it cancelled) is never dropped, so it stays on the
+//!   wall; other ended alerts count towards the cap whatever their age, so a burst of
+//!   short-lived alerts cannot grow the console without bound.
 //! - A closed incident is dropped `KEEP_ENDED` after its last change; at most
 //!   `MAX_CLOSED_INCIDENTS` closed ones are kept. Open incidents are never dropped.
 //! - A closed incident keeps its newest `MAX_TIMELINE_CLOSED` timeline entries (an open
@@ -41,6 +43,10 @@ pub fn apply(state: &mut State) {
     let now = state.now;
     let old = |t: Timestamp| now.duration_since(t) > KEEP_ENDED;
     let young = |a: &Alert| now.duration_since(a.sent) < PROTECTED;
+    // What the wall shows as 【已解除】 for two hours: the cancelled alert and its cancel.
+    let shown_cancelled = |a: &Alert| {
+        young(a) && (a.cancelled_by.is_some() || a.msg_type == crate::model::MsgType::Cancel)
+    };
 
     // Alerts: drop the long-ended, then cap the rest of the ended by newest end.
     state
@@ -50,7 +56,7 @@ pub fn apply(state: &mut State) {
         .alerts
         .iter()
         .enumerate()
-        .filter(|(_, a)| !young(a))
+        .filter(|(_, a)| !shown_cancelled(a))
         .filter_map(|(i, a)| ended_at(a, now).map(|e| (e, i)))
         .collect();
     if ended.len() > MAX_ENDED_ALERTS {
@@ -151,8 +157,30 @@ mod tests {
         assert!(!ids.contains(&"ended-long-ago"));
         assert!(ids.contains(&"ended-recently"), "newest ended kept");
         let ended = s.alerts.iter().filter(|a| !a.in_force(now())).count();
-        // The young alert is protected and not counted against the cap.
-        assert_eq!(ended, MAX_ENDED_ALERTS + 1);
+        // The young alert ended last: it is the newest ended, kept, and counted in the cap.
+        assert_eq!(ended, MAX_ENDED_ALERTS);
+    }
+
+    #[test]
+    fn a_burst_of_short_lived_alerts_is_capped_but_recent_cancellations_stay() {
+        let mut s = state();
+        // 5,000 alerts sent in the last hour that have already expired (a simulator at 100×).
+        for n in 0..5000 {
+            let mut a = alert(&format!("e{n}"), 1, None);
+            a.expires = Some(now() - SignedDuration::from_secs(n));
+            s.alerts.push(a);
+        }
+        let mut cancelled = alert("cancelled", 1, None);
+        cancelled.cancelled_by = Some("cancel".into());
+        let mut cancel = alert("cancel", 1, None);
+        cancel.msg_type = MsgType::Cancel;
+        s.alerts.push(cancelled);
+        s.alerts.push(cancel);
+        apply(&mut s);
+        assert_eq!(s.alerts.len(), MAX_ENDED_ALERTS + 2);
+        assert!(s.find_alert("cancelled").is_some() && s.find_alert("cancel").is_some());
+        assert!(s.find_alert("e0").is_some(), "the newest ended are kept");
+        assert!(s.find_alert("e4999").is_none(), "the oldest ended go");
     }
 
     #[test]
