@@ -137,8 +137,10 @@ fn source(event: SourceEvent) -> Msg {
 
 /// A console state holding `alerts` alerts in force and 10,000 timeline entries.
 fn state(alerts: usize) -> State {
-    let mut config = ConsoleConfig::default();
-    config.officer = Some("赵某某（示例）".into());
+    let config = ConsoleConfig {
+        officer: Some("赵某某（示例）".into()),
+        ..ConsoleConfig::default()
+    };
     let mut s = initial_state(&config, false, now()).expect("default config is valid");
     s.officer = config.officer.clone();
     watchroom::console::register_sources(&mut s, &config, &[]);
