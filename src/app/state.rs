@@ -368,18 +368,16 @@ impl State {
                 })
             })
         };
-        let mut v: Vec<&Alert> = self
+        // Sorted on keys laid out side by side (`alert::watch_key`) rather than by reaching
+        // into each alert for every comparison: with 100,000 alerts this is most of a frame.
+        let mut keyed: Vec<(bool, alert::WatchKey<'_>, &Alert)> = self
             .alerts
             .iter()
             .filter(|a| a.in_force(self.now) || recent(a))
+            .map(|a| (a.cancelled_by.is_some(), alert::watch_key(a), a))
             .collect();
-        v.sort_by(|a, b| {
-            a.cancelled_by
-                .is_some()
-                .cmp(&b.cancelled_by.is_some())
-                .then_with(|| alert::watch_order(a, b))
-        });
-        v
+        keyed.sort_by(|x, y| (x.0, &x.1).cmp(&(y.0, &y.1)));
+        keyed.into_iter().map(|(_, _, a)| a).collect()
     }
 
     /// Cancelled by a message sent within the last two hours.

@@ -10,7 +10,7 @@ use crate::ui;
 use crate::ui::theme::Theme;
 use anyhow::Context;
 use crossterm::event::{Event, EventStream, KeyEventKind};
-use futures::{FutureExt, StreamExt};
+use futures::StreamExt;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use ratatui::DefaultTerminal;
@@ -455,7 +455,11 @@ async fn event_loop(
             Input::Terminal(ev) => terminal_events.push(ev),
             Input::Msg(m) => msgs.push(m),
         }
-        while let Some(Some(Ok(ev))) = events.next().now_or_never() {
+        // Polled with this task's waker (`poll!`), not a no-op one (`now_or_never`):
+        // crossterm's stream keeps the waker of the poll that found nothing and wakes only
+        // that one when input comes, so a no-op waker here left the next key unread until
+        // the clock's tick woke the loop, up to a second later.
+        while let std::task::Poll::Ready(Some(Ok(ev))) = futures::poll!(events.next()) {
             terminal_events.push(ev);
         }
         while let Ok(u) = io.sources.try_recv() {

@@ -158,9 +158,11 @@ pub fn banners(state: &State) -> Vec<String> {
 fn summary(state: &State) -> Line<'static> {
     let t = &state.theme;
     let lang = state.lang;
+    // The alerts in force are exactly the visible ones not cancelled; counting them needs
+    // no sorting.
     let visible: Vec<_> = state
-        .visible_alerts()
-        .into_iter()
+        .alerts
+        .iter()
         .filter(|a| a.in_force(state.now))
         .collect();
     let mut spans = vec![Span::raw(" ")];

@@ -1,0 +1,201 @@
+//! The console's per-frame and per-burst costs with a big wall: a full frame
+//! (`ui::draw` into a ratatui TestBackend) at 120×40 and 200×50 with 100,000 alerts in
+//! force and 10,000 timeline entries, and `update()` taking a burst of 10,000 incoming
+//! alerts. Figures and method: docs/PERFORMANCE.md.
+//!
+//! The state is built the way the console builds it: `initial_state`, then one Snapshot
+//! from the duty API and `Alive`, through `update()`. All data is fictional.
+
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use jiff::{SignedDuration, Timestamp};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::hint::black_box;
+use watchroom::app::{Msg, State, update};
+use watchroom::config::ConsoleConfig;
+use watchroom::console::initial_state;
+use watchroom::model::*;
+use watchroom::sources::{SourceEvent, SourceUpdate};
+
+const ALERTS: usize = 100_000;
+const INCIDENTS: usize = 100;
+const ENTRIES_PER_INCIDENT: usize = 100;
+const BURST: usize = 10_000;
+
+const SIGNALS: [(&str, &str); 6] = [
+    ("台风", "台风预警信号"),
+    ("暴雨", "暴雨预警信号"),
+    ("高温", "高温预警信号"),
+    ("大风", "大风预警信号"),
+    ("地质灾害", "地质灾害气象风险预警"),
+    ("森林火险", "森林火险预警信号"),
+];
+const DISTRICTS: [&str; 6] = ["南山区", "福田区", "罗湖区", "宝安区", "龙岗区", "全市"];
+const COLOURS: [Colour; 4] = [Colour::Blue, Colour::Yellow, Colour::Orange, Colour::Red];
+
+/// 2026-11-29 03:12:45 in Asia/Shanghai.
+fn now() -> Timestamp {
+    "2026-11-28T19:12:45Z".parse().expect("valid instant")
+}
+
+fn alert(n: usize, prefix: &str) -> Alert {
+    let (signal, title) = SIGNALS[n % SIGNALS.len()];
+    let colour = COLOURS[(n / 7) % COLOURS.len()];
+    Alert {
+        id: format!("{prefix}-{n}"),
+        source: "示例市气象台".into(),
+        signal_type: signal.into(),
+        colour,
+        level: colour.level(),
+        severity: colour.cap_severity().into(),
+        urgency: "Immediate".into(),
+        certainty: "Likely".into(),
+        status: "actual".into(),
+        msg_type: MsgType::Alert,
+        title: format!("{title}（第{n}号）"),
+        description: "示例描述".into(),
+        instruction: String::new(),
+        area: DISTRICTS[n % DISTRICTS.len()].into(),
+        sent: now() - SignedDuration::from_secs((n % 86_400) as i64),
+        effective: None,
+        expires: None,
+        references: vec![],
+        superseded_by: None,
+        cancelled_by: None,
+        resolved_at: None,
+        onset: None,
+        sender: String::new(),
+        headline: String::new(),
+        links: Vec::new(),
+        areas: Vec::new(),
+        ack: None,
+        silence: None,
+        seq: n as u64,
+        origin: "duty_api".into(),
+    }
+}
+
+fn incident(n: usize) -> Incident {
+    let id = format!("i-{n}");
+    let timeline = (0..ENTRIES_PER_INCIDENT)
+        .map(|e| TimelineEntry {
+            id: format!("e-{n}-{e}"),
+            incident_id: id.clone(),
+            at: now() - SignedDuration::from_mins((ENTRIES_PER_INCIDENT - e) as i64),
+            author: "值班员 张某伟".into(),
+            kind: if e == 0 { "接报" } else { "续报" }.into(),
+            text: format!("第{e}次报告：现场处置进行中，已派出救援力量"),
+            leader: None,
+            assignee: None,
+            refers_to: None,
+            idempotency_key: None,
+            seq: e as u64,
+        })
+        .collect::<Vec<_>>();
+    Incident {
+        id,
+        title: format!("{}某小区燃气泄漏（{n}）", DISTRICTS[n % DISTRICTS.len()]),
+        category: "燃气爆炸".into(),
+        grade: [Grade::IV, Grade::III, Grade::II][n % 3],
+        district: DISTRICTS[n % DISTRICTS.len()].into(),
+        status: IncidentStatus::Open,
+        opened_at: now() - SignedDuration::from_hours(3),
+        updated_at: timeline.last().map(|e| e.at),
+        timeline,
+        seq: n as u64,
+        origin: "duty_api".into(),
+    }
+}
+
+fn shifts() -> Vec<Shift> {
+    [
+        (DutyRole::Leader, "王某某（示例）", "100-0000-0101"),
+        (DutyRole::Chief, "李某某（示例）", "100-0000-0102"),
+        (DutyRole::Officer, "赵某某（示例）", "100-0000-0103"),
+        (DutyRole::Standby, "孙某某（示例）", "100-0000-0105"),
+    ]
+    .into_iter()
+    .map(|(role, person, phone)| Shift {
+        id: person.into(),
+        role,
+        person: person.into(),
+        phone: phone.into(),
+        start: now() - SignedDuration::from_hours(12),
+        end: now() + SignedDuration::from_hours(12),
+        origin: "duty_api".into(),
+    })
+    .collect()
+}
+
+fn source(event: SourceEvent) -> Msg {
+    Msg::Source(SourceUpdate {
+        source: "duty_api".into(),
+        at: now(),
+        event,
+    })
+}
+
+/// A console state holding `alerts` alerts in force and 10,000 timeline entries.
+fn state(alerts: usize) -> State {
+    let config = ConsoleConfig {
+        officer: Some("赵某某（示例）".into()),
+        ..ConsoleConfig::default()
+    };
+    let mut s = initial_state(&config, false, now()).expect("default config is valid");
+    s.officer = config.officer.clone();
+    watchroom::console::register_sources(&mut s, &config, &[]);
+    update(
+        &mut s,
+        source(SourceEvent::Snapshot {
+            alerts: (0..alerts).map(|n| alert(n, "a")).collect(),
+            incidents: (0..INCIDENTS).map(incident).collect(),
+            shifts: shifts(),
+        }),
+    );
+    update(&mut s, source(SourceEvent::Alive { live: true }));
+    s
+}
+
+fn frame(c: &mut Criterion) {
+    let mut s = state(ALERTS);
+    let mut g = c.benchmark_group("frame");
+    g.sample_size(20);
+    for (w, h) in [(120u16, 40u16), (200, 50)] {
+        update(&mut s, Msg::Resize(w, h));
+        let mut term = Terminal::new(TestBackend::new(w, h)).expect("test backend");
+        g.bench_function(format!("draw_{w}x{h}_100k_alerts"), |b| {
+            b.iter(|| {
+                term.draw(|f| watchroom::ui::draw(black_box(&s), f))
+                    .expect("draw");
+            })
+        });
+    }
+    g.finish();
+}
+
+fn burst(c: &mut Criterion) {
+    let burst: Vec<Msg> = (0..BURST)
+        .map(|n| source(SourceEvent::Alert(alert(n, "burst"))))
+        .collect();
+    let mut g = c.benchmark_group("update");
+    g.sample_size(10);
+    for base in [0, ALERTS] {
+        let start = state(base);
+        g.bench_function(format!("burst_10k_alerts_onto_{base}"), |b| {
+            b.iter_batched(
+                || (start.clone(), burst.clone()),
+                |(mut s, msgs)| {
+                    for m in msgs {
+                        black_box(update(&mut s, m));
+                    }
+                    s
+                },
+                BatchSize::LargeInput,
+            )
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, frame, burst);
+criterion_main!(benches);

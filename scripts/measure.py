@@ -1,0 +1,413 @@
+#!/usr/bin/env python3
+"""Measure the release console against its performance budgets (docs/PERFORMANCE.md).
+
+Runs `watchroom serve` (no simulator: nothing changes unless we change it) and the console
+in a pseudo-terminal of 120x40, and reports:
+
+  - start to first frame, cold (empty --data-dir) and from the cache (a warm --data-dir);
+  - CPU used over idle seconds (utime+stime from /proc/PID/stat) and bytes written to the
+    terminal per idle second (counted on the pty master), with the seeded demo data;
+  - the same idle figures, key press to frame written (p50/p99) and VmRSS with 100,000
+    alerts (an Alertmanager file feed) and 10,000 timeline entries (posted to the backend).
+
+A frame is "written" when its closing synchronized-update sequence (ESC [ ? 2026 l) has
+been read from the pty. Called by scripts/measure.sh; see there for the settings.
+"""
+
+import argparse
+import fcntl
+import json
+import os
+import pty
+import select
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+import urllib.request
+
+FRAME_END = b"\x1b[?2026l"
+TOKEN = "measure-token"
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    # utime and stime are fields 14 and 15; after the ")" they are at 11 and 12.
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def rss_mib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def pct(values, p):
+    """Nearest-rank percentile."""
+    s = sorted(values)
+    if not s:
+        return float("nan")
+    k = max(0, min(len(s) - 1, -(-p * len(s) // 100) - 1))
+    return s[int(k)]
+
+
+class Console:
+    """The console in a pseudo-terminal; every byte it writes is read and timestamped."""
+
+    def __init__(self, argv, env, cols=120, rows=40):
+        self.master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        self.started = time.monotonic()
+        self.proc = subprocess.Popen(
+            argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
+        )
+        os.close(slave)
+        self.bytes = 0
+        self.frames = []  # monotonic time each complete frame was read
+        self.tail = b""
+        self.text = bytearray()
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def pump(self, timeout):
+        """Read what is there (waiting at most `timeout` s for the first bytes)."""
+        r, _, _ = select.select([self.master], [], [], timeout)
+        if not r:
+            return False
+        try:
+            data = os.read(self.master, 1 << 16)
+        except OSError:
+            return False
+        now = time.monotonic()
+        self.bytes += len(data)
+        if len(self.text) < 1 << 20:
+            self.text += data
+        buf = self.tail + data
+        # A cursor-position query must be answered, or the program would wait for it.
+        if b"\x1b[6n" in buf:
+            os.write(self.master, b"\x1b[1;1R")
+        n = buf.count(FRAME_END)
+        self.frames.extend([now] * n)
+        self.tail = buf[-(len(FRAME_END) - 1):]
+        return True
+
+    def pump_for(self, seconds):
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            self.pump(left)
+
+    def wait_frames(self, n, timeout):
+        end = time.monotonic() + timeout
+        while len(self.frames) < n and time.monotonic() < end:
+            self.pump(end - time.monotonic())
+        return len(self.frames) >= n
+
+    def key(self, k):
+        os.write(self.master, k)
+
+    def quit(self):
+        try:
+            self.key(b"q")
+            self.proc.wait(timeout=15)
+        except (OSError, subprocess.TimeoutExpired):
+            self.proc.kill()
+            self.proc.wait()
+        finally:
+            os.close(self.master)
+
+
+class Run:
+    def __init__(self, args):
+        self.args = args
+        self.bin = args.bin
+        self.tmp = tempfile.mkdtemp(prefix="watchroom-measure-")
+        self.home = os.path.join(self.tmp, "home")
+        os.makedirs(self.home)
+        self.env = dict(
+            os.environ,
+            HOME=self.home,
+            XDG_CONFIG_HOME=os.path.join(self.home, "config"),
+            XDG_DATA_HOME=os.path.join(self.home, "data"),
+            TERM="xterm-256color",
+            LANG="C.UTF-8",
+        )
+        self.env.pop("NO_COLOR", None)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server = None
+
+    def start_server(self):
+        log = open(os.path.join(self.tmp, "serve.log"), "w")
+        self.server = subprocess.Popen(
+            [self.bin, "serve", "--listen", f"127.0.0.1:{self.port}",
+             "--db", os.path.join(self.tmp, "duty.sqlite"), "--token", TOKEN],
+            stdout=log, stderr=log, env=self.env,
+        )
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(self.url + "/api/v1/health", timeout=1).read()
+                return
+            except OSError:
+                time.sleep(0.1)
+        sys.exit("measure: watchroom serve did not answer; see serve.log")
+
+    def request(self, method, path, body=None):
+        req = urllib.request.Request(
+            self.url + path, method=method,
+            data=None if body is None else json.dumps(body).encode(),
+            headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return json.loads(r.read() or b"null")
+
+    def console(self, data_dir, config=None):
+        argv = [self.bin, "--server", self.url, "--token", TOKEN,
+                "--officer", "赵某某（示例）", "--data-dir", data_dir]
+        if config:
+            argv += ["--config", config]
+        return Console(argv, self.env)
+
+    # -- start-up --------------------------------------------------------------------
+
+    def first_frame(self, data_dir, config=None):
+        c = self.console(data_dir, config)
+        ok = c.wait_frames(1, 30)
+        t = (c.frames[0] - c.started) * 1000 if ok else float("nan")
+        return c, t
+
+    def startup(self, rounds):
+        cold, warm = [], []
+        warm_dir = os.path.join(self.tmp, "warm")
+        for i in range(rounds):
+            d = os.path.join(self.tmp, f"cold-{i}")
+            c, t = self.first_frame(d)
+            cold.append(t)
+            if i == 0:
+                # Keep this one running until its store holds the backend's data.
+                c.pump_for(4)
+                c.quit()
+                shutil.copytree(d, warm_dir)
+            else:
+                c.quit()
+        for i in range(rounds):
+            d = os.path.join(self.tmp, f"warm-{i}")
+            shutil.copytree(warm_dir, d)
+            c, t = self.first_frame(d)
+            warm.append(t)
+            c.quit()
+        return cold, warm
+
+    # -- idle, keys, memory -------------------------------------------------------------
+
+    def idle(self, c, seconds):
+        c.pump_for(0.5)
+        cpu0, bytes0, frames0 = cpu_seconds(c.pid), c.bytes, len(c.frames)
+        t0 = time.monotonic()
+        c.pump_for(seconds)
+        wall = time.monotonic() - t0
+        cpu = cpu_seconds(c.pid) - cpu0
+        return {
+            "seconds": wall,
+            "cpu_pct": 100 * cpu / wall,
+            "bytes_per_s": (c.bytes - bytes0) / wall,
+            "frames_per_s": (len(c.frames) - frames0) / wall,
+        }
+
+    def keys(self, c, presses):
+        """j and k alternately; each press is sent a little after a clock frame so that the
+        next frame read is the key's."""
+        lat = []
+        keys = [b"j", b"k"]
+        for n in range(presses):
+            have = len(c.frames)
+            if not c.wait_frames(have + 1, 3):
+                break
+            c.pump_for(0.15)
+            have = len(c.frames)
+            sent = time.monotonic()
+            c.key(keys[n % 2])
+            if not c.wait_frames(have + 1, 5):
+                continue
+            lat.append((c.frames[have] - sent) * 1000)
+        return lat
+
+    def settle(self, c, timeout):
+        """Wait until the console is quiet: CPU under 50 % of a core over two seconds,
+        after memory stopped growing."""
+        end = time.monotonic() + timeout
+        last_cpu, last_rss = cpu_seconds(c.pid), rss_mib(c.pid)
+        while time.monotonic() < end:
+            c.pump_for(2)
+            cpu, rss = cpu_seconds(c.pid), rss_mib(c.pid)
+            if cpu - last_cpu < 1.0 and abs(rss - last_rss) < 0.5:
+                return True
+            last_cpu, last_rss = cpu, rss
+        return False
+
+    # -- the big wall -------------------------------------------------------------------
+
+    def big_feed(self, n):
+        path = os.path.join(self.tmp, "alertmanager-100k.json")
+        sev = ["critical", "warning", "info", "warning"]
+        now = time.time()
+        iso = lambda t: time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+        alerts = [
+            {
+                "labels": {"alertname": f"PipePressure{i % 50}", "severity": sev[i % 4],
+                           "instance": f"station-{i}", "district": "南山区"},
+                "annotations": {"summary": f"管网压力异常（示例监测点 {i}）"},
+                "startsAt": iso(now - 60 - i % 3600),
+                "endsAt": iso(now + 7 * 86400),
+                "fingerprint": f"{i:016x}",
+                "status": {"state": "active"},
+            }
+            for i in range(n)
+        ]
+        with open(path, "w") as f:
+            json.dump(alerts, f, ensure_ascii=False)
+        config = os.path.join(self.tmp, "big.toml")
+        with open(config, "w") as f:
+            f.write(
+                "[[source]]\n"
+                'name = "监测示例"\n'
+                'kind = "alertmanager"\n'
+                f'url = "{path}"\n'
+                "interval_seconds = 86400\n"
+                f"max_bytes = {os.path.getsize(path) + 1024}\n"
+                'severity_map = { critical = "red", warning = "yellow", info = "blue" }\n'
+            )
+        return config, os.path.getsize(path)
+
+    def timeline(self, n):
+        page = self.request("GET", "/api/v1/incidents?limit=500")
+        items = page.get("items", page) if isinstance(page, dict) else page
+        open_ids = [i["id"] for i in items if i.get("status") == "open"] or [items[0]["id"]]
+        for k in range(n):
+            inc = open_ids[k % len(open_ids)]
+            self.request("POST", f"/api/v1/incidents/{inc}/timeline",
+                         {"author": "值班员 张某伟", "kind": "记录",
+                          "text": f"示例记录 {k}：现场情况平稳，继续观察。"})
+        return len(open_ids)
+
+    def cleanup(self):
+        if self.server:
+            self.server.terminate()
+            try:
+                self.server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.server.kill()
+        if not self.args.keep:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", required=True)
+    ap.add_argument("--idle", type=float, default=60, help="idle seconds measured")
+    ap.add_argument("--presses", type=int, default=100)
+    ap.add_argument("--starts", type=int, default=5)
+    ap.add_argument("--alerts", type=int, default=100_000)
+    ap.add_argument("--entries", type=int, default=10_000)
+    ap.add_argument("--keep", action="store_true", help="keep the scratch directory")
+    args = ap.parse_args()
+    run = Run(args)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    out = {}
+    try:
+        run.start_server()
+        print(f"measure: backend {run.url}, scratch {run.tmp}", file=sys.stderr)
+
+        cold, warm = run.startup(args.starts)
+        out["first_frame_cold_ms"] = cold
+        out["first_frame_cache_ms"] = warm
+        print(f"first frame: cold {sorted(cold)} ms; from the cache {sorted(warm)} ms",
+              file=sys.stderr)
+
+        d = os.path.join(run.tmp, "small")
+        c = run.console(d)
+        c.wait_frames(1, 30)
+        run.settle(c, 30)
+        out["small_rss_mib"] = rss_mib(c.pid)
+        out["small_idle"] = run.idle(c, args.idle)
+        print(f"idle, demo data: {out['small_idle']}", file=sys.stderr)
+        out["small_keys_ms"] = run.keys(c, args.presses)
+        c.quit()
+
+        config, size = run.big_feed(args.alerts)
+        t0 = time.monotonic()
+        groups = run.timeline(args.entries)
+        out["posted_entries"] = args.entries
+        out["posted_over_incidents"] = groups
+        out["post_seconds"] = time.monotonic() - t0
+        print(f"posted {args.entries} timeline entries in {out['post_seconds']:.0f} s",
+              file=sys.stderr)
+
+        d = os.path.join(run.tmp, "big")
+        c = run.console(d, config)
+        c.wait_frames(1, 30)
+        t0 = time.monotonic()
+        out["big_settled"] = run.settle(c, 300)
+        out["big_load_seconds"] = time.monotonic() - t0
+        out["big_feed_bytes"] = size
+        out["big_rss_mib"] = rss_mib(c.pid)
+        print(f"100k wall settled in {out['big_load_seconds']:.0f} s, "
+              f"RSS {out['big_rss_mib']:.1f} MiB", file=sys.stderr)
+        out["big_idle"] = run.idle(c, args.idle)
+        print(f"idle, 100k: {out['big_idle']}", file=sys.stderr)
+        out["big_keys_ms"] = run.keys(c, args.presses)
+        out["big_rss_after_keys_mib"] = rss_mib(c.pid)
+        c.quit()
+
+        # The 100k wall from its cache: the store written by the run above.
+        warm_big = []
+        for i in range(args.starts):
+            dd = os.path.join(run.tmp, f"big-warm-{i}")
+            shutil.copytree(d, dd)
+            c, t = run.first_frame(dd, config)
+            warm_big.append(t)
+            c.quit()
+        out["big_first_frame_cache_ms"] = warm_big
+    finally:
+        run.cleanup()
+
+    def ms(v):
+        return f"p50 {pct(v, 50):.1f} ms, p99 {pct(v, 99):.1f} ms, max {max(v):.1f} ms (n={len(v)})"
+
+    print()
+    print("figure                                     value")
+    print(f"first frame, cold (empty data dir)         median {pct(cold, 50):.0f} ms, max {max(cold):.0f} ms")
+    print(f"first frame, from the cache (demo data)    median {pct(warm, 50):.0f} ms, max {max(warm):.0f} ms")
+    wb = out["big_first_frame_cache_ms"]
+    print(f"first frame, from the cache (100k alerts)  median {pct(wb, 50):.0f} ms, max {max(wb):.0f} ms")
+    for label, k in (("demo data", "small"), ("100k alerts", "big")):
+        i = out[f"{k}_idle"]
+        print(f"idle CPU, {label:<12}                   {i['cpu_pct']:.3f} % of one core over {i['seconds']:.0f} s")
+        print(f"terminal output idle, {label:<12}       {i['bytes_per_s']:.1f} bytes/s, {i['frames_per_s']:.2f} frames/s")
+        print(f"key to frame, {label:<12}               {ms(out[f'{k}_keys_ms'])}")
+    print(f"RSS, demo data                             {out['small_rss_mib']:.1f} MiB")
+    print(f"RSS, 100k alerts + {args.entries} entries         {out['big_rss_mib']:.1f} MiB "
+          f"(after the keys {out['big_rss_after_keys_mib']:.1f} MiB; settled: {out['big_settled']})")
+    if os.environ.get("MEASURE_JSON"):
+        with open(os.environ["MEASURE_JSON"], "w") as f:
+            json.dump(out, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
