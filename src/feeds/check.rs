@@ -252,7 +252,7 @@ mod tests {
     async fn reads_a_local_cap_file_and_guesses_its_kind() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("a.xml");
-        std::fs::write(&p, "<alert xmlns='urn:oasis:names:tc:emergency:cap:1.2'><identifier>1</identifier><sender>s</sender><sent>2026-01-01T00:00:00Z</sent><status>Test</status><msgType>Alert</msgType><scope>Public</scope><info><event>台风红色预警信号</event><headline>台风红色预警</headline></info></alert>").unwrap();
+        std::fs::write(&p, "<alert xmlns='urn:oasis:names:tc:emergency:cap:1.2'><identifier>1</identifier><sender>s</sender><sent>2020-01-01T00:00:00Z</sent><status>Test</status><msgType>Alert</msgType><scope>Public</scope><info><event>台风红色预警信号</event><headline>台风红色预警</headline></info></alert>").unwrap();
         let out = check(&args(&p.display().to_string())).await.unwrap();
         assert!(out.contains("kind cap · 1 alert(s)"), "{out}");
         assert!(out.contains("红Ⅰ"), "{out}");
@@ -260,7 +260,9 @@ mod tests {
         let mut a = args(&p.display().to_string());
         a.json = true;
         let v: serde_json::Value = serde_json::from_str(&check(&a).await.unwrap()).unwrap();
-        assert_eq!(v["alerts"][0]["state"], "in_force");
+        // No <expires>: it is taken to end assume_expiry_hours (24) after it was sent.
+        assert_eq!(v["alerts"][0]["state"], "expired");
+        assert_eq!(v["alerts"][0]["expires"], "2020-01-02T00:00:00Z");
         assert_eq!(v["alerts"][0]["colour"], "red");
     }
 
