@@ -12,41 +12,43 @@ use ratatui::widgets::{Block, Paragraph};
 
 fn title(state: &State, form: &Form) -> String {
     let l = state.lang;
+    let alert = |id: &str| {
+        state
+            .find_alert(id)
+            .map(|a| a.title.clone())
+            .unwrap_or_default()
+    };
+    let incident = |id: &str| {
+        state
+            .find_incident(id)
+            .map(|i| i.title.clone())
+            .unwrap_or_default()
+    };
     match &form.kind {
         FormKind::Officer => l.pick("本席值班员", "Officer at this console").to_owned(),
         FormKind::Ack { alert_id, .. } => {
-            let t = state
-                .alerts
-                .iter()
-                .find(|a| &a.id == alert_id)
-                .map(|a| a.title.clone())
-                .unwrap_or_default();
-            format!("{} · {t}", l.pick("确认预警", "Acknowledge"))
+            format!(
+                "{} · {}",
+                l.pick("确认预警", "Acknowledge"),
+                alert(alert_id)
+            )
         }
         FormKind::Log { incident_id } => {
-            let t = state
-                .find_incident(incident_id)
-                .map(|i| i.title.clone())
-                .unwrap_or_default();
-            format!("{} · {t}", l.pick("值班记录", "Log entry"))
+            format!(
+                "{} · {}",
+                l.pick("值班记录", "Log entry"),
+                incident(incident_id)
+            )
         }
         FormKind::Intake => l.pick("接报 · 新事件", "Intake · new incident").to_owned(),
         FormKind::Silence { alert_id, .. } => {
-            let t = state
-                .alerts
-                .iter()
-                .find(|a| &a.id == alert_id)
-                .map(|a| a.title.clone())
-                .unwrap_or_default();
-            format!("{} · {t}", l.pick("静默预警", "Silence"))
+            format!("{} · {}", l.pick("静默预警", "Silence"), alert(alert_id))
         }
-        FormKind::Instruction { incident_id } => {
-            let t = state
-                .find_incident(incident_id)
-                .map(|i| i.title.clone())
-                .unwrap_or_default();
-            format!("{} · {t}", l.pick("领导批示", "Leader instruction"))
-        }
+        FormKind::Instruction { incident_id } => format!(
+            "{} · {}",
+            l.pick("领导批示", "Leader instruction"),
+            incident(incident_id)
+        ),
         FormKind::FollowUp { .. } => l.pick("督办 / 办结", "Follow-up / close").to_owned(),
     }
 }
