@@ -14,6 +14,8 @@ use crossterm::event::KeyEvent;
 pub struct HandoverView {
     pub scroll: u16,
     pub notes: LineEdit,
+    /// The review as printed, kept current by `refresh` after every message.
+    pub markdown: String,
 }
 
 /// The review as of now, with the notes typed so far.
@@ -35,7 +37,20 @@ pub fn open(state: &mut State) {
     state.overlay = Overlay::Handover(HandoverView {
         scroll: 0,
         notes: LineEdit::with_text(&state.handover_notes),
+        markdown: String::new(),
     });
+    refresh(state);
+}
+
+/// Rebuild the open review (no-op when it is closed).
+pub fn refresh(state: &mut State) {
+    let Overlay::Handover(v) = &state.overlay else {
+        return;
+    };
+    let markdown = crate::handover::to_markdown(&report(state, v.notes.text()), state.lang, None);
+    if let Overlay::Handover(v) = &mut state.overlay {
+        v.markdown = markdown;
+    }
 }
 
 pub fn close(state: &mut State) {

@@ -22,6 +22,13 @@ pub const FRESH_FOR: SignedDuration = SignedDuration::from_mins(10);
 const PAGE: usize = 10;
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    let effects = apply_msg(state, msg);
+    // The open handover review follows the data and the notes; drawing only reads it.
+    handover_view::refresh(state);
+    effects
+}
+
+fn apply_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) => {
             // A command's answer stays until the officer goes on.

@@ -4,7 +4,7 @@
 use super::centred;
 use crate::app::Action;
 use crate::app::State;
-use crate::app::handover_view::{HandoverView, awaiting_confirmation, report};
+use crate::app::handover_view::{HandoverView, awaiting_confirmation};
 use crate::app::keymap::Mode;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
@@ -59,8 +59,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, view: &HandoverView) {
     ])
     .areas(inner);
 
-    let markdown = crate::handover::to_markdown(&report(state, view.notes.text()), l, None);
-    let lines: Vec<Line> = markdown.lines().map(|s| styled(state, s)).collect();
+    let lines: Vec<Line> = view.markdown.lines().map(|s| styled(state, s)).collect();
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
