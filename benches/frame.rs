@@ -7,6 +7,7 @@
 //! from the duty API and `Alive`, through `update()`. All data is fictional.
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::{SignedDuration, Timestamp};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -128,9 +129,13 @@ fn shifts() -> Vec<Shift> {
 }
 
 fn source(event: SourceEvent) -> Msg {
+    source_at(event, now())
+}
+
+fn source_at(event: SourceEvent, at: Timestamp) -> Msg {
     Msg::Source(SourceUpdate {
         source: "duty_api".into(),
-        at: now(),
+        at,
         event,
     })
 }
@@ -153,6 +158,8 @@ fn state(alerts: usize) -> State {
         }),
     );
     update(&mut s, source(SourceEvent::Alive { live: true }));
+    // As the console does before each frame.
+    s.refresh_wall();
     s
 }
 
@@ -171,6 +178,34 @@ fn frame(c: &mut Criterion) {
         });
     }
     g.finish();
+
+    // What the officer waits for: a key through `update()`, then the frame it changes;
+    // and what the console does each idle second: the clock's tick, then its frame.
+    let mut g = c.benchmark_group("loop");
+    g.sample_size(20);
+    update(&mut s, Msg::Resize(120, 40));
+    let mut term = Terminal::new(TestBackend::new(120, 40)).expect("test backend");
+    let down = Msg::Key(KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE));
+    g.bench_function("key_to_frame_120x40_100k_alerts", |b| {
+        b.iter(|| {
+            black_box(update(&mut s, down.clone()));
+            s.refresh_wall();
+            term.draw(|f| watchroom::ui::draw(&s, f)).expect("draw");
+        })
+    });
+    g.bench_function("tick_to_frame_120x40_100k_alerts", |b| {
+        b.iter(|| {
+            let at = s.now + SignedDuration::from_secs(1);
+            black_box(update(&mut s, Msg::Tick(at)));
+            black_box(update(
+                &mut s,
+                source_at(SourceEvent::Alive { live: true }, at),
+            ));
+            s.refresh_wall();
+            term.draw(|f| watchroom::ui::draw(&s, f)).expect("draw");
+        })
+    });
+    g.finish();
 }
 
 fn burst(c: &mut Criterion) {
@@ -188,6 +223,8 @@ fn burst(c: &mut Criterion) {
                     for m in msgs {
                         black_box(update(&mut s, m));
                     }
+                    // The one sort the next frame costs.
+                    s.refresh_wall();
                     s
                 },
                 BatchSize::LargeInput,

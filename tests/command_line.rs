@@ -42,11 +42,7 @@ fn prompt_text(s: &State) -> String {
 }
 
 fn shown_alert_ids(s: &State) -> Vec<String> {
-    s.shown_alerts()
-        .items
-        .iter()
-        .map(|a| a.id.clone())
-        .collect()
+    s.shown_alerts().iter().map(|a| a.id.clone()).collect()
 }
 
 fn with_experts() -> State {
@@ -387,7 +383,7 @@ fn slash_on_the_incidents_filters_by_grade_category_and_district() {
     command(&mut s, "filter 积水");
     assert_eq!(ids(&s), ["i-1"]);
     // The alerts were never touched.
-    assert_eq!(s.shown_alerts().items.len(), 4);
+    assert_eq!(s.shown_alerts().len(), 4);
 }
 
 #[test]

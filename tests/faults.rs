@@ -194,7 +194,7 @@ async fn a_failing_duty_api_leaves_other_sources_working() {
         .run(),
     );
     let mut state = common::state();
-    state.alerts.clear();
+    state.alerts_mut().clear();
     state.sources.clear();
     let (mut duty_failed, mut feed_alive) = (false, false);
     timeout(LIMIT, async {
@@ -221,7 +221,7 @@ async fn a_failing_duty_api_leaves_other_sources_working() {
     }
     assert_eq!(health["地震"], &SourceStatus::Polling);
     assert!(
-        state.alerts.iter().any(|a| a.origin == "地震"),
+        state.alerts().iter().any(|a| a.origin == "地震"),
         "the feed's alert is on the wall"
     );
     duty.abort();

@@ -14,24 +14,28 @@ use watchroom::model::*;
 /// acknowledged orange and a cancellation received this shift.
 fn data() -> State {
     let mut s = state();
-    let red = s.alerts.iter_mut().find(|a| a.id == "a-red").unwrap();
+    let red = s.alerts_mut().iter_mut().find(|a| a.id == "a-red").unwrap();
     red.silence = Some(Silence {
         officer: "赵某某（示例）".into(),
         reason: "已电话通知三防办，处置中".into(),
         from: now() - mins(10),
         until: now() + mins(50),
     });
-    let orange = s.alerts.iter_mut().find(|a| a.id == "a-orange").unwrap();
+    let orange = s
+        .alerts_mut()
+        .iter_mut()
+        .find(|a| a.id == "a-orange")
+        .unwrap();
     orange.ack = Some(Ack {
         officer: "钱某某（示例）".into(),
         note: String::new(),
         at: now() - mins(30),
     });
-    let mut cancel = s.alerts[0].clone();
+    let mut cancel = s.alerts()[0].clone();
     cancel.id = "a-cancel".into();
     cancel.msg_type = MsgType::Cancel;
     cancel.sent = now() - mins(5);
-    s.alerts.push(cancel);
+    s.alerts_mut().push(cancel);
     let gas = s.incidents.iter_mut().find(|i| i.id == "i-2").unwrap();
     let mut instruction = entry("i-2", "e-4", 12, "批示", "调派危化品专家到场研判");
     instruction.leader = Some("王某某（示例）".into());
@@ -49,7 +53,7 @@ fn review(s: &State, notes: &str) -> HandoverReport {
         tz: &s.tz,
         now: s.now,
         since: None,
-        alerts: &s.alerts,
+        alerts: s.alerts(),
         incidents: &s.incidents,
         shifts: &s.shifts,
         rules: &s.report_rules,

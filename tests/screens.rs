@@ -287,7 +287,7 @@ fn english_ascii_state() -> State {
         ..ConsoleConfig::default()
     };
     let mut s = state_in(&cfg);
-    for (n, a) in s.alerts.iter_mut().enumerate() {
+    for (n, a) in s.alerts_mut().iter_mut().enumerate() {
         a.title = format!("Warning number {n}");
         a.signal_type = "Storm".into();
         a.area = "Nanshan".into();

@@ -284,7 +284,7 @@ fn fresh_data_that_came_first_is_not_replaced_by_the_cache() {
             ..Default::default()
         }),
     );
-    assert_eq!(s.alerts.len(), 4);
+    assert_eq!(s.alerts().len(), 4);
     assert_eq!(s.cached_since(), None);
 }
 

@@ -114,7 +114,7 @@ fn an_updated_alert_replaces_the_old_copy_and_a_superseded_one_leaves_the_wall()
         at: now(),
     });
     update(&mut s, source(SourceEvent::Alert(red), now()));
-    assert_eq!(s.alerts.len(), 4);
+    assert_eq!(s.alerts().len(), 4);
     assert!(s.find_alert("a-red").unwrap().ack.is_some());
     assert!(s.arrived.is_empty(), "an update is not a new arrival");
 

@@ -306,13 +306,14 @@ pub fn set_filter(state: &mut State, target: FilterTarget, text: &str) {
     state.filters.set(target, text);
     match target {
         FilterTarget::Alerts => {
-            let shown = state.shown_alerts().items;
+            let shown = state.shown_alerts();
             let keep = state
                 .selected_alert
                 .as_ref()
                 .is_some_and(|id| shown.iter().any(|a| &a.id == id));
-            if !keep && let Some(first) = shown.first() {
-                state.selected_alert = Some(first.id.clone());
+            let first = shown.get(0).map(|a| a.id.clone());
+            if !keep && first.is_some() {
+                state.selected_alert = first;
             }
         }
         FilterTarget::Incidents => {
@@ -345,7 +346,7 @@ pub fn counts(state: &State, target: FilterTarget) -> (usize, usize) {
     match target {
         FilterTarget::Alerts => {
             let s = state.shown_alerts();
-            (s.items.len(), s.total)
+            (s.len(), s.total)
         }
         FilterTarget::Incidents => {
             let s = state.shown_incidents();

@@ -25,7 +25,7 @@ pub fn report(state: &State, notes: &str) -> HandoverReport {
         tz: &state.tz,
         now: state.now,
         since: None,
-        alerts: &state.alerts,
+        alerts: state.alerts(),
         incidents: &state.incidents,
         shifts: &state.shifts,
         rules: &state.report_rules,

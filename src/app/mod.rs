@@ -18,6 +18,7 @@ pub mod retention;
 pub mod silences;
 pub mod state;
 pub mod update;
+pub mod wall;
 pub mod words;
 pub mod workflow;
 

@@ -16,11 +16,7 @@ pub fn apply_locally(state: &mut State, command: &Command) {
             officer,
             note,
         } => {
-            if let Some(alert) = state
-                .alerts
-                .iter_mut()
-                .find(|a| &a.id == alert_id && a.origin == ACTION_SOURCE)
-            {
+            if let Some(alert) = state.alert_mut(ACTION_SOURCE, alert_id) {
                 alert.ack = Some(Ack {
                     officer: officer.clone(),
                     note: note.clone(),
@@ -106,11 +102,7 @@ pub fn apply_locally(state: &mut State, command: &Command) {
             reason,
             until,
         } => {
-            if let Some(alert) = state
-                .alerts
-                .iter_mut()
-                .find(|a| &a.id == alert_id && a.origin == ACTION_SOURCE)
-            {
+            if let Some(alert) = state.alert_mut(ACTION_SOURCE, alert_id) {
                 alert.silence = Some(Silence {
                     officer: officer.clone(),
                     reason: reason.clone(),

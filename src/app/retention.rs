@@ -2,10 +2,11 @@
 //!
 //! - An alert that has ended (expired, cancelled, superseded, resolved, or is itself a
 //!   cancel message) is dropped once it ended more than `KEEP_ENDED` ago; of the ended
-//!   alerts younger than that, only the newest `MAX_ENDED_ALERTS` are kept. A cancellation
-//!   sent in the last two hours (and what it cancelled) is never dropped, so it stays on the
-//!   wall; other ended alerts count towards the cap whatever their age, so a burst of
-//!   short-lived alerts cannot grow the console without bound.
+//!   alerts younger than that, only the newest `MAX_ENDED_ALERTS` are kept. What the wall
+//!   shows as cancelled (an alert whose cancel message came in the last two hours, and that
+//!   message) is never dropped; every other ended alert counts towards the cap whatever its
+//!   age — a cancel message naming nothing this console holds too — so a burst of
+//!   short-lived alerts or cancellations cannot grow the console without bound.
 //! - A closed incident is dropped `KEEP_ENDED` after its last change; at most
 //!   `MAX_CLOSED_INCIDENTS` closed ones are kept. Open incidents are never dropped.
 //! - A closed incident keeps its newest `MAX_TIMELINE_CLOSED` timeline entries (an open
@@ -16,13 +17,43 @@
 use super::state::State;
 use crate::model::{Alert, IncidentStatus};
 use jiff::{SignedDuration, Timestamp};
+use std::collections::{HashMap, HashSet};
 
 pub const KEEP_ENDED: SignedDuration = SignedDuration::from_hours(24);
 pub const MAX_ENDED_ALERTS: usize = 500;
 pub const MAX_CLOSED_INCIDENTS: usize = 200;
 pub const MAX_TIMELINE_CLOSED: usize = 200;
-/// Never dropped younger than this (cancellations are shown for two hours).
-const PROTECTED: SignedDuration = SignedDuration::from_hours(2);
+use super::wall::CANCEL_SHOWN;
+
+/// Which alerts the wall shows as cancelled: those whose cancel message (same source) was
+/// sent within `CANCEL_SHOWN`, and those messages.
+fn shown_cancelled(alerts: &[Alert], now: Timestamp) -> Vec<bool> {
+    let named: HashSet<(&str, &str)> = alerts
+        .iter()
+        .filter_map(|a| Some((a.origin.as_str(), a.cancelled_by.as_deref()?)))
+        .collect();
+    let mut shown = vec![false; alerts.len()];
+    if named.is_empty() {
+        return shown;
+    }
+    let mut young_cancels: HashMap<(&str, &str), usize> = HashMap::new();
+    for (i, c) in alerts.iter().enumerate() {
+        let key = (c.origin.as_str(), c.id.as_str());
+        if now.duration_since(c.sent) < CANCEL_SHOWN && named.contains(&key) {
+            young_cancels.insert(key, i);
+        }
+    }
+    for (i, a) in alerts.iter().enumerate() {
+        let Some(by) = a.cancelled_by.as_deref() else {
+            continue;
+        };
+        if let Some(&c) = young_cancels.get(&(a.origin.as_str(), by)) {
+            shown[i] = true;
+            shown[c] = true;
+        }
+    }
+    shown
+}
 
 /// When an alert stopped being in force (its best-known end), or None while it is.
 fn ended_at(a: &Alert, now: Timestamp) -> Option<Timestamp> {
@@ -39,41 +70,61 @@ fn ended_at(a: &Alert, now: Timestamp) -> Option<Timestamp> {
     )
 }
 
+/// Retention looks at every alert; with a big wall that is a few milliseconds, too much for
+/// every second and not needed: what it drops is a day old or over a cap of hundreds.
+pub const EVERY: SignedDuration = SignedDuration::from_mins(1);
+
+/// On the clock's tick: `apply` once a minute.
+pub fn on_tick(state: &mut State) {
+    if state
+        .retained_at
+        .is_some_and(|t| state.now.duration_since(t) < EVERY)
+    {
+        return;
+    }
+    state.retained_at = Some(state.now);
+    apply(state);
+}
+
 pub fn apply(state: &mut State) {
     let now = state.now;
     let old = |t: Timestamp| now.duration_since(t) > KEEP_ENDED;
-    let young = |a: &Alert| now.duration_since(a.sent) < PROTECTED;
-    // What the wall shows as 【已解除】 for two hours: the cancelled alert and its cancel.
-    let shown_cancelled = |a: &Alert| {
-        young(a) && (a.cancelled_by.is_some() || a.msg_type == crate::model::MsgType::Cancel)
-    };
+    let young = |a: &Alert| now.duration_since(a.sent) < CANCEL_SHOWN;
 
-    // Alerts: drop the long-ended, then cap the rest of the ended by newest end.
-    state
-        .alerts
-        .retain(|a| young(a) || ended_at(a, now).is_none_or(|e| !old(e)));
-    let mut ended: Vec<(Timestamp, usize)> = state
-        .alerts
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| !shown_cancelled(a))
-        .filter_map(|(i, a)| ended_at(a, now).map(|e| (e, i)))
-        .collect();
-    if ended.len() > MAX_ENDED_ALERTS {
-        ended.sort_by_key(|e| std::cmp::Reverse(e.0));
-        let mut drop = vec![false; state.alerts.len()];
-        for (_, i) in &ended[MAX_ENDED_ALERTS..] {
-            drop[*i] = true;
+    // Alerts: drop the long-ended, then cap the rest of the ended by newest end. Worked
+    // out before anything is changed: most runs drop nothing, and changing the alerts
+    // means sorting the wall again.
+    let drop = {
+        let alerts = state.alerts();
+        let shown = shown_cancelled(alerts, now);
+        let mut drop = vec![false; alerts.len()];
+        let mut ended: Vec<(Timestamp, usize)> = Vec::new();
+        for (i, a) in alerts.iter().enumerate() {
+            let Some(end) = ended_at(a, now) else {
+                continue;
+            };
+            if !young(a) && old(end) {
+                drop[i] = true;
+            } else if !shown[i] {
+                ended.push((end, i));
+            }
         }
+        if ended.len() > MAX_ENDED_ALERTS {
+            ended.sort_by_key(|e| std::cmp::Reverse(e.0));
+            for (_, i) in &ended[MAX_ENDED_ALERTS..] {
+                drop[*i] = true;
+            }
+        }
+        drop
+    };
+    if drop.contains(&true) {
         let mut n = 0;
-        state.alerts.retain(|_| {
+        state.alerts_mut().retain(|_| {
             n += 1;
             !drop[n - 1]
         });
+        state.forget_gone_arrivals();
     }
-    let kept: std::collections::HashSet<&str> =
-        state.alerts.iter().map(|a| a.id.as_str()).collect();
-    state.arrived.retain(|id, _| kept.contains(id.as_str()));
 
     // Incidents.
     let last = |i: &crate::model::Incident| i.updated_at.unwrap_or(i.opened_at);
@@ -143,20 +194,20 @@ mod tests {
     #[test]
     fn long_ended_alerts_go_and_the_rest_are_capped_newest_first() {
         let mut s = state();
-        s.alerts.push(alert("in-force", 100, None));
-        s.alerts.push(alert("ended-long-ago", 50, Some(30)));
-        s.alerts.push(alert("ended-recently", 10, Some(5)));
-        s.alerts.push(alert("young", 1, Some(0)));
+        s.alerts_mut().push(alert("in-force", 100, None));
+        s.alerts_mut().push(alert("ended-long-ago", 50, Some(30)));
+        s.alerts_mut().push(alert("ended-recently", 10, Some(5)));
+        s.alerts_mut().push(alert("young", 1, Some(0)));
         for n in 0..MAX_ENDED_ALERTS + 50 {
-            s.alerts
+            s.alerts_mut()
                 .push(alert(&format!("e{n:04}"), 20, Some(3 + (n as i64 % 10))));
         }
         apply(&mut s);
-        let ids: Vec<&str> = s.alerts.iter().map(|a| a.id.as_str()).collect();
+        let ids: Vec<&str> = s.alerts().iter().map(|a| a.id.as_str()).collect();
         assert!(ids.contains(&"in-force") && ids.contains(&"young"));
         assert!(!ids.contains(&"ended-long-ago"));
         assert!(ids.contains(&"ended-recently"), "newest ended kept");
-        let ended = s.alerts.iter().filter(|a| !a.in_force(now())).count();
+        let ended = s.alerts().iter().filter(|a| !a.in_force(now())).count();
         // The young alert ended last: it is the newest ended, kept, and counted in the cap.
         assert_eq!(ended, MAX_ENDED_ALERTS);
     }
@@ -168,19 +219,52 @@ mod tests {
         for n in 0..5000 {
             let mut a = alert(&format!("e{n}"), 1, None);
             a.expires = Some(now() - SignedDuration::from_secs(n));
-            s.alerts.push(a);
+            s.alerts_mut().push(a);
         }
         let mut cancelled = alert("cancelled", 1, None);
         cancelled.cancelled_by = Some("cancel".into());
         let mut cancel = alert("cancel", 1, None);
         cancel.msg_type = MsgType::Cancel;
-        s.alerts.push(cancelled);
-        s.alerts.push(cancel);
+        s.alerts_mut().push(cancelled);
+        s.alerts_mut().push(cancel);
         apply(&mut s);
-        assert_eq!(s.alerts.len(), MAX_ENDED_ALERTS + 2);
+        assert_eq!(s.alerts().len(), MAX_ENDED_ALERTS + 2);
         assert!(s.find_alert("cancelled").is_some() && s.find_alert("cancel").is_some());
         assert!(s.find_alert("e0").is_some(), "the newest ended are kept");
         assert!(s.find_alert("e4999").is_none(), "the oldest ended go");
+    }
+
+    #[test]
+    fn cancel_messages_naming_nothing_held_count_towards_the_cap() {
+        let mut s = state();
+        // A simulator at 100× sends many cancellations of alerts this console no longer
+        // holds (or that were updated meanwhile): nothing on the wall shows them.
+        for n in 0..5000 {
+            let mut c = alert(&format!("c{n}"), 1, None);
+            c.msg_type = MsgType::Cancel;
+            c.references = vec![format!("gone{n}")];
+            c.sent = now() - SignedDuration::from_secs(n);
+            s.alerts_mut().push(c);
+        }
+        apply(&mut s);
+        assert_eq!(s.alerts().len(), MAX_ENDED_ALERTS);
+        assert!(s.find_alert("c0").is_some(), "the newest are kept");
+        assert!(s.find_alert("c4999").is_none());
+    }
+
+    #[test]
+    fn retention_runs_once_a_minute_on_the_tick() {
+        let mut s = state();
+        s.alerts_mut().push(alert("ended-long-ago", 50, Some(30)));
+        on_tick(&mut s);
+        assert!(s.find_alert("ended-long-ago").is_none());
+        s.alerts_mut().push(alert("ended-long-ago", 50, Some(30)));
+        s.now += SignedDuration::from_secs(30);
+        on_tick(&mut s);
+        assert!(s.find_alert("ended-long-ago").is_some(), "not yet: 30 s");
+        s.now += SignedDuration::from_secs(30);
+        on_tick(&mut s);
+        assert!(s.find_alert("ended-long-ago").is_none(), "a minute on");
     }
 
     #[test]

@@ -46,11 +46,7 @@ pub fn submit(
     let now = state.now;
     let until = now + SignedDuration::from_mins(minutes_of(duration));
     let who = officer(state);
-    let Some(alert) = state
-        .alerts
-        .iter_mut()
-        .find(|a| a.id == alert_id && a.origin == origin)
-    else {
+    let Some(alert) = state.alert_mut(origin, alert_id) else {
         return Vec::new();
     };
     let title = alert.title.clone();
@@ -99,8 +95,10 @@ pub fn on_tick(state: &mut State) -> Vec<Effect> {
     let now = state.now;
     let mut warn = Vec::new();
     let mut ended = Vec::new();
-    for a in state.alerts.iter().filter(|a| a.in_force(now)) {
-        let Some(s) = &a.silence else { continue };
+    for a in state.alerts_with_silence() {
+        let Some(s) = a.silence.as_ref().filter(|_| a.in_force(now)) else {
+            continue;
+        };
         let key = (a.id.clone(), s.until);
         if s.active(now) && s.until - WARN_BEFORE <= now && !state.silence_warned.contains(&key) {
             warn.push((key, a.title.clone(), s.until));
@@ -140,10 +138,9 @@ pub fn on_tick(state: &mut State) -> Vec<Effect> {
 /// Silenced alerts in force, soonest ending first.
 pub fn active(state: &State) -> Vec<(&crate::model::Alert, &Silence)> {
     let mut v: Vec<_> = state
-        .alerts
-        .iter()
-        .filter(|a| a.in_force(state.now))
+        .alerts_with_silence()
         .filter_map(|a| Some((a, a.silence.as_ref().filter(|s| s.active(state.now))?)))
+        .filter(|(a, _)| a.in_force(state.now))
         .collect();
     v.sort_by_key(|(_, s)| s.until);
     v

@@ -6,7 +6,8 @@ use super::filter::{FilterTarget, Filters, Query, Shown};
 use super::form::Form;
 use super::handover_view::HandoverView;
 use super::keymap::{Keymap, Mode};
-use crate::model::{Alert, Incident, Shift, alert, incident};
+use super::wall::{self, Index, Wall};
+use crate::model::{Alert, Incident, Shift, incident};
 use crate::ui::theme::Theme;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
@@ -164,7 +165,11 @@ pub struct State {
     pub keymap: Keymap,
     pub theme: Theme,
 
-    pub alerts: Vec<Alert>,
+    /// Changed only through `alerts_mut` and `upsert_alert`, which keep `wall` and
+    /// `index` honest.
+    alerts: Vec<Alert>,
+    wall: Wall,
+    index: Index,
     pub incidents: Vec<Incident>,
     pub shifts: Vec<Shift>,
     pub sources: Vec<SourceHealth>,
@@ -178,6 +183,8 @@ pub struct State {
     pub store_problem: Option<String>,
     /// Actions queued for another backend than this one (kept, not sent).
     pub pending_elsewhere: usize,
+    /// When `retention` last ran (it runs once a minute).
+    pub retained_at: Option<Timestamp>,
     /// Alerts that arrived while the console was running, and when: marked 新 on screen.
     pub arrived: HashMap<String, Timestamp>,
 
@@ -252,6 +259,8 @@ impl State {
             keymap,
             theme,
             alerts: Vec::new(),
+            wall: Wall::default(),
+            index: Index::default(),
             incidents: Vec::new(),
             shifts: Vec::new(),
             sources: Vec::new(),
@@ -260,6 +269,7 @@ impl State {
             down_seen: Default::default(),
             store_problem: None,
             pending_elsewhere: 0,
+            retained_at: None,
             arrived: HashMap::new(),
             focus: Pane::Alerts,
             selected_alert: None,
@@ -324,15 +334,150 @@ impl State {
     /// A red warning waits for acknowledgement: its reminder bell needs the clock even when
     /// nothing time-based is on screen.
     pub fn reminder_pending(&self) -> bool {
-        self.alerts
-            .iter()
-            .any(|a| crate::notify::policy::waits_for_ack(a, self.now))
+        let waits = |a: &Alert| crate::notify::policy::waits_for_ack(a, self.now);
+        if self.wall_fresh() {
+            let alerts = &self.alerts;
+            return self
+                .wall
+                .red_unacked
+                .iter()
+                .any(|&i| waits(&alerts[i as usize]));
+        }
+        self.alerts.iter().any(waits)
+    }
+
+    /// Every alert this console knows, in the order they came.
+    pub fn alerts(&self) -> &[Alert] {
+        &self.alerts
+    }
+
+    /// The alerts to change: the wall and the index are worked out again afterwards.
+    pub fn alerts_mut(&mut self) -> &mut Vec<Alert> {
+        self.wall.built = false;
+        self.index.valid = false;
+        &mut self.alerts
+    }
+
+    /// The alert from `origin` with this id, to change (not its origin or id).
+    pub fn alert_mut(&mut self, origin: &str, id: &str) -> Option<&mut Alert> {
+        if !self.index.valid {
+            self.index.rebuild(&self.alerts);
+        }
+        let i = self.index.find(&self.alerts, origin, id)?;
+        self.wall.built = false;
+        self.alerts.get_mut(i)
+    }
+
+    /// The 新 marks of alerts no longer kept go with them.
+    pub fn forget_gone_arrivals(&mut self) {
+        let kept: std::collections::HashSet<&str> =
+            self.alerts.iter().map(|a| a.id.as_str()).collect();
+        self.arrived.retain(|id, _| kept.contains(id.as_str()));
+    }
+
+    /// Put an alert in place of the one with its (origin, id), or add it; true when new.
+    pub fn upsert_alert(&mut self, a: Alert) -> bool {
+        self.wall.built = false;
+        if !self.index.valid {
+            self.index.rebuild(&self.alerts);
+        }
+        match self.index.find(&self.alerts, &a.origin, &a.id) {
+            Some(i) => {
+                self.alerts[i] = a;
+                false
+            }
+            None => {
+                let at = self.alerts.len() as u32;
+                self.index
+                    .by_key
+                    .entry(wall::key(&a.origin, &a.id))
+                    .or_insert(at);
+                self.alerts.push(a);
+                true
+            }
+        }
+    }
+
+    /// The most severe colour this console already knew for the warning `a` brings
+    /// (under the ids of `policy::earlier_ids`, from the same source).
+    pub fn previous_colour(&mut self, a: &Alert) -> Option<crate::model::Colour> {
+        if !self.index.valid {
+            self.index.rebuild(&self.alerts);
+        }
+        let (index, alerts) = (&self.index, &self.alerts);
+        crate::notify::policy::earlier_ids(a)
+            .filter_map(|id| index.find(alerts, &a.origin, id))
+            .map(|i| alerts[i].colour)
+            .max()
+    }
+
+    /// The wall as built is still right: same alerts, same filter, and the clock has not
+    /// reached anything that changes it.
+    fn wall_fresh(&self) -> bool {
+        self.wall.built && self.wall.until.is_none_or(|u| self.now < u)
+    }
+
+    fn shown_fresh(&self) -> bool {
+        self.wall_fresh() && self.wall.filter == self.filters.get(FilterTarget::Alerts)
+    }
+
+    /// Bring the wall up to date with everything changed since it was built (the console
+    /// runs this before each frame; it costs nothing when nothing changed).
+    pub fn refresh_wall(&mut self) {
+        let rebuilt = !self.wall_fresh();
+        if rebuilt {
+            let b = wall::build(&self.alerts, self.now);
+            self.wall.order = b.order;
+            self.wall.counts = b.counts;
+            self.wall.red_unacked = b.red_unacked;
+            self.wall.with_silence = b.with_silence;
+            self.wall.until = b.until;
+            self.wall.built = true;
+        }
+        let text = self.filters.get(FilterTarget::Alerts);
+        if rebuilt || self.wall.filter != text {
+            let q = Query::parse(text);
+            let alerts = &self.alerts;
+            self.wall.shown = if q.is_empty() {
+                self.wall.order.clone()
+            } else {
+                let order = self.wall.order.iter().copied();
+                order.filter(|&i| q.alert(&alerts[i as usize])).collect()
+            };
+            self.wall.filter = text.to_owned();
+        }
     }
 
     /// Alerts in force, then those cancelled in the last two hours (shown as cancelled, so
     /// a cancellation is seen rather than an alert silently vanishing).
     pub fn visible_alerts(&self) -> Vec<&Alert> {
-        self.visible_alerts_unfiltered_then_filtered()
+        let alerts = &self.alerts;
+        let at = |i: &u32| &alerts[*i as usize];
+        if self.wall_fresh() {
+            return self.wall.order.iter().map(at).collect();
+        }
+        wall::build(alerts, self.now).order.iter().map(at).collect()
+    }
+
+    /// Alerts that carry a silence, active or ended (few: the tick looks only at these).
+    pub fn alerts_with_silence(&self) -> Box<dyn Iterator<Item = &Alert> + '_> {
+        if self.wall.built {
+            let alerts = &self.alerts;
+            return Box::new(self.wall.with_silence.iter().map(|&i| &alerts[i as usize]));
+        }
+        Box::new(self.alerts.iter().filter(|a| a.silence.is_some()))
+    }
+
+    /// Warnings in force by colour, indexed by `Colour as usize`.
+    pub fn alert_counts(&self) -> [usize; 4] {
+        if self.wall_fresh() {
+            return self.wall.counts;
+        }
+        let mut counts = [0; 4];
+        for a in self.alerts.iter().filter(|a| a.in_force(self.now)) {
+            counts[a.colour as usize] += 1;
+        }
+        counts
     }
 
     /// Alerts that have left the wall — expired, replaced by an update, cancelled or
@@ -345,50 +490,6 @@ impl State {
             .collect();
         v.sort_by(|a, b| b.sent.cmp(&a.sent).then_with(|| a.id.cmp(&b.id)));
         v
-    }
-
-    fn visible_alerts_unfiltered_then_filtered(&self) -> Vec<&Alert> {
-        // The messages that cancelled something, by (origin, id): a wall of many alerts
-        // must not be quadratic.
-        let cancellers: std::collections::HashSet<(&str, &str)> = self
-            .alerts
-            .iter()
-            .filter_map(|a| Some((a.origin.as_str(), a.cancelled_by.as_deref()?)))
-            .collect();
-        let cancels: HashMap<(&str, &str), Timestamp> = self
-            .alerts
-            .iter()
-            .filter(|c| cancellers.contains(&(c.origin.as_str(), c.id.as_str())))
-            .map(|c| ((c.origin.as_str(), c.id.as_str()), c.sent))
-            .collect();
-        let recent = |a: &Alert| {
-            a.cancelled_by.as_deref().is_some_and(|by| {
-                cancels.get(&(a.origin.as_str(), by)).is_some_and(|sent| {
-                    self.now.duration_since(*sent) < SignedDuration::from_hours(2)
-                })
-            })
-        };
-        // Sorted on keys laid out side by side (`alert::watch_key`) rather than by reaching
-        // into each alert for every comparison: with 100,000 alerts this is most of a frame.
-        let mut keyed: Vec<(bool, alert::WatchKey<'_>, &Alert)> = self
-            .alerts
-            .iter()
-            .filter(|a| a.in_force(self.now) || recent(a))
-            .map(|a| (a.cancelled_by.is_some(), alert::watch_key(a), a))
-            .collect();
-        keyed.sort_by(|x, y| (x.0, &x.1).cmp(&(y.0, &y.1)));
-        keyed.into_iter().map(|(_, _, a)| a).collect()
-    }
-
-    /// Cancelled by a message sent within the last two hours.
-    pub fn recently_cancelled(&self, a: &Alert) -> bool {
-        let Some(by) = &a.cancelled_by else {
-            return false;
-        };
-        self.alerts
-            .iter()
-            .find(|c| &c.id == by && c.origin == a.origin)
-            .is_some_and(|c| self.now.duration_since(c.sent) < SignedDuration::from_hours(2))
     }
 
     /// Incidents with an overdue report first, then open before closed, higher grade,
@@ -412,16 +513,31 @@ impl State {
     }
 
     /// The alert list as the wall shows it: `visible_alerts()` narrowed by the `/` filter.
-    pub fn shown_alerts(&self) -> Shown<'_, Alert> {
-        let all = self.visible_alerts();
-        let total = all.len();
+    pub fn shown_alerts(&self) -> ShownAlerts<'_> {
+        let alerts = &self.alerts;
+        if self.shown_fresh() {
+            return ShownAlerts {
+                alerts,
+                rows: std::borrow::Cow::Borrowed(&self.wall.shown),
+                total: self.wall.order.len(),
+                hint: &self.wall.hint,
+            };
+        }
+        let order = wall::build(alerts, self.now).order;
+        let total = order.len();
         let q = Query::parse(self.filters.get(FilterTarget::Alerts));
-        let items = if q.is_empty() {
-            all
+        let rows = if q.is_empty() {
+            order
         } else {
-            all.into_iter().filter(|a| q.alert(a)).collect()
+            let order = order.into_iter();
+            order.filter(|&i| q.alert(&alerts[i as usize])).collect()
         };
-        Shown { items, total }
+        ShownAlerts {
+            alerts,
+            rows: std::borrow::Cow::Owned(rows),
+            total,
+            hint: &self.wall.hint,
+        }
     }
 
     /// The incident list as shown: `sorted_incidents()` narrowed by the `/` filter.
@@ -439,17 +555,8 @@ impl State {
 
     /// The alert the cursor is on, among those shown.
     pub fn selected_alert(&self) -> Option<&Alert> {
-        let shown = self.shown_alerts().items;
-        let i = self.alert_index(&shown);
-        shown.get(i).copied()
-    }
-
-    /// Index of the selected alert in a list of alerts (the first when none or gone).
-    pub fn alert_index(&self, visible: &[&Alert]) -> usize {
-        index_of(
-            visible.iter().map(|a| a.id.as_str()),
-            self.selected_alert.as_deref(),
-        )
+        let shown = self.shown_alerts();
+        shown.get(shown.selected(self.selected_alert.as_deref()))
     }
 
     pub fn incident_index(&self, sorted: &[&Incident]) -> usize {
@@ -535,4 +642,61 @@ impl State {
 
 fn index_of<'a>(mut ids: impl Iterator<Item = &'a str>, want: Option<&str>) -> usize {
     want.and_then(|w| ids.position(|id| id == w)).unwrap_or(0)
+}
+
+/// The alerts the wall shows, in order: positions in `State::alerts`, borrowed from the
+/// kept wall when it is up to date (a frame then copies nothing).
+pub struct ShownAlerts<'a> {
+    alerts: &'a [Alert],
+    rows: std::borrow::Cow<'a, [u32]>,
+    /// How many the wall has before the filter.
+    pub total: usize,
+    hint: &'a std::cell::Cell<usize>,
+}
+
+impl<'a> ShownAlerts<'a> {
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    pub fn get(&self, n: usize) -> Option<&'a Alert> {
+        let i = *self.rows.get(n)?;
+        self.alerts.get(i as usize)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &'a Alert> + '_ {
+        self.rows.iter().map(|&i| &self.alerts[i as usize])
+    }
+
+    /// Rows `from..to` (clamped to the list).
+    pub fn range(&self, from: usize, to: usize) -> impl Iterator<Item = &'a Alert> + '_ {
+        let to = to.min(self.rows.len());
+        self.rows[from.min(to)..to]
+            .iter()
+            .map(|&i| &self.alerts[i as usize])
+    }
+
+    /// The selection has moved to row `n`: look there first next time.
+    pub fn note_selected(&self, n: usize) {
+        self.hint.set(n);
+    }
+
+    /// The row of the alert with this id (the first row when none or gone). Where it was
+    /// last found is tried first, so moving along a long wall does not scan it.
+    pub fn selected(&self, id: Option<&str>) -> usize {
+        let Some(id) = id else { return 0 };
+        let guess = self.hint.get();
+        if self.get(guess).is_some_and(|a| a.id == id) {
+            return guess;
+        }
+        let found = self.iter().position(|a| a.id == id);
+        if let Some(n) = found {
+            self.hint.set(n);
+        }
+        found.unwrap_or(0)
+    }
 }

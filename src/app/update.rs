@@ -12,7 +12,7 @@ use super::workflow;
 use super::{command_line, handover_view, instructions, silences, words};
 use crate::model::text::sanitize;
 use crate::model::{Alert, Incident, TimelineEntry};
-use crate::notify::{notice, policy};
+use crate::notify::notice;
 use crate::sources::{SourceEvent, SourceUpdate};
 use jiff::SignedDuration;
 
@@ -80,12 +80,12 @@ fn apply_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
             state
                 .arrived
                 .retain(|_, t| now.duration_since(*t) < FRESH_FOR);
-            super::retention::apply(state);
+            super::retention::on_tick(state);
             state.dirty = true;
             let mut effects = newly_overdue(state);
             effects.extend(silences::on_tick(state));
             effects.extend(newly_down(state));
-            let unacked_red = state.alerts.iter().any(|a| policy::waits_for_ack(a, now));
+            let unacked_red = state.reminder_pending();
             if state.notify.red_reminder(unacked_red, now) && !effects.contains(&Effect::Bell) {
                 effects.insert(0, Effect::Bell);
             }
@@ -191,7 +191,8 @@ fn restore(state: &mut State, r: Restored) -> Vec<Effect> {
             continue;
         }
         h.cached_at = Some(c.saved_at);
-        replace_source(state, &c.source, c.alerts, c.incidents, c.shifts);
+        let alerts = c.alerts.into_iter().map(|a| clean_alert(a, &c.source));
+        replace_source(state, &c.source, alerts.collect(), c.incidents, c.shifts);
     }
     let mut outbox: Vec<Pending> = r
         .outbox
@@ -388,9 +389,15 @@ fn step(state: &mut State, by: isize) {
     }
     match state.focus {
         Pane::Alerts => {
-            let visible = state.shown_alerts().items;
-            let i = moved(visible.len(), state.alert_index(&visible), by);
-            state.selected_alert = visible.get(i).map(|a| a.id.clone());
+            let shown = state.shown_alerts();
+            let i = moved(
+                shown.len(),
+                shown.selected(state.selected_alert.as_deref()),
+                by,
+            );
+            let id = shown.get(i).map(|a| a.id.clone());
+            shown.note_selected(i);
+            state.selected_alert = id;
         }
         Pane::Incidents => {
             let sorted = state.shown_incidents().items;
@@ -418,7 +425,8 @@ fn health_mut<'a>(state: &'a mut State, name: &str) -> &'a mut SourceHealth {
     state.sources.last_mut().expect("just pushed")
 }
 
-/// A source's snapshot replaces what it said before and nothing else.
+/// A source's snapshot replaces what it said before and nothing else. The alerts come
+/// cleaned (`clean_alert`); incidents and shifts are cleaned here.
 fn replace_source(
     state: &mut State,
     origin: &str,
@@ -426,12 +434,11 @@ fn replace_source(
     incidents: Vec<Incident>,
     shifts: Vec<crate::model::Shift>,
 ) {
-    state.alerts.retain(|a| a.origin != origin);
+    let all = state.alerts_mut();
+    all.retain(|a| a.origin != origin);
+    all.extend(alerts);
     state.incidents.retain(|i| i.origin != origin);
     state.shifts.retain(|s| s.origin != origin);
-    state
-        .alerts
-        .extend(alerts.into_iter().map(|a| clean_alert(a, origin)));
     state
         .incidents
         .extend(incidents.into_iter().map(|i| clean_incident(i, origin)));
@@ -507,7 +514,7 @@ fn on_source(state: &mut State, u: SourceUpdate) -> Vec<Effect> {
             // wall, not announced. Later ones (polling) announce what they bring that is new.
             if !state.notify.baselined.insert(origin.clone()) {
                 for a in &alerts {
-                    let previous = policy::previous_colour(&state.alerts, a);
+                    let previous = state.previous_colour(a);
                     effects.extend(
                         state
                             .notify
@@ -523,39 +530,22 @@ fn on_source(state: &mut State, u: SourceUpdate) -> Vec<Effect> {
         }
         SourceEvent::Alert(a) => {
             let a = clean_alert(a, &origin);
-            let previous = policy::previous_colour(&state.alerts, &a);
+            let previous = state.previous_colour(&a);
             effects.extend(
                 state
                     .notify
                     .alert_arrived(&a, previous, at, &state.tz, state.lang),
             );
-            match state
-                .alerts
-                .iter_mut()
-                .find(|x| x.origin == a.origin && x.id == a.id)
-            {
-                Some(old) => *old = a,
-                None => {
-                    if a.in_force(state.now) {
-                        let text = match state.lang {
-                            Lang::Zh => {
-                                format!("新预警 {}{} {}", a.colour.zh(), a.level.numeral(), a.title)
-                            }
-                            Lang::En => format!(
-                                "New alert {} {} {}",
-                                a.colour.en().to_uppercase(),
-                                a.level.numeral(),
-                                a.title
-                            ),
-                        };
-                        state.flash = Some(Flash {
-                            text,
-                            until: at + FLASH_FOR,
-                        });
-                        state.arrived.insert(a.id.clone(), at);
-                    }
-                    state.alerts.push(a);
-                }
+            let in_force = a.in_force(state.now);
+            // A new alert is added last.
+            if state.upsert_alert(a) && in_force {
+                let a = &state.alerts()[state.alerts().len() - 1];
+                let (text, id) = (flash_text(a, state.lang), a.id.clone());
+                state.flash = Some(Flash {
+                    text,
+                    until: at + FLASH_FOR,
+                });
+                state.arrived.insert(id, at);
             }
         }
         SourceEvent::Incident(i) => {
@@ -625,6 +615,19 @@ fn on_source(state: &mut State, u: SourceUpdate) -> Vec<Effect> {
         SourceEvent::Alive { .. } | SourceEvent::Failed { .. } => {}
     }
     effects
+}
+
+/// What the status line says when a new alert arrives.
+fn flash_text(a: &Alert, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("新预警 {}{} {}", a.colour.zh(), a.level.numeral(), a.title),
+        Lang::En => format!(
+            "New alert {} {} {}",
+            a.colour.en().to_uppercase(),
+            a.level.numeral(),
+            a.title
+        ),
+    }
 }
 
 /// Only names and notes are drawn from a record (its report is exported, not shown).

@@ -267,11 +267,7 @@ pub(super) fn officer(state: &State) -> String {
 fn ack(state: &mut State, alert_id: &str, origin: &str, note: String) -> Vec<Effect> {
     let at = state.now;
     let who = officer(state);
-    let Some(alert) = state
-        .alerts
-        .iter_mut()
-        .find(|a| a.id == alert_id && a.origin == origin)
-    else {
+    let Some(alert) = state.alert_mut(origin, alert_id) else {
         return Vec::new();
     };
     let title = alert.title.clone();

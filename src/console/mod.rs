@@ -425,6 +425,8 @@ async fn event_loop(
 
     loop {
         if state.dirty {
+            // Once for everything since the last frame (a burst of alerts sorts once).
+            state.refresh_wall();
             draw(terminal, state)?;
             state.dirty = false;
         }

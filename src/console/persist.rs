@@ -65,7 +65,7 @@ pub fn snapshot_of(state: &State, name: &str, location: &str) -> CachedSource {
         location: location.to_owned(),
         saved_at,
         alerts: state
-            .alerts
+            .alerts()
             .iter()
             .filter(|a| a.origin == name)
             .cloned()

@@ -31,22 +31,16 @@ fn is_silent_status(a: &Alert) -> bool {
         .any(|s| a.status.eq_ignore_ascii_case(s))
 }
 
-/// The most severe colour this console already knew for the same warning: the same id, or an
-/// alert that `a` updates (references are ids or CAP "sender,identifier,sent" triplets).
-pub fn previous_colour<'a>(
-    known: impl IntoIterator<Item = &'a Alert>,
-    a: &Alert,
-) -> Option<Colour> {
-    let named = |id: &str| {
-        a.references
-            .iter()
-            .any(|r| r == id || r.split(',').nth(1).map(str::trim) == Some(id))
-    };
-    known
-        .into_iter()
-        .filter(|k| k.origin == a.origin && (k.id == a.id || named(&k.id)))
-        .map(|k| k.colour)
-        .max()
+/// The ids under which this console may already know the warning `a` brings: its own,
+/// and those of the alerts it updates (references are ids or CAP "sender,identifier,sent"
+/// triplets). The most severe colour known under them is the colour it had before
+/// (`State::previous_colour`).
+pub fn earlier_ids(a: &Alert) -> impl Iterator<Item = &str> {
+    let refs = a.references.iter().flat_map(|r| {
+        let identifier = r.split(',').nth(1).map(str::trim);
+        std::iter::once(r.as_str()).chain(identifier.filter(|i| *i != r))
+    });
+    std::iter::once(a.id.as_str()).chain(refs)
 }
 
 impl NotifyState {

@@ -31,10 +31,11 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         FilterTarget::Alerts,
         format!("{name} · {}", shown.total),
     );
-    let visible = shown.items;
+    let total = shown.total;
+    let visible = shown;
     let block = pane_block(state, Pane::Alerts, title);
     if visible.is_empty() {
-        let text = if shown.total > 0 {
+        let text = if total > 0 {
             lang.pick(
                 "没有符合筛选的预警（Esc 清除）",
                 "No alert matches the filter (Esc clears it)",
@@ -67,11 +68,11 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     }
     widths.push(Constraint::Length(6));
     let title_w = fill_width(area.width, &widths);
-    let selected = state.alert_index(&visible);
+    let selected = visible.selected(state.selected_alert.as_deref());
     // Only the rows that fit are built: a wall of 100,000 alerts costs one screenful.
     let (offset, shown) = window(visible.len(), selected, area.height.saturating_sub(2));
-    let rows = visible[offset..offset + shown]
-        .iter()
+    let rows = visible
+        .range(offset, offset + shown)
         .enumerate()
         .map(|(n, a)| {
             let n = n + offset;

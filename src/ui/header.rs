@@ -158,16 +158,10 @@ pub fn banners(state: &State) -> Vec<String> {
 fn summary(state: &State) -> Line<'static> {
     let t = &state.theme;
     let lang = state.lang;
-    // The alerts in force are exactly the visible ones not cancelled; counting them needs
-    // no sorting.
-    let visible: Vec<_> = state
-        .alerts
-        .iter()
-        .filter(|a| a.in_force(state.now))
-        .collect();
+    let counts = state.alert_counts();
     let mut spans = vec![Span::raw(" ")];
     for c in [Colour::Red, Colour::Orange, Colour::Yellow, Colour::Blue] {
-        let n = visible.iter().filter(|a| a.colour == c).count();
+        let n = counts[c as usize];
         let label = match lang {
             crate::app::Lang::Zh => c.zh().to_owned(),
             crate::app::Lang::En => c.en().to_owned(),

@@ -1,0 +1,155 @@
+//! The alert wall's order, and alerts found by id, kept between frames.
+//!
+//! With 100,000 alerts, sorting the wall or scanning every alert for one of them costs
+//! tens of milliseconds, too much for each frame, key or incoming alert. `State` keeps
+//! the sorted wall (and what the header counts from it) and an index by (source, id)
+//! here. Every change to the alerts goes through `State::alerts_mut` or
+//! `State::upsert_alert`, which mark them out of date, and the wall also goes out of date
+//! when the clock passes the next instant that changes what it shows (an expiry, a
+//! cancellation leaving after two hours). Readers never see an out-of-date answer: they
+//! then work it out afresh, slower but right. `State::refresh_wall`, run by the console
+//! before each frame, brings the wall up to date once for everything that happened since.
+
+use crate::model::{Alert, Colour, alert};
+use jiff::{SignedDuration, Timestamp};
+use std::cell::Cell;
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+
+/// A cancellation stays on the wall (as 【已解除】) this long after it was sent.
+pub const CANCEL_SHOWN: SignedDuration = SignedDuration::from_hours(2);
+
+/// The wall as last built.
+#[derive(Debug, Clone, Default)]
+pub struct Wall {
+    /// Positions in `State::alerts`, in wall order: in force, then recently cancelled.
+    pub(super) order: Vec<u32>,
+    /// `order` narrowed by the filter text `filter`.
+    pub(super) shown: Vec<u32>,
+    pub(super) filter: String,
+    /// Alerts in force by colour, indexed by `Colour as usize`.
+    pub(super) counts: [usize; 4],
+    /// Red alerts in force not acknowledged when built: those that may need a reminder.
+    pub(super) red_unacked: Vec<u32>,
+    /// Alerts carrying a silence (active or not): the few the clock's tick looks at.
+    pub(super) with_silence: Vec<u32>,
+    /// The wall stays right until the clock reaches this (None: until the alerts change).
+    pub(super) until: Option<Timestamp>,
+    /// Built for the alerts as they are now (cleared by every change).
+    pub(super) built: bool,
+    /// Where the selected alert was last found in `shown`: a guess, checked before use.
+    pub(super) hint: Cell<usize>,
+}
+
+/// The wall worked out from the alerts.
+pub struct Built {
+    pub order: Vec<u32>,
+    pub counts: [usize; 4],
+    pub red_unacked: Vec<u32>,
+    pub with_silence: Vec<u32>,
+    pub until: Option<Timestamp>,
+}
+
+/// Sort the wall: alerts in force, then those cancelled within `CANCEL_SHOWN` (so a
+/// cancellation is seen rather than an alert silently vanishing), each part in
+/// `alert::watch_key` order.
+pub fn build(alerts: &[Alert], now: Timestamp) -> Built {
+    // The messages that cancelled something, by (origin, id): a wall of many alerts
+    // must not be quadratic.
+    let cancellers: HashSet<(&str, &str)> = alerts
+        .iter()
+        .filter_map(|a| Some((a.origin.as_str(), a.cancelled_by.as_deref()?)))
+        .collect();
+    let cancel_sent: HashMap<(&str, &str), Timestamp> = alerts
+        .iter()
+        .filter(|c| cancellers.contains(&(c.origin.as_str(), c.id.as_str())))
+        .map(|c| ((c.origin.as_str(), c.id.as_str()), c.sent))
+        .collect();
+    let cancelled_at = |a: &Alert| {
+        let by = a.cancelled_by.as_deref()?;
+        cancel_sent.get(&(a.origin.as_str(), by)).copied()
+    };
+    let mut until: Option<Timestamp> = None;
+    let mut later = |t: Timestamp| {
+        if t > now && until.is_none_or(|u| t < u) {
+            until = Some(t);
+        }
+    };
+    let mut counts = [0; 4];
+    let mut red_unacked = Vec::new();
+    let mut with_silence = Vec::new();
+    // Sorted on keys laid out side by side rather than by reaching into each alert for
+    // every comparison: with 100,000 alerts that is most of the cost.
+    let mut keyed: Vec<(bool, alert::WatchKey<'_>, u32)> = Vec::new();
+    for (i, a) in alerts.iter().enumerate() {
+        for t in [a.expires, a.resolved_at].into_iter().flatten() {
+            later(t);
+        }
+        if a.silence.is_some() {
+            with_silence.push(i as u32);
+        }
+        let cancelled = cancelled_at(a);
+        if let Some(sent) = cancelled {
+            later(sent + CANCEL_SHOWN);
+        }
+        let in_force = a.in_force(now);
+        if in_force {
+            counts[a.colour as usize] += 1;
+            if a.colour == Colour::Red && a.needs_ack() {
+                red_unacked.push(i as u32);
+            }
+        }
+        let recent = cancelled.is_some_and(|sent| now.duration_since(sent) < CANCEL_SHOWN);
+        if in_force || recent {
+            keyed.push((a.cancelled_by.is_some(), alert::watch_key(a), i as u32));
+        }
+    }
+    keyed.sort_by(|x, y| (x.0, &x.1).cmp(&(y.0, &y.1)));
+    Built {
+        order: keyed.into_iter().map(|(_, _, i)| i).collect(),
+        counts,
+        red_unacked,
+        with_silence,
+        until,
+    }
+}
+
+/// Alerts by (source, id) → position in `State::alerts`. Keyed by a hash of the pair, so
+/// it holds no copy of the strings; a hit is checked against the alert itself, and a
+/// mismatch (two pairs with one hash, rare as 1 in 2^64) falls back to a scan.
+#[derive(Debug, Clone, Default)]
+pub struct Index {
+    pub(super) by_key: HashMap<u64, u32>,
+    pub(super) valid: bool,
+}
+
+pub fn key(origin: &str, id: &str) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    origin.hash(&mut h);
+    id.hash(&mut h);
+    h.finish()
+}
+
+impl Index {
+    pub fn rebuild(&mut self, alerts: &[Alert]) {
+        self.by_key.clear();
+        for (i, a) in alerts.iter().enumerate() {
+            // The first of duplicates wins, as a scan from the front would find it.
+            self.by_key.entry(key(&a.origin, &a.id)).or_insert(i as u32);
+        }
+        self.valid = true;
+    }
+
+    /// Where the alert (origin, id) is, if anywhere.
+    pub fn find(&self, alerts: &[Alert], origin: &str, id: &str) -> Option<usize> {
+        let is = |a: &Alert| a.origin == origin && a.id == id;
+        if self.valid {
+            match self.by_key.get(&key(origin, id)) {
+                None => return None,
+                Some(&i) if alerts.get(i as usize).is_some_and(is) => return Some(i as usize),
+                Some(_) => {}
+            }
+        }
+        alerts.iter().position(is)
+    }
+}

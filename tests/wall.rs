@@ -1,0 +1,209 @@
+//! The wall's order is kept between frames (`State::refresh_wall`): whatever changes —
+//! alerts arriving, updated, acknowledged, cancelled, expiring with the clock, a snapshot
+//! replacing a source, the filter — what the kept wall says must be what sorting afresh
+//! says.
+
+mod common;
+
+use common::*;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use watchroom::app::command_line::set_filter;
+use watchroom::app::filter::FilterTarget;
+use watchroom::app::{Msg, State, update};
+use watchroom::model::*;
+use watchroom::sources::SourceEvent;
+
+fn ids(s: &State) -> Vec<String> {
+    s.shown_alerts().iter().map(|a| a.id.clone()).collect()
+}
+
+/// The same questions answered with the kept wall thrown away.
+fn afresh(s: &State) -> State {
+    let mut copy = s.clone();
+    copy.alerts_mut();
+    copy
+}
+
+fn check(s: &State, step: &str) {
+    let fresh = afresh(s);
+    assert_eq!(ids(s), ids(&fresh), "shown alerts after {step}");
+    assert_eq!(s.shown_alerts().total, fresh.shown_alerts().total, "{step}");
+    assert_eq!(
+        s.alert_counts(),
+        fresh.alert_counts(),
+        "counts after {step}"
+    );
+    assert_eq!(
+        s.reminder_pending(),
+        fresh.reminder_pending(),
+        "reminder after {step}"
+    );
+    assert_eq!(
+        s.selected_alert().map(|a| a.id.clone()),
+        fresh.selected_alert().map(|a| a.id.clone()),
+        "selection after {step}"
+    );
+}
+
+fn arrive(s: &mut State, origin: &str, a: Alert) {
+    let msg = Msg::Source(watchroom::sources::SourceUpdate {
+        source: origin.to_owned(),
+        at: s.now,
+        event: SourceEvent::Alert(a),
+    });
+    update(s, msg);
+}
+
+fn tick(s: &mut State, by_min: i64) {
+    let at = s.now + mins(by_min);
+    update(s, Msg::Tick(at));
+    update(s, source(SourceEvent::Alive { live: true }, at));
+}
+
+#[test]
+fn the_kept_wall_answers_as_a_fresh_sort_after_every_change() {
+    let mut s = state();
+    s.refresh_wall();
+    check(&s, "start");
+
+    // Each step changes something; the wall is refreshed after some steps and not others,
+    // as the console refreshes only before a frame.
+    let mut step = 0;
+    let mut after = |s: &mut State, what: &str| {
+        step += 1;
+        if step % 2 == 0 {
+            s.refresh_wall();
+        }
+        check(s, what);
+        s.refresh_wall();
+        check(s, what);
+    };
+
+    let mut red = alert(
+        "n-red",
+        Colour::Red,
+        "暴雨",
+        "暴雨红色预警信号",
+        "南山区",
+        0,
+    );
+    red.expires = Some(s.now + mins(30));
+    arrive(&mut s, "duty_api", red.clone());
+    after(&mut s, "a new red alert");
+
+    // The same id from another source is another alert.
+    let mut other = red.clone();
+    other.colour = Colour::Blue;
+    other.level = Colour::Blue.level();
+    arrive(&mut s, "feed", other);
+    after(&mut s, "the same id from another source");
+
+    update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE)),
+    );
+    update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE)),
+    );
+    after(&mut s, "moving the selection");
+
+    let mut acked = red.clone();
+    acked.ack = Some(Ack {
+        officer: "值班员 张某伟".into(),
+        note: String::new(),
+        at: s.now,
+    });
+    arrive(&mut s, "duty_api", acked);
+    after(&mut s, "the red alert acknowledged");
+
+    let mut orange = alert(
+        "n-orange",
+        Colour::Orange,
+        "大风",
+        "大风橙色预警",
+        "全市",
+        0,
+    );
+    orange.expires = Some(s.now + mins(90));
+    arrive(&mut s, "duty_api", orange.clone());
+    after(&mut s, "an orange alert");
+
+    set_filter(&mut s, FilterTarget::Alerts, "橙");
+    after(&mut s, "a filter");
+    set_filter(&mut s, FilterTarget::Alerts, "");
+    after(&mut s, "the filter cleared");
+
+    // Cancelled: the cancel message and the cancelled alert stay two hours as 【已解除】.
+    let mut cancel = alert("n-cancel", Colour::Orange, "大风", "解除", "全市", 0);
+    cancel.msg_type = MsgType::Cancel;
+    cancel.references = vec!["n-orange".into()];
+    orange.cancelled_by = Some("n-cancel".into());
+    arrive(&mut s, "duty_api", cancel);
+    arrive(&mut s, "duty_api", orange);
+    after(&mut s, "a cancellation");
+
+    tick(&mut s, 31);
+    after(&mut s, "the red alert's expiry passing");
+    tick(&mut s, 100);
+    after(&mut s, "the cancellation's two hours passing");
+
+    let at = s.now;
+    update(&mut s, source(snapshot(), at));
+    after(&mut s, "a snapshot replacing the backend's alerts");
+}
+
+#[test]
+fn an_expiry_takes_an_alert_off_the_kept_wall_without_any_change_to_the_alerts() {
+    let mut s = state();
+    let mut a = alert("short", Colour::Yellow, "雷电", "雷电黄色预警", "全市", 0);
+    a.expires = Some(s.now + mins(5));
+    arrive(&mut s, "duty_api", a);
+    s.refresh_wall();
+    assert!(ids(&s).contains(&"short".to_owned()));
+    let yellow = s.alert_counts()[Colour::Yellow as usize];
+
+    // Only the clock moves: the wall must see the expiry before and after a refresh.
+    s.now += mins(6);
+    assert!(!ids(&s).contains(&"short".to_owned()));
+    assert_eq!(s.alert_counts()[Colour::Yellow as usize], yellow - 1);
+    s.refresh_wall();
+    assert!(!ids(&s).contains(&"short".to_owned()));
+}
+
+#[test]
+fn the_selection_stays_on_its_alert_when_a_new_one_lands_above_it() {
+    let mut s = state();
+    s.refresh_wall();
+    let down = Msg::Key(KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE));
+    update(&mut s, down.clone());
+    update(&mut s, down);
+    let chosen = s.selected_alert().map(|a| a.id.clone());
+    assert!(chosen.is_some());
+
+    let red = alert("top", Colour::Red, "台风", "台风红色预警信号", "全市", 0);
+    arrive(&mut s, "duty_api", red);
+    s.refresh_wall();
+    assert_eq!(ids(&s)[0], "top", "the new red alert leads the wall");
+    assert_eq!(s.selected_alert().map(|a| a.id.clone()), chosen);
+}
+
+#[test]
+fn an_update_replaces_only_the_alert_of_its_own_source() {
+    let mut s = state();
+    let a = alert("same", Colour::Yellow, "暴雨", "暴雨黄色预警", "全市", 0);
+    arrive(&mut s, "duty_api", a.clone());
+    arrive(&mut s, "feed", a.clone());
+    let mut b = a;
+    b.title = "暴雨黄色预警（更新）".into();
+    arrive(&mut s, "feed", b);
+    let titles = |origin: &str| -> Vec<String> {
+        s.alerts()
+            .iter()
+            .filter(|x| x.id == "same" && x.origin == origin)
+            .map(|x| x.title.clone())
+            .collect()
+    };
+    assert_eq!(titles("duty_api"), ["暴雨黄色预警"]);
+    assert_eq!(titles("feed"), ["暴雨黄色预警（更新）"]);
+}
