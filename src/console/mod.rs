@@ -19,6 +19,7 @@ use tokio::sync::mpsc;
 
 pub mod outbox;
 pub mod persist;
+pub mod screen;
 
 pub struct ConsoleOptions {
     pub server: String,
@@ -227,7 +228,7 @@ pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
     };
     io.perform(restore_effects);
     let result = event_loop(&mut terminal, &mut state, &mut io).await;
-    ratatui::restore();
+    restore_terminal();
     source.abort();
     for f in feeds {
         f.abort();
@@ -413,6 +414,10 @@ async fn event_loop(
 ) -> anyhow::Result<()> {
     let mut events = EventStream::new();
     let mut signals = Signals::new()?;
+    let mut screen = screen::Screen::new();
+    // Hidden through ratatui once, so that dropping the terminal (a panic unwinding) shows
+    // the cursor again; `screen` writes the cursor from here on.
+    terminal.hide_cursor()?;
     let size = terminal.size()?;
     state.size = (size.width, size.height);
     // Tick on whole seconds so the clock on screen changes when the real one does.
@@ -427,7 +432,7 @@ async fn event_loop(
         if state.dirty {
             // Once for everything since the last frame (a burst of alerts sorts once).
             state.refresh_wall();
-            draw(terminal, state)?;
+            screen::present(terminal, &mut screen, |f| ui::draw_frame(state, f))?;
             state.dirty = false;
         }
         let save_at = io.save_at;
@@ -473,6 +478,7 @@ async fn event_loop(
                 TerminalInput::Msg(m) => effects.extend(update(state, m)),
                 TerminalInput::Suspend => {
                     suspend(terminal)?;
+                    screen.forget();
                     let size = terminal.size()?;
                     effects.extend(update(state, Msg::Resize(size.width, size.height)));
                     state.dirty = true;
@@ -538,8 +544,15 @@ pub fn coalesce(events: Vec<Event>) -> Vec<TerminalInput> {
 
 /// Ctrl-Z: restore the terminal, stop like any job does (SIGTSTP), and on `fg` (SIGCONT)
 /// take the terminal back; the caller redraws.
-fn suspend(terminal: &mut DefaultTerminal) -> anyhow::Result<()> {
+/// Leave raw mode and the alternate screen, and show the cursor again (the frame writer,
+/// `screen`, hides it behind ratatui's back).
+fn restore_terminal() {
     ratatui::restore();
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::cursor::Show);
+}
+
+fn suspend(terminal: &mut DefaultTerminal) -> anyhow::Result<()> {
+    restore_terminal();
     #[cfg(unix)]
     nix::sys::signal::raise(nix::sys::signal::Signal::SIGTSTP).context("suspending (SIGTSTP)")?;
     // Execution resumes here after SIGCONT.
@@ -554,14 +567,7 @@ fn suspend(terminal: &mut DefaultTerminal) -> anyhow::Result<()> {
     // (`Terminal::clear` would ask the terminal for the cursor position, an answer the
     // running event reader takes instead.)
     *terminal = ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(std::io::stdout()))?;
-    Ok(())
-}
-
-fn draw(terminal: &mut DefaultTerminal, state: &State) -> anyhow::Result<()> {
-    use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
-    crossterm::execute!(std::io::stdout(), BeginSynchronizedUpdate)?;
-    terminal.draw(|f| ui::draw(state, f))?;
-    crossterm::execute!(std::io::stdout(), EndSynchronizedUpdate)?;
+    terminal.hide_cursor()?;
     Ok(())
 }
 

@@ -10,7 +10,8 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-pub fn draw(state: &State, frame: &mut Frame, area: Rect, prompt: &Prompt) {
+/// Returns where the text cursor goes.
+pub fn draw(state: &State, frame: &mut Frame, area: Rect, prompt: &Prompt) -> Option<Position> {
     let t = &state.theme;
     let l = state.lang;
     let lead = match prompt.kind {
@@ -66,9 +67,11 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, prompt: &Prompt) {
         area,
     );
     let x = area.x + 1 + prompt.input.cursor_cells() as u16;
-    if x < area.right() {
-        frame.set_cursor_position(Position::new(x, area.y));
+    let cursor = (x < area.right()).then(|| Position::new(x, area.y));
+    if let Some(p) = cursor {
+        frame.set_cursor_position(p);
     }
+    cursor
 }
 
 /// Every command, from the same table the command line runs: in Chinese with its alias.

@@ -67,7 +67,8 @@ fn role(state: &State, r: GroupRole) -> &'static str {
     }
 }
 
-pub fn draw(state: &State, frame: &mut Frame, area: Rect, view: &ExpertView) {
+/// Returns where the text cursor goes.
+pub fn draw(state: &State, frame: &mut Frame, area: Rect, view: &ExpertView) -> Option<Position> {
     super::clear(state, frame, area);
     let t = &state.theme;
     let l = state.lang;
@@ -84,7 +85,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, view: &ExpertView) {
             .block(block(state, l.pick("专家库", "Experts").to_owned(), true)),
             area,
         );
-        return;
+        return None;
     };
     let dir = &pool.directory;
 
@@ -113,13 +114,14 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, view: &ExpertView) {
         .block(block(state, title, view.focus == ExpertFocus::Query)),
         top,
     );
-    if view.focus == ExpertFocus::Query {
-        frame.set_cursor_position(Position {
-            x: top.x
-                + 1
-                + (width(prompt) + view.query.cursor_cells()).min(top.width as usize - 2) as u16,
-            y: top.y + 1,
-        });
+    let cursor = (view.focus == ExpertFocus::Query).then(|| Position {
+        x: top.x
+            + 1
+            + (width(prompt) + view.query.cursor_cells()).min(top.width as usize - 2) as u16,
+        y: top.y + 1,
+    });
+    if let Some(p) = cursor {
+        frame.set_cursor_position(p);
     }
 
     let card_w = if body.width >= 110 { 40 } else { 0 };
@@ -213,6 +215,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, view: &ExpertView) {
             card_area,
         );
     }
+    cursor
 }
 
 fn list_line(

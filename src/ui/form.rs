@@ -53,7 +53,8 @@ fn title(state: &State, form: &Form) -> String {
     }
 }
 
-pub fn draw(state: &State, frame: &mut Frame, area: Rect, form: &Form) {
+/// Returns where the text cursor goes.
+pub fn draw(state: &State, frame: &mut Frame, area: Rect, form: &Form) -> Option<Position> {
     let t = &state.theme;
     let l = state.lang;
     let label_w = form
@@ -138,4 +139,5 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, form: &Form) {
     if let Some(p) = cursor {
         frame.set_cursor_position(p);
     }
+    cursor
 }

@@ -35,7 +35,8 @@ fn key_of(state: &State, action: Action) -> String {
         .unwrap_or_default()
 }
 
-pub fn draw(state: &State, frame: &mut Frame, area: Rect, view: &HandoverView) {
+/// Returns where the text cursor goes.
+pub fn draw(state: &State, frame: &mut Frame, area: Rect, view: &HandoverView) -> Option<Position> {
     let t = &state.theme;
     let l = state.lang;
     let rect = centred(
@@ -76,11 +77,11 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, view: &HandoverView) {
         ])),
         notes_area,
     );
-    if !state.read_only {
-        let x = notes_area.x + label_w + view.notes.cursor_cells() as u16;
-        if x < notes_area.right() {
-            frame.set_cursor_position(Position::new(x, notes_area.y));
-        }
+    let x = notes_area.x + label_w + view.notes.cursor_cells() as u16;
+    let cursor =
+        (!state.read_only && x < notes_area.right()).then(|| Position::new(x, notes_area.y));
+    if let Some(p) = cursor {
+        frame.set_cursor_position(p);
     }
 
     let pending = match awaiting_confirmation(state) {
@@ -110,4 +111,5 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, view: &HandoverView) {
         Paragraph::new(Line::styled(hint, t.style("muted"))),
         hint_area,
     );
+    cursor
 }

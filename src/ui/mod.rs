@@ -18,14 +18,20 @@ pub mod too_small;
 
 use crate::app::{Overlay, Pane, State};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::widgets::{Block, BorderType};
 
 pub fn draw(state: &State, frame: &mut Frame) {
+    draw_frame(state, frame);
+}
+
+/// Draw the whole screen; returns where the text cursor goes (None: hidden), which the
+/// console's own frame writer needs (ratatui keeps the frame's cursor to itself).
+pub fn draw_frame(state: &State, frame: &mut Frame) -> Option<Position> {
     let area = frame.area();
     if state.too_small() {
         too_small::draw(state, frame, area);
-        return;
+        return None;
     }
     // The theme's text style is the ground every pane draws on.
     frame.render_widget(Block::new().style(state.theme.style("text")), area);
@@ -47,24 +53,45 @@ pub fn draw(state: &State, frame: &mut Frame) {
     duty::draw(state, frame, duty_area);
     incidents::draw_list(state, frame, incidents_area);
     incidents::draw_timeline(state, frame, timeline_area);
-    match &state.prompt {
+    let prompt_cursor = match &state.prompt {
         Some(prompt) => command_line::draw(state, frame, bottom, prompt),
-        None => status::draw(state, frame, bottom),
-    }
-    match &state.overlay {
-        Overlay::None => {}
-        Overlay::Help { scroll } => help::draw(state, frame, area, *scroll),
-        Overlay::Detail { target, scroll } => detail::draw(state, frame, area, target, *scroll),
+        None => {
+            status::draw(state, frame, bottom);
+            None
+        }
+    };
+    let overlay_cursor = match &state.overlay {
+        Overlay::None => None,
+        Overlay::Help { scroll } => {
+            help::draw(state, frame, area, *scroll);
+            None
+        }
+        Overlay::Detail { target, scroll } => {
+            detail::draw(state, frame, area, target, *scroll);
+            None
+        }
         Overlay::Form(form) => form::draw(state, frame, area, form),
         Overlay::Experts(view) => experts::draw(state, frame, body_and_top(area), view),
         Overlay::Handover(view) => handover::draw(state, frame, area, view),
-        Overlay::Silences { scroll } => lists::draw_silences(state, frame, area, *scroll),
-        Overlay::Instructions { selected } => {
-            lists::draw_instructions(state, frame, area, *selected)
+        Overlay::Silences { scroll } => {
+            lists::draw_silences(state, frame, area, *scroll);
+            None
         }
-        Overlay::Sources { scroll } => lists::draw_sources(state, frame, area, *scroll),
-        Overlay::History { scroll } => lists::draw_history(state, frame, area, *scroll),
-    }
+        Overlay::Instructions { selected } => {
+            lists::draw_instructions(state, frame, area, *selected);
+            None
+        }
+        Overlay::Sources { scroll } => {
+            lists::draw_sources(state, frame, area, *scroll);
+            None
+        }
+        Overlay::History { scroll } => {
+            lists::draw_history(state, frame, area, *scroll);
+            None
+        }
+    };
+    // The command line is typed over whatever is open, so its cursor wins.
+    prompt_cursor.or(overlay_cursor)
 }
 
 /// Everything but the status bar: full-screen views keep source health in sight.
