@@ -22,6 +22,7 @@ import pty
 import select
 import shutil
 import signal
+import sqlite3
 import socket
 import struct
 import subprocess
@@ -31,6 +32,7 @@ import termios
 import time
 import urllib.request
 
+FRAME_BEGIN = b"\x1b[?2026h"
 FRAME_END = b"\x1b[?2026l"
 TOKEN = "measure-token"
 TICK = os.sysconf("SC_CLK_TCK")
@@ -80,6 +82,7 @@ class Console:
         self.bytes = 0
         self.frames = []  # monotonic time each complete frame was read
         self.tail = b""
+        self.in_sync = False
         self.text = bytearray()
 
     @property
@@ -104,6 +107,11 @@ class Console:
         if b"\x1b[6n" in buf:
             os.write(self.master, b"\x1b[1;1R")
         n = buf.count(FRAME_END)
+        # A frame of a few cells is written without the synchronized-update pair, in one
+        # write: a read that holds no part of a synchronized frame is one such frame.
+        self.in_sync = (self.in_sync or FRAME_BEGIN in buf) and not buf.endswith(FRAME_END)
+        if n == 0 and not self.in_sync and FRAME_BEGIN not in buf:
+            n = 1
         self.frames.extend([now] * n)
         self.tail = buf[-(len(FRAME_END) - 1):]
         return True
@@ -152,21 +160,41 @@ class Run:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.server = None
+        self.servers = []
 
-    def start_server(self):
-        log = open(os.path.join(self.tmp, "serve.log"), "w")
-        self.server = subprocess.Popen(
-            [self.bin, "serve", "--listen", f"127.0.0.1:{self.port}",
-             "--db", os.path.join(self.tmp, "duty.sqlite"), "--token", TOKEN],
+    def start_server(self, db="duty.sqlite", port=None):
+        port = port or self.port
+        log = open(os.path.join(self.tmp, f"serve-{port}.log"), "w")
+        server = subprocess.Popen(
+            [self.bin, "serve", "--listen", f"127.0.0.1:{port}",
+             "--db", os.path.join(self.tmp, db), "--token", TOKEN],
             stdout=log, stderr=log, env=self.env,
         )
+        self.servers.append(server)
         for _ in range(200):
             try:
-                urllib.request.urlopen(self.url + "/api/v1/health", timeout=1).read()
-                return
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=1).read()
+                return server
             except OSError:
                 time.sleep(0.1)
-        sys.exit("measure: watchroom serve did not answer; see serve.log")
+        sys.exit(f"measure: watchroom serve did not answer; see serve-{port}.log")
+
+    def quiet_console(self):
+        """A console whose backend holds the roster but no alerts and no incidents: nothing
+        blinks and no deadline counts down, so only the clock changes each second."""
+        src = sqlite3.connect(os.path.join(self.tmp, "duty.sqlite"))
+        dst = sqlite3.connect(os.path.join(self.tmp, "quiet.sqlite"))
+        src.backup(dst)
+        src.close()
+        for table in ("alerts", "incidents", "timeline", "events"):
+            dst.execute(f"DELETE FROM {table}")
+        dst.commit()
+        dst.close()
+        port = free_port()
+        self.start_server("quiet.sqlite", port)
+        argv = [self.bin, "--server", f"http://127.0.0.1:{port}", "--token", TOKEN,
+                "--officer", "赵某某（示例）", "--data-dir", os.path.join(self.tmp, "quiet")]
+        return Console(argv, self.env)
 
     def request(self, method, path, body=None):
         req = urllib.request.Request(
@@ -307,12 +335,12 @@ class Run:
         return len(open_ids)
 
     def cleanup(self):
-        if self.server:
-            self.server.terminate()
+        for server in self.servers:
+            server.terminate()
             try:
-                self.server.wait(timeout=10)
+                server.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                self.server.kill()
+                server.kill()
         if not self.args.keep:
             shutil.rmtree(self.tmp, ignore_errors=True)
 
@@ -331,7 +359,7 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     out = {}
     try:
-        run.start_server()
+        run.server = run.start_server()
         print(f"measure: backend {run.url}, scratch {run.tmp}", file=sys.stderr)
 
         cold, warm = run.startup(args.starts)
@@ -348,6 +376,13 @@ def main():
         out["small_idle"] = run.idle(c, args.idle)
         print(f"idle, demo data: {out['small_idle']}", file=sys.stderr)
         out["small_keys_ms"] = run.keys(c, args.presses)
+        c.quit()
+
+        c = run.quiet_console()
+        c.wait_frames(1, 30)
+        run.settle(c, 30)
+        out["quiet_idle"] = run.idle(c, args.idle)
+        print(f"idle, only the clock changing: {out['quiet_idle']}", file=sys.stderr)
         c.quit()
 
         config, size = run.big_feed(args.alerts)
@@ -401,6 +436,9 @@ def main():
         print(f"idle CPU, {label:<12}                   {i['cpu_pct']:.3f} % of one core over {i['seconds']:.0f} s")
         print(f"terminal output idle, {label:<12}       {i['bytes_per_s']:.1f} bytes/s, {i['frames_per_s']:.2f} frames/s")
         print(f"key to frame, {label:<12}               {ms(out[f'{k}_keys_ms'])}")
+    q = out["quiet_idle"]
+    print(f"idle, only the clock changing             {q['cpu_pct']:.3f} % CPU, "
+          f"{q['bytes_per_s']:.1f} bytes/s, {q['frames_per_s']:.2f} frames/s")
     print(f"RSS, demo data                             {out['small_rss_mib']:.1f} MiB")
     print(f"RSS, 100k alerts + {args.entries} entries         {out['big_rss_mib']:.1f} MiB "
           f"(after the keys {out['big_rss_after_keys_mib']:.1f} MiB; settled: {out['big_settled']})")

@@ -191,8 +191,13 @@ fn restore(state: &mut State, r: Restored) -> Vec<Effect> {
             continue;
         }
         h.cached_at = Some(c.saved_at);
-        let alerts = c.alerts.into_iter().map(|a| clean_alert(a, &c.source));
-        replace_source(state, &c.source, alerts.collect(), c.incidents, c.shifts);
+        // The store holds only what this console wrote: alerts already cleaned when they
+        // arrived. Cleaning 100,000 of them again would hold up the first frame by a second.
+        let mut alerts = c.alerts;
+        for a in &mut alerts {
+            a.origin.clone_from(&c.source);
+        }
+        replace_source(state, &c.source, alerts, c.incidents, c.shifts);
     }
     let mut outbox: Vec<Pending> = r
         .outbox
