@@ -70,3 +70,31 @@ fn a_token_file_readable_by_others_is_warned_about_and_the_token_never_printed()
     let err = String::from_utf8_lossy(&tight.stderr);
     assert!(!err.contains("can be read by other users"), "{err}");
 }
+
+/// Ctrl-Z leaves the terminal as the shell needs it and, on resume, the whole screen comes
+/// back: the frame writer forgets what it had shown, since the terminal was cleared. (In
+/// this pseudo-terminal the console's process group has no shell to stop it for, so the
+/// kernel lets it run straight on: what is checked is the way out and the way back.)
+#[cfg(unix)]
+#[test]
+fn after_ctrl_z_the_whole_screen_is_drawn_again() {
+    let mut pty = Pty::start(&["demo"]);
+    pty.wait_watch_screen();
+    // Whatever is on the test's screen from now on was drawn after this point: the panes'
+    // frames and titles come back only if the console draws the whole screen again.
+    pty.blank_view();
+    pty.press(&[0x1a]);
+    let screen = pty.wait_for(
+        "the watch screen drawn again",
+        Duration::from_secs(20),
+        |s| s.contains("预警 Alerts") && s.contains("在岗 On duty") && s.contains("带班领导"),
+    );
+    assert!(screen.contains("事件 Incidents"), "{screen}");
+    assert!(
+        pty.child.try_wait().expect("child state").is_none(),
+        "still running"
+    );
+    pty.press(b"q");
+    assert!(pty.wait_exit(Duration::from_secs(20)).success());
+    pty.assert_terminal_restored();
+}
