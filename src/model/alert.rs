@@ -172,7 +172,7 @@ impl Alert {
     /// Strip control characters and escapes from every text field (see `text::sanitize`):
     /// the one place that knows which fields of an alert came from outside.
     pub fn sanitize(&mut self) {
-        use super::text::sanitize;
+        use super::text::sanitize_in_place as sanitize;
         for s in [
             &mut self.id,
             &mut self.source,
@@ -188,26 +188,26 @@ impl Alert {
             &mut self.sender,
             &mut self.headline,
         ] {
-            *s = sanitize(s);
+            sanitize(s);
         }
         for r in &mut self.references {
-            *r = sanitize(r);
+            sanitize(r);
         }
         for l in &mut self.links {
             for s in [&mut l.rel, &mut l.href, &mut l.title, &mut l.mime] {
-                *s = sanitize(s);
+                sanitize(s);
             }
         }
         for area in &mut self.areas {
-            area.description = sanitize(&area.description);
+            sanitize(&mut area.description);
             for g in &mut area.geocodes {
-                g.name = sanitize(&g.name);
-                g.value = sanitize(&g.value);
+                sanitize(&mut g.name);
+                sanitize(&mut g.value);
             }
         }
         if let Some(ack) = &mut self.ack {
-            ack.officer = sanitize(&ack.officer);
-            ack.note = sanitize(&ack.note);
+            sanitize(&mut ack.officer);
+            sanitize(&mut ack.note);
         }
     }
 
