@@ -45,7 +45,7 @@ fn shown_alert_ids(s: &State) -> Vec<String> {
     s.shown_alerts()
         .items
         .iter()
-        .map(|a| a.id.clone())
+        .map(|a| a.id.to_string())
         .collect()
 }
 

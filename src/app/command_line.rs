@@ -312,7 +312,7 @@ pub fn set_filter(state: &mut State, target: FilterTarget, text: &str) {
                 .as_ref()
                 .is_some_and(|id| shown.iter().any(|a| &a.id == id));
             if !keep && let Some(first) = shown.first() {
-                state.selected_alert = Some(first.id.clone());
+                state.selected_alert = Some(first.id.to_string());
             }
         }
         FilterTarget::Incidents => {
@@ -451,8 +451,8 @@ fn argument_words(state: &State, arg: Arg) -> Vec<String> {
         Arg::Filter => {
             let mut v = vocabulary();
             for a in state.visible_alerts() {
-                if !v.contains(&a.signal_type) {
-                    v.push(a.signal_type.clone());
+                if !v.iter().any(|s| s == a.signal_type.as_str()) {
+                    v.push(a.signal_type.to_string());
                 }
             }
             v

@@ -21,11 +21,11 @@ pub fn apply_locally(state: &mut State, command: &Command) {
                 .iter_mut()
                 .find(|a| &a.id == alert_id && a.origin == ACTION_SOURCE)
             {
-                alert.ack = Some(Ack {
+                alert.ack = Some(Box::new(Ack {
                     officer: officer.clone(),
                     note: note.clone(),
                     at: command.created_at,
-                });
+                }));
             }
         }
         CommandBody::Timeline {
@@ -111,12 +111,12 @@ pub fn apply_locally(state: &mut State, command: &Command) {
                 .iter_mut()
                 .find(|a| &a.id == alert_id && a.origin == ACTION_SOURCE)
             {
-                alert.silence = Some(Silence {
+                alert.silence = Some(Box::new(Silence {
                     officer: officer.clone(),
                     reason: reason.clone(),
                     from: command.created_at,
                     until: (*until).max(command.created_at),
-                });
+                }));
             }
         }
         // The record appears when the backend echoes it (it gives the id).

@@ -327,7 +327,7 @@ fn open(state: &mut State) {
     let target = match state.focus {
         Pane::Alerts => state
             .selected_alert()
-            .map(|a| DetailTarget::Alert(a.id.clone())),
+            .map(|a| DetailTarget::Alert(a.id.to_string())),
         Pane::Incidents | Pane::Timeline => state
             .selected_incident()
             .map(|i| DetailTarget::Incident(i.id.clone())),
@@ -390,7 +390,7 @@ fn step(state: &mut State, by: isize) {
         Pane::Alerts => {
             let visible = state.shown_alerts().items;
             let i = moved(visible.len(), state.alert_index(&visible), by);
-            state.selected_alert = visible.get(i).map(|a| a.id.clone());
+            state.selected_alert = visible.get(i).map(|a| a.id.to_string());
         }
         Pane::Incidents => {
             let sorted = state.shown_incidents().items;
@@ -552,7 +552,7 @@ fn on_source(state: &mut State, u: SourceUpdate) -> Vec<Effect> {
                             text,
                             until: at + FLASH_FOR,
                         });
-                        state.arrived.insert(a.id.clone(), at);
+                        state.arrived.insert(a.id.to_string(), at);
                     }
                     state.alerts.push(a);
                 }
@@ -641,7 +641,7 @@ fn sort_timeline(t: &mut [TimelineEntry]) {
 
 /// Remote strings are sanitised once, on arrival, so every view can trust them.
 fn clean_alert(mut a: Alert, origin: &str) -> Alert {
-    a.origin = origin.to_owned();
+    a.origin = origin.into();
     a.sanitize();
     a
 }

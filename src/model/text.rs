@@ -31,9 +31,9 @@ pub fn sanitize(s: &str) -> String {
 
 /// `sanitize` in place; a string that is already clean (nearly every one) is left as it is,
 /// without building a new one: a snapshot of 100,000 alerts is checked, not copied.
-pub fn sanitize_in_place(s: &mut String) {
+pub fn sanitize_in_place<S: std::ops::Deref<Target = str> + From<String>>(s: &mut S) {
     if !is_clean(s) {
-        *s = sanitize(s);
+        *s = S::from(sanitize(s));
     }
 }
 

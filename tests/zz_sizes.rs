@@ -1,0 +1,4 @@
+#[test]
+fn sizes() {
+    println!("Alert {}", std::mem::size_of::<watchroom::model::Alert>());
+}
