@@ -310,7 +310,7 @@ pub fn set_filter(state: &mut State, target: FilterTarget, text: &str) {
             let keep = state
                 .selected_alert
                 .as_ref()
-                .is_some_and(|id| shown.iter().any(|a| &a.id == id));
+                .is_some_and(|id| shown.iter().any(|a| a.id == id));
             if !keep && let Some(first) = shown.first() {
                 state.selected_alert = Some(first.id.to_string());
             }

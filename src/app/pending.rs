@@ -19,7 +19,7 @@ pub fn apply_locally(state: &mut State, command: &Command) {
             if let Some(alert) = state
                 .alerts
                 .iter_mut()
-                .find(|a| &a.id == alert_id && a.origin == ACTION_SOURCE)
+                .find(|a| a.id == alert_id && a.origin == ACTION_SOURCE)
             {
                 alert.ack = Some(Box::new(Ack {
                     officer: officer.clone(),
@@ -109,7 +109,7 @@ pub fn apply_locally(state: &mut State, command: &Command) {
             if let Some(alert) = state
                 .alerts
                 .iter_mut()
-                .find(|a| &a.id == alert_id && a.origin == ACTION_SOURCE)
+                .find(|a| a.id == alert_id && a.origin == ACTION_SOURCE)
             {
                 alert.silence = Some(Box::new(Silence {
                     officer: officer.clone(),

@@ -387,7 +387,7 @@ impl State {
         };
         self.alerts
             .iter()
-            .find(|c| &c.id == by && c.origin == a.origin)
+            .find(|c| c.id == by && c.origin == a.origin)
             .is_some_and(|c| self.now.duration_since(c.sent) < SignedDuration::from_hours(2))
     }
 

@@ -1,4 +1,0 @@
-#[test]
-fn sizes() {
-    println!("Alert {}", std::mem::size_of::<watchroom::model::Alert>());
-}
