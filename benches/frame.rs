@@ -43,7 +43,7 @@ fn alert(n: usize, prefix: &str) -> Alert {
     let (signal, title) = SIGNALS[n % SIGNALS.len()];
     let colour = COLOURS[(n / 7) % COLOURS.len()];
     Alert {
-        id: format!("{prefix}-{n}"),
+        id: format!("{prefix}-{n}").into(),
         source: "示例市气象台".into(),
         signal_type: signal.into(),
         colour,
@@ -65,7 +65,7 @@ fn alert(n: usize, prefix: &str) -> Alert {
         cancelled_by: None,
         resolved_at: None,
         onset: None,
-        sender: String::new(),
+        sender: Default::default(),
         headline: String::new(),
         links: Vec::new(),
         areas: Vec::new(),

@@ -51,12 +51,21 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / TICK
 
 
-def rss_mib(pid):
+def status_mib(pid, field):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def rss_mib(pid):
+    return status_mib(pid, "VmRSS")
+
+
+def peak_rss_mib(pid):
+    """The high-water mark of the resident set since the process started."""
+    return status_mib(pid, "VmHWM")
 
 
 def pct(values, p):
@@ -354,7 +363,12 @@ def main():
     ap.add_argument("--alerts", type=int, default=100_000)
     ap.add_argument("--entries", type=int, default=10_000)
     ap.add_argument("--keep", action="store_true", help="keep the scratch directory")
+    ap.add_argument("--memory", action="store_true",
+                    help="memory only: RSS with demo data, peak and settled RSS with the big "
+                         "wall, and the first frame from its cache (no idle or key runs)")
     args = ap.parse_args()
+    if args.memory:
+        return memory(args)
     run = Run(args)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     out = {}
@@ -442,6 +456,65 @@ def main():
     print(f"RSS, demo data                             {out['small_rss_mib']:.1f} MiB")
     print(f"RSS, 100k alerts + {args.entries} entries         {out['big_rss_mib']:.1f} MiB "
           f"(after the keys {out['big_rss_after_keys_mib']:.1f} MiB; settled: {out['big_settled']})")
+    if os.environ.get("MEASURE_JSON"):
+        with open(os.environ["MEASURE_JSON"], "w") as f:
+            json.dump(out, f, indent=1)
+
+
+def memory(args):
+    run = Run(args)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    out = {}
+    try:
+        run.start_server()
+        print(f"measure: backend {run.url}, scratch {run.tmp}", file=sys.stderr)
+        c = run.console(os.path.join(run.tmp, "small"))
+        c.wait_frames(1, 30)
+        run.settle(c, 30)
+        out["small_rss_mib"] = rss_mib(c.pid)
+        out["small_peak_mib"] = peak_rss_mib(c.pid)
+        c.quit()
+
+        config, size = run.big_feed(args.alerts)
+        run.timeline(args.entries)
+        d = os.path.join(run.tmp, "big")
+        c = run.console(d, config)
+        c.wait_frames(1, 30)
+        t0 = time.monotonic()
+        out["big_settled"] = run.settle(c, 300)
+        out["big_load_seconds"] = time.monotonic() - t0
+        out["big_feed_bytes"] = size
+        # Past the store's write (a couple of seconds after the load) before reading RSS.
+        c.pump_for(5)
+        out["big_rss_mib"] = rss_mib(c.pid)
+        out["big_peak_mib"] = peak_rss_mib(c.pid)
+        c.quit()
+
+        warm_big = []
+        for i in range(args.starts):
+            dd = os.path.join(run.tmp, f"big-warm-{i}")
+            shutil.copytree(d, dd)
+            c, t = run.first_frame(dd, config)
+            warm_big.append(t)
+            if i == 0:
+                run.settle(c, 120)
+                out["big_cache_rss_mib"] = rss_mib(c.pid)
+                out["big_cache_peak_mib"] = peak_rss_mib(c.pid)
+            c.quit()
+        out["big_first_frame_cache_ms"] = warm_big
+    finally:
+        run.cleanup()
+    print()
+    print(f"RSS, demo data                             {out['small_rss_mib']:.1f} MiB "
+          f"(peak {out['small_peak_mib']:.1f} MiB)")
+    print(f"RSS, {args.alerts} alerts + {args.entries} entries      {out['big_rss_mib']:.1f} MiB "
+          f"(peak {out['big_peak_mib']:.1f} MiB; settled: {out['big_settled']} "
+          f"in {out['big_load_seconds']:.0f} s)")
+    print(f"RSS, same wall started from its cache      {out['big_cache_rss_mib']:.1f} MiB "
+          f"(peak {out['big_cache_peak_mib']:.1f} MiB)")
+    wb = out["big_first_frame_cache_ms"]
+    print(f"first frame, from the cache (big wall)     median {pct(wb, 50):.0f} ms, "
+          f"max {max(wb):.0f} ms (n={len(wb)})")
     if os.environ.get("MEASURE_JSON"):
         with open(os.environ["MEASURE_JSON"], "w") as f:
             json.dump(out, f, indent=1)

@@ -851,12 +851,12 @@ async fn every_write_sent_twice_with_one_key_is_applied_once() {
             refers_to: None,
         },
         CommandBody::Ack {
-            alert_id: red.id.clone(),
+            alert_id: red.id.to_string(),
             officer: "测试甲".into(),
             note: "已报".into(),
         },
         CommandBody::Silence {
-            alert_id: red.id.clone(),
+            alert_id: red.id.to_string(),
             officer: "测试甲".into(),
             reason: "处置中".into(),
             until: jiff::Timestamp::now() + jiff::SignedDuration::from_mins(30),

@@ -42,7 +42,7 @@ fn prompt_text(s: &State) -> String {
 }
 
 fn shown_alert_ids(s: &State) -> Vec<String> {
-    s.shown_alerts().iter().map(|a| a.id.clone()).collect()
+    s.shown_alerts().iter().map(|a| a.id.to_string()).collect()
 }
 
 fn with_experts() -> State {

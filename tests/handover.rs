@@ -15,22 +15,22 @@ use watchroom::model::*;
 fn data() -> State {
     let mut s = state();
     let red = s.alerts_mut().iter_mut().find(|a| a.id == "a-red").unwrap();
-    red.silence = Some(Silence {
+    red.silence = Some(Box::new(Silence {
         officer: "赵某某（示例）".into(),
         reason: "已电话通知三防办，处置中".into(),
         from: now() - mins(10),
         until: now() + mins(50),
-    });
+    }));
     let orange = s
         .alerts_mut()
         .iter_mut()
         .find(|a| a.id == "a-orange")
         .unwrap();
-    orange.ack = Some(Ack {
+    orange.ack = Some(Box::new(Ack {
         officer: "钱某某（示例）".into(),
         note: String::new(),
         at: now() - mins(30),
-    });
+    }));
     let mut cancel = s.alerts()[0].clone();
     cancel.id = "a-cancel".into();
     cancel.msg_type = MsgType::Cancel;

@@ -18,7 +18,10 @@ fn code(k: KeyCode) -> Msg {
 }
 
 fn visible_ids(s: &watchroom::app::State) -> Vec<String> {
-    s.visible_alerts().iter().map(|a| a.id.clone()).collect()
+    s.visible_alerts()
+        .iter()
+        .map(|a| a.id.to_string())
+        .collect()
 }
 
 #[test]
@@ -108,11 +111,11 @@ fn a_live_alert_is_marked_new_and_flashed_until_it_ages() {
 fn an_updated_alert_replaces_the_old_copy_and_a_superseded_one_leaves_the_wall() {
     let mut s = state();
     let mut red = s.find_alert("a-red").cloned().unwrap();
-    red.ack = Some(Ack {
+    red.ack = Some(Box::new(Ack {
         officer: "测试甲".into(),
         note: String::new(),
         at: now(),
-    });
+    }));
     update(&mut s, source(SourceEvent::Alert(red), now()));
     assert_eq!(s.alerts().len(), 4);
     assert!(s.find_alert("a-red").unwrap().ack.is_some());

@@ -14,7 +14,7 @@ use watchroom::model::*;
 use watchroom::sources::SourceEvent;
 
 fn ids(s: &State) -> Vec<String> {
-    s.shown_alerts().iter().map(|a| a.id.clone()).collect()
+    s.shown_alerts().iter().map(|a| a.id.to_string()).collect()
 }
 
 /// The same questions answered with the kept wall thrown away.
@@ -39,8 +39,8 @@ fn check(s: &State, step: &str) {
         "reminder after {step}"
     );
     assert_eq!(
-        s.selected_alert().map(|a| a.id.clone()),
-        fresh.selected_alert().map(|a| a.id.clone()),
+        s.selected_alert().map(|a| a.id.to_string()),
+        fresh.selected_alert().map(|a| a.id.to_string()),
         "selection after {step}"
     );
 }
@@ -109,11 +109,11 @@ fn the_kept_wall_answers_as_a_fresh_sort_after_every_change() {
     after(&mut s, "moving the selection");
 
     let mut acked = red.clone();
-    acked.ack = Some(Ack {
+    acked.ack = Some(Box::new(Ack {
         officer: "值班员 张某伟".into(),
         note: String::new(),
         at: s.now,
-    });
+    }));
     arrive(&mut s, "duty_api", acked);
     after(&mut s, "the red alert acknowledged");
 
@@ -178,14 +178,14 @@ fn the_selection_stays_on_its_alert_when_a_new_one_lands_above_it() {
     let down = Msg::Key(KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE));
     update(&mut s, down.clone());
     update(&mut s, down);
-    let chosen = s.selected_alert().map(|a| a.id.clone());
+    let chosen = s.selected_alert().map(|a| a.id.to_string());
     assert!(chosen.is_some());
 
     let red = alert("top", Colour::Red, "台风", "台风红色预警信号", "全市", 0);
     arrive(&mut s, "duty_api", red);
     s.refresh_wall();
     assert_eq!(ids(&s)[0], "top", "the new red alert leads the wall");
-    assert_eq!(s.selected_alert().map(|a| a.id.clone()), chosen);
+    assert_eq!(s.selected_alert().map(|a| a.id.to_string()), chosen);
 }
 
 #[test]

@@ -64,7 +64,11 @@ fn acknowledging_marks_the_alert_at_once_and_queues_it_with_a_key() {
     assert_eq!(s.outbox.len(), 1);
     assert_eq!(s.outbox[0].command.key, "t-1");
     // An acknowledged red no longer leads an unacknowledged orange.
-    let order: Vec<String> = s.visible_alerts().iter().map(|a| a.id.clone()).collect();
+    let order: Vec<String> = s
+        .visible_alerts()
+        .iter()
+        .map(|a| a.id.to_string())
+        .collect();
     assert_eq!(order, ["a-orange", "a-red", "a-yellow", "a-blue"]);
 
     update(

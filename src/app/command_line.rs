@@ -310,8 +310,8 @@ pub fn set_filter(state: &mut State, target: FilterTarget, text: &str) {
             let keep = state
                 .selected_alert
                 .as_ref()
-                .is_some_and(|id| shown.iter().any(|a| &a.id == id));
-            let first = shown.get(0).map(|a| a.id.clone());
+                .is_some_and(|id| shown.iter().any(|a| a.id == id));
+            let first = shown.get(0).map(|a| a.id.to_string());
             if !keep && first.is_some() {
                 state.selected_alert = first;
             }
@@ -452,8 +452,8 @@ fn argument_words(state: &State, arg: Arg) -> Vec<String> {
         Arg::Filter => {
             let mut v = vocabulary();
             for a in state.visible_alerts() {
-                if !v.contains(&a.signal_type) {
-                    v.push(a.signal_type.clone());
+                if !v.iter().any(|s| s == a.signal_type.as_str()) {
+                    v.push(a.signal_type.to_string());
                 }
             }
             v

@@ -17,11 +17,11 @@ pub fn apply_locally(state: &mut State, command: &Command) {
             note,
         } => {
             if let Some(alert) = state.alert_mut(ACTION_SOURCE, alert_id) {
-                alert.ack = Some(Ack {
+                alert.ack = Some(Box::new(Ack {
                     officer: officer.clone(),
                     note: note.clone(),
                     at: command.created_at,
-                });
+                }));
             }
         }
         CommandBody::Timeline {
@@ -103,12 +103,12 @@ pub fn apply_locally(state: &mut State, command: &Command) {
             until,
         } => {
             if let Some(alert) = state.alert_mut(ACTION_SOURCE, alert_id) {
-                alert.silence = Some(Silence {
+                alert.silence = Some(Box::new(Silence {
                     officer: officer.clone(),
                     reason: reason.clone(),
                     from: command.created_at,
                     until: (*until).max(command.created_at),
-                });
+                }));
             }
         }
         // The record appears when the backend echoes it (it gives the id).

@@ -19,7 +19,7 @@ pub fn open(state: &mut State) {
     let Some(a) = state.selected_alert() else {
         return;
     };
-    let form = Form::silence(a.id.clone(), a.origin.clone());
+    let form = Form::silence(a.id.to_string(), a.origin.to_string());
     state.focus = Pane::Alerts;
     state.overlay = Overlay::Form(form);
 }
@@ -53,12 +53,12 @@ pub fn submit(
     if origin != ACTION_SOURCE {
         // Feeds take no silences: this console keeps it (the duty API's are applied by
         // the outbox, the same way before and after a restart).
-        alert.silence = Some(Silence {
+        alert.silence = Some(Box::new(Silence {
             officer: who.clone(),
             reason: reason.clone(),
             from: now,
             until,
-        });
+        }));
     }
     let said = if until <= now {
         format!(
@@ -99,7 +99,7 @@ pub fn on_tick(state: &mut State) -> Vec<Effect> {
         let Some(s) = a.silence.as_ref().filter(|_| a.in_force(now)) else {
             continue;
         };
-        let key = (a.id.clone(), s.until);
+        let key = (a.id.to_string(), s.until);
         if s.active(now) && s.until - WARN_BEFORE <= now && !state.silence_warned.contains(&key) {
             warn.push((key, a.title.clone(), s.until));
         } else if !s.active(now)
@@ -139,7 +139,7 @@ pub fn on_tick(state: &mut State) -> Vec<Effect> {
 pub fn active(state: &State) -> Vec<(&crate::model::Alert, &Silence)> {
     let mut v: Vec<_> = state
         .alerts_with_silence()
-        .filter_map(|a| Some((a, a.silence.as_ref().filter(|s| s.active(state.now))?)))
+        .filter_map(|a| Some((a, a.silence.as_deref().filter(|s| s.active(state.now))?)))
         .filter(|(a, _)| a.in_force(state.now))
         .collect();
     v.sort_by_key(|(_, s)| s.until);

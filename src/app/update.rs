@@ -195,7 +195,7 @@ fn restore(state: &mut State, r: Restored) -> Vec<Effect> {
         // arrived. Cleaning 100,000 of them again would hold up the first frame by a second.
         let mut alerts = c.alerts;
         for a in &mut alerts {
-            a.origin.clone_from(&c.source);
+            a.origin = c.source.as_str().into();
         }
         replace_source(state, &c.source, alerts, c.incidents, c.shifts);
     }
@@ -333,7 +333,7 @@ fn open(state: &mut State) {
     let target = match state.focus {
         Pane::Alerts => state
             .selected_alert()
-            .map(|a| DetailTarget::Alert(a.id.clone())),
+            .map(|a| DetailTarget::Alert(a.id.to_string())),
         Pane::Incidents | Pane::Timeline => state
             .selected_incident()
             .map(|i| DetailTarget::Incident(i.id.clone())),
@@ -400,7 +400,7 @@ fn step(state: &mut State, by: isize) {
                 shown.selected(state.selected_alert.as_deref()),
                 by,
             );
-            let id = shown.get(i).map(|a| a.id.clone());
+            let id = shown.get(i).map(|a| a.id.to_string());
             shown.note_selected(i);
             state.selected_alert = id;
         }
@@ -441,7 +441,13 @@ fn replace_source(
 ) {
     let all = state.alerts_mut();
     all.retain(|a| a.origin != origin);
-    all.extend(alerts);
+    // A big source alone (a 100,000-alert feed) is moved in whole, not copied over.
+    if all.is_empty() {
+        *all = alerts;
+    } else {
+        all.reserve_exact(alerts.len());
+        all.extend(alerts);
+    }
     state.incidents.retain(|i| i.origin != origin);
     state.shifts.retain(|s| s.origin != origin);
     state
@@ -545,7 +551,7 @@ fn on_source(state: &mut State, u: SourceUpdate) -> Vec<Effect> {
             // A new alert is added last.
             if state.upsert_alert(a) && in_force {
                 let a = &state.alerts()[state.alerts().len() - 1];
-                let (text, id) = (flash_text(a, state.lang), a.id.clone());
+                let (text, id) = (flash_text(a, state.lang), a.id.to_string());
                 state.flash = Some(Flash {
                     text,
                     until: at + FLASH_FOR,
@@ -649,7 +655,7 @@ fn sort_timeline(t: &mut [TimelineEntry]) {
 
 /// Remote strings are sanitised once, on arrival, so every view can trust them.
 fn clean_alert(mut a: Alert, origin: &str) -> Alert {
-    a.origin = origin.to_owned();
+    a.origin = origin.into();
     a.sanitize();
     a
 }

@@ -120,7 +120,7 @@ pub fn open_ack(state: &mut State) {
     let Some(a) = state.selected_alert() else {
         return;
     };
-    let form = Form::ack(a.id.clone(), a.origin.clone());
+    let form = Form::ack(a.id.to_string(), a.origin.to_string());
     state.focus = Pane::Alerts;
     state.overlay = Overlay::Form(form);
 }
@@ -272,11 +272,11 @@ fn ack(state: &mut State, alert_id: &str, origin: &str, note: String) -> Vec<Eff
     };
     let title = alert.title.clone();
     if origin != ACTION_SOURCE {
-        alert.ack = Some(Ack {
+        alert.ack = Some(Box::new(Ack {
             officer: who.clone(),
             note: note.clone(),
             at,
-        });
+        }));
         flash(
             state,
             format!(

@@ -3,7 +3,8 @@
 
 use crate::app::msg::Restored;
 use crate::app::{Msg, State};
-use crate::store::{CachedSource, Store, StoreHandle, path_in};
+use crate::store::sources::EncodedSource;
+use crate::store::{Store, StoreHandle, path_in};
 use jiff::Timestamp;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -54,40 +55,26 @@ pub async fn open(
     .await?
 }
 
-/// One source's part of the state, as the store keeps it.
-pub fn snapshot_of(state: &State, name: &str, location: &str) -> CachedSource {
+/// One source's part of the state, encoded as the store keeps it (from references: the
+/// state is not copied first).
+pub fn encode_source(state: &State, name: &str, location: &str) -> anyhow::Result<EncodedSource> {
     let saved_at = state
         .health(name)
         .and_then(|h| h.last_ok)
         .unwrap_or(state.now);
-    CachedSource {
-        source: name.to_owned(),
-        location: location.to_owned(),
+    EncodedSource::new(
+        name,
+        location,
         saved_at,
-        alerts: state
-            .alerts()
-            .iter()
-            .filter(|a| a.origin == name)
-            .cloned()
-            .collect(),
-        incidents: state
-            .incidents
-            .iter()
-            .filter(|i| i.origin == name)
-            .cloned()
-            .collect(),
-        shifts: state
-            .shifts
-            .iter()
-            .filter(|s| s.origin == name)
-            .cloned()
-            .collect(),
-    }
+        state.alerts().iter().filter(|a| a.origin == name),
+        state.incidents.iter().filter(|i| i.origin == name),
+        state.shifts.iter().filter(|s| s.origin == name),
+    )
 }
 
 /// Writes sources' state in the order asked, on its own task.
 pub struct Saver {
-    tx: Option<mpsc::UnboundedSender<Vec<CachedSource>>>,
+    tx: Option<mpsc::UnboundedSender<Vec<anyhow::Result<EncodedSource>>>>,
     task: Option<JoinHandle<()>>,
     locations: HashMap<String, String>,
 }
@@ -106,12 +93,12 @@ impl Saver {
                 locations,
             };
         };
-        let (tx, mut rx) = mpsc::unbounded_channel::<Vec<CachedSource>>();
+        let (tx, mut rx) = mpsc::unbounded_channel::<Vec<anyhow::Result<EncodedSource>>>();
         let task = tokio::spawn(async move {
             let mut failing = false;
             while let Some(batch) = rx.recv().await {
                 let written = store
-                    .run(move |s| batch.iter().try_for_each(|c| s.save_source(c)))
+                    .run(move |s| batch.into_iter().try_for_each(|c| s.save_encoded(&c?)))
                     .await;
                 let news = match written {
                     Err(e) => {
@@ -141,9 +128,13 @@ impl Saver {
     /// Hand the sources changed since the last save to the writer task.
     pub fn save(&self, state: &mut State) {
         let names = std::mem::take(&mut state.unsaved);
-        let batch: Vec<CachedSource> = names
+        let batch: Vec<anyhow::Result<EncodedSource>> = names
             .iter()
-            .filter_map(|n| self.locations.get(n).map(|loc| snapshot_of(state, n, loc)))
+            .filter_map(|n| {
+                self.locations
+                    .get(n)
+                    .map(|loc| encode_source(state, n, loc))
+            })
             .collect();
         if let Some(tx) = &self.tx
             && !batch.is_empty()
@@ -175,6 +166,7 @@ mod tests {
     use super::*;
     use crate::app::command::{Command, CommandBody};
     use crate::model::ExpertDirectory;
+    use crate::store::CachedSource;
 
     const URL: &str = "http://127.0.0.1:7";
 

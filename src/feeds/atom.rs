@@ -263,15 +263,15 @@ fn stub(
         s => s.to_ascii_lowercase(),
     };
     Alert {
-        id: key.to_owned(),
-        source: author.clone(),
-        signal_type: signal_type(event),
+        id: key.into(),
+        source: author.clone().into(),
+        signal_type: signal_type(event).into(),
         colour,
         level: colour.level(),
-        severity: severity.to_owned(),
-        urgency: cap_child(item, "urgency").to_owned(),
-        certainty: cap_child(item, "certainty").to_owned(),
-        status,
+        severity: severity.into(),
+        urgency: cap_child(item, "urgency").into(),
+        certainty: cap_child(item, "certainty").into(),
+        status: status.into(),
         msg_type,
         title: [title, event, key]
             .into_iter()
@@ -281,7 +281,7 @@ fn stub(
             .to_owned(),
         description: summary.to_owned(),
         instruction: String::new(),
-        area: area_desc.to_owned(),
+        area: area_desc.into(),
         sent,
         effective: parse_time(cap_child(item, "effective")),
         expires: parse_time(cap_child(item, "expires")),
@@ -290,7 +290,7 @@ fn stub(
         cancelled_by: None,
         resolved_at: None,
         onset: parse_time(cap_child(item, "onset")),
-        sender: author,
+        sender: author.into(),
         headline: String::new(),
         links: link
             .map(|l| Link {
@@ -313,7 +313,7 @@ fn stub(
         ack: None,
         silence: None,
         seq: 0,
-        origin: String::new(),
+        origin: Default::default(),
     }
 }
 

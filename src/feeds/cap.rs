@@ -150,20 +150,20 @@ pub fn message(el: &Element, signed: bool, opts: &ParseOptions) -> Result<CapMes
         .map(str::to_owned)
         .collect();
     let mut alert = Alert {
-        id: triplet(sender, identifier, sent_text),
-        source: sender.to_owned(),
-        signal_type: String::new(),
+        id: (triplet(sender, identifier, sent_text)).into(),
+        source: sender.into(),
+        signal_type: Default::default(),
         colour: crate::model::Colour::Blue,
         level: crate::model::Level::IV,
-        severity: String::new(),
-        urgency: String::new(),
-        certainty: String::new(),
-        status: status.to_ascii_lowercase(),
+        severity: Default::default(),
+        urgency: Default::default(),
+        certainty: Default::default(),
+        status: status.to_ascii_lowercase().into(),
         msg_type,
         title: String::new(),
         description: String::new(),
         instruction: String::new(),
-        area: String::new(),
+        area: Default::default(),
         sent,
         effective: None,
         expires: None,
@@ -172,14 +172,14 @@ pub fn message(el: &Element, signed: bool, opts: &ParseOptions) -> Result<CapMes
         cancelled_by: None,
         resolved_at: None,
         onset: None,
-        sender: sender.to_owned(),
+        sender: sender.into(),
         headline: String::new(),
         links: Vec::new(),
         areas: Vec::new(),
         ack: None,
         silence: None,
         seq: 0,
-        origin: String::new(),
+        origin: Default::default(),
     };
     let note = el.text_of("note");
     match info {
@@ -260,10 +260,10 @@ fn pairs<'a>(info: &'a Element, name: &'a str) -> Vec<(&'a str, &'a str)> {
 
 fn fill_from_info(a: &mut Alert, info: &Element, opts: &ParseOptions) {
     let event = info.text_of("event");
-    a.signal_type = signal_type(event);
-    a.severity = info.text_of("severity").to_owned();
-    a.urgency = info.text_of("urgency").to_owned();
-    a.certainty = info.text_of("certainty").to_owned();
+    a.signal_type = signal_type(event).into();
+    a.severity = info.text_of("severity").into();
+    a.urgency = info.text_of("urgency").into();
+    a.certainty = info.text_of("certainty").into();
     a.headline = info.text_of("headline").to_owned();
     a.description = info.text_of("description").to_owned();
     a.instruction = info.text_of("instruction").to_owned();
@@ -271,7 +271,7 @@ fn fill_from_info(a: &mut Alert, info: &Element, opts: &ParseOptions) {
     a.onset = parse_time(info.text_of("onset"));
     a.expires = parse_time(info.text_of("expires"));
     if let Some(name) = Some(info.text_of("senderName")).filter(|s| !s.is_empty()) {
-        a.source = name.to_owned();
+        a.source = name.into();
     }
     let mut params = pairs(info, "parameter");
     params.extend(pairs(info, "eventCode"));
@@ -302,13 +302,14 @@ fn fill_from_info(a: &mut Alert, info: &Element, opts: &ParseOptions) {
         });
     }
     a.areas = info.all("area").map(area).collect();
-    a.area = a
+    a.area = (a
         .areas
         .iter()
         .map(|x| x.description.trim())
         .filter(|d| !d.is_empty())
         .collect::<Vec<_>>()
-        .join("; ");
+        .join("; "))
+    .into();
 }
 
 fn area(el: &Element) -> Area {

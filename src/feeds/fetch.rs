@@ -15,15 +15,16 @@ pub fn strip_bom(bytes: &[u8]) -> &[u8] {
 
 /// Text decoded from a feed, and what did not add up on the way.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Decoded {
-    pub text: String,
+pub struct Decoded<'a> {
+    /// Borrowed from the bytes when they were already UTF-8: a large body is not copied.
+    pub text: std::borrow::Cow<'a, str>,
     pub warnings: Vec<String>,
 }
 
 /// Decode `bytes`. A byte-order mark wins, then the charset the server declared, then
 /// the one the document declares (`<?xml encoding=…?>`), then UTF-8. Bytes that do not
 /// fit the chosen charset are replaced (U+FFFD) and reported, never dropped silently.
-pub fn decode(bytes: &[u8], http_charset: Option<&str>, origin: &str) -> Decoded {
+pub fn decode<'a>(bytes: &'a [u8], http_charset: Option<&str>, origin: &str) -> Decoded<'a> {
     let mut warnings = Vec::new();
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
@@ -33,10 +34,7 @@ pub fn decode(bytes: &[u8], http_charset: Option<&str>, origin: &str) -> Decoded
                 enc.name()
             ));
         }
-        return Decoded {
-            text: text.into_owned(),
-            warnings,
-        };
+        return Decoded { text, warnings };
     }
     let from_http = http_charset.and_then(|c| lookup(c, origin, &mut warnings));
     let from_doc = xml_declared_encoding(bytes).and_then(|c| lookup(&c, origin, &mut warnings));
@@ -63,10 +61,7 @@ pub fn decode(bytes: &[u8], http_charset: Option<&str>, origin: &str) -> Decoded
             enc.name()
         ));
     }
-    Decoded {
-        text: text.into_owned(),
-        warnings,
-    }
+    Decoded { text, warnings }
 }
 
 fn lookup(label: &str, origin: &str, warnings: &mut Vec<String>) -> Option<&'static Encoding> {

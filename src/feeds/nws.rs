@@ -145,26 +145,26 @@ fn feature(f: &Value, opts: &ParseOptions, bad_times: &mut usize) -> Option<Aler
     }
     let sent_text = str_of(p, "sent");
     Some(Alert {
-        id: triplet(sender, identifier, sent_text),
+        id: (triplet(sender, identifier, sent_text)).into(),
         source: match str_of(p, "senderName") {
-            "" => sender.to_owned(),
-            s => s.to_owned(),
+            "" => sender.into(),
+            s => s.into(),
         },
-        signal_type: signal_type(event),
+        signal_type: signal_type(event).into(),
         colour,
         level: colour.level(),
-        severity: severity.to_owned(),
-        urgency: str_of(p, "urgency").to_owned(),
-        certainty: str_of(p, "certainty").to_owned(),
+        severity: severity.into(),
+        urgency: str_of(p, "urgency").into(),
+        certainty: str_of(p, "certainty").into(),
         status: match str_of(p, "status") {
-            "" => "actual".to_owned(),
-            s => s.to_ascii_lowercase(),
+            "" => "actual".into(),
+            s => s.to_ascii_lowercase().into(),
         },
         msg_type,
         title: if headline.is_empty() { event } else { headline }.to_owned(),
         description: str_of(p, "description").to_owned(),
         instruction: str_of(p, "instruction").to_owned(),
-        area: area_desc.to_owned(),
+        area: area_desc.into(),
         sent,
         effective: time_of(p, "effective"),
         // `ends` is when the hazard ends; `expires` only when this message does.
@@ -174,14 +174,14 @@ fn feature(f: &Value, opts: &ParseOptions, bad_times: &mut usize) -> Option<Aler
         cancelled_by: None,
         resolved_at: None,
         onset: time_of(p, "onset"),
-        sender: sender.to_owned(),
+        sender: sender.into(),
         headline: headline.to_owned(),
         links,
         areas: vec![area],
         ack: None,
         silence: None,
         seq: 0,
-        origin: String::new(),
+        origin: Default::default(),
     })
 }
 

@@ -62,11 +62,11 @@ fn apply(alerts: &mut [Alert], by: usize, target: usize) {
         MsgType::Update => {
             let t = &mut alerts[target];
             if t.superseded_by.is_none() {
-                t.superseded_by = Some(by_id);
+                t.superseded_by = Some(by_id.into());
             }
         }
         MsgType::Cancel => {
-            alerts[target].cancelled_by = Some(by_id);
+            alerts[target].cancelled_by = Some(by_id.into());
             if alerts[by].signal_type.is_empty() {
                 let orig = alerts[target].clone();
                 let c = &mut alerts[by];
@@ -90,17 +90,17 @@ mod tests {
     fn alert(id: &str, kind: MsgType, refs: &[&str], sent: &str) -> Alert {
         Alert {
             id: id.into(),
-            source: String::new(),
+            source: Default::default(),
             signal_type: if kind == MsgType::Cancel {
-                String::new()
+                Default::default()
             } else {
                 "暴雨".into()
             },
             colour: Colour::Orange,
             level: Level::II,
-            severity: String::new(),
-            urgency: String::new(),
-            certainty: String::new(),
+            severity: Default::default(),
+            urgency: Default::default(),
+            certainty: Default::default(),
             status: "actual".into(),
             msg_type: kind,
             title: id.into(),
@@ -115,14 +115,14 @@ mod tests {
             cancelled_by: None,
             resolved_at: None,
             onset: None,
-            sender: String::new(),
+            sender: Default::default(),
             headline: String::new(),
             links: vec![],
             areas: vec![],
             ack: None,
             silence: None,
             seq: 0,
-            origin: String::new(),
+            origin: Default::default(),
         }
     }
 

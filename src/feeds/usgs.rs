@@ -146,15 +146,15 @@ fn feature(f: &Value, opts: &ParseOptions) -> Option<(Alert, Vec<String>, i64)> 
         _ => Vec::new(),
     };
     let alert = Alert {
-        id: id.to_owned(),
+        id: id.into(),
         source: match str_of(p, "net") {
-            "" => "USGS".to_owned(),
-            net => format!("USGS/{net}"),
+            "" => "USGS".into(),
+            net => format!("USGS/{net}").into(),
         },
-        signal_type: kind.to_owned(),
+        signal_type: kind.into(),
         colour,
         level: colour.level(),
-        severity: colour.cap_severity().to_owned(),
+        severity: colour.cap_severity().into(),
         urgency: "Past".into(),
         certainty: "Observed".into(),
         status: "actual".into(),
@@ -167,7 +167,7 @@ fn feature(f: &Value, opts: &ParseOptions) -> Option<(Alert, Vec<String>, i64)> 
         title,
         description,
         instruction: String::new(),
-        area: place.to_owned(),
+        area: place.into(),
         sent,
         effective: Some(sent),
         expires: None,
@@ -188,7 +188,7 @@ fn feature(f: &Value, opts: &ParseOptions) -> Option<(Alert, Vec<String>, i64)> 
         ack: None,
         silence: None,
         seq: 0,
-        origin: String::new(),
+        origin: Default::default(),
     };
     let _ = opts;
     Some((alert, ids, updated))

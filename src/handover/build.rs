@@ -54,17 +54,17 @@ fn people(shifts: &[&Shift]) -> Vec<OnDuty> {
 
 fn alert_line(a: &Alert) -> AlertLine {
     AlertLine {
-        id: a.id.clone(),
+        id: a.id.to_string(),
         colour: a.colour,
         level: a.level,
-        signal_type: a.signal_type.clone(),
+        signal_type: a.signal_type.to_string(),
         title: a.title.clone(),
-        area: a.area.clone(),
-        source: a.source.clone(),
-        status: a.status.clone(),
+        area: a.area.to_string(),
+        source: a.source.to_string(),
+        status: a.status.to_string(),
         sent: a.sent,
         expires: a.expires,
-        ack: a.ack.clone(),
+        ack: a.ack.as_deref().cloned(),
     }
 }
 
@@ -167,9 +167,9 @@ pub fn build(inp: &Inputs<'_>) -> HandoverReport {
     let silences = in_force
         .iter()
         .filter_map(|a| {
-            let s = a.silence.as_ref().filter(|s| s.active(now))?;
+            let s = a.silence.as_deref().filter(|s| s.active(now))?;
             Some(SilenceLine {
-                alert_id: a.id.clone(),
+                alert_id: a.id.to_string(),
                 title: a.title.clone(),
                 colour: a.colour,
                 silence: s.clone(),

@@ -1,6 +1,7 @@
 //! A warning or alert as the duty API carries it (CAP-shaped, snake_case).
 
 use super::levels::{Colour, Level};
+use compact_str::CompactString;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -40,23 +41,23 @@ impl Silence {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Alert {
-    pub id: String,
+    pub id: CompactString,
     /// Which department or feed it came from (气象台, 地震局, duty_api …).
-    pub source: String,
+    pub source: CompactString,
     /// 台风, 暴雨, 地质灾害, 发热哨点 …: colour sets differ by signal, so keep both.
-    pub signal_type: String,
+    pub signal_type: CompactString,
     pub colour: Colour,
     pub level: Level,
     /// CAP severity word (Minor … Extreme).
     #[serde(default)]
-    pub severity: String,
+    pub severity: CompactString,
     #[serde(default)]
-    pub urgency: String,
+    pub urgency: CompactString,
     #[serde(default)]
-    pub certainty: String,
+    pub certainty: CompactString,
     /// CAP status: actual, exercise, test …
     #[serde(default = "default_status")]
-    pub status: String,
+    pub status: CompactString,
     #[serde(default)]
     pub msg_type: MsgType,
     pub title: String,
@@ -65,7 +66,7 @@ pub struct Alert {
     #[serde(default)]
     pub instruction: String,
     #[serde(default)]
-    pub area: String,
+    pub area: CompactString,
     pub sent: Timestamp,
     #[serde(default)]
     pub effective: Option<Timestamp>,
@@ -88,8 +89,8 @@ pub struct Alert {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub onset: Option<Timestamp>,
     /// Who issued it: CAP `sender` (an address), kept apart from the display name in `source`.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub sender: String,
+    #[serde(default, skip_serializing_if = "CompactString::is_empty")]
+    pub sender: CompactString,
     /// CAP `headline`; `title` falls back to the event name when a feed has none.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub headline: String,
@@ -100,17 +101,17 @@ pub struct Alert {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub areas: Vec<Area>,
     #[serde(default)]
-    pub ack: Option<Ack>,
+    pub ack: Option<Box<Ack>>,
     /// Bell, flashing and notifications held off until `until`, by whom and why.
     /// Silencing is not acknowledging: the alert stays on the wall.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub silence: Option<Silence>,
+    pub silence: Option<Box<Silence>>,
     /// The backend's change cursor for this record (monotonic across the API).
     #[serde(default)]
     pub seq: u64,
     /// Which configured source of the console this came from; never on the wire.
     #[serde(skip)]
-    pub origin: String,
+    pub origin: CompactString,
 }
 
 /// A web page or resource an alert points at (CAP `web`, `resource`, a feed's link).
@@ -153,8 +154,8 @@ pub struct Geocode {
     pub value: String,
 }
 
-fn default_status() -> String {
-    "actual".to_owned()
+fn default_status() -> CompactString {
+    CompactString::const_new("actual")
 }
 
 impl Alert {
@@ -172,42 +173,46 @@ impl Alert {
     /// Strip control characters and escapes from every text field (see `text::sanitize`):
     /// the one place that knows which fields of an alert came from outside.
     pub fn sanitize(&mut self) {
-        use super::text::sanitize;
+        use super::text::sanitize_in_place as sanitize;
         for s in [
             &mut self.id,
             &mut self.source,
             &mut self.signal_type,
-            &mut self.title,
-            &mut self.description,
-            &mut self.instruction,
             &mut self.area,
             &mut self.severity,
             &mut self.urgency,
             &mut self.certainty,
             &mut self.status,
             &mut self.sender,
+        ] {
+            sanitize(s);
+        }
+        for s in [
+            &mut self.title,
+            &mut self.description,
+            &mut self.instruction,
             &mut self.headline,
         ] {
-            *s = sanitize(s);
+            sanitize(s);
         }
         for r in &mut self.references {
-            *r = sanitize(r);
+            sanitize(r);
         }
         for l in &mut self.links {
             for s in [&mut l.rel, &mut l.href, &mut l.title, &mut l.mime] {
-                *s = sanitize(s);
+                sanitize(s);
             }
         }
         for area in &mut self.areas {
-            area.description = sanitize(&area.description);
+            sanitize(&mut area.description);
             for g in &mut area.geocodes {
-                g.name = sanitize(&g.name);
-                g.value = sanitize(&g.value);
+                sanitize(&mut g.name);
+                sanitize(&mut g.value);
             }
         }
         if let Some(ack) = &mut self.ack {
-            ack.officer = sanitize(&ack.officer);
-            ack.note = sanitize(&ack.note);
+            sanitize(&mut ack.officer);
+            sanitize(&mut ack.note);
         }
     }
 

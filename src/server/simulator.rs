@@ -91,7 +91,7 @@ async fn play(store: &Store, step: &Step, keys: &mut Keys, speed: f64) -> ApiRes
             let new = validate::new_alert(&obj(alert_body(a, keys, now, speed)?)?, now)?;
             let (alert, _) = store.write(move |ch| alerts::create(ch, new, now)).await?;
             if let Some(key) = &a.key {
-                keys.insert(key.clone(), alert.id);
+                keys.insert(key.clone(), alert.id.into());
             }
         }
         Step::Incident(inc) => {

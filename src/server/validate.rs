@@ -265,29 +265,33 @@ pub fn new_alert(obj: &Obj, now: Timestamp) -> ApiResult<NewAlert> {
         ));
     }
     let alert = Alert {
-        origin: String::new(),
-        id,
-        source: obj.req_text("source", MAX_TITLE)?,
-        signal_type: obj.req_text("signal_type", MAX_NAME)?,
+        origin: Default::default(),
+        id: id.into(),
+        source: (obj.req_text("source", MAX_TITLE)?).into(),
+        signal_type: (obj.req_text("signal_type", MAX_NAME)?).into(),
         colour,
         level,
-        severity: obj
+        severity: (obj
             .word("severity", &SEVERITIES)?
-            .unwrap_or_else(|| colour.cap_severity().to_owned()),
-        urgency: obj
+            .unwrap_or_else(|| colour.cap_severity().to_owned()))
+        .into(),
+        urgency: (obj
             .word("urgency", &URGENCIES)?
-            .unwrap_or_else(|| "Unknown".to_owned()),
-        certainty: obj
+            .unwrap_or_else(|| "Unknown".to_owned()))
+        .into(),
+        certainty: (obj
             .word("certainty", &CERTAINTIES)?
-            .unwrap_or_else(|| "Unknown".to_owned()),
-        status: obj
+            .unwrap_or_else(|| "Unknown".to_owned()))
+        .into(),
+        status: (obj
             .word("status", &STATUSES)?
-            .unwrap_or_else(|| "actual".to_owned()),
+            .unwrap_or_else(|| "actual".to_owned()))
+        .into(),
         msg_type,
         title: obj.req_text("title", MAX_TITLE)?,
         description: obj.text("description", MAX_TEXT)?.unwrap_or_default(),
         instruction: obj.text("instruction", MAX_TEXT)?.unwrap_or_default(),
-        area: obj.text("area", MAX_TEXT)?.unwrap_or_default(),
+        area: (obj.text("area", MAX_TEXT)?.unwrap_or_default()).into(),
         sent,
         effective,
         expires,
@@ -297,7 +301,7 @@ pub fn new_alert(obj: &Obj, now: Timestamp) -> ApiResult<NewAlert> {
         cancelled_by: None,
         resolved_at: None,
         onset: None,
-        sender: String::new(),
+        sender: Default::default(),
         headline: String::new(),
         links: Vec::new(),
         areas: Vec::new(),

@@ -231,7 +231,7 @@ impl DutyApiSource {
                         let decoded = decode_event(&ev.event, &ev.data);
                         // Already delivered by a poll while the stream was down?
                         let repeat = matches!(&decoded, Some(Ok(SourceEvent::Alert(a)))
-                            if cursors.polled.get(&a.id).is_some_and(|s| *s >= a.seq));
+                            if cursors.polled.get(a.id.as_str()).is_some_and(|s| *s >= a.seq));
                         let stream_at = cursors.stream;
                         cursors.polled.retain(|_, seq| *seq > stream_at);
                         match decoded {
@@ -273,7 +273,7 @@ impl DutyApiSource {
             cursor_of(alerts.next_cursor.as_deref(), &alerts.items).max(cursors.alerts);
         for a in alerts.items {
             if a.seq > cursors.stream {
-                cursors.polled.insert(a.id.clone(), a.seq);
+                cursors.polled.insert(a.id.to_string(), a.seq);
             }
             if !self.send(SourceEvent::Alert(a)).await {
                 return Ok(false);

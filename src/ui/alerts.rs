@@ -83,7 +83,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             } else {
                 Style::default()
             };
-            let fresh = state.arrived.contains_key(&a.id);
+            let fresh = state.arrived.contains_key(a.id.as_str());
             let mut title_spans = Vec::new();
             if fresh {
                 title_spans.push(Span::styled(lang.pick("新 ", "NEW "), t.style("fresh")));

@@ -38,7 +38,7 @@ fn alert_lines(state: &State, a: &Alert) -> Vec<Line<'static>> {
             Span::styled(a.title.clone(), t.style("title")),
         ]),
         Line::raw(""),
-        field(state, "信号", "Signal", a.signal_type.clone()),
+        field(state, "信号", "Signal", a.signal_type.to_string()),
         field(
             state,
             "级别",
@@ -48,8 +48,8 @@ fn alert_lines(state: &State, a: &Alert) -> Vec<Line<'static>> {
                 Lang::En => format!("{} {} ({})", a.level.numeral(), a.level.en(), a.severity),
             },
         ),
-        field(state, "区域", "Area", a.area.clone()),
-        field(state, "发布", "Source", a.source.clone()),
+        field(state, "区域", "Area", a.area.to_string()),
+        field(state, "发布", "Source", a.source.to_string()),
         field(state, "发布时间", "Sent", when(state, a.sent)),
     ];
     if let Some(e) = a.effective {

@@ -52,7 +52,7 @@ pub fn alert(
         cancelled_by: None,
         resolved_at: None,
         onset: None,
-        sender: String::new(),
+        sender: Default::default(),
         headline: String::new(),
         links: Vec::new(),
         areas: Vec::new(),

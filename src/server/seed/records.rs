@@ -95,24 +95,25 @@ fn check_alert(seed: &AlertSeed, all: &[AlertSeed]) -> anyhow::Result<()> {
 
 fn alert(seed: &AlertSeed, sent: Timestamp) -> Alert {
     Alert {
-        origin: String::new(),
-        id: alert_id(&seed.key),
-        source: seed.source.clone(),
-        signal_type: seed.signal_type.clone(),
+        origin: Default::default(),
+        id: alert_id(&seed.key).into(),
+        source: seed.source.clone().into(),
+        signal_type: seed.signal_type.clone().into(),
         colour: seed.colour,
         level: seed.colour.level(),
-        severity: seed.colour.cap_severity().to_owned(),
-        urgency: seed.urgency.clone().unwrap_or_else(|| "Unknown".to_owned()),
-        certainty: seed
+        severity: seed.colour.cap_severity().into(),
+        urgency: (seed.urgency.clone().unwrap_or_else(|| "Unknown".to_owned())).into(),
+        certainty: (seed
             .certainty
             .clone()
-            .unwrap_or_else(|| "Unknown".to_owned()),
-        status: seed.status.clone().unwrap_or_else(|| "actual".to_owned()),
+            .unwrap_or_else(|| "Unknown".to_owned()))
+        .into(),
+        status: (seed.status.clone().unwrap_or_else(|| "actual".to_owned())).into(),
         msg_type: seed.msg_type,
         title: seed.title.clone(),
         description: seed.description.clone(),
         instruction: seed.instruction.clone(),
-        area: seed.area.clone(),
+        area: seed.area.clone().into(),
         sent,
         effective: Some(sent),
         expires: seed.expires_after_hours.map(|h| sent + hours(h)),
@@ -121,7 +122,7 @@ fn alert(seed: &AlertSeed, sent: Timestamp) -> Alert {
         cancelled_by: None,
         resolved_at: None,
         onset: None,
-        sender: String::new(),
+        sender: Default::default(),
         headline: String::new(),
         links: Vec::new(),
         areas: Vec::new(),

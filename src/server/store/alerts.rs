@@ -36,7 +36,12 @@ fn save(ch: &mut Changes<'_>, alert: &mut Alert, now: Timestamp) -> ApiResult<()
         "INSERT INTO alerts (id, seq, sent_ms, body) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, sent_ms = excluded.sent_ms,
                                        body = excluded.body",
-        params![alert.id, to_sql_int(alert.seq), ms(alert.sent), body],
+        params![
+            alert.id.as_str(),
+            to_sql_int(alert.seq),
+            ms(alert.sent),
+            body
+        ],
     )?;
     ch.publish(alert.seq, EVENT, body)
 }
@@ -58,7 +63,7 @@ pub fn create(ch: &mut Changes<'_>, new: NewAlert, now: Timestamp) -> ApiResult<
     }
     let mut alert = new.alert;
     if alert.id.is_empty() {
-        alert.id = new_id("alert");
+        alert.id = new_id("alert").into();
     } else if get(&ch.tx, &alert.id)?.is_some() {
         return Err(ApiFailure::conflict(
             "id",
@@ -79,7 +84,7 @@ pub fn create(ch: &mut Changes<'_>, new: NewAlert, now: Timestamp) -> ApiResult<
                 continue;
             };
             if earlier.superseded_by.as_deref() != Some(alert.id.as_str()) {
-                earlier.superseded_by = Some(alert.id.clone());
+                earlier.superseded_by = Some(alert.id.to_string());
                 save(ch, &mut earlier, now)?;
             }
         }
@@ -105,7 +110,7 @@ pub fn silence(
     {
         return Ok(alert);
     }
-    alert.silence = Some(input.silence.clone());
+    alert.silence = Some(Box::new(input.silence.clone()));
     save(ch, &mut alert, now)?;
     if let Some(key) = &input.idempotency_key {
         remember(&ch.tx, &scope, key, id)?;
@@ -122,7 +127,7 @@ pub fn ack(ch: &mut Changes<'_>, id: &str, input: &AckInput, now: Timestamp) -> 
     {
         return Ok(alert);
     }
-    alert.ack = Some(input.to_ack(now));
+    alert.ack = Some(Box::new(input.to_ack(now)));
     save(ch, &mut alert, now)?;
     if let Some(key) = &input.idempotency_key {
         remember(&ch.tx, &scope, key, id)?;
