@@ -207,3 +207,45 @@ fn an_update_replaces_only_the_alert_of_its_own_source() {
     assert_eq!(titles("duty_api"), ["暴雨黄色预警"]);
     assert_eq!(titles("feed"), ["暴雨黄色预警（更新）"]);
 }
+
+#[test]
+fn a_clock_set_back_brings_an_expired_alert_back_on_the_kept_wall() {
+    let mut s = state();
+    let start = s.now;
+    let mut a = alert("brief", Colour::Orange, "大风", "大风橙色预警", "全市", 0);
+    a.expires = Some(start + mins(1));
+    arrive(&mut s, "duty_api", a);
+    s.now = start + mins(2);
+    s.refresh_wall();
+    assert!(!ids(&s).contains(&"brief".to_owned()), "expired");
+    // The machine's clock is stepped back (NTP): the alert is in force again.
+    s.now = start;
+    assert!(ids(&s).contains(&"brief".to_owned()));
+    check(&s, "the clock set back");
+}
+
+#[test]
+fn the_colour_an_alert_had_counts_every_copy_a_feed_repeated() {
+    let mut s = state();
+    let mut orange = alert("twice", Colour::Orange, "暴雨", "暴雨橙色预警", "全市", 5);
+    orange.origin = "feed".into();
+    let mut red = orange.clone();
+    red.colour = Colour::Red;
+    red.level = Colour::Red.level();
+    // One snapshot holding the same id twice (a feed that repeats itself).
+    let msg = Msg::Source(watchroom::sources::SourceUpdate {
+        source: "feed".to_owned(),
+        at: s.now,
+        event: SourceEvent::Snapshot {
+            alerts: vec![orange.clone(), red],
+            incidents: vec![],
+            shifts: vec![],
+        },
+    });
+    update(&mut s, msg);
+    let mut next = alert("next", Colour::Red, "暴雨", "暴雨红色预警", "全市", 0);
+    next.origin = "feed".into();
+    next.msg_type = MsgType::Update;
+    next.references = vec!["twice".into()];
+    assert_eq!(s.previous_colour(&next), Some(Colour::Red));
+}

@@ -100,12 +100,16 @@ pub fn apply(state: &mut State) {
         let mut drop = vec![false; alerts.len()];
         let mut ended: Vec<(Timestamp, usize)> = Vec::new();
         for (i, a) in alerts.iter().enumerate() {
+            // What the wall shows stays, however long ago it was sent.
+            if shown[i] {
+                continue;
+            }
             let Some(end) = ended_at(a, now) else {
                 continue;
             };
             if !young(a) && old(end) {
                 drop[i] = true;
-            } else if !shown[i] {
+            } else {
                 ended.push((end, i));
             }
         }
@@ -250,6 +254,21 @@ mod tests {
         assert_eq!(s.alerts().len(), MAX_ENDED_ALERTS);
         assert!(s.find_alert("c0").is_some(), "the newest are kept");
         assert!(s.find_alert("c4999").is_none());
+    }
+
+    #[test]
+    fn an_old_alert_cancelled_just_now_stays_on_the_wall() {
+        let mut s = state();
+        // Sent 30 hours ago without an expiry, cancelled a minute ago: the wall shows it as
+        // cancelled for two hours, so retention keeps it and its cancel message.
+        let mut old = alert("typhoon", 30, None);
+        old.cancelled_by = Some("lifted".into());
+        let mut cancel = alert("lifted", 0, None);
+        cancel.msg_type = MsgType::Cancel;
+        s.alerts_mut().push(old);
+        s.alerts_mut().push(cancel);
+        apply(&mut s);
+        assert!(s.find_alert("typhoon").is_some() && s.find_alert("lifted").is_some());
     }
 
     #[test]

@@ -405,7 +405,16 @@ impl State {
             self.index.rebuild(&self.alerts);
         }
         let (index, alerts) = (&self.index, &self.alerts);
-        crate::notify::policy::earlier_ids(a)
+        let ids = || crate::notify::policy::earlier_ids(a);
+        if index.duplicates {
+            // Every copy counts: the most severe colour among them.
+            return alerts
+                .iter()
+                .filter(|k| k.origin == a.origin && ids().any(|id| k.id == id))
+                .map(|k| k.colour)
+                .max();
+        }
+        ids()
             .filter_map(|id| index.find(alerts, &a.origin, id))
             .map(|i| alerts[i].colour)
             .max()
@@ -414,7 +423,9 @@ impl State {
     /// The wall as built is still right: same alerts, same filter, and the clock has not
     /// reached anything that changes it.
     fn wall_fresh(&self) -> bool {
-        self.wall.built && self.wall.until.is_none_or(|u| self.now < u)
+        self.wall.built
+            && self.wall.built_at.is_some_and(|b| b <= self.now)
+            && self.wall.until.is_none_or(|u| self.now < u)
     }
 
     fn shown_fresh(&self) -> bool {
@@ -432,6 +443,7 @@ impl State {
             self.wall.red_unacked = b.red_unacked;
             self.wall.with_silence = b.with_silence;
             self.wall.until = b.until;
+            self.wall.built_at = Some(self.now);
             self.wall.built = true;
         }
         let text = self.filters.get(FilterTarget::Alerts);

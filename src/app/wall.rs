@@ -33,7 +33,9 @@ pub struct Wall {
     pub(super) red_unacked: Vec<u32>,
     /// Alerts carrying a silence (active or not): the few the clock's tick looks at.
     pub(super) with_silence: Vec<u32>,
-    /// The wall stays right until the clock reaches this (None: until the alerts change).
+    /// The wall stays right from `built_at` until the clock reaches `until` (None: until
+    /// the alerts change); a clock set back before `built_at` makes it out of date too.
+    pub(super) built_at: Option<Timestamp>,
     pub(super) until: Option<Timestamp>,
     /// Built for the alerts as they are now (cleared by every change).
     pub(super) built: bool,
@@ -121,6 +123,9 @@ pub fn build(alerts: &[Alert], now: Timestamp) -> Built {
 pub struct Index {
     pub(super) by_key: HashMap<u64, u32>,
     pub(super) valid: bool,
+    /// Some (source, id) is held more than once (a feed that repeats itself): lookups that
+    /// must see every copy scan instead.
+    pub(super) duplicates: bool,
 }
 
 pub fn key(origin: &str, id: &str) -> u64 {
@@ -133,9 +138,15 @@ pub fn key(origin: &str, id: &str) -> u64 {
 impl Index {
     pub fn rebuild(&mut self, alerts: &[Alert]) {
         self.by_key.clear();
+        self.duplicates = false;
         for (i, a) in alerts.iter().enumerate() {
             // The first of duplicates wins, as a scan from the front would find it.
-            self.by_key.entry(key(&a.origin, &a.id)).or_insert(i as u32);
+            match self.by_key.entry(key(&a.origin, &a.id)) {
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(i as u32);
+                }
+                std::collections::hash_map::Entry::Occupied(_) => self.duplicates = true,
+            }
         }
         self.valid = true;
     }

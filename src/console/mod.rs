@@ -475,7 +475,14 @@ async fn event_loop(
         let mut effects = Vec::new();
         for input in coalesce(terminal_events) {
             match input {
-                TerminalInput::Msg(m) => effects.extend(update(state, m)),
+                TerminalInput::Msg(m) => {
+                    // Shrunk and grown back between frames, the terminal may hold reflowed
+                    // or cut cells that the last frame no longer describes.
+                    if matches!(m, Msg::Resize(..)) {
+                        screen.forget();
+                    }
+                    effects.extend(update(state, m))
+                }
                 TerminalInput::Suspend => {
                     suspend(terminal)?;
                     screen.forget();

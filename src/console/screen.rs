@@ -22,6 +22,7 @@ const BEGIN_SYNC: &[u8] = b"\x1b[?2026h";
 const END_SYNC: &[u8] = b"\x1b[?2026l";
 const HIDE_CURSOR: &[u8] = b"\x1b[?25l";
 const SHOW_CURSOR: &[u8] = b"\x1b[?25h";
+const CLEAR: &[u8] = b"\x1b[2J";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Cursor {
@@ -35,6 +36,9 @@ enum Cursor {
 pub struct Screen {
     shown: Option<Buffer>,
     cursor: Cursor,
+    /// The next frame clears the terminal first and is drawn whole, in one synchronized
+    /// update (after a resize or a resume, the terminal's cells are not what was written).
+    redraw: bool,
 }
 
 impl Default for Screen {
@@ -48,13 +52,16 @@ impl Screen {
         Screen {
             shown: None,
             cursor: Cursor::Unknown,
+            redraw: false,
         }
     }
 
-    /// The terminal was cleared or replaced (resize, resume): draw everything next time.
+    /// The terminal was resized, cleared or replaced (resume): clear it and draw everything
+    /// next time.
     pub fn forget(&mut self) {
         self.shown = None;
         self.cursor = Cursor::Unknown;
+        self.redraw = true;
     }
 
     /// The bytes that turn what is shown into `next`, with the cursor at `cursor` (None:
@@ -70,9 +77,12 @@ impl Screen {
         };
         let changes = shown.diff(next);
         let mut out = Vec::new();
-        let sync = changes.len() > SYNC_ABOVE;
+        let sync = self.redraw || changes.len() > SYNC_ABOVE;
         if sync {
             out.extend_from_slice(BEGIN_SYNC);
+        }
+        if std::mem::take(&mut self.redraw) {
+            out.extend_from_slice(CLEAR);
         }
         write_cells(&mut out, &changes);
         let want = cursor.map_or(Cursor::Hidden, Cursor::At);
@@ -107,8 +117,17 @@ pub fn present(
     screen: &mut Screen,
     render: impl FnOnce(&mut ratatui::Frame) -> Option<Position>,
 ) -> std::io::Result<()> {
-    // A new size clears the terminal (ratatui does it here); the frame's new area then
-    // differs from what `screen` shows, so everything is drawn again.
+    // A new size clears the terminal (ratatui does it here, at once): begin the
+    // synchronized update before that, so the terminal never shows the blank screen, and
+    // draw everything again in it.
+    let size = terminal.size()?;
+    if ratatui::layout::Rect::from((ratatui::layout::Position::ORIGIN, size))
+        != terminal.get_frame().area()
+    {
+        let mut out = std::io::stdout().lock();
+        out.write_all(BEGIN_SYNC)?;
+        screen.forget();
+    }
     terminal.autoresize()?;
     let mut frame = terminal.get_frame();
     let cursor = render(&mut frame);
@@ -399,8 +418,12 @@ mod tests {
         let a = frame_a();
         screen.frame(&a, None);
         screen.forget();
+        let bytes = screen.frame(&a, None);
+        // Cleared first, inside the synchronized update, so the screen never shows blank.
+        assert!(bytes.starts_with(&[BEGIN_SYNC, CLEAR].concat()));
         let mut parser = vt100::Parser::new(H, W, 0);
-        show(&mut parser, &screen.frame(&a, None));
+        parser.process(b"garbage left by a terminal that reflowed");
+        show(&mut parser, &bytes);
         same(&parser, &a);
     }
 }
