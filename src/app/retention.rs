@@ -17,37 +17,19 @@
 use super::state::State;
 use crate::model::{Alert, IncidentStatus};
 use jiff::{SignedDuration, Timestamp};
-use std::collections::{HashMap, HashSet};
 
 pub const KEEP_ENDED: SignedDuration = SignedDuration::from_hours(24);
 pub const MAX_ENDED_ALERTS: usize = 500;
 pub const MAX_CLOSED_INCIDENTS: usize = 200;
 pub const MAX_TIMELINE_CLOSED: usize = 200;
-use super::wall::CANCEL_SHOWN;
+use super::wall::{self, CANCEL_SHOWN};
 
-/// Which alerts the wall shows as cancelled: those whose cancel message (same source) was
-/// sent within `CANCEL_SHOWN`, and those messages.
+/// Which alerts the wall shows as cancelled: those whose cancel message was sent within
+/// `CANCEL_SHOWN`, and those messages.
 fn shown_cancelled(alerts: &[Alert], now: Timestamp) -> Vec<bool> {
-    let named: HashSet<(&str, &str)> = alerts
-        .iter()
-        .filter_map(|a| Some((a.origin.as_str(), a.cancelled_by.as_deref()?)))
-        .collect();
     let mut shown = vec![false; alerts.len()];
-    if named.is_empty() {
-        return shown;
-    }
-    let mut young_cancels: HashMap<(&str, &str), usize> = HashMap::new();
-    for (i, c) in alerts.iter().enumerate() {
-        let key = (c.origin.as_str(), c.id.as_str());
-        if now.duration_since(c.sent) < CANCEL_SHOWN && named.contains(&key) {
-            young_cancels.insert(key, i);
-        }
-    }
-    for (i, a) in alerts.iter().enumerate() {
-        let Some(by) = a.cancelled_by.as_deref() else {
-            continue;
-        };
-        if let Some(&c) = young_cancels.get(&(a.origin.as_str(), by)) {
+    for (i, c) in wall::cancellers(alerts).into_iter().enumerate() {
+        if let Some(c) = c.filter(|&c| now.duration_since(alerts[c].sent) < CANCEL_SHOWN) {
             shown[i] = true;
             shown[c] = true;
         }

@@ -337,11 +337,8 @@ impl State {
         let waits = |a: &Alert| crate::notify::policy::waits_for_ack(a, self.now);
         if self.wall_fresh() {
             let alerts = &self.alerts;
-            return self
-                .wall
-                .red_unacked
-                .iter()
-                .any(|&i| waits(&alerts[i as usize]));
+            let reds = &self.wall.built.red_unacked;
+            return reds.iter().any(|&i| waits(&alerts[i as usize]));
         }
         self.alerts.iter().any(waits)
     }
@@ -353,7 +350,7 @@ impl State {
 
     /// The alerts to change: the wall and the index are worked out again afterwards.
     pub fn alerts_mut(&mut self) -> &mut Vec<Alert> {
-        self.wall.built = false;
+        self.wall.built_at = None;
         self.index.valid = false;
         &mut self.alerts
     }
@@ -364,7 +361,7 @@ impl State {
             self.index.rebuild(&self.alerts);
         }
         let i = self.index.find(&self.alerts, origin, id)?;
-        self.wall.built = false;
+        self.wall.built_at = None;
         self.alerts.get_mut(i)
     }
 
@@ -377,7 +374,7 @@ impl State {
 
     /// Put an alert in place of the one with its (origin, id), or add it; true when new.
     pub fn upsert_alert(&mut self, a: Alert) -> bool {
-        self.wall.built = false;
+        self.wall.built_at = None;
         if !self.index.valid {
             self.index.rebuild(&self.alerts);
         }
@@ -423,9 +420,8 @@ impl State {
     /// The wall as built is still right: same alerts, same filter, and the clock has not
     /// reached anything that changes it.
     fn wall_fresh(&self) -> bool {
-        self.wall.built
-            && self.wall.built_at.is_some_and(|b| b <= self.now)
-            && self.wall.until.is_none_or(|u| self.now < u)
+        self.wall.built_at.is_some_and(|b| b <= self.now)
+            && self.wall.built.until.is_none_or(|u| self.now < u)
     }
 
     fn shown_fresh(&self) -> bool {
@@ -437,23 +433,17 @@ impl State {
     pub fn refresh_wall(&mut self) {
         let rebuilt = !self.wall_fresh();
         if rebuilt {
-            let b = wall::build(&self.alerts, self.now);
-            self.wall.order = b.order;
-            self.wall.counts = b.counts;
-            self.wall.red_unacked = b.red_unacked;
-            self.wall.with_silence = b.with_silence;
-            self.wall.until = b.until;
+            self.wall.built = wall::build(&self.alerts, self.now);
             self.wall.built_at = Some(self.now);
-            self.wall.built = true;
         }
         let text = self.filters.get(FilterTarget::Alerts);
         if rebuilt || self.wall.filter != text {
             let q = Query::parse(text);
             let alerts = &self.alerts;
             self.wall.shown = if q.is_empty() {
-                self.wall.order.clone()
+                self.wall.built.order.clone()
             } else {
-                let order = self.wall.order.iter().copied();
+                let order = self.wall.built.order.iter().copied();
                 order.filter(|&i| q.alert(&alerts[i as usize])).collect()
             };
             self.wall.filter = text.to_owned();
@@ -466,16 +456,18 @@ impl State {
         let alerts = &self.alerts;
         let at = |i: &u32| &alerts[*i as usize];
         if self.wall_fresh() {
-            return self.wall.order.iter().map(at).collect();
+            return self.wall.built.order.iter().map(at).collect();
         }
         wall::build(alerts, self.now).order.iter().map(at).collect()
     }
 
     /// Alerts that carry a silence, active or ended (few: the tick looks only at these).
     pub fn alerts_with_silence(&self) -> Box<dyn Iterator<Item = &Alert> + '_> {
-        if self.wall.built {
+        // Whether an alert carries a silence does not change with the clock.
+        if self.wall.built_at.is_some() {
             let alerts = &self.alerts;
-            return Box::new(self.wall.with_silence.iter().map(|&i| &alerts[i as usize]));
+            let with = &self.wall.built.with_silence;
+            return Box::new(with.iter().map(|&i| &alerts[i as usize]));
         }
         Box::new(self.alerts.iter().filter(|a| a.silence.is_some()))
     }
@@ -483,7 +475,7 @@ impl State {
     /// Warnings in force by colour, indexed by `Colour as usize`.
     pub fn alert_counts(&self) -> [usize; 4] {
         if self.wall_fresh() {
-            return self.wall.counts;
+            return self.wall.built.counts;
         }
         let mut counts = [0; 4];
         for a in self.alerts.iter().filter(|a| a.in_force(self.now)) {
@@ -531,7 +523,7 @@ impl State {
             return ShownAlerts {
                 alerts,
                 rows: std::borrow::Cow::Borrowed(&self.wall.shown),
-                total: self.wall.order.len(),
+                total: self.wall.built.order.len(),
                 hint: &self.wall.hint,
             };
         }

@@ -22,55 +22,67 @@ pub const CANCEL_SHOWN: SignedDuration = SignedDuration::from_hours(2);
 /// The wall as last built.
 #[derive(Debug, Clone, Default)]
 pub struct Wall {
-    /// Positions in `State::alerts`, in wall order: in force, then recently cancelled.
-    pub(super) order: Vec<u32>,
-    /// `order` narrowed by the filter text `filter`.
+    pub(super) built: Built,
+    /// When it was built: it stays right from then until the clock reaches `built.until`
+    /// (a clock set back before it makes it out of date too). None: out of date, since the
+    /// alerts changed.
+    pub(super) built_at: Option<Timestamp>,
+    /// `built.order` narrowed by the filter text `filter`.
     pub(super) shown: Vec<u32>,
     pub(super) filter: String,
-    /// Alerts in force by colour, indexed by `Colour as usize`.
-    pub(super) counts: [usize; 4],
-    /// Red alerts in force not acknowledged when built: those that may need a reminder.
-    pub(super) red_unacked: Vec<u32>,
-    /// Alerts carrying a silence (active or not): the few the clock's tick looks at.
-    pub(super) with_silence: Vec<u32>,
-    /// The wall stays right from `built_at` until the clock reaches `until` (None: until
-    /// the alerts change); a clock set back before `built_at` makes it out of date too.
-    pub(super) built_at: Option<Timestamp>,
-    pub(super) until: Option<Timestamp>,
-    /// Built for the alerts as they are now (cleared by every change).
-    pub(super) built: bool,
     /// Where the selected alert was last found in `shown`: a guess, checked before use.
     pub(super) hint: Cell<usize>,
 }
 
 /// The wall worked out from the alerts.
+#[derive(Debug, Clone, Default)]
 pub struct Built {
+    /// Positions in `State::alerts`, in wall order: in force, then recently cancelled.
     pub order: Vec<u32>,
+    /// Alerts in force by colour, indexed by `Colour as usize`.
     pub counts: [usize; 4],
+    /// Red alerts in force not acknowledged: those that may need a reminder.
     pub red_unacked: Vec<u32>,
+    /// Alerts carrying a silence (active or not): the few the clock's tick looks at.
     pub with_silence: Vec<u32>,
+    /// The next instant that changes the wall (None: only a change of the alerts does).
     pub until: Option<Timestamp>,
+}
+
+/// For each alert, the position of the message that cancelled it (same source), if this
+/// console holds it. The wall shows a cancelled alert, and retention keeps it and that
+/// message, while the message is younger than `CANCEL_SHOWN`.
+pub fn cancellers(alerts: &[Alert]) -> Vec<Option<usize>> {
+    // By (origin, id), so that a wall of many alerts is not quadratic; only messages some
+    // alert names are looked up.
+    let named: HashSet<(&str, &str)> = alerts
+        .iter()
+        .filter_map(|a| Some((a.origin.as_str(), a.cancelled_by.as_deref()?)))
+        .collect();
+    if named.is_empty() {
+        return vec![None; alerts.len()];
+    }
+    let by_key: HashMap<(&str, &str), usize> = alerts
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| named.contains(&(c.origin.as_str(), c.id.as_str())))
+        .map(|(i, c)| ((c.origin.as_str(), c.id.as_str()), i))
+        .collect();
+    alerts
+        .iter()
+        .map(|a| {
+            by_key
+                .get(&(a.origin.as_str(), a.cancelled_by.as_deref()?))
+                .copied()
+        })
+        .collect()
 }
 
 /// Sort the wall: alerts in force, then those cancelled within `CANCEL_SHOWN` (so a
 /// cancellation is seen rather than an alert silently vanishing), each part in
 /// `alert::watch_key` order.
 pub fn build(alerts: &[Alert], now: Timestamp) -> Built {
-    // The messages that cancelled something, by (origin, id): a wall of many alerts
-    // must not be quadratic.
-    let cancellers: HashSet<(&str, &str)> = alerts
-        .iter()
-        .filter_map(|a| Some((a.origin.as_str(), a.cancelled_by.as_deref()?)))
-        .collect();
-    let cancel_sent: HashMap<(&str, &str), Timestamp> = alerts
-        .iter()
-        .filter(|c| cancellers.contains(&(c.origin.as_str(), c.id.as_str())))
-        .map(|c| ((c.origin.as_str(), c.id.as_str()), c.sent))
-        .collect();
-    let cancelled_at = |a: &Alert| {
-        let by = a.cancelled_by.as_deref()?;
-        cancel_sent.get(&(a.origin.as_str(), by)).copied()
-    };
+    let cancellers = cancellers(alerts);
     let mut until: Option<Timestamp> = None;
     let mut later = |t: Timestamp| {
         if t > now && until.is_none_or(|u| t < u) {
@@ -90,7 +102,7 @@ pub fn build(alerts: &[Alert], now: Timestamp) -> Built {
         if a.silence.is_some() {
             with_silence.push(i as u32);
         }
-        let cancelled = cancelled_at(a);
+        let cancelled = cancellers[i].map(|c| alerts[c].sent);
         if let Some(sent) = cancelled {
             later(sent + CANCEL_SHOWN);
         }
