@@ -168,7 +168,6 @@ class Run:
         self.env.pop("NO_COLOR", None)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.server = None
         self.servers = []
 
     def start_server(self, db="duty.sqlite", port=None):
@@ -373,7 +372,7 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     out = {}
     try:
-        run.server = run.start_server()
+        run.start_server()
         print(f"measure: backend {run.url}, scratch {run.tmp}", file=sys.stderr)
 
         cold, warm = run.startup(args.starts)

@@ -65,8 +65,10 @@ impl Screen {
     }
 
     /// The bytes that turn what is shown into `next`, with the cursor at `cursor` (None:
-    /// hidden). Empty when nothing changed. `next` becomes what is shown.
-    pub fn frame(&mut self, next: &Buffer, cursor: Option<Position>) -> Vec<u8> {
+    /// hidden). Empty when nothing changed. `next` becomes what is shown, and is left
+    /// blank for the next frame to be rendered into (the two buffers trade places: no frame
+    /// is copied).
+    pub fn frame(&mut self, next: &mut Buffer, cursor: Option<Position>) -> Vec<u8> {
         let blank;
         let shown = match &self.shown {
             Some(b) if b.area == next.area => b,
@@ -76,6 +78,7 @@ impl Screen {
             }
         };
         let changes = shown.diff(next);
+        let changed = !changes.is_empty();
         let mut out = Vec::new();
         let sync = self.redraw || changes.len() > SYNC_ABOVE;
         if sync {
@@ -87,7 +90,7 @@ impl Screen {
         write_cells(&mut out, &changes);
         let want = cursor.map_or(Cursor::Hidden, Cursor::At);
         // Writing cells moves the terminal's cursor: put it back where the frame wants it.
-        if want != self.cursor || (!changes.is_empty() && cursor.is_some()) {
+        if want != self.cursor || (changed && cursor.is_some()) {
             match want {
                 Cursor::At(p) => {
                     move_to(&mut out, p.x, p.y);
@@ -102,16 +105,21 @@ impl Screen {
         if sync {
             out.extend_from_slice(END_SYNC);
         }
-        if !changes.is_empty() || self.shown.is_none() {
-            self.shown = Some(next.clone());
-        }
+        let spare = match self.shown.take() {
+            Some(mut old) if old.area == next.area => {
+                old.reset();
+                old
+            }
+            _ => Buffer::empty(next.area),
+        };
+        self.shown = Some(std::mem::replace(next, spare));
         out
     }
 }
 
 /// Draw a frame rendered into `terminal`'s current buffer: ratatui renders, `screen`
-/// writes. The buffer is cleared for the next frame (ratatui's own flush and swap are not
-/// used, so its idea of the previous frame is never consulted).
+/// writes. The buffer is left blank for the next frame (ratatui's own flush and swap are
+/// not used, so its idea of the previous frame is never consulted).
 pub fn present(
     terminal: &mut ratatui::DefaultTerminal,
     screen: &mut Screen,
@@ -131,9 +139,7 @@ pub fn present(
     terminal.autoresize()?;
     let mut frame = terminal.get_frame();
     let cursor = render(&mut frame);
-    let buffer = terminal.current_buffer_mut();
-    let bytes = screen.frame(buffer, cursor);
-    buffer.reset();
+    let bytes = screen.frame(terminal.current_buffer_mut(), cursor);
     if !bytes.is_empty() {
         // The same stream ratatui's backend writes to.
         let mut out = std::io::stdout().lock();
@@ -354,11 +360,11 @@ mod tests {
         let mut parser = vt100::Parser::new(H, W, 0);
         let mut screen = Screen::new();
         let (a, b) = (frame_a(), frame_b());
-        show(&mut parser, &screen.frame(&a, None));
+        show(&mut parser, &screen.frame(&mut a.clone(), None));
         same(&parser, &a);
-        show(&mut parser, &screen.frame(&b, None));
+        show(&mut parser, &screen.frame(&mut b.clone(), None));
         same(&parser, &b);
-        show(&mut parser, &screen.frame(&a, None));
+        show(&mut parser, &screen.frame(&mut a.clone(), None));
         same(&parser, &a);
     }
 
@@ -366,22 +372,24 @@ mod tests {
     fn an_unchanged_frame_writes_nothing() {
         let mut screen = Screen::new();
         let a = frame_a();
-        assert!(!screen.frame(&a, None).is_empty());
-        assert!(screen.frame(&a, None).is_empty());
+        let mut next = a.clone();
+        assert!(!screen.frame(&mut next, None).is_empty());
+        assert_eq!(next, Buffer::empty(a.area), "left blank for the next frame");
+        assert!(screen.frame(&mut a.clone(), None).is_empty());
     }
 
     #[test]
     fn a_new_second_on_the_clock_costs_under_40_bytes() {
         let mut screen = Screen::new();
-        screen.frame(&frame_a(), None);
+        screen.frame(&mut frame_a(), None);
         let mut next = frame_a();
         next.set_string(0, 0, " 值班室 · 测试市            23:49:02 ", header());
-        let bytes = screen.frame(&next, None);
+        let bytes = screen.frame(&mut next.clone(), None);
         assert!(bytes.len() < 40, "{} bytes: {bytes:?}", bytes.len());
         // No synchronized update for one cell; one SGR for the whole pen, one reset.
         assert!(!bytes.windows(BEGIN_SYNC.len()).any(|w| w == BEGIN_SYNC));
         let mut parser = vt100::Parser::new(H, W, 0);
-        parser.process(&Screen::new().frame(&frame_a(), None));
+        parser.process(&Screen::new().frame(&mut frame_a(), None));
         parser.process(&bytes);
         same(&parser, &next);
     }
@@ -389,7 +397,7 @@ mod tests {
     #[test]
     fn a_big_change_is_one_synchronized_update() {
         let mut screen = Screen::new();
-        let bytes = screen.frame(&frame_a(), None);
+        let bytes = screen.frame(&mut frame_a(), None);
         assert!(bytes.starts_with(BEGIN_SYNC) && bytes.ends_with(END_SYNC));
     }
 
@@ -398,27 +406,30 @@ mod tests {
         let mut parser = vt100::Parser::new(H, W, 0);
         let mut screen = Screen::new();
         let a = frame_a();
-        show(&mut parser, &screen.frame(&a, Some(Position::new(5, 3))));
+        show(
+            &mut parser,
+            &screen.frame(&mut a.clone(), Some(Position::new(5, 3))),
+        );
         assert!(!parser.screen().hide_cursor());
         assert_eq!(parser.screen().cursor_position(), (3, 5));
         // Cells change elsewhere: the cursor goes back where the frame wants it.
         show(
             &mut parser,
-            &screen.frame(&frame_b(), Some(Position::new(5, 3))),
+            &screen.frame(&mut frame_b(), Some(Position::new(5, 3))),
         );
         assert_eq!(parser.screen().cursor_position(), (3, 5));
-        show(&mut parser, &screen.frame(&frame_b(), None));
+        show(&mut parser, &screen.frame(&mut frame_b(), None));
         assert!(parser.screen().hide_cursor());
-        assert!(screen.frame(&frame_b(), None).is_empty(), "hidden once");
+        assert!(screen.frame(&mut frame_b(), None).is_empty(), "hidden once");
     }
 
     #[test]
     fn a_forgotten_screen_is_drawn_whole_again() {
         let mut screen = Screen::new();
         let a = frame_a();
-        screen.frame(&a, None);
+        screen.frame(&mut a.clone(), None);
         screen.forget();
-        let bytes = screen.frame(&a, None);
+        let bytes = screen.frame(&mut a.clone(), None);
         // Cleared first, inside the synchronized update, so the screen never shows blank.
         assert!(bytes.starts_with(&[BEGIN_SYNC, CLEAR].concat()));
         let mut parser = vt100::Parser::new(H, W, 0);
