@@ -7,8 +7,6 @@ mod common;
 
 use common::faults::{Fault, FaultServer, Request};
 use jiff::tz::TimeZone;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use std::collections::HashMap;
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -368,21 +366,8 @@ async fn a_cap_feed_with_invalid_utf8_is_read_with_a_warning() {
 }
 
 fn screen_text(state: &mut watchroom::app::State, w: u16, h: u16) -> String {
-    update(state, Msg::Resize(w, h));
-    let mut term = Terminal::new(TestBackend::new(w, h)).expect("backend");
-    term.draw(|f| watchroom::ui::draw(state, f)).expect("draw");
-    let buf = term.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..h {
-        let mut x = 0;
-        while x < w {
-            let sym = buf[(x, y)].symbol();
-            out.push_str(sym);
-            // A wide character covers the next cell too.
-            x += unicode_width::UnicodeWidthStr::width(sym).max(1) as u16;
-        }
-        out.push('\n');
-    }
+    let mut out = common::text(&common::render(state, w, h)).join("\n");
+    out.push('\n');
     out
 }
 

@@ -4,8 +4,6 @@
 mod common;
 
 use common::*;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 use std::path::{Path, PathBuf};
@@ -224,29 +222,6 @@ fn key(c: char) -> Msg {
         crossterm::event::KeyCode::Char(c),
         crossterm::event::KeyModifiers::NONE,
     ))
-}
-
-fn render(s: &mut State, w: u16, h: u16) -> Buffer {
-    update(s, Msg::Resize(w, h));
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| watchroom::ui::draw(s, f)).unwrap();
-    term.backend().buffer().clone()
-}
-
-/// A row as text; the cell after a wide character is skipped.
-fn row_text(buf: &Buffer, y: u16) -> String {
-    let mut row = String::new();
-    let mut skip = 0;
-    for x in 0..buf.area.width {
-        if skip > 0 {
-            skip -= 1;
-            continue;
-        }
-        let sym = buf[(x, y)].symbol();
-        row.push_str(sym);
-        skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
-    }
-    row
 }
 
 /// The row holding `needle`, and the column where the first `first` character sits.

@@ -6,8 +6,6 @@ mod common;
 use common::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::SignedDuration;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use watchroom::app::{Effect, Msg, State, update};
 use watchroom::config::ConsoleConfig;
 use watchroom::model::*;
@@ -302,19 +300,7 @@ fn an_overdue_report_rings_and_notifies_once() {
 }
 
 fn status_row(s: &mut State) -> String {
-    update(s, Msg::Resize(120, 40));
-    let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
-    term.draw(|f| watchroom::ui::draw(s, f)).unwrap();
-    let buf = term.backend().buffer();
-    // A wide character fills two cells; the second holds nothing of its own.
-    let mut row = String::new();
-    let mut x = 0;
-    while x < 120 {
-        let sym = buf[(x, 39)].symbol();
-        row.push_str(sym);
-        x += unicode_width::UnicodeWidthStr::width(sym).max(1) as u16;
-    }
-    row
+    row_text(&render(s, 120, 40), 39)
 }
 
 #[test]

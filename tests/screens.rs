@@ -4,41 +4,10 @@ mod common;
 
 use common::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
 use ratatui::style::Color;
 use watchroom::app::{Msg, State, update};
 use watchroom::config::ConsoleConfig;
 use watchroom::sources::SourceEvent;
-
-fn render(state: &mut State, w: u16, h: u16) -> Buffer {
-    update(state, Msg::Resize(w, h));
-    let mut term = Terminal::new(TestBackend::new(w, h)).expect("test backend");
-    term.draw(|f| watchroom::ui::draw(state, f)).expect("draw");
-    term.backend().buffer().clone()
-}
-
-/// The screen as text, one string per row; wide characters appear once.
-fn text(buf: &Buffer) -> Vec<String> {
-    let area = buf.area;
-    (0..area.height)
-        .map(|y| {
-            let mut row = String::new();
-            let mut skip = 0;
-            for x in 0..area.width {
-                if skip > 0 {
-                    skip -= 1;
-                    continue;
-                }
-                let sym = buf[(x, y)].symbol();
-                row.push_str(sym);
-                skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
-            }
-            row
-        })
-        .collect()
-}
 
 fn row_with<'a>(rows: &'a [String], needle: &str) -> (usize, &'a String) {
     rows.iter()

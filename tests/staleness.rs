@@ -6,8 +6,6 @@ mod common;
 
 use common::*;
 use jiff::{SignedDuration, Timestamp};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use watchroom::app::command::{Command, CommandBody, Outcome};
 use watchroom::app::msg::Restored;
 use watchroom::app::{Effect, Msg, State, update};
@@ -18,24 +16,8 @@ use watchroom::sources::{SourceEvent, SourceUpdate};
 use watchroom::store::{CachedSource, QueuedCommand, Rejection};
 
 fn screen(state: &mut State) -> String {
-    update(state, Msg::Resize(120, 40));
-    let mut term = Terminal::new(TestBackend::new(120, 40)).expect("test backend");
-    term.draw(|f| watchroom::ui::draw(state, f)).expect("draw");
-    let buf = term.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let mut skip = 0;
-        for x in 0..buf.area.width {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let sym = buf[(x, y)].symbol();
-            out.push_str(sym);
-            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
-        }
-        out.push('\n');
-    }
+    let mut out = text(&render(state, 120, 40)).join("\n");
+    out.push('\n');
     out
 }
 
@@ -448,26 +430,7 @@ fn every_banner_at_once_still_leaves_the_wall_at_80_by_24() {
         Msg::StoreProblem(Some("console.db: disk I/O error".into())),
     );
     update(&mut s, Msg::Tick(t));
-    update(&mut s, Msg::Resize(80, 24));
-    let mut term = Terminal::new(TestBackend::new(80, 24)).expect("test backend");
-    term.draw(|f| watchroom::ui::draw(&s, f)).expect("draw");
-    let rows: Vec<String> = (0..24)
-        .map(|y| {
-            let buf = term.backend().buffer();
-            let mut row = String::new();
-            let mut skip = 0;
-            for x in 0..80 {
-                if skip > 0 {
-                    skip -= 1;
-                    continue;
-                }
-                let sym = buf[(x, y)].symbol();
-                row.push_str(sym);
-                skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
-            }
-            row
-        })
-        .collect();
+    let rows = text(&render(&mut s, 80, 24));
     let shown = rows.join("\n");
     assert!(rows[2].contains("OFFLINE"), "{shown}");
     assert!(rows[3].contains("数据源 地震 已中断 03:12 起"), "{shown}");

@@ -6,6 +6,8 @@ pub mod faults;
 pub mod pty;
 
 use jiff::{SignedDuration, Timestamp};
+use ratatui::buffer::Buffer;
+use ratatui::{Terminal, backend::TestBackend};
 use watchroom::app::{Msg, State, update};
 use watchroom::config::ConsoleConfig;
 use watchroom::console::initial_state;
@@ -217,4 +219,34 @@ pub fn state_in(config: &ConsoleConfig) -> State {
     update(&mut s, source(snapshot(), now()));
     update(&mut s, source(SourceEvent::Alive { live: true }, now()));
     s
+}
+
+/// The state drawn by `ui::draw` on a `w`×`h` screen.
+pub fn render(state: &mut State, w: u16, h: u16) -> Buffer {
+    update(state, Msg::Resize(w, h));
+    let mut term = Terminal::new(TestBackend::new(w, h)).expect("test backend");
+    term.draw(|f| watchroom::ui::draw(state, f)).expect("draw");
+    term.backend().buffer().clone()
+}
+
+/// A row of a drawn screen as text; a wide character appears once (the cell it also
+/// covers is skipped).
+pub fn row_text(buf: &Buffer, y: u16) -> String {
+    let mut row = String::new();
+    let mut skip = 0;
+    for x in 0..buf.area.width {
+        if skip > 0 {
+            skip -= 1;
+            continue;
+        }
+        let sym = buf[(x, y)].symbol();
+        row.push_str(sym);
+        skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+    }
+    row
+}
+
+/// Every row of a drawn screen as text.
+pub fn text(buf: &Buffer) -> Vec<String> {
+    (0..buf.area.height).map(|y| row_text(buf, y)).collect()
 }
