@@ -98,3 +98,31 @@ fn after_ctrl_z_the_whole_screen_is_drawn_again() {
     assert!(pty.wait_exit(Duration::from_secs(20)).success());
     pty.assert_terminal_restored();
 }
+
+/// Started from a script, a pipe or a service, the console says it needs a terminal and
+/// exits; it does not panic.
+#[test]
+fn without_a_terminal_the_console_says_so_instead_of_panicking() {
+    let home = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_watchroom"))
+        .args(["--server", "http://127.0.0.1:9", "--token", "t"])
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run watchroom");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("needs a terminal"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    let data = home.path().join("data").join("watchroom");
+    let reports = std::fs::read_dir(&data)
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .filter(|e| e.file_name().to_string_lossy().starts_with("panic-"))
+                .count()
+        })
+        .unwrap_or(0);
+    assert_eq!(reports, 0, "no panic report in {}", data.display());
+}

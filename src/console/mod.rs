@@ -87,6 +87,15 @@ pub fn register_sources(
 const EXPERTS_FILE: &str = "experts_file";
 
 pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
+    // Said plainly before anything starts, rather than as a panic from deep in the
+    // terminal set-up (run from cron, a pipe or a service without a terminal).
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        anyhow::bail!(
+            "the watch screen needs a terminal, and standard input or output is not one \
+             (for scripts: `watchroom handover`, `watchroom check-source`, `watchroom serve`)"
+        );
+    }
     let mut state = initial_state(&opts.config, opts.demo, Timestamp::now())?;
     let mut config_dir = None;
     if let Some(look) = opts.look {
@@ -200,13 +209,13 @@ pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
         result_tx.clone(),
     );
     let saver = persist::Saver::start(store.clone(), locations, result_tx.clone());
-    // ratatui::init enters raw mode and the alternate screen and installs a panic hook
+    // ratatui::try_init enters raw mode and the alternate screen and installs a panic hook
     // that restores the terminal before the panic message is printed.
     // NO_COLOR is handled by choosing the modifiers-only theme. crossterm's own handling
     // writes an SGR reset for every colour change, which would also cancel the bold and
     // reverse video that theme relies on; and a theme the user named on purpose wins.
     crossterm::style::force_color_output(true);
-    let mut terminal = ratatui::init();
+    let mut terminal = ratatui::try_init().context("setting up the terminal")?;
     let mut io = LoopIo {
         sources: &mut rx,
         results: &mut result_rx,
