@@ -12,10 +12,6 @@ use watchroom::app::{Effect, Msg, Overlay, State, update};
 use watchroom::model::*;
 use watchroom::sources::SourceEvent;
 
-fn key(c: char) -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
-}
-
 fn ctrl(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
 }

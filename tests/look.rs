@@ -9,7 +9,7 @@ use ratatui::style::{Color, Modifier};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use watchroom::app::keymap::{Keymap, Layer, Mode};
-use watchroom::app::{Lang, Msg, State, update};
+use watchroom::app::{Lang, State, update};
 use watchroom::look::{Env, Inputs, resolve_theme};
 use watchroom::ui::theme::{self, Theme};
 
@@ -215,13 +215,6 @@ fn the_vim_keymap_drives_the_console_and_a_user_layer_changes_it() {
             .all(|b| b.action != watchroom::app::Action::Intake),
         "keys = [] unbinds"
     );
-}
-
-fn key(c: char) -> Msg {
-    Msg::Key(crossterm::event::KeyEvent::new(
-        crossterm::event::KeyCode::Char(c),
-        crossterm::event::KeyModifiers::NONE,
-    ))
 }
 
 /// The row holding `needle`, and the column where the first `first` character sits.

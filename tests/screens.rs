@@ -16,10 +16,6 @@ fn row_with<'a>(rows: &'a [String], needle: &str) -> (usize, &'a String) {
         .unwrap_or_else(|| panic!("no row contains {needle:?}:\n{}", rows.join("\n")))
 }
 
-fn key(c: char) -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
-}
-
 #[test]
 fn watch_screen_at_120x40_shows_every_pane() {
     let mut s = state();

@@ -9,10 +9,6 @@ use watchroom::app::{DetailTarget, Effect, Msg, Overlay, Pane, SourceStatus, upd
 use watchroom::model::*;
 use watchroom::sources::SourceEvent;
 
-fn key(c: char) -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
-}
-
 fn code(k: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(k, KeyModifiers::NONE))
 }

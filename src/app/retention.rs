@@ -57,15 +57,17 @@ fn ended_at(a: &Alert, now: Timestamp) -> Option<Timestamp> {
 pub const EVERY: SignedDuration = SignedDuration::from_mins(1);
 
 /// On the clock's tick: `apply` once a minute.
-pub fn on_tick(state: &mut State) {
+/// True when it ran (once a minute): what it dropped may be on screen.
+pub fn on_tick(state: &mut State) -> bool {
     if state
         .retained_at
         .is_some_and(|t| state.now.duration_since(t) < EVERY)
     {
-        return;
+        return false;
     }
     state.retained_at = Some(state.now);
     apply(state);
+    true
 }
 
 pub fn apply(state: &mut State) {

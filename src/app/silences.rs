@@ -160,3 +160,9 @@ pub fn listed(state: &State) -> Vec<(&crate::model::Alert, &Silence)> {
 pub fn silenced(a: &crate::model::Alert, now: Timestamp) -> bool {
     a.silence.as_ref().is_some_and(|s| s.active(now))
 }
+
+/// The next instant after `now` at which `silenced` answers differently for `a`.
+pub fn silenced_changes_at(a: &crate::model::Alert, now: Timestamp) -> Option<Timestamp> {
+    let s = a.silence.as_ref()?;
+    [s.from, s.until].into_iter().filter(|&t| t > now).min()
+}

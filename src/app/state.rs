@@ -238,8 +238,10 @@ pub struct State {
     pub silence_warned: std::collections::HashSet<(String, Timestamp)>,
     pub silence_ended: std::collections::HashSet<(String, Timestamp)>,
 
-    /// Something visible changed since the last draw.
+    /// Something visible changed since the last draw: the whole screen is drawn.
     pub dirty: bool,
+    /// Only the clock moved since the last draw: only what the time changed is drawn.
+    pub clock_moved: bool,
     pub quit: bool,
 }
 
@@ -299,6 +301,7 @@ impl State {
             silence_ended: Default::default(),
             notify: Default::default(),
             dirty: true,
+            clock_moved: false,
             quit: false,
         }
     }
@@ -429,8 +432,9 @@ impl State {
     }
 
     /// Bring the wall up to date with everything changed since it was built (the console
-    /// runs this before each frame; it costs nothing when nothing changed).
-    pub fn refresh_wall(&mut self) {
+    /// runs this before each frame; it costs nothing when nothing changed). True when the
+    /// wall was sorted again.
+    pub fn refresh_wall(&mut self) -> bool {
         let rebuilt = !self.wall_fresh();
         if rebuilt {
             self.wall.built = wall::build(&self.alerts, self.now);
@@ -448,6 +452,7 @@ impl State {
             };
             self.wall.filter = text.to_owned();
         }
+        rebuilt
     }
 
     /// Alerts in force, then those cancelled in the last two hours (shown as cancelled, so
@@ -506,6 +511,17 @@ impl State {
             .collect();
         v.sort_by(|(oa, a), (ob, b)| ob.cmp(oa).then_with(|| incident::watch_order(a, b)));
         v.into_iter().map(|(_, i)| i).collect()
+    }
+
+    /// When `sorted_incidents` next orders differently if only the clock moves: an
+    /// incident's report falls overdue (overdue ones lead).
+    pub fn incident_order_changes_at(&self) -> Option<Timestamp> {
+        self.incidents
+            .iter()
+            .filter_map(|i| self.next_report(i))
+            .filter(|d| d.done_at.is_none() && d.due > self.now)
+            .map(|d| d.due)
+            .min()
     }
 
     /// The next report an open incident owes.

@@ -71,6 +71,16 @@ fn apply_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Tick(now) => {
             state.now = now;
+            // What a tick may change besides the time itself: a whole frame then, else
+            // the console draws only what the time changed (`ui::panes`).
+            let marks = |s: &State| {
+                (
+                    s.flash.as_ref().map(|f| f.until),
+                    s.notice.as_ref().map(|n| n.until),
+                    s.arrived.len(),
+                )
+            };
+            let before = marks(state);
             if state.flash.as_ref().is_some_and(|f| f.until <= now) {
                 state.flash = None;
             }
@@ -80,11 +90,15 @@ fn apply_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
             state
                 .arrived
                 .retain(|_, t| now.duration_since(*t) < FRESH_FOR);
-            super::retention::on_tick(state);
-            state.dirty = true;
+            let retained = super::retention::on_tick(state);
             let mut effects = newly_overdue(state);
             effects.extend(silences::on_tick(state));
             effects.extend(newly_down(state));
+            if retained || !effects.is_empty() || marks(state) != before {
+                state.dirty = true;
+            } else {
+                state.clock_moved = true;
+            }
             let unacked_red = state.reminder_pending();
             if state.notify.red_reminder(unacked_red, now) && !effects.contains(&Effect::Bell) {
                 effects.insert(0, Effect::Bell);

@@ -437,12 +437,24 @@ async fn event_loop(
         tokio::time::interval_at(tokio::time::Instant::now() + first, Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
 
+    let mut kept = ui::panes::Kept::default();
     loop {
-        if state.dirty {
+        if state.dirty || state.clock_moved {
             // Once for everything since the last frame (a burst of alerts sorts once).
-            state.refresh_wall();
-            screen::present(terminal, &mut screen, |f| ui::draw_frame(state, f))?;
+            let sorted = state.refresh_wall();
+            let whole = state.dirty || sorted;
+            screen::present(terminal, &mut screen, !whole, |f, holds_shown| {
+                if holds_shown && ui::panes::draw_clock(state, f, &mut kept) {
+                    // Only over the panes, so the text cursor stays hidden.
+                    return None;
+                }
+                if holds_shown {
+                    f.buffer_mut().reset();
+                }
+                ui::draw_whole(state, f, &mut kept)
+            })?;
             state.dirty = false;
+            state.clock_moved = false;
         }
         let save_at = io.save_at;
         let first = tokio::select! {

@@ -64,6 +64,18 @@ impl Screen {
         self.redraw = true;
     }
 
+    /// Put what is shown into `buf`, to be drawn over; false (and `buf` untouched) when
+    /// nothing of its size is shown.
+    pub fn copy_shown(&self, buf: &mut Buffer) -> bool {
+        match &self.shown {
+            Some(shown) if shown.area == buf.area && !self.redraw => {
+                buf.content.clone_from(&shown.content);
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// The bytes that turn what is shown into `next`, with the cursor at `cursor` (None:
     /// hidden). Empty when nothing changed. `next` becomes what is shown, and is left
     /// blank for the next frame to be rendered into (the two buffers trade places: no frame
@@ -120,10 +132,15 @@ impl Screen {
 /// Draw a frame rendered into `terminal`'s current buffer: ratatui renders, `screen`
 /// writes. The buffer is left blank for the next frame (ratatui's own flush and swap are
 /// not used, so its idea of the previous frame is never consulted).
+///
+/// With `over_shown`, the buffer is given to `render` holding what is shown, to be drawn
+/// over rather than drawn whole; `render` is told whether it does (not after a resize or
+/// when nothing is shown yet).
 pub fn present(
     terminal: &mut ratatui::DefaultTerminal,
     screen: &mut Screen,
-    render: impl FnOnce(&mut ratatui::Frame) -> Option<Position>,
+    over_shown: bool,
+    render: impl FnOnce(&mut ratatui::Frame, bool) -> Option<Position>,
 ) -> std::io::Result<()> {
     // A new size clears the terminal (ratatui does it here, at once): begin the
     // synchronized update before that, so the terminal never shows the blank screen, and
@@ -137,8 +154,9 @@ pub fn present(
         screen.forget();
     }
     terminal.autoresize()?;
+    let holds_shown = over_shown && screen.copy_shown(terminal.current_buffer_mut());
     let mut frame = terminal.get_frame();
-    let cursor = render(&mut frame);
+    let cursor = render(&mut frame, holds_shown);
     let bytes = screen.frame(terminal.current_buffer_mut(), cursor);
     if !bytes.is_empty() {
         // The same stream ratatui's backend writes to.

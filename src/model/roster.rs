@@ -75,6 +75,16 @@ pub fn on_duty(shifts: &[Shift], now: Timestamp) -> (Vec<&Shift>, Vec<&Shift>) {
     (current, next)
 }
 
+/// The next instant after `now` at which `on_duty` answers differently: a shift starts
+/// or ends.
+pub fn on_duty_changes_at(shifts: &[Shift], now: Timestamp) -> Option<Timestamp> {
+    shifts
+        .iter()
+        .flat_map(|s| [s.start, s.end])
+        .filter(|&t| t > now)
+        .min()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,5 +142,35 @@ mod tests {
         // The end instant belongs to the next shift, not this one.
         let (cur, _) = on_duty(&shifts, "2026-11-30T00:30:00Z".parse().unwrap());
         assert_eq!(cur[0].person, "丙");
+    }
+
+    #[test]
+    fn who_is_on_duty_changes_only_where_a_shift_starts_or_ends() {
+        let shifts = vec![
+            shift(
+                DutyRole::Officer,
+                "乙",
+                "2026-11-29T00:30:00Z",
+                "2026-11-29T12:30:00Z",
+            ),
+            shift(
+                DutyRole::Officer,
+                "丙",
+                "2026-11-29T12:30:00Z",
+                "2026-11-30T00:30:00Z",
+            ),
+        ];
+        let names = |now: Timestamp| {
+            let (cur, next) = on_duty(&shifts, now);
+            let n = |v: Vec<&Shift>| v.iter().map(|s| s.person.clone()).collect::<Vec<_>>();
+            (n(cur), n(next))
+        };
+        let now: Timestamp = "2026-11-29T03:00:00Z".parse().unwrap();
+        let at = on_duty_changes_at(&shifts, now).unwrap();
+        assert_eq!(at, "2026-11-29T12:30:00Z".parse::<Timestamp>().unwrap());
+        assert_eq!(names(at - jiff::SignedDuration::from_nanos(1)), names(now));
+        assert_ne!(names(at), names(now));
+        let last: Timestamp = "2026-11-30T00:30:00Z".parse().unwrap();
+        assert_eq!(on_duty_changes_at(&shifts, last), None);
     }
 }

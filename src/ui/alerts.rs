@@ -1,11 +1,13 @@
 //! The alert wall: warnings in force, most severe and newest first.
 
-use super::format::age;
+use super::format::{age, age_changes_at, next_second};
 use super::pane_block;
 use crate::app::filter::FilterTarget;
+use crate::app::state::ShownAlerts;
 use crate::app::{Lang, Pane, State};
 use crate::model::Alert;
 use crate::model::text::truncate;
+use jiff::Timestamp;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
@@ -68,9 +70,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     }
     widths.push(Constraint::Length(6));
     let title_w = fill_width(area.width, &widths);
-    let selected = visible.selected(state.selected_alert.as_deref());
-    // Only the rows that fit are built: a wall of 100,000 alerts costs one screenful.
-    let (offset, shown) = window(visible.len(), selected, area.height.saturating_sub(2));
+    let (selected, offset, shown) = rows_shown(state, &visible, area);
     let rows = visible
         .range(offset, offset + shown)
         .enumerate()
@@ -164,6 +164,35 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         .highlight_symbol("▌");
     let mut ts = TableState::default().with_selected(Some(selected - offset));
     frame.render_stateful_widget(table, area, &mut ts);
+}
+
+/// The selected row, and the first row and number of rows the pane shows: only the rows
+/// that fit are built, so a wall of 100,000 alerts costs one screenful.
+fn rows_shown(state: &State, visible: &ShownAlerts, area: Rect) -> (usize, usize, usize) {
+    let selected = visible.selected(state.selected_alert.as_deref());
+    let (offset, shown) = window(visible.len(), selected, area.height.saturating_sub(2));
+    (selected, offset, shown)
+}
+
+/// When the pane, as drawn now, next looks different if only the clock moves: a blinking
+/// label at the next second, else the first age or silence on screen to change.
+pub fn changes_at(state: &State, area: Rect) -> Option<Timestamp> {
+    let visible = state.shown_alerts();
+    let (_, offset, shown) = rows_shown(state, &visible, area);
+    let now = state.now;
+    let mut at: Option<Timestamp> = None;
+    for a in visible.range(offset, offset + shown) {
+        let silenced = crate::app::silences::silenced(a, now);
+        if a.needs_ack() && !silenced {
+            return Some(next_second(now));
+        }
+        let next = crate::app::silences::silenced_changes_at(a, now)
+            .map_or(age_changes_at(now, a.sent), |s| {
+                s.min(age_changes_at(now, a.sent))
+            });
+        at = Some(at.map_or(next, |t| t.min(next)));
+    }
+    at
 }
 
 /// The rows a pane of `height` rows shows: the first screenful while the selection is

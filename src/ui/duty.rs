@@ -40,6 +40,11 @@ fn person_line(state: &State, s: &Shift, name_w: usize) -> Line<'static> {
     ])
 }
 
+/// When the pane next looks different if only the clock moves: a shift starts or ends.
+pub fn changes_at(state: &State) -> Option<jiff::Timestamp> {
+    crate::model::roster::on_duty_changes_at(&state.shifts, state.now)
+}
+
 pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let lang = state.lang;
     let (now, next) = on_duty(&state.shifts, state.now);

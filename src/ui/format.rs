@@ -15,6 +15,24 @@ pub fn age(lang: Lang, now: Timestamp, then: Timestamp) -> String {
     format!("{n}{}", lang.pick(zh, en))
 }
 
+/// The first instant after `now` at which `age(_, now, then)` reads differently: a pane
+/// showing ages is drawn again then, not every second.
+pub fn age_changes_at(now: Timestamp, then: Timestamp) -> Timestamp {
+    let secs = now.duration_since(then).as_secs().max(0);
+    let unit = match secs {
+        s if s < 3600 => 60,
+        s if s < 86_400 => 3600,
+        _ => 86_400,
+    };
+    then + SignedDuration::from_secs((secs / unit + 1) * unit)
+}
+
+/// The next whole second after `now`: when a clock with seconds, a countdown or a blink
+/// changes.
+pub fn next_second(now: Timestamp) -> Timestamp {
+    Timestamp::from_second(now.as_second().saturating_add(1)).unwrap_or(Timestamp::MAX)
+}
+
 /// "-04:10" style countdown / overrun: signed minutes and seconds.
 pub fn countdown(d: SignedDuration) -> String {
     let secs = d.as_secs();
@@ -82,6 +100,42 @@ mod tests {
             age(Lang::Zh, now, now + SignedDuration::from_secs(90)),
             "刚刚"
         );
+    }
+
+    #[test]
+    fn an_age_reads_the_same_until_it_changes_and_differently_from_then() {
+        let then: Timestamp = "2026-11-29T12:00:00.25Z".parse().unwrap();
+        let ns = SignedDuration::from_nanos(1);
+        // From before `then` through minutes, hours and days, at uneven steps.
+        let mut now = then - SignedDuration::from_secs(90);
+        let mut changes = 0;
+        while now < then + SignedDuration::from_hours(24 * 3) {
+            let at = age_changes_at(now, then);
+            assert!(at > now, "{now}: changes at {at}, not after");
+            for lang in [Lang::Zh, Lang::En] {
+                let shown = age(lang, now, then);
+                assert_eq!(
+                    age(lang, at - ns, then),
+                    shown,
+                    "{now}: still {shown} before {at}"
+                );
+                assert_ne!(age(lang, at, then), shown, "{now}: changes at {at}");
+            }
+            changes += 1;
+            now = at + SignedDuration::from_secs(changes % 7);
+        }
+        assert!(
+            changes >= 60 + 23,
+            "minutes, then hours, then days: {changes} changes"
+        );
+    }
+
+    #[test]
+    fn the_next_second_is_whole_and_after_now() {
+        let t: Timestamp = "2026-11-29T12:00:00.999Z".parse().unwrap();
+        assert_eq!(next_second(t), "2026-11-29T12:00:01Z".parse().unwrap());
+        let t: Timestamp = "2026-11-29T12:00:01Z".parse().unwrap();
+        assert_eq!(next_second(t), "2026-11-29T12:00:02Z".parse().unwrap());
     }
 
     #[test]

@@ -1,12 +1,13 @@
 //! Incidents (open first, higher grade first) and the selected incident's timeline.
 
-use super::format::{age, countdown};
+use super::format::{age, age_changes_at, countdown, next_second};
 use super::pane_block;
 use crate::app::filter::FilterTarget;
 use crate::app::words;
 use crate::app::{Lang, Pane, State};
 use crate::model::text::{truncate, width};
-use crate::model::{Grade, IncidentStatus};
+use crate::model::{Grade, Incident, IncidentStatus};
+use jiff::Timestamp;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
@@ -87,10 +88,7 @@ pub fn draw_list(state: &State, frame: &mut Frame, area: Rect) {
         Constraint::Length(if lang == Lang::Zh { 17 } else { 20 }),
     ];
     let title_w = super::alerts::fill_width(area.width, &widths);
-    let selected = state.incident_index(&sorted);
-    // Only the rows that fit are built.
-    let (offset, shown) =
-        super::alerts::window(sorted.len(), selected, area.height.saturating_sub(2));
+    let (selected, offset, shown) = rows_shown(state, &sorted, area);
     let rows = sorted[offset..offset + shown].iter().map(|i| {
         let closed = i.status == IncidentStatus::Closed;
         let last = i.timeline.last();
@@ -138,6 +136,38 @@ pub fn draw_list(state: &State, frame: &mut Frame, area: Rect) {
         .highlight_symbol("▌");
     let mut ts = TableState::default().with_selected(Some(selected - offset));
     frame.render_stateful_widget(table, area, &mut ts);
+}
+
+/// The selected row, and the first row and number of rows the list shows (only the rows
+/// that fit are built).
+fn rows_shown(state: &State, sorted: &[&Incident], area: Rect) -> (usize, usize, usize) {
+    let selected = state.incident_index(sorted);
+    let (offset, shown) =
+        super::alerts::window(sorted.len(), selected, area.height.saturating_sub(2));
+    (selected, offset, shown)
+}
+
+/// When the list, as drawn now, next looks different if only the clock moves: a
+/// countdown at the next second, else the first age on screen to change or the order to
+/// change.
+pub fn list_changes_at(state: &State, area: Rect) -> Option<Timestamp> {
+    let sorted = state.shown_incidents().items;
+    let (_, offset, shown) = rows_shown(state, &sorted, area);
+    let mut at = state.incident_order_changes_at();
+    for i in &sorted[offset..offset + shown] {
+        if state.next_report(i).is_some() {
+            return Some(next_second(state.now));
+        }
+        let next = age_changes_at(state.now, i.updated_at.unwrap_or(i.opened_at));
+        at = Some(at.map_or(next, |t| t.min(next)));
+    }
+    at
+}
+
+/// When the timeline next looks different if only the clock moves: only when another
+/// incident comes first, for it shows the first one when none is chosen.
+pub fn timeline_changes_at(state: &State) -> Option<Timestamp> {
+    state.incident_order_changes_at()
 }
 
 pub fn draw_timeline(state: &State, frame: &mut Frame, area: Rect) {

@@ -12,6 +12,7 @@ pub mod header;
 pub mod help;
 pub mod incidents;
 pub mod lists;
+pub mod panes;
 pub mod status;
 pub mod theme;
 pub mod too_small;
@@ -25,40 +26,69 @@ pub fn draw(state: &State, frame: &mut Frame) {
     draw_frame(state, frame);
 }
 
-/// Draw the whole screen; returns where the text cursor goes (None: hidden), which the
-/// console's own frame writer needs (ratatui keeps the frame's cursor to itself).
-pub fn draw_frame(state: &State, frame: &mut Frame) -> Option<Position> {
-    let area = frame.area();
-    if state.too_small() {
-        too_small::draw(state, frame, area);
-        return None;
-    }
-    // The theme's text style is the ground every pane draws on.
-    frame.render_widget(Block::new().style(state.theme.style("text")), area);
-    let [top, body, bottom] = Layout::vertical([
+/// Where each pane of the watch screen goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Areas {
+    pub header: Rect,
+    pub alerts: Rect,
+    pub duty: Rect,
+    pub incidents: Rect,
+    pub timeline: Rect,
+    pub bottom: Rect,
+}
+
+pub fn areas(state: &State, area: Rect) -> Areas {
+    let [header, body, bottom] = Layout::vertical([
         Constraint::Length(header::height(state)),
         Constraint::Min(10),
         Constraint::Length(1),
     ])
     .areas(area);
-    header::draw(state, frame, top);
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(body);
     let duty_height = duty::height(state).min(left.height / 2);
-    let [alerts_area, duty_area] =
+    let [alerts, duty] =
         Layout::vertical([Constraint::Min(5), Constraint::Length(duty_height)]).areas(left);
-    let [incidents_area, timeline_area] =
+    let [incidents, timeline] =
         Layout::vertical([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(right);
-    alerts::draw(state, frame, alerts_area);
-    duty::draw(state, frame, duty_area);
-    incidents::draw_list(state, frame, incidents_area);
-    incidents::draw_timeline(state, frame, timeline_area);
+    Areas {
+        header,
+        alerts,
+        duty,
+        incidents,
+        timeline,
+        bottom,
+    }
+}
+
+/// Draw the whole screen; returns where the text cursor goes (None: hidden), which the
+/// console's own frame writer needs (ratatui keeps the frame's cursor to itself).
+pub fn draw_frame(state: &State, frame: &mut Frame) -> Option<Position> {
+    draw_whole(state, frame, &mut panes::Kept::default())
+}
+
+/// Draw the whole screen and keep, in `kept`, what a frame in which only the clock moves
+/// needs to draw only the panes that changed (`panes::draw_clock`).
+pub fn draw_whole(state: &State, frame: &mut Frame, kept: &mut panes::Kept) -> Option<Position> {
+    let area = frame.area();
+    if state.too_small() {
+        kept.forget();
+        too_small::draw(state, frame, area);
+        return None;
+    }
+    // The theme's text style is the ground every pane draws on.
+    frame.render_widget(Block::new().style(state.theme.style("text")), area);
+    let panes = areas(state, area);
+    for part in panes::PARTS {
+        if part != panes::Part::Status || state.prompt.is_none() {
+            part.draw(state, frame, part.rect(&panes));
+        }
+    }
+    kept.drawn(state, panes);
+    let bottom = panes.bottom;
     let prompt_cursor = match &state.prompt {
         Some(prompt) => command_line::draw(state, frame, bottom, prompt),
-        None => {
-            status::draw(state, frame, bottom);
-            None
-        }
+        None => None,
     };
     let overlay_cursor = match &state.overlay {
         Overlay::None => None,

@@ -19,6 +19,14 @@ pub fn now() -> Timestamp {
     "2026-11-28T19:12:45Z".parse().expect("valid instant")
 }
 
+/// A plain key press (no modifiers).
+pub fn key(c: char) -> Msg {
+    Msg::Key(crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char(c),
+        crossterm::event::KeyModifiers::NONE,
+    ))
+}
+
 pub fn mins(m: i64) -> SignedDuration {
     SignedDuration::from_mins(m)
 }

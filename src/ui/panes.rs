@@ -1,0 +1,144 @@
+//! Drawing a frame in which only the clock moved.
+//!
+//! Most seconds of a night watch change nothing but the time: the clock in the title
+//! bar, now and then an age ("12分钟"), a countdown or a blinking label. Drawing the whole
+//! screen for that is most of what an idle console costs, so the console keeps the last
+//! frame and, when only the clock moved, draws again just the panes whose drawing depends
+//! on the time and has changed. Each pane says, next to its drawing, when it next looks
+//! different if nothing but the clock moves (`changes_at`); anything else that changes
+//! (a key, a source, a resize, an overlay, a new layout) draws the whole screen.
+
+use super::{Areas, alerts, duty, header, incidents, status};
+use crate::app::{Overlay, State};
+use jiff::Timestamp;
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::widgets::{Block, Widget};
+
+/// The watch screen's panes, in drawing order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Header,
+    Alerts,
+    Duty,
+    Incidents,
+    Timeline,
+    Status,
+}
+
+pub const PARTS: [Part; 6] = [
+    Part::Header,
+    Part::Alerts,
+    Part::Duty,
+    Part::Incidents,
+    Part::Timeline,
+    Part::Status,
+];
+
+impl Part {
+    pub fn rect(self, a: &Areas) -> Rect {
+        match self {
+            Part::Header => a.header,
+            Part::Alerts => a.alerts,
+            Part::Duty => a.duty,
+            Part::Incidents => a.incidents,
+            Part::Timeline => a.timeline,
+            Part::Status => a.bottom,
+        }
+    }
+
+    pub fn draw(self, state: &State, frame: &mut Frame, rect: Rect) {
+        match self {
+            Part::Header => header::draw(state, frame, rect),
+            Part::Alerts => alerts::draw(state, frame, rect),
+            Part::Duty => duty::draw(state, frame, rect),
+            Part::Incidents => incidents::draw_list(state, frame, rect),
+            Part::Timeline => incidents::draw_timeline(state, frame, rect),
+            Part::Status => status::draw(state, frame, rect),
+        }
+    }
+
+    /// When the pane as drawn at `state.now` next looks different if only the clock
+    /// moves; None: not before something else changes. The title bar's clock has seconds
+    /// and the status bar's source health goes stale by the second: both are drawn with
+    /// every tick (they are one or two rows).
+    fn changes_at(self, state: &State, rect: Rect) -> Option<Timestamp> {
+        match self {
+            Part::Header | Part::Status => Some(state.now),
+            Part::Alerts => alerts::changes_at(state, rect),
+            Part::Duty => duty::changes_at(state),
+            Part::Incidents => incidents::list_changes_at(state, rect),
+            Part::Timeline => incidents::timeline_changes_at(state),
+        }
+    }
+}
+
+/// What the last whole frame left for the frames after it in which only the clock moves.
+#[derive(Debug, Default)]
+pub struct Kept {
+    /// Where the panes were; None: the next frame must be whole (nothing kept, or an
+    /// overlay or the command line was open).
+    areas: Option<Areas>,
+    /// Per pane (in `PARTS` order), when it must be drawn again.
+    until: [Option<Timestamp>; PARTS.len()],
+}
+
+impl Kept {
+    pub fn forget(&mut self) {
+        self.areas = None;
+    }
+
+    /// A whole frame was drawn with the panes at `areas`.
+    pub fn drawn(&mut self, state: &State, areas: Areas) {
+        if !only_panes(state) {
+            self.areas = None;
+            return;
+        }
+        self.areas = Some(areas);
+        for (n, part) in PARTS.into_iter().enumerate() {
+            self.until[n] = part.changes_at(state, part.rect(&areas));
+        }
+    }
+}
+
+/// Nothing is drawn over the panes.
+fn only_panes(state: &State) -> bool {
+    !state.too_small() && matches!(state.overlay, Overlay::None) && state.prompt.is_none()
+}
+
+/// Bring the frame in `frame` — which must hold the last frame drawn — up to
+/// `state.now`, drawing again only the panes that changed. False when that is not
+/// enough and a whole frame must be drawn (then `frame` is left as it was given, or
+/// partly drawn: the caller starts it afresh).
+pub fn draw_clock(state: &State, frame: &mut Frame, kept: &mut Kept) -> bool {
+    let Some(was) = kept.areas else {
+        return false;
+    };
+    if !only_panes(state) || super::areas(state, frame.area()) != was {
+        return false;
+    }
+    for (n, part) in PARTS.into_iter().enumerate() {
+        if kept.until[n].is_some_and(|u| u <= state.now) {
+            let rect = part.rect(&was);
+            ground(state, frame.buffer_mut(), rect);
+            part.draw(state, frame, rect);
+            kept.until[n] = part.changes_at(state, rect);
+        }
+    }
+    true
+}
+
+/// A pane's rectangle as a whole frame has it before the pane is drawn: blank cells in
+/// the theme's text style.
+fn ground(state: &State, buf: &mut Buffer, rect: Rect) {
+    let rect = rect.intersection(buf.area);
+    for y in rect.top()..rect.bottom() {
+        for x in rect.left()..rect.right() {
+            buf[(x, y)].reset();
+        }
+    }
+    Block::new()
+        .style(state.theme.style("text"))
+        .render(rect, buf);
+}

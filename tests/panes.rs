@@ -1,0 +1,193 @@
+//! A frame in which only the clock moved is drawn over the last one, pane by pane
+//! (`ui::panes`); whatever it draws must be exactly the whole frame for that moment.
+
+mod common;
+
+use common::*;
+use jiff::{SignedDuration, Timestamp};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use watchroom::app::{Lang, Msg, State, update};
+use watchroom::model::Ack;
+use watchroom::sources::SourceEvent;
+use watchroom::ui::{self, panes};
+
+/// Draws the way the console does: whole when something besides the clock changed, else
+/// over the last frame.
+struct Console {
+    kept: panes::Kept,
+    last: Option<Buffer>,
+    over: usize,
+    whole: usize,
+}
+
+impl Console {
+    fn new() -> Console {
+        Console {
+            kept: panes::Kept::default(),
+            last: None,
+            over: 0,
+            whole: 0,
+        }
+    }
+
+    fn frame(&mut self, s: &mut State, w: u16, h: u16) -> Buffer {
+        let sorted = s.refresh_wall();
+        let whole = s.dirty || sorted || !s.clock_moved;
+        s.dirty = false;
+        s.clock_moved = false;
+        let mut term = Terminal::new(TestBackend::new(w, h)).expect("test backend");
+        let mut drawn_over = false;
+        if let (false, Some(last)) = (whole, &self.last) {
+            term.current_buffer_mut().content.clone_from(&last.content);
+            let mut f = term.get_frame();
+            drawn_over = panes::draw_clock(s, &mut f, &mut self.kept);
+            if !drawn_over {
+                term.current_buffer_mut().reset();
+            }
+        }
+        if drawn_over {
+            self.over += 1;
+        } else {
+            let mut f = term.get_frame();
+            ui::draw_whole(s, &mut f, &mut self.kept);
+            self.whole += 1;
+        }
+        let buf = term.current_buffer_mut().clone();
+        self.last = Some(buf.clone());
+        buf
+    }
+}
+
+fn whole_frame(s: &State, w: u16, h: u16) -> Buffer {
+    let mut term = Terminal::new(TestBackend::new(w, h)).expect("test backend");
+    let mut f = term.get_frame();
+    ui::draw_frame(s, &mut f);
+    term.current_buffer_mut().clone()
+}
+
+fn differences(a: &Buffer, b: &Buffer) -> Vec<String> {
+    let (ta, tb) = (text(a), text(b));
+    let mut out: Vec<String> = ta
+        .iter()
+        .zip(&tb)
+        .enumerate()
+        .filter(|(_, (x, y))| x != y)
+        .map(|(n, (x, y))| format!("row {n}:\n  drawn over: {x}\n  whole:      {y}"))
+        .collect();
+    if out.is_empty() && a != b {
+        out.push("same text, different styles".to_owned());
+    }
+    out
+}
+
+/// Tick from `now()` through `seconds` (past the incident's report deadlines), a second at a time at first and then in uneven
+/// steps; every frame must equal the whole frame. Returns (frames drawn over, whole).
+fn walk(s: &mut State, w: u16, h: u16, seconds: i64) -> (usize, usize) {
+    update(s, Msg::Resize(w, h));
+    let mut console = Console::new();
+    console.frame(s, w, h);
+    let start = s.now;
+    let mut t = start;
+    let mut n = 0i64;
+    while t < start + SignedDuration::from_secs(seconds) {
+        n += 1;
+        let step = if n < 150 {
+            1
+        } else {
+            [1, 2, 17, 43, 53, 599][n as usize % 6]
+        };
+        t += SignedDuration::from_secs(step);
+        update(s, Msg::Tick(t));
+        let drawn = console.frame(s, w, h);
+        let want = whole_frame(s, w, h);
+        let diff = differences(&drawn, &want);
+        assert!(diff.is_empty(), "at {t} ({w}x{h}):\n{}", diff.join("\n"));
+    }
+    (console.over, console.whole)
+}
+
+#[test]
+fn frames_drawn_over_the_last_one_equal_whole_frames_at_every_tick() {
+    for (lang, w, h, hours) in [
+        (Lang::Zh, 120, 40, 6),
+        (Lang::En, 80, 24, 2),
+        (Lang::Zh, 200, 50, 1),
+    ] {
+        let mut s = state();
+        s.lang = lang;
+        let (over, whole) = walk(&mut s, w, h, hours * 3600);
+        assert!(
+            over > whole,
+            "{w}x{h}: most frames are drawn over the last ({over} over, {whole} whole)"
+        );
+    }
+}
+
+#[test]
+fn with_nothing_blinking_frames_drawn_over_still_equal_whole_frames() {
+    let mut s = state();
+    // Acknowledged: the labels stop blinking, so the wall is drawn only as ages change.
+    for id in ["a-red", "a-orange"] {
+        let a = s.alert_mut("duty_api", id).expect("in the snapshot");
+        a.ack = Some(Box::new(Ack {
+            officer: "赵某某（示例）".into(),
+            note: Default::default(),
+            at: now(),
+        }));
+    }
+    s.report_rules.rule.clear();
+    s.report_rules.followup_times.clear();
+    // Past the next shift (+5 h) and many ages.
+    let (over, whole) = walk(&mut s, 120, 40, 6 * 3600);
+    assert!(over > whole, "{over} over, {whole} whole");
+}
+
+#[test]
+fn as_the_backend_falls_silent_frames_drawn_over_still_equal_whole_frames() {
+    // No contact after the start: the source goes stale, then down (a banner: the layout
+    // changes), with the title bar and the status bar saying so by the second.
+    let mut s = state();
+    s.report_rules.rule.clear();
+    walk(&mut s, 120, 40, 3600);
+    assert!(s.backend_offline().is_some(), "the walk reached OFFLINE");
+}
+
+#[test]
+fn a_tick_that_moves_only_the_clock_asks_for_the_panes_and_one_that_ends_a_flash_for_all() {
+    let mut s = state();
+    s.report_rules.rule.clear();
+    s.report_rules.followup_times.clear();
+    // Past the snapshot's flashes and the new-alert marks.
+    update(&mut s, Msg::Tick(now() + mins(10)));
+    s.dirty = false;
+    s.clock_moved = false;
+    update(
+        &mut s,
+        Msg::Tick(now() + mins(10) + SignedDuration::from_secs(1)),
+    );
+    assert!(s.clock_moved && !s.dirty, "only the clock moved");
+    s.clock_moved = false;
+    update(
+        &mut s,
+        source(
+            SourceEvent::Alert(alert(
+                "a-new",
+                watchroom::model::Colour::Blue,
+                "大风",
+                "大风蓝色预警信号",
+                "盐田区",
+                0,
+            )),
+            now() + mins(10),
+        ),
+    );
+    s.dirty = false;
+    let later: Timestamp = now() + mins(20);
+    update(&mut s, Msg::Tick(later));
+    assert!(
+        s.dirty,
+        "the flash and the new mark ended: the whole screen"
+    );
+}
