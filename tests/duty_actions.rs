@@ -29,7 +29,7 @@ fn typed(s: &mut State, text: &str) {
 fn with_officer(name: &str) -> State {
     let mut s = state();
     // Reporting deadlines ring on ticks too; these tests listen for silences only.
-    s.report_rules = watchroom::app::deadlines::ReportRules {
+    *s.report_rules_mut() = watchroom::app::deadlines::ReportRules {
         rule: Vec::new(),
         followup_times: Vec::new(),
         followup_grades: Vec::new(),

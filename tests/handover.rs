@@ -36,7 +36,11 @@ fn data() -> State {
     cancel.msg_type = MsgType::Cancel;
     cancel.sent = now() - mins(5);
     s.alerts_mut().push(cancel);
-    let gas = s.incidents.iter_mut().find(|i| i.id == "i-2").unwrap();
+    let gas = s
+        .incidents_mut()
+        .iter_mut()
+        .find(|i| i.id == "i-2")
+        .unwrap();
     let mut instruction = entry("i-2", "e-4", 12, "批示", "调派危化品专家到场研判");
     instruction.leader = Some("王某某（示例）".into());
     instruction.assignee = Some("南山区应急管理局（示例）".into());
@@ -54,9 +58,9 @@ fn review(s: &State, notes: &str) -> HandoverReport {
         now: s.now,
         since: None,
         alerts: s.alerts(),
-        incidents: &s.incidents,
+        incidents: s.incidents(),
         shifts: &s.shifts,
-        rules: &s.report_rules,
+        rules: s.report_rules(),
         notes,
     })
 }
@@ -116,7 +120,11 @@ fn every_section_holds_what_the_shift_left() {
 #[test]
 fn a_closed_instruction_leaves_the_review() {
     let mut s = data();
-    let gas = s.incidents.iter_mut().find(|i| i.id == "i-2").unwrap();
+    let gas = s
+        .incidents_mut()
+        .iter_mut()
+        .find(|i| i.id == "i-2")
+        .unwrap();
     let mut done = entry("i-2", "e-6", 2, "办结", "研判完成");
     done.refers_to = Some("e-4".into());
     gas.timeline.push(done);

@@ -47,7 +47,7 @@ fn with_notify(settings: NotifySettings) -> State {
 
 /// The fixture without its overdue incident, so only alerts ring.
 fn alerts_only(mut s: State) -> State {
-    s.incidents.clear();
+    s.incidents_mut().clear();
     s
 }
 

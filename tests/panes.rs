@@ -137,8 +137,8 @@ fn with_nothing_blinking_frames_drawn_over_still_equal_whole_frames() {
             at: now(),
         }));
     }
-    s.report_rules.rule.clear();
-    s.report_rules.followup_times.clear();
+    s.report_rules_mut().rule.clear();
+    s.report_rules_mut().followup_times.clear();
     // Past the next shift (+5 h) and many ages.
     let (over, whole) = walk(&mut s, 120, 40, 6 * 3600);
     assert!(over > whole, "{over} over, {whole} whole");
@@ -149,7 +149,7 @@ fn as_the_backend_falls_silent_frames_drawn_over_still_equal_whole_frames() {
     // No contact after the start: the source goes stale, then down (a banner: the layout
     // changes), with the title bar and the status bar saying so by the second.
     let mut s = state();
-    s.report_rules.rule.clear();
+    s.report_rules_mut().rule.clear();
     walk(&mut s, 120, 40, 3600);
     assert!(s.backend_offline().is_some(), "the walk reached OFFLINE");
 }
@@ -157,8 +157,8 @@ fn as_the_backend_falls_silent_frames_drawn_over_still_equal_whole_frames() {
 #[test]
 fn a_tick_that_moves_only_the_clock_asks_for_the_panes_and_one_that_ends_a_flash_for_all() {
     let mut s = state();
-    s.report_rules.rule.clear();
-    s.report_rules.followup_times.clear();
+    s.report_rules_mut().rule.clear();
+    s.report_rules_mut().followup_times.clear();
     // Past the snapshot's flashes and the new-alert marks.
     update(&mut s, Msg::Tick(now() + mins(10)));
     s.dirty = false;

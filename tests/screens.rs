@@ -259,7 +259,7 @@ fn english_ascii_state() -> State {
         a.source = "Test Met Office".into();
         a.description = "A test description.".into();
     }
-    for i in s.incidents.iter_mut() {
+    for i in s.incidents_mut().iter_mut() {
         i.title = format!("Gas explosion {}", i.id);
         i.category = "gas".into();
         i.district = "Nanshan".into();

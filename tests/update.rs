@@ -5,7 +5,7 @@ mod common;
 use common::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::SignedDuration;
-use watchroom::app::{DetailTarget, Effect, Msg, Overlay, Pane, SourceStatus, update};
+use watchroom::app::{DetailTarget, Effect, Msg, Overlay, Pane, SourceStatus, State, update};
 use watchroom::model::*;
 use watchroom::sources::SourceEvent;
 
@@ -78,7 +78,7 @@ fn selection_stays_on_its_alert_when_a_more_severe_one_arrives() {
 fn a_live_alert_is_marked_new_and_flashed_until_it_ages() {
     let mut s = state();
     // No report deadlines here: their overdue flash would mask the one under test.
-    s.report_rules.rule.clear();
+    s.report_rules_mut().rule.clear();
     s.dirty = false;
     let a = alert(
         "a-new",
@@ -339,7 +339,7 @@ fn a_snapshot_replaces_only_its_own_sources_items() {
     // The duty API's next snapshot leaves the usgs alert alone, and vice versa.
     update(&mut s, source(snapshot(), now()));
     assert_eq!(s.visible_alerts().len(), 5);
-    assert_eq!(s.incidents.len(), 2);
+    assert_eq!(s.incidents().len(), 2);
     let empty = watchroom::sources::SourceUpdate {
         event: SourceEvent::Snapshot {
             alerts: vec![],
@@ -436,4 +436,38 @@ fn a_feed_warning_marks_its_source_and_names_what_was_off() {
         !text.contains('\u{1b}'),
         "remote text is sanitised: {text:?}"
     );
+}
+
+#[test]
+fn an_incidents_next_report_follows_its_timeline_and_the_rules() {
+    let mut s = state();
+    let next = |s: &State| {
+        let gas = s.incidents().iter().find(|i| i.id == "i-2").expect("i-2");
+        s.next_report(gas)
+    };
+    let owed = next(&s).expect("the open incident owes a report");
+    assert_eq!(next(&s), Some(owed.clone()), "asked again, the same");
+    let kind = s
+        .report_rules()
+        .rule
+        .iter()
+        .find(|r| r.label == owed.label)
+        .expect("a rule for it")
+        .kind
+        .clone();
+    let gas = s
+        .incidents_mut()
+        .iter_mut()
+        .find(|i| i.id == "i-2")
+        .expect("i-2");
+    gas.timeline
+        .push(entry("i-2", "e-made", 1, &kind, "report made"));
+    assert_ne!(
+        next(&s).map(|d| d.label),
+        Some(owed.label),
+        "once made, another report is next"
+    );
+    s.report_rules_mut().rule.clear();
+    s.report_rules_mut().followup_times.clear();
+    assert_eq!(next(&s), None, "no rules, nothing owed");
 }

@@ -355,7 +355,7 @@ pub fn counts(state: &State, target: FilterTarget) -> (usize, usize) {
         FilterTarget::Silences => (silences::listed(state).len(), silences::active(state).len()),
         FilterTarget::Instructions => (
             instructions::listed(state).len(),
-            crate::model::instruction::instructions(&state.incidents).len(),
+            crate::model::instruction::instructions(state.incidents()).len(),
         ),
     }
 }

@@ -26,9 +26,9 @@ pub fn report(state: &State, notes: &str) -> HandoverReport {
         now: state.now,
         since: None,
         alerts: state.alerts(),
-        incidents: &state.incidents,
+        incidents: state.incidents(),
         shifts: &state.shifts,
-        rules: &state.report_rules,
+        rules: state.report_rules(),
         notes,
     })
 }

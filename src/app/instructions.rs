@@ -31,7 +31,7 @@ pub fn open(state: &mut State) {
 /// Open instructions first (oldest first: longest waiting), then closed ones; narrowed by
 /// the list's `/` filter.
 pub fn listed(state: &State) -> Vec<Instruction<'_>> {
-    let mut all = instructions(&state.incidents);
+    let mut all = instructions(state.incidents());
     all.sort_by_key(|i| !i.open());
     let q = Query::parse(state.filters.get(FilterTarget::Instructions));
     if !q.is_empty() {

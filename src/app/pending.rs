@@ -35,7 +35,7 @@ pub fn apply_locally(state: &mut State, command: &Command) {
             refers_to,
         } => {
             let Some(incident) = state
-                .incidents
+                .incidents_mut()
                 .iter_mut()
                 .find(|i| &i.id == incident_id && i.origin == ACTION_SOURCE)
             else {
@@ -76,13 +76,13 @@ pub fn apply_locally(state: &mut State, command: &Command) {
             opened_at,
         } => {
             if state
-                .incidents
+                .incidents_mut()
                 .iter()
                 .any(|i| &i.id == id && i.origin == ACTION_SOURCE)
             {
                 return;
             }
-            state.incidents.push(Incident {
+            state.incidents_mut().push(Incident {
                 id: id.clone(),
                 title: title.clone(),
                 category: category.clone(),

@@ -117,10 +117,10 @@ pub fn apply(state: &mut State) {
     // Incidents.
     let last = |i: &crate::model::Incident| i.updated_at.unwrap_or(i.opened_at);
     state
-        .incidents
+        .incidents_mut()
         .retain(|i| i.status == IncidentStatus::Open || !old(last(i)));
     let mut closed: Vec<(Timestamp, usize)> = state
-        .incidents
+        .incidents()
         .iter()
         .enumerate()
         .filter(|(_, i)| i.status == IncidentStatus::Closed)
@@ -128,24 +128,24 @@ pub fn apply(state: &mut State) {
         .collect();
     if closed.len() > MAX_CLOSED_INCIDENTS {
         closed.sort_by_key(|c| std::cmp::Reverse(c.0));
-        let mut drop = vec![false; state.incidents.len()];
+        let mut drop = vec![false; state.incidents().len()];
         for (_, n) in &closed[MAX_CLOSED_INCIDENTS..] {
             drop[*n] = true;
         }
         let mut n = 0;
-        state.incidents.retain(|_| {
+        state.incidents_mut().retain(|_| {
             n += 1;
             !drop[n - 1]
         });
     }
-    for i in &mut state.incidents {
+    for i in state.incidents_mut() {
         if i.status == IncidentStatus::Closed && i.timeline.len() > MAX_TIMELINE_CLOSED {
             let cut = i.timeline.len() - MAX_TIMELINE_CLOSED;
             i.timeline.drain(..cut);
         }
     }
-    let open: std::collections::HashSet<&str> =
-        state.incidents.iter().map(|i| i.id.as_str()).collect();
+    let open: std::collections::HashSet<String> =
+        state.incidents().iter().map(|i| i.id.clone()).collect();
     state
         .overdue_seen
         .retain(|(id, _)| open.contains(id.as_str()));
@@ -297,18 +297,18 @@ mod tests {
                 .collect();
             i
         };
-        s.incidents
+        s.incidents_mut()
             .push(incident("open", IncidentStatus::Open, 1000));
         for n in 0..MAX_CLOSED_INCIDENTS + 10 {
-            s.incidents
+            s.incidents_mut()
                 .push(incident(&format!("c{n}"), IncidentStatus::Closed, 300));
         }
         apply(&mut s);
-        assert_eq!(s.incidents.len(), MAX_CLOSED_INCIDENTS + 1);
-        let open = s.incidents.iter().find(|i| i.id == "open").unwrap();
+        assert_eq!(s.incidents().len(), MAX_CLOSED_INCIDENTS + 1);
+        let open = s.incidents().iter().find(|i| i.id == "open").unwrap();
         assert_eq!(open.timeline.len(), 1000);
         assert!(
-            s.incidents
+            s.incidents()
                 .iter()
                 .filter(|i| i.status == IncidentStatus::Closed)
                 .all(|i| i.timeline.len() == MAX_TIMELINE_CLOSED)

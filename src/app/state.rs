@@ -170,7 +170,8 @@ pub struct State {
     alerts: Vec<Alert>,
     wall: Wall,
     index: Index,
-    pub incidents: Vec<Incident>,
+    /// Changed through `incidents_mut`, which puts their report deadlines out of date.
+    incidents: Vec<Incident>,
     pub shifts: Vec<Shift>,
     pub sources: Vec<SourceHealth>,
     /// When this console started: a source never heard from is silent since then.
@@ -223,7 +224,11 @@ pub struct State {
 
     /// The expert pool and its search index, once the backend has sent it.
     pub expert_pool: Option<ExpertPool>,
-    pub report_rules: ReportRules,
+    report_rules: ReportRules,
+    /// Each incident's next report (`next_report`), worked out once for the incidents and
+    /// rules as they are, in the incidents' order; None: out of date. The time-zone
+    /// arithmetic over every timeline would otherwise run several times a frame.
+    dues: std::cell::RefCell<Option<Vec<Option<Due>>>>,
     /// Reports already announced as overdue (incident id, label): ring once each.
     pub overdue_seen: std::collections::HashSet<(String, String)>,
     /// Desktop notifications and bells: settings and what has been rung.
@@ -294,6 +299,7 @@ impl State {
             next_key: 1,
             expert_pool: None,
             report_rules: ReportRules::default(),
+            dues: Default::default(),
             overdue_seen: Default::default(),
             handovers: Vec::new(),
             handover_notes: String::new(),
@@ -526,10 +532,45 @@ impl State {
 
     /// The next report an open incident owes.
     pub fn next_report(&self, i: &Incident) -> Option<Due> {
-        if i.status != crate::model::IncidentStatus::Open {
-            return None;
+        let due = |i: &Incident| {
+            (i.status == crate::model::IncidentStatus::Open)
+                .then(|| next_due(i, &self.report_rules, &self.tz))
+                .flatten()
+        };
+        // An incident of this state is found by its place (no search, no hashing); one
+        // from elsewhere is worked out as it is.
+        let place = (i as *const Incident as usize).wrapping_sub(self.incidents.as_ptr() as usize)
+            / std::mem::size_of::<Incident>().max(1);
+        if !self
+            .incidents
+            .get(place)
+            .is_some_and(|x| std::ptr::eq(x, i))
+        {
+            return due(i);
         }
-        next_due(i, &self.report_rules, &self.tz)
+        let mut dues = self.dues.borrow_mut();
+        dues.get_or_insert_with(|| self.incidents.iter().map(due).collect())[place].clone()
+    }
+
+    /// Every incident this console knows.
+    pub fn incidents(&self) -> &[Incident] {
+        &self.incidents
+    }
+
+    /// The incidents to change: their report deadlines are worked out again afterwards.
+    pub fn incidents_mut(&mut self) -> &mut Vec<Incident> {
+        *self.dues.get_mut() = None;
+        &mut self.incidents
+    }
+
+    pub fn report_rules(&self) -> &ReportRules {
+        &self.report_rules
+    }
+
+    /// The rules to change: every deadline is worked out again afterwards.
+    pub fn report_rules_mut(&mut self) -> &mut ReportRules {
+        *self.dues.get_mut() = None;
+        &mut self.report_rules
     }
 
     /// The alert list as the wall shows it: `visible_alerts()` narrowed by the `/` filter.

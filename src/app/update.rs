@@ -142,7 +142,7 @@ fn on_key(state: &mut State, key: crossterm::event::KeyEvent) -> Vec<Effect> {
 fn newly_overdue(state: &mut State) -> Vec<Effect> {
     let mut fresh = Vec::new();
     let mut effects = vec![Effect::Bell];
-    for i in &state.incidents {
+    for i in state.incidents() {
         if let Some(d) = state.next_report(i).filter(|d| d.overdue(state.now)) {
             let key = (i.id.clone(), d.label.clone());
             if !state.overdue_seen.contains(&key) {
@@ -462,10 +462,10 @@ fn replace_source(
         all.reserve_exact(alerts.len());
         all.extend(alerts);
     }
-    state.incidents.retain(|i| i.origin != origin);
+    state.incidents_mut().retain(|i| i.origin != origin);
     state.shifts.retain(|s| s.origin != origin);
     state
-        .incidents
+        .incidents_mut()
         .extend(incidents.into_iter().map(|i| clean_incident(i, origin)));
     state
         .shifts
@@ -576,7 +576,7 @@ fn on_source(state: &mut State, u: SourceUpdate) -> Vec<Effect> {
         SourceEvent::Incident(i) => {
             let mut i = clean_incident(i, &origin);
             match state
-                .incidents
+                .incidents_mut()
                 .iter_mut()
                 .find(|x| x.origin == i.origin && x.id == i.id)
             {
@@ -592,14 +592,14 @@ fn on_source(state: &mut State, u: SourceUpdate) -> Vec<Effect> {
                         text: format!("{} {}", state.lang.pick("新事件", "New incident"), i.title),
                         until: at + FLASH_FOR,
                     });
-                    state.incidents.push(i);
+                    state.incidents_mut().push(i);
                 }
             }
         }
         SourceEvent::Timeline(e) => {
             let e = clean_entry(e);
             if let Some(inc) = state
-                .incidents
+                .incidents_mut()
                 .iter_mut()
                 .find(|x| x.origin == origin && x.id == e.incident_id)
             {

@@ -340,7 +340,7 @@ pub(super) fn log_entry(state: &mut State, incident_id: &str, draft: EntryDraft)
         ..
     } = draft;
     state
-        .incidents
+        .incidents()
         .iter()
         .find(|i| i.id == incident_id && i.origin == ACTION_SOURCE)?;
     Some(queue(

@@ -50,7 +50,7 @@ pub fn initial_state(config: &ConsoleConfig, demo: bool, now: Timestamp) -> anyh
     state.stale_after = SignedDuration::from_secs(config.stale_after_seconds.max(1) as i64);
     state.demo = demo;
     if let Some(rules) = &config.reporting {
-        state.report_rules = rules.clone();
+        *state.report_rules_mut() = rules.clone();
     }
     state.notify.settings = config.notify.clone();
     Ok(state)

@@ -67,7 +67,7 @@ pub fn encode_source(state: &State, name: &str, location: &str) -> anyhow::Resul
         location,
         saved_at,
         state.alerts().iter().filter(|a| a.origin == name),
-        state.incidents.iter().filter(|i| i.origin == name),
+        state.incidents().iter().filter(|i| i.origin == name),
         state.shifts.iter().filter(|s| s.origin == name),
     )
 }

@@ -170,7 +170,7 @@ fn summary(state: &State) -> Line<'static> {
         spans.push(Span::raw(" "));
     }
     let open = state
-        .incidents
+        .incidents()
         .iter()
         .filter(|i| i.status == IncidentStatus::Open)
         .count();
