@@ -12,9 +12,7 @@ use super::{Areas, alerts, duty, header, incidents, status};
 use crate::app::{Overlay, State};
 use jiff::Timestamp;
 use ratatui::Frame;
-use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::widgets::{Block, Widget};
 
 /// The watch screen's panes, in drawing order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,7 +119,7 @@ pub fn draw_clock(state: &State, frame: &mut Frame, kept: &mut Kept) -> bool {
     for (n, part) in PARTS.into_iter().enumerate() {
         if kept.until[n].is_some_and(|u| u <= state.now) {
             let rect = part.rect(&was);
-            ground(state, frame.buffer_mut(), rect);
+            super::ground(state, frame.buffer_mut(), rect);
             part.draw(state, frame, rect);
             kept.until[n] = part.changes_at(state, rect);
         }
@@ -129,16 +127,3 @@ pub fn draw_clock(state: &State, frame: &mut Frame, kept: &mut Kept) -> bool {
     true
 }
 
-/// A pane's rectangle as a whole frame has it before the pane is drawn: blank cells in
-/// the theme's text style.
-fn ground(state: &State, buf: &mut Buffer, rect: Rect) {
-    let rect = rect.intersection(buf.area);
-    for y in rect.top()..rect.bottom() {
-        for x in rect.left()..rect.right() {
-            buf[(x, y)].reset();
-        }
-    }
-    Block::new()
-        .style(state.theme.style("text"))
-        .render(rect, buf);
-}
