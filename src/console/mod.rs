@@ -143,11 +143,11 @@ pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
         experts_copy.clone(),
     )
     .await;
-    let (store, restored) = match opened {
-        Ok((store, restored)) => (store, restored),
+    let (store, restored, rest) = match opened {
+        Ok(opened) => opened,
         Err(e) => {
             state.store_problem = Some(format!("{e:#}"));
-            (None, Default::default())
+            (None, Default::default(), Default::default())
         }
     };
     let queue: std::collections::VecDeque<_> =
@@ -209,6 +209,7 @@ pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
         result_tx.clone(),
     );
     let saver = persist::Saver::start(store.clone(), locations, result_tx.clone());
+    rest.start(result_tx.clone());
     // ratatui::try_init enters raw mode and the alternate screen and installs a panic hook
     // that restores the terminal before the panic message is printed.
     // NO_COLOR is handled by choosing the modifiers-only theme. crossterm's own handling

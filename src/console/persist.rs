@@ -3,7 +3,8 @@
 
 use crate::app::msg::Restored;
 use crate::app::{Msg, State};
-use crate::store::sources::EncodedSource;
+use crate::store::Start;
+use crate::store::sources::{EncodedSource, read_alerts};
 use crate::store::{Store, StoreHandle, path_in};
 use jiff::Timestamp;
 use std::collections::HashMap;
@@ -18,24 +19,65 @@ pub const SAVE_AFTER: Duration = Duration::from_secs(2);
 /// How long closing the console waits for the last writes.
 pub const FLUSH_LIMIT: Duration = Duration::from_secs(5);
 
+/// The rest of the sources restored from their heads, still to be read.
+#[derive(Debug, Default)]
+pub struct Rest {
+    path: PathBuf,
+    sources: Vec<String>,
+}
+
+impl Rest {
+    /// Read the rest of each source off the UI task, one after the other, each sent as
+    /// `Msg::CacheRest` when read.
+    pub fn start(self, report: mpsc::Sender<Msg>) {
+        if self.sources.is_empty() {
+            return;
+        }
+        tokio::spawn(async move {
+            for source in self.sources {
+                let path = self.path.clone();
+                let name = source.clone();
+                let alerts = tokio::task::spawn_blocking(move || read_alerts(&path, &name))
+                    .await
+                    .map_err(anyhow::Error::from)
+                    .and_then(|r| r)
+                    .map_err(|e| format!("{e:#}"));
+                if report.send(Msg::CacheRest { source, alerts }).await.is_err() {
+                    return;
+                }
+            }
+        });
+    }
+}
+
 /// Open the store in `data_dir` and read what it kept for these sources (name, location)
-/// and this backend. No data dir: nothing is kept between runs.
+/// and this backend: of a big source, only the head of its wall (the rest is for `Rest`).
+/// No data dir: nothing is kept between runs.
 pub async fn open(
     data_dir: Option<PathBuf>,
     server: String,
     locations: Vec<(String, String)>,
     experts_copy: Option<PathBuf>,
-) -> anyhow::Result<(Option<StoreHandle>, Restored)> {
+) -> anyhow::Result<(Option<StoreHandle>, Restored, Rest)> {
     let Some(dir) = data_dir else {
-        return Ok((None, Restored::default()));
+        return Ok((None, Restored::default(), Rest::default()));
     };
     tokio::task::spawn_blocking(move || {
         let now = Timestamp::now();
         let mut store = Store::open(&path_in(&dir), now)?;
         let mut restored = Restored::default();
+        let mut rest = Rest {
+            path: store.path().to_owned(),
+            sources: Vec::new(),
+        };
         for (name, location) in &locations {
-            match store.load_source(name, location) {
-                Ok(Some(cached)) => restored.sources.push(cached),
+            match store.load_start(name, location, now) {
+                Ok(Some(Start::Whole(cached))) => restored.sources.push(cached),
+                Ok(Some(Start::Head { cached, figures })) => {
+                    restored.sources.push(cached);
+                    restored.heads.push((name.clone(), figures));
+                    rest.sources.push(name.clone());
+                }
                 Ok(None) => {}
                 // The next save replaces the unreadable row; until then, say so.
                 Err(e) => restored.problem = Some(format!("{e:#}")),
@@ -50,18 +92,23 @@ pub async fn open(
         {
             restored.experts = Some(copy.directory);
         }
-        Ok((Some(store.shared()), restored))
+        Ok((Some(store.shared()), restored, rest))
     })
     .await?
 }
 
 /// One source's part of the state, encoded as the store keeps it (from references: the
-/// state is not copied first).
+/// state is not copied first), with the head of its wall when it is big.
 pub fn encode_source(state: &State, name: &str, location: &str) -> anyhow::Result<EncodedSource> {
     let saved_at = state
         .health(name)
         .and_then(|h| h.last_ok)
         .unwrap_or(state.now);
+    let wall: Vec<&crate::model::Alert> = state
+        .visible_alerts()
+        .into_iter()
+        .filter(|a| a.origin == name)
+        .collect();
     EncodedSource::new(
         name,
         location,
@@ -69,6 +116,7 @@ pub fn encode_source(state: &State, name: &str, location: &str) -> anyhow::Resul
         state.alerts().iter().filter(|a| a.origin == name),
         state.incidents.iter().filter(|i| i.origin == name),
         state.shifts.iter().filter(|s| s.origin == name),
+        Some((&wall, state.now)),
     )
 }
 
@@ -127,7 +175,12 @@ impl Saver {
 
     /// Hand the sources changed since the last save to the writer task.
     pub fn save(&self, state: &mut State) {
-        let names = std::mem::take(&mut state.unsaved);
+        // A source still shown from its head waits for the rest: writing it now would put
+        // the head in place of the whole cache.
+        let (names, waiting): (Vec<String>, Vec<String>) = std::mem::take(&mut state.unsaved)
+            .into_iter()
+            .partition(|n| !state.restoring.heads.contains_key(n));
+        state.unsaved.extend(waiting);
         let batch: Vec<anyhow::Result<EncodedSource>> = names
             .iter()
             .filter_map(|n| {
@@ -213,7 +266,7 @@ mod tests {
             ("duty_api".to_owned(), URL.to_owned()),
             ("地震".to_owned(), "https://new.example/q.json".to_owned()),
         ];
-        let (store, restored) = open(
+        let (store, restored, _) = open(
             Some(dir.path().to_path_buf()),
             URL.into(),
             locations,
@@ -241,7 +294,7 @@ mod tests {
 
     #[tokio::test]
     async fn without_a_data_dir_nothing_is_kept() {
-        let (store, restored) = open(None, URL.into(), Vec::new(), None).await.unwrap();
+        let (store, restored, _) = open(None, URL.into(), Vec::new(), None).await.unwrap();
         assert!(store.is_none());
         assert_eq!(restored, Restored::default());
     }
