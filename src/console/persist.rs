@@ -298,4 +298,74 @@ mod tests {
         assert!(store.is_none());
         assert_eq!(restored, Restored::default());
     }
+
+    #[tokio::test]
+    async fn a_source_shown_from_its_head_is_not_written_until_the_rest_is_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let now = at("2026-11-29T03:00:00Z");
+        let mut store = Store::open(&path_in(dir.path()), now).unwrap();
+        let mut whole = source("监测", "/srv/feed.json");
+        let one: crate::model::Alert = serde_json::from_value(serde_json::json!({
+            "id": "a-1", "source": "测试", "signal_type": "管网", "colour": "red",
+            "level": "I", "severity": "Extreme", "urgency": "Immediate", "certainty": "Likely",
+            "status": "actual", "title": "管网压力异常", "description": "", "instruction": "",
+            "area": "南山区", "sent": "2026-11-29T01:00:00Z", "references": []
+        }))
+        .unwrap();
+        whole.alerts = (0..3)
+            .map(|i| {
+                let mut a = one.clone();
+                a.id = format!("a-{i}").into();
+                a
+            })
+            .collect();
+        store.save_source(&whole).unwrap();
+        let handle = store.shared();
+
+        let mut state = State::new(
+            now,
+            jiff::tz::TimeZone::UTC,
+            crate::app::keymap::Keymap::embedded(),
+            crate::ui::theme::Theme::embedded(),
+        );
+        let mut head = one.clone();
+        head.origin = "监测".into();
+        state.alerts_mut().push(head);
+        let figures = crate::store::head::WallFigures {
+            at: now,
+            rows: 3,
+            counts: [0, 0, 0, 3],
+            leaves: Vec::new(),
+        };
+        state.restoring.heads.insert("监测".into(), figures);
+        state.unsaved.insert("监测".into());
+        let (tx, _rx) = mpsc::channel(8);
+        let locations = vec![("监测".to_owned(), "/srv/feed.json".to_owned())];
+        let mut saver = Saver::start(Some(handle.clone()), locations, tx);
+        saver.save(&mut state);
+        assert!(state.unsaved.contains("监测"), "still to be written");
+        let count = |h: StoreHandle| async move {
+            h.run(|s| Ok(s.load_source("监测", "/srv/feed.json")?.unwrap().alerts.len()))
+                .await
+        };
+        assert_eq!(count(handle.clone()).await.unwrap(), 3, "the whole cache is kept");
+
+        let mut rest = whole.alerts.clone();
+        for a in &mut rest {
+            a.origin = "监测".into();
+        }
+        crate::app::cache_head::rest_arrived(&mut state, "监测", Ok(rest));
+        assert_eq!(state.alerts().len(), 3);
+        let mut live = one.clone();
+        live.id = "a-live".into();
+        live.origin = "监测".into();
+        state.alerts_mut().push(live);
+        saver.flush(&mut state).await;
+        assert!(state.unsaved.is_empty());
+        assert_eq!(
+            count(handle.clone()).await.unwrap(),
+            4,
+            "written whole, with what came since, once the rest is in"
+        );
+    }
 }

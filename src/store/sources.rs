@@ -533,4 +533,101 @@ mod tests {
             None
         );
     }
+
+    #[test]
+    fn a_store_from_before_heads_is_read_whole_and_brought_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("console.db");
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE source_state (source TEXT PRIMARY KEY, location TEXT NOT NULL,
+                 saved_ms INTEGER NOT NULL, body TEXT NOT NULL);
+             PRAGMA user_version = 1;",
+        )
+        .unwrap();
+        let body = serde_json::to_string(&sample("2026-11-29T02:48:00Z")).unwrap();
+        conn.execute(
+            "INSERT INTO source_state (source, location, saved_ms, body) VALUES (?1, ?2, ?3, ?4)",
+            params!["duty_api", "http://127.0.0.1:1", ms(at("2026-11-29T02:48:00Z")), body],
+        )
+        .unwrap();
+        drop(conn);
+        let now = at("2026-11-29T03:00:00Z");
+        let store = Store::open(&path, now).unwrap();
+        let Some(Start::Whole(back)) = store
+            .load_start("duty_api", "http://127.0.0.1:1", now)
+            .unwrap()
+        else {
+            panic!("a row without a head is read whole");
+        };
+        assert_eq!(back.alerts[0].title, "台风红色预警信号");
+        assert_eq!(back.alerts[0].origin, "duty_api");
+        let version: i64 = store
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, 2);
+    }
+
+    /// `n` alerts of one source, and the store it is saved in with a head cut at `saved`.
+    fn big(n: usize, saved: Timestamp) -> (tempfile::TempDir, Store) {
+        let one = sample("2026-11-29T02:48:00Z").alerts.remove(0);
+        let alerts: Vec<Alert> = (0..n)
+            .map(|i| {
+                let mut a = one.clone();
+                a.id = format!("a-{i:04}").into();
+                a
+            })
+            .collect();
+        let wall: Vec<&Alert> = alerts.iter().collect();
+        let encoded = EncodedSource::new(
+            "监测",
+            "/srv/feed.json",
+            saved,
+            alerts.iter(),
+            std::iter::empty(),
+            std::iter::empty(),
+            Some((&wall, saved)),
+        )
+        .unwrap();
+        assert!(encoded.head.is_some());
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("console.db"), saved).unwrap();
+        store.save_encoded(&encoded).unwrap();
+        (dir, store)
+    }
+
+    #[test]
+    fn a_head_is_read_first_unless_the_clock_is_before_it_and_the_body_stays_whole() {
+        let saved = at("2026-11-29T03:00:00Z");
+        let (dir, store) = big(HEAD_ROWS + 100, saved);
+        let later = at("2026-11-29T04:00:00Z");
+        let Some(Start::Head { cached, figures }) =
+            store.load_start("监测", "/srv/feed.json", later).unwrap()
+        else {
+            panic!("a head");
+        };
+        assert_eq!(cached.alerts.len(), HEAD_ROWS);
+        assert_eq!(cached.alerts[0].origin, "监测");
+        assert_eq!(figures.at(later), Some((HEAD_ROWS + 100, [0, 0, 0, HEAD_ROWS + 100])));
+        let before = at("2026-11-29T02:00:00Z");
+        assert!(matches!(
+            store.load_start("监测", "/srv/feed.json", before).unwrap(),
+            Some(Start::Whole(_))
+        ));
+        let all = read_alerts(&dir.path().join("console.db"), "监测").unwrap();
+        assert_eq!(all.len(), HEAD_ROWS + 100);
+        assert_eq!(all[HEAD_ROWS + 99].origin, "监测");
+    }
+
+    #[test]
+    fn a_body_written_in_pieces_reads_back_as_one() {
+        let mut chunks = Chunks::default();
+        let text: Vec<u8> = (0..(3 * CHUNK + 17)).map(|i| (i % 251) as u8).collect();
+        std::io::Write::write_all(&mut chunks, &text[..5]).unwrap();
+        std::io::Write::write_all(&mut chunks, &text[5..]).unwrap();
+        assert_eq!(chunks.len(), text.len());
+        assert!(chunks.pieces().all(|p| p.len() <= CHUNK));
+        assert_eq!(chunks.to_vec(), text);
+    }
 }
