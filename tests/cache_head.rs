@@ -16,7 +16,7 @@ use watchroom::console::persist::encode_source;
 use watchroom::console::{initial_state, register_sources};
 use watchroom::model::*;
 use watchroom::sources::SourceEvent;
-use watchroom::store::head::HEAD_ROWS;
+use watchroom::store::head::{HEAD_ROWS, Partial, Wanted};
 use watchroom::store::sources::read_alerts;
 use watchroom::store::{CachedSource, Start, Store};
 
@@ -62,7 +62,7 @@ fn big_source(n: usize) -> Vec<Alert> {
                 );
                 c.msg_type = MsgType::Cancel;
                 c.origin = FEED.into();
-                a.cancelled_by = Some(c.id.to_string().into());
+                a.cancelled_by = Some(c.id.as_str().into());
                 alerts.push(c);
             }
             2 => a.expires = Some(now() - mins(1)),
@@ -129,17 +129,31 @@ fn saved(n: usize) -> (tempfile::TempDir, std::path::PathBuf) {
 /// A console an hour later restored from the head, and one restored from the whole body.
 fn head_and_whole(path: &std::path::Path) -> (State, State) {
     let store = Store::open(path, later()).unwrap();
-    let Some(Start::Head { cached, figures }) = store.load_start(FEED, URL, later()).unwrap()
+    let Some(Start::Head {
+        cached,
+        figures,
+        whole_alerts,
+    }) = store.load_start(FEED, URL, later()).unwrap()
     else {
         panic!("a head is read first");
     };
+    assert_eq!(
+        whole_alerts,
+        store.load_source(FEED, URL).unwrap().unwrap().alerts.len()
+    );
     assert!(cached.alerts.len() <= HEAD_ROWS + HEAD_ROWS / 2);
     let mut head = console(later());
     restore(
         &mut head,
         Restored {
             sources: vec![cached],
-            heads: vec![(FEED.into(), figures)],
+            heads: vec![(
+                FEED.into(),
+                Partial {
+                    figures,
+                    wanted: Wanted::new(),
+                },
+            )],
             ..Default::default()
         },
     );
@@ -156,7 +170,8 @@ fn head_and_whole(path: &std::path::Path) -> (State, State) {
 }
 
 fn rest(s: &mut State, path: &std::path::Path) {
-    let alerts = read_alerts(path, FEED).map_err(|e| format!("{e:#}"));
+    let wanted = Wanted::new();
+    let alerts = read_alerts(path, FEED, 0, &wanted).map_err(|e| format!("{e:#}"));
     update(
         s,
         Msg::CacheRest {
@@ -184,9 +199,17 @@ fn head_first_then_rest(n: usize) {
 
     let first = ids(&head);
     let all = ids(&whole);
-    assert!(first.len() >= 100, "enough rows for any screen: {}", first.len());
+    assert!(
+        first.len() >= 100,
+        "enough rows for any screen: {}",
+        first.len()
+    );
     assert!(first.len() < all.len());
-    assert_eq!(first, all[..first.len()], "the head is the whole wall's first rows");
+    assert_eq!(
+        first,
+        all[..first.len()],
+        "the head is the whole wall's first rows"
+    );
     let cancelled = first.iter().any(|id| {
         let a = head.alerts().iter().find(|a| a.id == id.as_str());
         a.is_some_and(|a| a.cancelled_by.is_some())
@@ -220,7 +243,11 @@ fn head_first_then_rest(n: usize) {
         v.sort();
         v
     };
-    assert_eq!(sorted(&head), sorted(&whole), "every alert, the history too");
+    assert_eq!(
+        sorted(&head),
+        sorted(&whole),
+        "every alert, the history too"
+    );
 }
 
 #[test]
@@ -230,14 +257,24 @@ fn going_to_the_end_waits_for_the_rest_and_acts_then_while_an_ack_acts_at_once()
 
     update(&mut head, key('a'));
     assert!(head.restoring.waiting.is_empty(), "an ack on a shown alert");
-    update(&mut head, Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
+    update(
+        &mut head,
+        Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
+    );
     update(&mut whole, key('a'));
-    update(&mut whole, Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
+    update(
+        &mut whole,
+        Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
+    );
 
     let before = head.selected_alert().map(|a| a.id.to_string());
     update(&mut head, key('G'));
     update(&mut head, key('k'));
-    assert_eq!(head.restoring.waiting.len(), 2, "`k` after a waiting key waits too");
+    assert_eq!(
+        head.restoring.waiting.len(),
+        2,
+        "`k` after a waiting key waits too"
+    );
     assert_eq!(head.selected_alert().map(|a| a.id.to_string()), before);
     assert!(head.flash.is_some(), "the officer is told the key waits");
 
@@ -246,7 +283,11 @@ fn going_to_the_end_waits_for_the_rest_and_acts_then_while_an_ack_acts_at_once()
     update(&mut whole, key('k'));
     assert!(head.restoring.waiting.is_empty());
     let at = |s: &State| s.selected_alert().map(|a| a.id.to_string());
-    assert_eq!(at(&head), at(&whole), "one above the last row of the full wall");
+    assert_eq!(
+        at(&head),
+        at(&whole),
+        "one above the last row of the full wall"
+    );
     assert_ne!(at(&head), before);
 }
 
@@ -254,6 +295,7 @@ fn going_to_the_end_waits_for_the_rest_and_acts_then_while_an_ack_acts_at_once()
 fn fresh_data_replaces_the_head_and_the_rest_read_later_is_dropped() {
     let (_dir, path) = saved(1000);
     let (mut head, _) = head_and_whole(&path);
+    let wanted = head.restoring.heads[FEED].wanted.clone();
     let mut one = alert("m-new", Colour::Red, "管网", "新的预警", "南山区", 0);
     one.origin = FEED.into();
     update(
@@ -268,6 +310,7 @@ fn fresh_data_replaces_the_head_and_the_rest_read_later_is_dropped() {
         ),
     );
     assert!(head.restoring.heads.is_empty());
+    assert!(!wanted.is_wanted(), "a read of the rest in progress stops");
     rest(&mut head, &path);
     assert_eq!(ids(&head), ["m-new"]);
     assert_eq!(head.shown_alerts().total, 1);

@@ -8,7 +8,7 @@ use super::keymap::Mode;
 use super::state::{Pane, State};
 use crate::model::Alert;
 use crate::model::text::sanitize;
-use crate::store::head::WallFigures;
+use crate::store::head::Partial;
 use crossterm::event::KeyEvent;
 use std::collections::{BTreeMap, HashMap};
 
@@ -20,7 +20,7 @@ const NEAR_END: usize = 10;
 pub struct Restoring {
     /// Sources shown from their head, with the figures of their whole wall. A snapshot
     /// from the network ends it for its source; so does the rest of the cache.
-    pub heads: BTreeMap<String, WallFigures>,
+    pub heads: BTreeMap<String, Partial>,
     /// Keys typed while a head was shown that needed the whole wall, and every key after
     /// them (so they act in the order typed), replayed when the rest is in.
     pub waiting: Vec<KeyEvent>,
@@ -30,8 +30,8 @@ pub struct Restoring {
 /// its head counted as its whole wall.
 pub fn whole_counts(state: &State, held: [usize; 4]) -> [usize; 4] {
     let mut counts = held;
-    for (source, figures) in &state.restoring.heads {
-        let Some((_, whole)) = figures.at(state.now) else {
+    for (source, head) in &state.restoring.heads {
+        let Some((_, whole)) = head.figures.at(state.now) else {
             continue;
         };
         for a in head_alerts(state, source).filter(|a| a.in_force(state.now)) {
@@ -48,8 +48,8 @@ pub fn whole_counts(state: &State, held: [usize; 4]) -> [usize; 4] {
 /// counted as its whole wall.
 pub fn whole_rows(state: &State, order: &[u32]) -> usize {
     let mut rows = order.len();
-    for (source, figures) in &state.restoring.heads {
-        let Some((whole, _)) = figures.at(state.now) else {
+    for (source, head) in &state.restoring.heads {
+        let Some((whole, _)) = head.figures.at(state.now) else {
             continue;
         };
         let alerts = state.alerts();
@@ -149,8 +149,9 @@ pub fn rest_arrived(state: &mut State, source: &str, alerts: Result<Vec<Alert>, 
     };
     let held: Vec<Alert> = {
         let all = state.alerts_mut();
-        let (held, others): (Vec<Alert>, Vec<Alert>) =
-            std::mem::take(all).into_iter().partition(|a| a.origin == source);
+        let (held, others): (Vec<Alert>, Vec<Alert>) = std::mem::take(all)
+            .into_iter()
+            .partition(|a| a.origin == source);
         *all = others;
         held
     };
@@ -169,13 +170,10 @@ pub fn rest_arrived(state: &mut State, source: &str, alerts: Result<Vec<Alert>, 
             None => whole.push(a),
         }
     }
+    // The rest was read with room for the others: it is not copied to make room.
     let all = state.alerts_mut();
-    if all.is_empty() {
-        *all = whole;
-    } else {
-        all.reserve_exact(whole.len());
-        all.extend(whole);
-    }
+    let others = std::mem::replace(all, whole);
+    all.extend(others);
     // Actions still queued for alerts past the head show on them too.
     super::pending::overlay_outbox(state);
 }

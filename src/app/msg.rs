@@ -48,7 +48,7 @@ pub struct Restored {
     pub sources: Vec<crate::store::CachedSource>,
     /// Those of `sources` holding only the head of their cache (`store::head`), with the
     /// figures of their whole wall; the rest follows as `Msg::CacheRest`.
-    pub heads: Vec<(String, crate::store::head::WallFigures)>,
+    pub heads: Vec<(String, crate::store::head::Partial)>,
     pub outbox: Vec<crate::store::QueuedCommand>,
     pub rejected: Vec<crate::store::Rejection>,
     /// Actions queued for other backends (kept, not sent to this one).

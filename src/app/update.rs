@@ -208,9 +208,9 @@ fn restore(state: &mut State, r: Restored) -> Vec<Effect> {
             a.origin = c.source.as_str().into();
         }
         replace_source(state, &c.source, alerts, c.incidents, c.shifts);
-        if let Some((_, figures)) = r.heads.iter().find(|(s, _)| *s == c.source) {
-            let figures = figures.clone();
-            state.restoring.heads.insert(c.source, figures);
+        if let Some((_, partial)) = r.heads.iter().find(|(s, _)| *s == c.source) {
+            let partial = partial.clone();
+            state.restoring.heads.insert(c.source, partial);
         }
     }
     let mut outbox: Vec<Pending> = r
@@ -454,7 +454,9 @@ fn replace_source(
     shifts: Vec<crate::model::Shift>,
 ) {
     // Fresh data replaces a head and the rest of its cache alike.
-    state.restoring.heads.remove(origin);
+    if let Some(head) = state.restoring.heads.remove(origin) {
+        head.wanted.give_up();
+    }
     let all = state.alerts_mut();
     all.retain(|a| a.origin != origin);
     // A big source alone (a 100,000-alert feed) is moved in whole, not copied over.

@@ -209,7 +209,6 @@ pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
         result_tx.clone(),
     );
     let saver = persist::Saver::start(store.clone(), locations, result_tx.clone());
-    rest.start(result_tx.clone());
     // ratatui::try_init enters raw mode and the alternate screen and installs a panic hook
     // that restores the terminal before the panic message is printed.
     // NO_COLOR is handled by choosing the modifiers-only theme. crossterm's own handling
@@ -235,6 +234,7 @@ pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
         notifier,
         answers: result_tx,
         config_dir,
+        rest: Some(rest),
     };
     io.perform(restore_effects);
     let result = event_loop(&mut terminal, &mut state, &mut io).await;
@@ -331,6 +331,8 @@ struct LoopIo<'a> {
     notifier: crate::notify::desktop::Notifier,
     /// Where work done off the UI task sends its answer back as a message.
     answers: mpsc::Sender<Msg>,
+    /// The rest of the cache, read once the first frame is out.
+    rest: Option<persist::Rest>,
     /// The user's config directory, where `:theme NAME` finds their themes.
     config_dir: Option<std::path::PathBuf>,
 }
@@ -444,6 +446,9 @@ async fn event_loop(
             state.refresh_wall();
             screen::present(terminal, &mut screen, |f| ui::draw_frame(state, f))?;
             state.dirty = false;
+            if let Some(rest) = io.rest.take() {
+                rest.start(io.answers.clone());
+            }
         }
         let save_at = io.save_at;
         let first = tokio::select! {

@@ -4,6 +4,7 @@
 use crate::app::msg::Restored;
 use crate::app::{Msg, State};
 use crate::store::Start;
+use crate::store::head::{Partial, Wanted};
 use crate::store::sources::{EncodedSource, read_alerts};
 use crate::store::{Store, StoreHandle, path_in};
 use jiff::Timestamp;
@@ -23,26 +24,36 @@ pub const FLUSH_LIMIT: Duration = Duration::from_secs(5);
 #[derive(Debug, Default)]
 pub struct Rest {
     path: PathBuf,
-    sources: Vec<String>,
+    /// Name, how many alerts its body holds, and whether it is still wanted.
+    sources: Vec<(String, usize, Wanted)>,
 }
 
 impl Rest {
     /// Read the rest of each source off the UI task, one after the other, each sent as
-    /// `Msg::CacheRest` when read.
+    /// `Msg::CacheRest` when read. Started once the first frame is out, so as not to
+    /// compete with it.
     pub fn start(self, report: mpsc::Sender<Msg>) {
         if self.sources.is_empty() {
             return;
         }
         tokio::spawn(async move {
-            for source in self.sources {
+            for (source, expect, wanted) in self.sources {
+                if !wanted.is_wanted() {
+                    continue;
+                }
                 let path = self.path.clone();
                 let name = source.clone();
-                let alerts = tokio::task::spawn_blocking(move || read_alerts(&path, &name))
+                let read = move || read_alerts(&path, &name, expect, &wanted);
+                let alerts = tokio::task::spawn_blocking(read)
                     .await
                     .map_err(anyhow::Error::from)
                     .and_then(|r| r)
                     .map_err(|e| format!("{e:#}"));
-                if report.send(Msg::CacheRest { source, alerts }).await.is_err() {
+                if report
+                    .send(Msg::CacheRest { source, alerts })
+                    .await
+                    .is_err()
+                {
                     return;
                 }
             }
@@ -73,10 +84,19 @@ pub async fn open(
         for (name, location) in &locations {
             match store.load_start(name, location, now) {
                 Ok(Some(Start::Whole(cached))) => restored.sources.push(cached),
-                Ok(Some(Start::Head { cached, figures })) => {
+                Ok(Some(Start::Head {
+                    cached,
+                    figures,
+                    whole_alerts,
+                })) => {
+                    let wanted = Wanted::new();
                     restored.sources.push(cached);
-                    restored.heads.push((name.clone(), figures));
-                    rest.sources.push(name.clone());
+                    let partial = Partial {
+                        figures,
+                        wanted: wanted.clone(),
+                    };
+                    restored.heads.push((name.clone(), partial));
+                    rest.sources.push((name.clone(), whole_alerts, wanted));
                 }
                 Ok(None) => {}
                 // The next save replaces the unreadable row; until then, say so.
@@ -337,7 +357,11 @@ mod tests {
             counts: [0, 0, 0, 3],
             leaves: Vec::new(),
         };
-        state.restoring.heads.insert("监测".into(), figures);
+        let partial = Partial {
+            figures,
+            wanted: Wanted::new(),
+        };
+        state.restoring.heads.insert("监测".into(), partial);
         state.unsaved.insert("监测".into());
         let (tx, _rx) = mpsc::channel(8);
         let locations = vec![("监测".to_owned(), "/srv/feed.json".to_owned())];
@@ -345,10 +369,19 @@ mod tests {
         saver.save(&mut state);
         assert!(state.unsaved.contains("监测"), "still to be written");
         let count = |h: StoreHandle| async move {
-            h.run(|s| Ok(s.load_source("监测", "/srv/feed.json")?.unwrap().alerts.len()))
-                .await
+            h.run(|s| {
+                Ok(s.load_source("监测", "/srv/feed.json")?
+                    .unwrap()
+                    .alerts
+                    .len())
+            })
+            .await
         };
-        assert_eq!(count(handle.clone()).await.unwrap(), 3, "the whole cache is kept");
+        assert_eq!(
+            count(handle.clone()).await.unwrap(),
+            3,
+            "the whole cache is kept"
+        );
 
         let mut rest = whole.alerts.clone();
         for a in &mut rest {

@@ -16,6 +16,8 @@ use crate::model::{Alert, Incident, Shift};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// A source with more alerts than this is saved with a head of this many wall rows (a
 /// screen shows a few dozen); a smaller one is read whole, which is as quick.
@@ -58,6 +60,9 @@ impl WallFigures {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Head {
     pub figures: WallFigures,
+    /// How many alerts the body holds (the rest is read into a list of this size).
+    #[serde(default)]
+    pub whole_alerts: usize,
     /// The first `HEAD_ROWS` rows of the wall in wall order, then the messages that
     /// cancelled any of them (needed to show those as cancelled).
     pub alerts: Vec<Alert>,
@@ -70,9 +75,51 @@ pub struct Head {
 #[derive(Serialize)]
 pub struct HeadRef<'a> {
     pub figures: WallFigures,
+    pub whole_alerts: usize,
     pub alerts: Vec<&'a Alert>,
     pub incidents: Vec<&'a Incident>,
     pub shifts: Vec<&'a Shift>,
+}
+
+/// A source shown from its head: the figures of its whole wall, and whether its rest is
+/// still wanted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Partial {
+    pub figures: WallFigures,
+    pub wanted: Wanted,
+}
+
+/// Whether the rest of a source is still wanted. Fresh data that replaces the head gives
+/// it up, and a read of the rest in progress then stops instead of building a list of
+/// 100,000 alerts nobody will see beside the fresh one.
+#[derive(Debug, Clone)]
+pub struct Wanted(Arc<AtomicBool>);
+
+impl Wanted {
+    pub fn new() -> Wanted {
+        Wanted(Arc::new(AtomicBool::new(true)))
+    }
+
+    pub fn give_up(&self) {
+        self.0.store(false, Ordering::Relaxed);
+    }
+
+    pub fn is_wanted(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+impl Default for Wanted {
+    fn default() -> Wanted {
+        Wanted::new()
+    }
+}
+
+/// The same flag.
+impl PartialEq for Wanted {
+    fn eq(&self, other: &Wanted) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 /// Cut the head from one source's wall at `now`: `wall` is its rows in wall order, `all`

@@ -105,8 +105,12 @@ impl Store {
             );
         }
         self.conn.execute_batch(SCHEMA)?;
-        self.conn
-            .pragma_update(None, "user_version", VERSION.to_string())?;
+        // Written only when it changes: a write at every start costs a sync of the disk,
+        // which on a busy machine can hold up the first frame by a second.
+        if version != VERSION {
+            self.conn
+                .pragma_update(None, "user_version", VERSION.to_string())?;
+        }
         self.prune(now)
     }
 

@@ -1,14 +1,14 @@
 //! The last state of each source: what the console shows at start, before (or instead of)
 //! fresh data from the network.
 
-use super::head::{self, HEAD_ROWS, Head, HeadRef, WallFigures};
+use super::head::{self, HEAD_ROWS, Head, HeadRef, WallFigures, Wanted};
 use super::{Store, from_ms, ms};
 use crate::model::{Alert, Incident, Shift};
 use anyhow::Context;
 use jiff::Timestamp;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
-use std::path::Path;
 use serde::{Deserialize, Serialize};
+use std::path::Path;
 
 /// One source's data as it was when saved.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -112,6 +112,8 @@ pub enum Start {
     Head {
         cached: CachedSource,
         figures: WallFigures,
+        /// How many alerts the whole body holds.
+        whole_alerts: usize,
     },
 }
 
@@ -136,13 +138,15 @@ impl EncodedSource {
                 let (figures, head) = head::cut(wall, &alerts, now, HEAD_ROWS);
                 let r = HeadRef {
                     figures,
+                    whole_alerts: alerts.len(),
                     alerts: head,
                     incidents: incidents.clone(),
                     shifts: shifts.clone(),
                 };
-                Some(serde_json::to_vec(&r).with_context(|| {
-                    format!("cannot encode the head of source {source:?}")
-                })?)
+                Some(
+                    serde_json::to_vec(&r)
+                        .with_context(|| format!("cannot encode the head of source {source:?}"))?,
+                )
             }
             _ => None,
         };
@@ -216,8 +220,7 @@ impl Store {
             )
         })
         .and_then(|rowid| {
-            let mut blob =
-                tx.blob_open(rusqlite::MAIN_DB, "source_state", "body", rowid, false)?;
+            let mut blob = tx.blob_open(rusqlite::MAIN_DB, "source_state", "body", rowid, false)?;
             let mut at = 0;
             for piece in encoded.body.pieces() {
                 blob.write_all_at(piece, at)?;
@@ -323,6 +326,7 @@ impl Store {
         Ok(Some(Start::Head {
             cached,
             figures: head.figures,
+            whole_alerts: head.whole_alerts,
         }))
     }
 }
@@ -343,12 +347,15 @@ fn set_origin(cached: &mut CachedSource) {
 
 /// Every alert saved for `source` in the store at `path`, read on a connection of its own
 /// (the console's connection stays free for the outbox) and decoded as it is read, without
-/// holding the body as well. For the rest of a source shown from its head.
-pub fn read_alerts(path: &Path, source: &str) -> anyhow::Result<Vec<Alert>> {
-    #[derive(Deserialize)]
-    struct Alerts {
-        alerts: Vec<Alert>,
-    }
+/// holding the body as well; for the rest of a source shown from its head. `expect` (the
+/// count the head gives) sizes the list once, with room for what joins it when it is taken
+/// in, rather than growing it by doubling. Stops with an error once `wanted` is given up.
+pub fn read_alerts(
+    path: &Path,
+    source: &str,
+    expect: usize,
+    wanted: &Wanted,
+) -> anyhow::Result<Vec<Alert>> {
     let shown = path.display();
     let conn = Connection::open_with_flags(
         path,
@@ -366,13 +373,98 @@ pub fn read_alerts(path: &Path, source: &str) -> anyhow::Result<Vec<Alert>> {
     let blob = conn
         .blob_open(rusqlite::MAIN_DB, "source_state", "body", rowid, true)
         .with_context(|| format!("{shown}: reading source {source:?}"))?;
-    let read = std::io::BufReader::with_capacity(1 << 16, blob);
-    let Alerts { mut alerts } = serde_json::from_reader(read)
-        .with_context(|| format!("{shown}: the saved state of source {source:?} is unreadable"))?;
+    // No saved alert is shorter than this: a damaged count cannot ask for more room than
+    // the body could fill.
+    let expect = expect.min(blob.len() / 64);
+    let read = std::io::BufReader::with_capacity(1 << 16, WhileWanted { blob, wanted });
+    let mut de = serde_json::Deserializer::from_reader(read);
+    let capacity = expect + expect / 64 + 64;
+    let mut alerts = serde::de::DeserializeSeed::deserialize(AlertsOf(capacity), &mut de)
+        .and_then(|a| de.end().map(|()| a))
+        .with_context(|| {
+            if wanted.is_wanted() {
+                format!("{shown}: the saved state of source {source:?} is unreadable")
+            } else {
+                format!("{shown}: source {source:?} came fresh before its cache was read")
+            }
+        })?;
     for a in &mut alerts {
         a.origin = source.into();
     }
     Ok(alerts)
+}
+
+/// The body, until the rest is no longer wanted.
+struct WhileWanted<'a, R> {
+    blob: R,
+    wanted: &'a Wanted,
+}
+
+impl<R: std::io::Read> std::io::Read for WhileWanted<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if !self.wanted.is_wanted() {
+            return Err(std::io::Error::other("no longer wanted"));
+        }
+        self.blob.read(buf)
+    }
+}
+
+/// The `alerts` of a saved `CachedSource` (every other field skipped), into a list of
+/// this capacity.
+struct AlertsOf(usize);
+
+impl<'de> serde::de::DeserializeSeed<'de> for AlertsOf {
+    type Value = Vec<Alert>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Vec<Alert>, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for AlertsOf {
+    type Value = Vec<Alert>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a saved source")
+    }
+
+    fn visit_map<M: serde::de::MapAccess<'de>>(self, mut map: M) -> Result<Vec<Alert>, M::Error> {
+        let mut alerts = None;
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "alerts" {
+                alerts = Some(map.next_value_seed(ListOf(self.0))?);
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        alerts.ok_or_else(|| serde::de::Error::missing_field("alerts"))
+    }
+}
+
+struct ListOf(usize);
+
+impl<'de> serde::de::DeserializeSeed<'de> for ListOf {
+    type Value = Vec<Alert>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Vec<Alert>, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for ListOf {
+    type Value = Vec<Alert>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a list of alerts")
+    }
+
+    fn visit_seq<S: serde::de::SeqAccess<'de>>(self, mut seq: S) -> Result<Vec<Alert>, S::Error> {
+        let mut alerts = Vec::with_capacity(self.0);
+        while let Some(a) = seq.next_element()? {
+            alerts.push(a);
+        }
+        Ok(alerts)
+    }
 }
 
 #[cfg(test)]
@@ -548,7 +640,12 @@ mod tests {
         let body = serde_json::to_string(&sample("2026-11-29T02:48:00Z")).unwrap();
         conn.execute(
             "INSERT INTO source_state (source, location, saved_ms, body) VALUES (?1, ?2, ?3, ?4)",
-            params!["duty_api", "http://127.0.0.1:1", ms(at("2026-11-29T02:48:00Z")), body],
+            params![
+                "duty_api",
+                "http://127.0.0.1:1",
+                ms(at("2026-11-29T02:48:00Z")),
+                body
+            ],
         )
         .unwrap();
         drop(conn);
@@ -602,22 +699,34 @@ mod tests {
         let saved = at("2026-11-29T03:00:00Z");
         let (dir, store) = big(HEAD_ROWS + 100, saved);
         let later = at("2026-11-29T04:00:00Z");
-        let Some(Start::Head { cached, figures }) =
-            store.load_start("监测", "/srv/feed.json", later).unwrap()
+        let Some(Start::Head {
+            cached,
+            figures,
+            whole_alerts,
+        }) = store.load_start("监测", "/srv/feed.json", later).unwrap()
         else {
             panic!("a head");
         };
         assert_eq!(cached.alerts.len(), HEAD_ROWS);
         assert_eq!(cached.alerts[0].origin, "监测");
-        assert_eq!(figures.at(later), Some((HEAD_ROWS + 100, [0, 0, 0, HEAD_ROWS + 100])));
+        assert_eq!(
+            figures.at(later),
+            Some((HEAD_ROWS + 100, [0, 0, 0, HEAD_ROWS + 100]))
+        );
         let before = at("2026-11-29T02:00:00Z");
         assert!(matches!(
             store.load_start("监测", "/srv/feed.json", before).unwrap(),
             Some(Start::Whole(_))
         ));
-        let all = read_alerts(&dir.path().join("console.db"), "监测").unwrap();
+        assert_eq!(whole_alerts, HEAD_ROWS + 100);
+        let wanted = Wanted::new();
+        let path = dir.path().join("console.db");
+        let all = read_alerts(&path, "监测", whole_alerts, &wanted).unwrap();
         assert_eq!(all.len(), HEAD_ROWS + 100);
         assert_eq!(all[HEAD_ROWS + 99].origin, "监测");
+        wanted.give_up();
+        let err = read_alerts(&path, "监测", whole_alerts, &wanted).unwrap_err();
+        assert!(format!("{err:#}").contains("came fresh"), "{err:#}");
     }
 
     #[test]
