@@ -196,8 +196,12 @@ fn newly_down(state: &mut State) -> Vec<Effect> {
 /// first), the outbox laid over it, the expert pool, and refusals not yet shown.
 fn restore(state: &mut State, r: Restored) -> Vec<Effect> {
     for c in r.sources {
+        let head = r.heads.iter().find(|(s, _)| *s == c.source);
         let h = health_mut(state, &c.source);
         if h.last_ok.is_some() {
+            if let Some((_, partial)) = head {
+                partial.wanted.give_up();
+            }
             continue;
         }
         h.cached_at = Some(c.saved_at);
@@ -208,9 +212,8 @@ fn restore(state: &mut State, r: Restored) -> Vec<Effect> {
             a.origin = c.source.as_str().into();
         }
         replace_source(state, &c.source, alerts, c.incidents, c.shifts);
-        if let Some((_, partial)) = r.heads.iter().find(|(s, _)| *s == c.source) {
-            let partial = partial.clone();
-            state.restoring.heads.insert(c.source, partial);
+        if let Some((_, partial)) = head {
+            state.restoring.heads.insert(c.source, partial.clone());
         }
     }
     let mut outbox: Vec<Pending> = r
