@@ -2,6 +2,7 @@
 //! that changes it (no I/O: it returns `Effect`s), and the UI draws from `&State`.
 
 pub mod action;
+pub mod cache_head;
 pub mod command;
 pub mod command_line;
 pub mod deadlines;

@@ -21,6 +21,12 @@ pub enum Msg {
     },
     /// What the local store kept from earlier runs, read once at start.
     Restored(Restored),
+    /// Every alert the local store kept for a source restored from its head (or why they
+    /// could not be read), read off the UI task after the first frame.
+    CacheRest {
+        source: String,
+        alerts: Result<Vec<crate::model::Alert>, String>,
+    },
     /// The local store failed (disk full, permissions …): the reason, shown until it works.
     StoreProblem(Option<String>),
     /// What the desktop's notification daemon made of one notice.
@@ -40,6 +46,9 @@ pub enum Msg {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Restored {
     pub sources: Vec<crate::store::CachedSource>,
+    /// Those of `sources` holding only the head of their cache (`store::head`), with the
+    /// figures of their whole wall; the rest follows as `Msg::CacheRest`.
+    pub heads: Vec<(String, crate::store::head::Partial)>,
     pub outbox: Vec<crate::store::QueuedCommand>,
     pub rejected: Vec<crate::store::Rejection>,
     /// Actions queued for other backends (kept, not sent to this one).

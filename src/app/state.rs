@@ -178,6 +178,8 @@ pub struct State {
     pub started: Timestamp,
     /// Sources whose data changed since it was last written to the local store.
     pub unsaved: std::collections::BTreeSet<String>,
+    /// Sources shown from the head of their cache while the rest is read.
+    pub restoring: super::cache_head::Restoring,
     /// Sources announced as down (bell and banner once each, until they recover).
     pub down_seen: std::collections::HashSet<String>,
     /// The local store could not be used: actions are not durable; say so.
@@ -273,6 +275,7 @@ impl State {
             sources: Vec::new(),
             started: now,
             unsaved: Default::default(),
+            restoring: Default::default(),
             down_seen: Default::default(),
             store_problem: None,
             pending_elsewhere: 0,
@@ -485,6 +488,12 @@ impl State {
 
     /// Warnings in force by colour, indexed by `Colour as usize`.
     pub fn alert_counts(&self) -> [usize; 4] {
+        super::cache_head::whole_counts(self, self.held_counts())
+    }
+
+    /// `alert_counts` over the alerts held (a source shown from its cache's head counts
+    /// only its head).
+    fn held_counts(&self) -> [usize; 4] {
         if self.wall_fresh() {
             return self.wall.built.counts;
         }
@@ -580,12 +589,12 @@ impl State {
             return ShownAlerts {
                 alerts,
                 rows: std::borrow::Cow::Borrowed(&self.wall.shown),
-                total: self.wall.built.order.len(),
+                total: super::cache_head::whole_rows(self, &self.wall.built.order),
                 hint: &self.wall.hint,
             };
         }
         let order = wall::build(alerts, self.now).order;
-        let total = order.len();
+        let total = super::cache_head::whole_rows(self, &order);
         let q = Query::parse(self.filters.get(FilterTarget::Alerts));
         let rows = if q.is_empty() {
             order

@@ -9,7 +9,7 @@ use super::pending;
 use super::state::Lang;
 use super::state::{DetailTarget, Flash, Overlay, Pane, SourceHealth, SourceStatus, State};
 use super::workflow;
-use super::{command_line, handover_view, instructions, silences, words};
+use super::{cache_head, command_line, handover_view, instructions, silences, words};
 use crate::model::text::sanitize;
 use crate::model::{Alert, Incident, TimelineEntry};
 use crate::notify::notice;
@@ -22,7 +22,11 @@ pub const FRESH_FOR: SignedDuration = SignedDuration::from_mins(10);
 const PAGE: usize = 10;
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
-    let effects = apply_msg(state, msg);
+    let mut effects = apply_msg(state, msg);
+    // Keys that waited for the whole cache act once it is in, in the order typed.
+    for key in cache_head::release(state) {
+        effects.extend(apply_msg(state, Msg::Key(key)));
+    }
     // The open handover review follows the data and the notes; drawing only reads it.
     handover_view::refresh(state);
     effects
@@ -30,6 +34,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
 
 fn apply_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
+        Msg::Key(key) if cache_head::hold(state, key) => Vec::new(),
         Msg::Key(key) => {
             // A command's answer stays until the officer goes on.
             if state.notice.take().is_some() {
@@ -55,6 +60,11 @@ fn apply_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Restored(restored) => {
             state.dirty = true;
             restore(state, restored)
+        }
+        Msg::CacheRest { source, alerts } => {
+            cache_head::rest_arrived(state, &source, alerts);
+            state.dirty = true;
+            Vec::new()
         }
         Msg::StoreProblem(problem) => {
             let problem = problem.map(|p| sanitize(&p));
@@ -200,8 +210,12 @@ fn newly_down(state: &mut State) -> Vec<Effect> {
 /// first), the outbox laid over it, the expert pool, and refusals not yet shown.
 fn restore(state: &mut State, r: Restored) -> Vec<Effect> {
     for c in r.sources {
+        let head = r.heads.iter().find(|(s, _)| *s == c.source);
         let h = health_mut(state, &c.source);
         if h.last_ok.is_some() {
+            if let Some((_, partial)) = head {
+                partial.wanted.give_up();
+            }
             continue;
         }
         h.cached_at = Some(c.saved_at);
@@ -212,6 +226,9 @@ fn restore(state: &mut State, r: Restored) -> Vec<Effect> {
             a.origin = c.source.as_str().into();
         }
         replace_source(state, &c.source, alerts, c.incidents, c.shifts);
+        if let Some((_, partial)) = head {
+            state.restoring.heads.insert(c.source, partial.clone());
+        }
     }
     let mut outbox: Vec<Pending> = r
         .outbox
@@ -453,6 +470,10 @@ fn replace_source(
     incidents: Vec<Incident>,
     shifts: Vec<crate::model::Shift>,
 ) {
+    // Fresh data replaces a head and the rest of its cache alike.
+    if let Some(head) = state.restoring.heads.remove(origin) {
+        head.wanted.give_up();
+    }
     let all = state.alerts_mut();
     all.retain(|a| a.origin != origin);
     // A big source alone (a 100,000-alert feed) is moved in whole, not copied over.

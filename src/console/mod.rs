@@ -143,11 +143,11 @@ pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
         experts_copy.clone(),
     )
     .await;
-    let (store, restored) = match opened {
-        Ok((store, restored)) => (store, restored),
+    let (store, restored, rest) = match opened {
+        Ok(opened) => opened,
         Err(e) => {
             state.store_problem = Some(format!("{e:#}"));
-            (None, Default::default())
+            (None, Default::default(), Default::default())
         }
     };
     let queue: std::collections::VecDeque<_> =
@@ -234,6 +234,7 @@ pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
         notifier,
         answers: result_tx,
         config_dir,
+        rest: Some(rest),
     };
     io.perform(restore_effects);
     let result = event_loop(&mut terminal, &mut state, &mut io).await;
@@ -330,6 +331,8 @@ struct LoopIo<'a> {
     notifier: crate::notify::desktop::Notifier,
     /// Where work done off the UI task sends its answer back as a message.
     answers: mpsc::Sender<Msg>,
+    /// The rest of the cache, read once the first frame is out.
+    rest: Option<persist::Rest>,
     /// The user's config directory, where `:theme NAME` finds their themes.
     config_dir: Option<std::path::PathBuf>,
 }
@@ -455,6 +458,9 @@ async fn event_loop(
             })?;
             state.dirty = false;
             state.clock_moved = false;
+            if let Some(rest) = io.rest.take() {
+                rest.start(io.answers.clone());
+            }
         }
         let save_at = io.save_at;
         let first = tokio::select! {

@@ -6,11 +6,12 @@
 //! Every function here does disk I/O: call it from a blocking thread, never from `update`
 //! or the drawing code (`StoreHandle::run` does that for async callers).
 
+pub mod head;
 pub mod outbox;
 pub mod sources;
 
 pub use outbox::{QueuedCommand, Rejection};
-pub use sources::CachedSource;
+pub use sources::{CachedSource, Start};
 
 use anyhow::Context;
 use jiff::{SignedDuration, Timestamp};
@@ -31,6 +32,11 @@ CREATE TABLE IF NOT EXISTS source_state (
     location TEXT NOT NULL,
     saved_ms INTEGER NOT NULL,
     body TEXT NOT NULL
+);
+-- What the first screen needs of a big source (store::head), written with its row.
+CREATE TABLE IF NOT EXISTS source_head (
+    source TEXT PRIMARY KEY,
+    head BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS outbox (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -55,8 +61,10 @@ CREATE TABLE IF NOT EXISTS rejected (
 );
 ";
 
-/// Bumped when the schema changes; an older file is brought up by `migrate`.
-const VERSION: i64 = 1;
+/// Bumped when the schema changes; an older file is brought up by `SCHEMA` (every table is
+/// created if missing). 2: `source_head`. An older watchroom refuses a newer file rather
+/// than write bodies whose heads it would leave behind.
+const VERSION: i64 = 2;
 
 pub struct Store {
     conn: Connection,
@@ -97,8 +105,12 @@ impl Store {
             );
         }
         self.conn.execute_batch(SCHEMA)?;
-        self.conn
-            .pragma_update(None, "user_version", VERSION.to_string())?;
+        // Written only when it changes: a write at every start costs a sync of the disk,
+        // which on a busy machine can hold up the first frame by a second.
+        if version != VERSION {
+            self.conn
+                .pragma_update(None, "user_version", VERSION.to_string())?;
+        }
         self.prune(now)
     }
 
@@ -106,6 +118,10 @@ impl Store {
         let cutoff = ms(now - RETENTION);
         self.conn
             .execute("DELETE FROM source_state WHERE saved_ms < ?1", [cutoff])?;
+        self.conn.execute(
+            "DELETE FROM source_head WHERE source NOT IN (SELECT source FROM source_state)",
+            [],
+        )?;
         self.conn.execute(
             "DELETE FROM rejected WHERE shown = 1 AND rejected_ms < ?1",
             [cutoff],
