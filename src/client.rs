@@ -171,6 +171,16 @@ impl DutyClient {
         Self::with_options(base, token, ClientOptions::default())
     }
 
+    /// What `with_options` would refuse, found without building the HTTP client (which
+    /// loads the system's root certificates): the address and the extra CA file.
+    pub fn check(base: &str, opts: &ClientOptions) -> Result<(), ClientError> {
+        let base = normalize_server_url(base)?;
+        if let Some(path) = &opts.ca_file {
+            load_ca_file(path).map_err(|message| ClientError::BadUrl { url: base, message })?;
+        }
+        Ok(())
+    }
+
     pub fn with_options(base: &str, token: &str, opts: ClientOptions) -> Result<Self, ClientError> {
         let base = normalize_server_url(base)?;
         let mut builder = reqwest::Client::builder()

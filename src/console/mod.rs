@@ -117,7 +117,23 @@ pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
     }
     state.key_prefix = uuid::Uuid::new_v4().simple().to_string()[..12].to_owned();
     register_sources(&mut state, &opts.config, &opts.feeds);
-    let client = DutyClient::with_options(&opts.server, &opts.token, opts.client.clone())?;
+    // A wrong address or CA file stops the start here, said plainly. The HTTP client itself
+    // is built on the blocking pool, out of the first frame's way: it loads the system's
+    // root certificates, tens of milliseconds.
+    DutyClient::check(&opts.server, &opts.client)?;
+    let client = {
+        let (server, token, options) = (
+            opts.server.clone(),
+            opts.token.clone(),
+            opts.client.clone(),
+        );
+        let build = tokio::task::spawn_blocking(move || {
+            DutyClient::with_options(&server, &token, options).map_err(|e| e.to_string())
+        });
+        futures::FutureExt::shared(Box::pin(async move {
+            build.await.map_err(|e| e.to_string()).and_then(|built| built)
+        }))
+    };
 
     // Where each stored source came from: a cache from another server is not shown.
     let mut locations = vec![(
@@ -155,17 +171,38 @@ pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
     let restore_effects = update(&mut state, Msg::Restored(restored));
 
     let (source_tx, mut rx) = mpsc::channel(1024);
-    let source = tokio::spawn(
-        DutyApiSource {
-            name: crate::app::workflow::ACTION_SOURCE.to_owned(),
-            client: client.clone(),
-            poll: Duration::from_secs(opts.config.poll_seconds.max(1)),
-            tx: source_tx.clone(),
-            fetch_experts: opts.config.experts_file.is_none(),
-            silence: crate::sources::duty_api::STREAM_SILENCE,
+    let source = tokio::spawn({
+        let (client, tx) = (client.clone(), source_tx.clone());
+        let poll = Duration::from_secs(opts.config.poll_seconds.max(1));
+        let fetch_experts = opts.config.experts_file.is_none();
+        async move {
+            let name = crate::app::workflow::ACTION_SOURCE.to_owned();
+            match client.await {
+                Ok(client) => {
+                    DutyApiSource {
+                        name,
+                        client,
+                        poll,
+                        tx,
+                        fetch_experts,
+                        silence: crate::sources::duty_api::STREAM_SILENCE,
+                    }
+                    .run()
+                    .await
+                }
+                Err(reason) => {
+                    let event = crate::sources::SourceEvent::Failed { reason };
+                    let at = Timestamp::now();
+                    let update = crate::sources::SourceUpdate {
+                        source: name,
+                        at,
+                        event,
+                    };
+                    let _ = tx.send(update).await;
+                }
+            }
         }
-        .run(),
-    );
+    });
     if let Some(path) = opts.config.experts_file.clone() {
         tokio::spawn(experts_from_file(path, source_tx.clone()));
     }
@@ -195,14 +232,24 @@ pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
         recorded_tx,
         result_tx.clone(),
     ));
-    let sender = tokio::spawn(outbox::deliver(outbox::Delivery {
-        client,
-        store: store.clone(),
-        queue,
-        recorded: recorded_rx,
-        report: result_tx.clone(),
-        wake: wake.clone(),
-    }));
+    let sender = tokio::spawn({
+        let (store, report, wake) = (store.clone(), result_tx.clone(), wake.clone());
+        async move {
+            // Without a client nothing can be sent: the source says why, and the store keeps
+            // every action for the next start.
+            if let Ok(client) = client.await {
+                outbox::deliver(outbox::Delivery {
+                    client,
+                    store,
+                    queue,
+                    recorded: recorded_rx,
+                    report,
+                    wake,
+                })
+                .await;
+            }
+        }
+    });
     let notifier = crate::notify::desktop::Notifier::new(
         &opts.config.notify,
         crate::notify::desktop::session_bus_present(),
