@@ -6,7 +6,7 @@ use super::cap::{self, CAP_NAMESPACES};
 use super::mapping::{colour_word, signal_type};
 use super::xml::{Document, Element};
 use super::{FeedError, ParseOptions, Parsed, PendingLink, parse_time};
-use crate::model::{Alert, Area, Geocode, Link, MsgType};
+use crate::model::{Alert, Area, Extra, Geocode, Link, MsgType};
 
 const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
 
@@ -280,27 +280,25 @@ fn stub(
             .trim()
             .to_owned(),
         description: summary.to_owned(),
-        instruction: String::new(),
         area: area_desc.into(),
         sent,
         effective: parse_time(cap_child(item, "effective")),
         expires: parse_time(cap_child(item, "expires")),
-        references: Vec::new(),
-        superseded_by: None,
-        cancelled_by: None,
-        resolved_at: None,
-        onset: parse_time(cap_child(item, "onset")),
+        extra: Extra {
+            onset: parse_time(cap_child(item, "onset")),
+            links: link
+                .map(|l| Link {
+                    rel: "alternate".into(),
+                    href: l.to_owned(),
+                    title: String::new(),
+                    mime: String::new(),
+                })
+                .into_iter()
+                .collect(),
+            ..Extra::default()
+        }
+        .into(),
         sender: author.into(),
-        headline: String::new(),
-        links: link
-            .map(|l| Link {
-                rel: "alternate".into(),
-                href: l.to_owned(),
-                title: String::new(),
-                mime: String::new(),
-            })
-            .into_iter()
-            .collect(),
         areas: if area.description.is_empty()
             && area.polygons.is_empty()
             && area.circles.is_empty()
