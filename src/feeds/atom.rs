@@ -232,17 +232,17 @@ fn stub(
     };
     let area_desc = cap_child(item, "areaDesc");
     let mut area = Area {
-        description: area_desc.to_owned(),
+        description: area_desc.into(),
         ..Area::default()
     };
     for c in item.children.iter().filter(|c| is_cap_ns(&c.ns)) {
         match c.name.as_str() {
-            "polygon" => area.polygons.extend(cap::polygon(&c.text)),
-            "circle" => area.circles.extend(cap::circle(&c.text)),
+            "polygon" => area.shapes.polygons.extend(cap::polygon(&c.text)),
+            "circle" => area.shapes.circles.extend(cap::circle(&c.text)),
             "geocode" => {
                 let (n, v) = (c.text_of("valueName"), c.text_of("value"));
                 if !v.is_empty() {
-                    area.geocodes.push(Geocode {
+                    area.shapes.geocodes.push(Geocode {
                         name: n.to_owned(),
                         value: v.to_owned(),
                     });
@@ -300,9 +300,9 @@ fn stub(
         .into(),
         sender: author.into(),
         areas: if area.description.is_empty()
-            && area.polygons.is_empty()
-            && area.circles.is_empty()
-            && area.geocodes.is_empty()
+            && area.shapes.polygons.is_empty()
+            && area.shapes.circles.is_empty()
+            && area.shapes.geocodes.is_empty()
         {
             Vec::new()
         } else {

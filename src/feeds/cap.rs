@@ -4,7 +4,7 @@
 use super::mapping::{colour_word, explicit_colour, signal_type};
 use super::xml::{Document, Element};
 use super::{FeedError, ParseOptions, parse_time};
-use crate::model::{Alert, Area, Circle, Extra, Geocode, Link, MsgType};
+use crate::model::{Alert, Area, Circle, Extra, Geocode, Link, MsgType, Shapes};
 
 /// The namespaces CAP has had. Anything else called `alert` is not CAP.
 pub const CAP_NAMESPACES: [&str; 4] = [
@@ -311,17 +311,20 @@ fn fill_from_info(a: &mut Alert, info: &Element, opts: &ParseOptions) {
 
 fn area(el: &Element) -> Area {
     Area {
-        description: el.text_of("areaDesc").to_owned(),
-        polygons: el.all("polygon").filter_map(|p| polygon(&p.text)).collect(),
-        circles: el.all("circle").filter_map(|c| circle(&c.text)).collect(),
-        geocodes: pairs(el, "geocode")
-            .into_iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(n, v)| Geocode {
-                name: n.to_owned(),
-                value: v.to_owned(),
-            })
-            .collect(),
+        description: el.text_of("areaDesc").into(),
+        shapes: Shapes {
+            polygons: el.all("polygon").filter_map(|p| polygon(&p.text)).collect(),
+            circles: el.all("circle").filter_map(|c| circle(&c.text)).collect(),
+            geocodes: pairs(el, "geocode")
+                .into_iter()
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(n, v)| Geocode {
+                    name: n.to_owned(),
+                    value: v.to_owned(),
+                })
+                .collect(),
+        }
+        .into(),
     }
 }
 
@@ -383,7 +386,7 @@ mod tests {
         assert_eq!(a.colour, Colour::Yellow);
         assert_eq!(a.status, "exercise");
         assert_eq!(a.area, "南山区");
-        assert_eq!(a.areas[0].geocodes[0].value, "440305");
+        assert_eq!(a.areas[0].shapes.geocodes[0].value, "440305");
         assert_eq!(msgs[0].languages, ["en-US", "zh-CN"]);
     }
 
@@ -395,8 +398,8 @@ mod tests {
         let a = &msgs[0].alert;
         assert_eq!(a.title, "Rainstorm warning");
         assert_eq!(a.colour, Colour::Orange);
-        assert_eq!(a.areas[0].polygons[0].len(), 4);
-        assert_eq!(a.areas[0].circles[0].radius_km, 10.0);
+        assert_eq!(a.areas[0].shapes.polygons[0].len(), 4);
+        assert_eq!(a.areas[0].shapes.circles[0].radius_km, 10.0);
     }
 
     #[test]

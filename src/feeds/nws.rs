@@ -4,7 +4,7 @@
 use super::json::{self, str_of, time_of};
 use super::mapping::{colour_word, explicit_colour, signal_type};
 use super::{FeedError, ParseOptions, Parsed, cap::triplet};
-use crate::model::{Alert, Area, Extra, Geocode, Link, MsgType};
+use crate::model::{Alert, Area, Extra, Geocode, Link, MsgType, Shapes};
 use serde_json::Value;
 
 pub fn parse(bytes: &[u8], opts: &ParseOptions) -> Result<Parsed, FeedError> {
@@ -125,10 +125,13 @@ fn feature(f: &Value, opts: &ParseOptions, bad_times: &mut usize) -> Option<Aler
     }
     let area_desc = str_of(p, "areaDesc");
     let area = Area {
-        description: area_desc.to_owned(),
-        polygons: geometry_rings(f.get("geometry")),
-        circles: Vec::new(),
-        geocodes,
+        description: area_desc.into(),
+        shapes: Shapes {
+            polygons: geometry_rings(f.get("geometry")),
+            circles: Vec::new(),
+            geocodes,
+        }
+        .into(),
     };
     let mut links = Vec::new();
     let self_link = match str_of(p, "@id") {
@@ -248,8 +251,8 @@ mod tests {
             a.extra.references,
             ["w-nws.webmaster@noaa.gov,u0,2024-06-30T10:00:00-07:00"]
         );
-        assert_eq!(a.areas[0].polygons[0][0], [30.0, -100.0]);
-        assert_eq!(a.areas[0].geocodes.len(), 2);
+        assert_eq!(a.areas[0].shapes.polygons[0][0], [30.0, -100.0]);
+        assert_eq!(a.areas[0].shapes.geocodes.len(), 2);
         assert!(parse(b"{\"total\": 3}", &o).is_err());
         assert!(
             parse(b"[1", &o)

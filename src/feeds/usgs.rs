@@ -4,7 +4,7 @@
 
 use super::json::{self, str_of};
 use super::{FeedError, ParseOptions, Parsed};
-use crate::model::{Alert, Area, Circle, Colour, Extra, Link, MsgType};
+use crate::model::{Alert, Area, Circle, Colour, Extra, Link, MsgType, Shapes};
 use serde_json::Value;
 
 pub fn parse(bytes: &[u8], opts: &ParseOptions) -> Result<Parsed, FeedError> {
@@ -178,10 +178,12 @@ fn feature(f: &Value, opts: &ParseOptions) -> Option<(Alert, Vec<String>, i64)> 
         .into(),
         sender: "earthquake.usgs.gov".into(),
         areas: vec![Area {
-            description: place.to_owned(),
-            polygons: Vec::new(),
-            circles,
-            geocodes: Vec::new(),
+            description: place.into(),
+            shapes: Shapes {
+                circles,
+                ..Shapes::default()
+            }
+            .into(),
         }],
         ack: None,
         silence: None,

@@ -1,6 +1,7 @@
 //! A warning or alert as the duty API carries it (CAP-shaped, snake_case).
 
 use super::levels::{Colour, Level};
+use super::rare::{Empty, Rare};
 use super::word::Word;
 use compact_str::CompactString;
 use jiff::Timestamp;
@@ -81,7 +82,7 @@ pub struct Alert {
     pub origin: Word,
     /// The fields few alerts set (`a.extra.references`, `a.extra.cancelled_by` …); writing
     /// one makes room for them.
-    pub extra: ExtraBox,
+    pub extra: Rare<Extra>,
 }
 
 /// What few alerts carry: one pointer in each alert, the fields only where set.
@@ -116,51 +117,9 @@ static NO_EXTRA: Extra = Extra {
     links: Vec::new(),
 };
 
-impl Extra {
-    fn is_empty(&self) -> bool {
-        *self == NO_EXTRA
-    }
-}
-
-/// An `Extra` held only when something in it is set. Reading through it sees an empty
-/// `Extra` when there is none; writing through it makes one. None compares equal to an
-/// empty `Extra`.
-#[derive(Debug, Clone, Default)]
-pub struct ExtraBox(Option<Box<Extra>>);
-
-impl ExtraBox {
-    fn get(&self) -> &Extra {
-        self.0.as_deref().unwrap_or(&NO_EXTRA)
-    }
-
-    /// The fields to change in place, if any are held (no allocation when none are).
-    pub fn if_held(&mut self) -> Option<&mut Extra> {
-        self.0.as_deref_mut()
-    }
-}
-
-impl From<Extra> for ExtraBox {
-    fn from(e: Extra) -> ExtraBox {
-        ExtraBox((!e.is_empty()).then(|| Box::new(e)))
-    }
-}
-
-impl std::ops::Deref for ExtraBox {
-    type Target = Extra;
-    fn deref(&self) -> &Extra {
-        self.get()
-    }
-}
-
-impl std::ops::DerefMut for ExtraBox {
-    fn deref_mut(&mut self) -> &mut Extra {
-        self.0.get_or_insert_with(Box::default)
-    }
-}
-
-impl PartialEq for ExtraBox {
-    fn eq(&self, other: &ExtraBox) -> bool {
-        self.get() == other.get()
+impl Empty for Extra {
+    fn empty() -> &'static Extra {
+        &NO_EXTRA
     }
 }
 
@@ -177,17 +136,39 @@ pub struct Link {
 }
 
 /// One CAP `<area>`: description, shapes (WGS 84 latitude, longitude) and geocodes.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// In JSON the shapes sit beside the description (`wire::AreaFlat`).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(from = "wire::AreaFlat")]
 pub struct Area {
-    #[serde(default)]
-    pub description: String,
+    pub description: CompactString,
+    /// Most areas (a feed's district or instance name) have none.
+    pub shapes: Rare<Shapes>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Shapes {
     /// Closed rings of `[lat, lon]` points.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub polygons: Vec<Vec<[f64; 2]>>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub circles: Vec<Circle>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub geocodes: Vec<Geocode>,
+}
+
+static NO_SHAPES: Shapes = Shapes {
+    polygons: Vec::new(),
+    circles: Vec::new(),
+    geocodes: Vec::new(),
+};
+
+impl Empty for Shapes {
+    fn empty() -> &'static Shapes {
+        &NO_SHAPES
+    }
+}
+
+impl Serialize for Area {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        wire::AreaRef::from(self).serialize(s)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -252,9 +233,11 @@ impl Alert {
         }
         for area in &mut self.areas {
             sanitize(&mut area.description);
-            for g in &mut area.geocodes {
-                sanitize(&mut g.name);
-                sanitize(&mut g.value);
+            if let Some(shapes) = area.shapes.if_held() {
+                for g in &mut shapes.geocodes {
+                    sanitize(&mut g.name);
+                    sanitize(&mut g.value);
+                }
             }
         }
         if let Some(ack) = &mut self.ack {
@@ -303,7 +286,10 @@ impl Serialize for Alert {
 /// The JSON form of an alert: every field at the top level, in this order, as the duty API,
 /// the store and earlier versions have it.
 mod wire {
-    use super::{Ack, Alert, Area, Colour, Extra, Level, Link, MsgType, Silence, Word};
+    use super::{
+        Ack, Alert, Area, Circle, Colour, Extra, Geocode, Level, Link, MsgType, Shapes, Silence,
+        Word,
+    };
     use compact_str::CompactString;
     use jiff::Timestamp;
     use serde::{Deserialize, Serialize};
@@ -485,6 +471,54 @@ mod wire {
             }
         }
     }
+
+    #[derive(Deserialize)]
+    pub struct AreaFlat {
+        #[serde(default)]
+        description: CompactString,
+        #[serde(default)]
+        polygons: Vec<Vec<[f64; 2]>>,
+        #[serde(default)]
+        circles: Vec<Circle>,
+        #[serde(default)]
+        geocodes: Vec<Geocode>,
+    }
+
+    impl From<AreaFlat> for Area {
+        fn from(f: AreaFlat) -> Area {
+            Area {
+                description: f.description,
+                shapes: Shapes {
+                    polygons: f.polygons,
+                    circles: f.circles,
+                    geocodes: f.geocodes,
+                }
+                .into(),
+            }
+        }
+    }
+
+    #[derive(Serialize)]
+    pub struct AreaRef<'a> {
+        description: &'a str,
+        #[serde(skip_serializing_if = "<[_]>::is_empty")]
+        polygons: &'a [Vec<[f64; 2]>],
+        #[serde(skip_serializing_if = "<[_]>::is_empty")]
+        circles: &'a [Circle],
+        #[serde(skip_serializing_if = "<[_]>::is_empty")]
+        geocodes: &'a [Geocode],
+    }
+
+    impl<'a> From<&'a Area> for AreaRef<'a> {
+        fn from(a: &'a Area) -> AreaRef<'a> {
+            AreaRef {
+                description: &a.description,
+                polygons: &a.shapes.polygons,
+                circles: &a.shapes.circles,
+                geocodes: &a.shapes.geocodes,
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -531,7 +565,7 @@ mod tests {
     fn a_bare_alert_round_trips_and_holds_no_extra() {
         let a: Alert = serde_json::from_str(BARE).unwrap();
         assert_eq!(serde_json::to_string(&a).unwrap(), BARE);
-        assert!(a.extra.0.is_none());
+        assert!(!a.extra.is_held());
         assert!(a.severity.is_empty());
     }
 
@@ -543,7 +577,7 @@ mod tests {
         .unwrap();
         assert_eq!(a.status, "actual");
         assert_eq!(a.msg_type, MsgType::Alert);
-        assert!(a.extra.0.is_none());
+        assert!(!a.extra.is_held());
         assert_eq!(
             serde_json::from_str::<Alert>(&serde_json::to_string(&a).unwrap()).unwrap(),
             a
@@ -557,7 +591,7 @@ mod tests {
         a.extra.cancelled_by = Some("c".into());
         assert_ne!(a, before);
         a.extra.cancelled_by = None;
-        assert!(a.extra.0.is_some());
+        assert!(a.extra.is_held());
         assert_eq!(a, before);
         assert_eq!(serde_json::to_string(&a).unwrap(), BARE);
     }

@@ -260,7 +260,7 @@ fn alert(
                 Vec::new()
             } else {
                 vec![Area {
-                    description: area,
+                    description: area.into(),
                     ..Area::default()
                 }]
             },
