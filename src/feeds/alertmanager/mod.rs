@@ -68,27 +68,11 @@ fn looks_like_silences(root: &Node) -> bool {
     matches!(first, Some(Node::Object(s)) if s.matchers && s.created_by)
 }
 
-/// Documents from this size up are read on a thread of their own (see `parse`).
-const SEPARATE_TREE: usize = 1 << 20;
-
 pub fn parse(bytes: &[u8], opts: &ParseOptions) -> Result<Parsed, FeedError> {
     let origin = &opts.origin;
     let decoded = super::fetch::decode(bytes, opts.charset.as_deref(), origin);
     let mut warnings = decoded.warnings;
-    let mut root: Node = if decoded.text.len() < SEPARATE_TREE {
-        super::json::from_text(&decoded.text, origin)?
-    } else {
-        // A big document is read on a thread of its own, so that its tree lives in that
-        // thread's malloc arena, apart from the alerts built from it. Freed as a whole once
-        // they are built, it goes back to the system instead of leaving holes between
-        // them that keep their pages resident (some 40 MB with 100,000 alerts; see
-        // docs/PERFORMANCE.md).
-        std::thread::scope(|s| {
-            s.spawn(|| super::json::from_text(&decoded.text, origin))
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        })?
-    };
+    let mut root: Node = super::json::from_text(&decoded.text, origin)?;
     if looks_like_silences(&root) {
         return Err(FeedError::new(
             origin,
@@ -330,27 +314,5 @@ mod tests {
         );
         assert!(parse(b"{\"a\":1}", &opts()).is_err());
         assert!(parse(b"[]", &opts()).unwrap().alerts.is_empty());
-    }
-
-    #[test]
-    fn a_document_read_on_its_own_thread_gives_the_same_alerts_and_errors() {
-        let one = |i: usize| {
-            format!(
-                r#"{{"labels":{{"alertname":"PipePressure{i}","severity":"warning","instance":"station-{i}"}},"annotations":{{"summary":"管网压力异常 {i}"}},"startsAt":"2025-01-01T00:00:00Z","status":{{"state":"active"}}}}"#
-            )
-        };
-        let n = 6000;
-        let big = format!("[{}]", (0..n).map(one).collect::<Vec<_>>().join(","));
-        assert!(big.len() >= SEPARATE_TREE, "{} bytes", big.len());
-        let p = parse(big.as_bytes(), &opts()).unwrap();
-        assert_eq!(p.alerts.len(), n);
-        for i in [0, n - 1] {
-            let small = parse(format!("[{}]", one(i)).as_bytes(), &opts()).unwrap();
-            assert_eq!(p.alerts[i], small.alerts[0]);
-        }
-        let broken = format!("{}\n,,", &big[..big.len() - 1]);
-        let e = parse(broken.as_bytes(), &opts()).unwrap_err();
-        assert!(e.message.contains("not valid JSON"), "{}", e.message);
-        assert_eq!(e.line, Some(2));
     }
 }
