@@ -416,7 +416,7 @@ async fn update_with_references_marks_the_old_alert_superseded() {
     update["level"] = json!("III");
     let yellow: Alert = s.send("/api/v1/alerts", update, 201).await;
     assert_eq!(yellow.msg_type, MsgType::Update);
-    assert_eq!(yellow.references, vec![blue.id.clone()]);
+    assert_eq!(yellow.extra.references, vec![blue.id.clone()]);
 
     let page: Page<Alert> = s.fetch(&format!("/api/v1/alerts?since={}", blue.seq)).await;
     let old = page
@@ -424,7 +424,7 @@ async fn update_with_references_marks_the_old_alert_superseded() {
         .iter()
         .find(|a| a.id == blue.id)
         .expect("old alert changed");
-    assert_eq!(old.superseded_by.as_deref(), Some(yellow.id.as_str()));
+    assert_eq!(old.extra.superseded_by.as_deref(), Some(yellow.id.as_str()));
     assert!(
         old.seq > yellow.seq,
         "the mark is a change after the update"
@@ -446,7 +446,7 @@ async fn update_with_references_marks_the_old_alert_superseded() {
     let page: Page<Alert> = s.fetch(&format!("/api/v1/alerts?since={}", old.seq)).await;
     let yellow_now = page.items.iter().find(|a| a.id == yellow.id).unwrap();
     assert_eq!(
-        yellow_now.superseded_by.as_deref(),
+        yellow_now.extra.superseded_by.as_deref(),
         Some(cancelled.id.as_str())
     );
     s.stop().await;
@@ -615,7 +615,7 @@ async fn demo_seed_has_alerts_in_all_colours_and_incidents_with_timelines() {
     assert_eq!(colours.len(), 4);
     assert!(alerts.items.windows(2).all(|w| w[0].seq < w[1].seq));
     let now = jiff::Timestamp::now();
-    assert!(alerts.items.iter().any(|a| a.superseded_by.is_some()));
+    assert!(alerts.items.iter().any(|a| a.extra.superseded_by.is_some()));
     assert!(alerts.items.iter().any(|a| a.msg_type == MsgType::Cancel));
     assert!(
         alerts

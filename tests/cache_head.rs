@@ -50,7 +50,7 @@ fn big_source(n: usize) -> Vec<Alert> {
             }));
         }
         match i % 8 {
-            0 | 4 => a.resolved_at = Some(now() - mins(5)),
+            0 | 4 => a.extra.resolved_at = Some(now() - mins(5)),
             1 | 5 => {
                 let mut c = alert(
                     &format!("c-{i:04}"),
@@ -62,7 +62,7 @@ fn big_source(n: usize) -> Vec<Alert> {
                 );
                 c.msg_type = MsgType::Cancel;
                 c.origin = FEED.into();
-                a.cancelled_by = Some(c.id.as_str().into());
+                a.extra.cancelled_by = Some(c.id.as_str().into());
                 alerts.push(c);
             }
             2 => a.expires = Some(now() - mins(1)),
@@ -212,7 +212,7 @@ fn head_first_then_rest(n: usize) {
     );
     let cancelled = first.iter().any(|id| {
         let a = head.alerts().iter().find(|a| a.id == id.as_str());
-        a.is_some_and(|a| a.cancelled_by.is_some())
+        a.is_some_and(|a| a.extra.cancelled_by.is_some())
     });
     assert_eq!(
         cancelled,

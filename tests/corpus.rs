@@ -142,7 +142,7 @@ fn atom_and_rss_indexes_give_their_entries() {
     let a = &p.alerts[0];
     assert_eq!(a.colour, Colour::Yellow);
     assert_eq!(a.area, "Strathclyde");
-    assert_eq!(a.areas[0].geocodes[0].value, "UK105");
+    assert_eq!(a.areas[0].shapes.geocodes[0].value, "UK105");
     // RSS links are read from the element text.
     let p = read("cap-atom/gcl-ny-index.rss").unwrap();
     assert_eq!(
@@ -177,7 +177,7 @@ fn an_update_chain_threads_onto_its_original_and_a_cancel_marks_it() {
         Colour::Orange,
         "the explicit 预警颜色 parameter wins over Moderate"
     );
-    assert_eq!(orig.superseded_by.as_deref(), Some(upd.id.as_str()));
+    assert_eq!(orig.extra.superseded_by.as_deref(), Some(upd.id.as_str()));
     assert!(!orig.in_force(now()) && upd.msg_type == MsgType::Update);
 
     let p = fixture_alerts(&[
@@ -187,7 +187,7 @@ fn an_update_chain_threads_onto_its_original_and_a_cancel_marks_it() {
     ]);
     assert_eq!(p.alerts.len(), 3, "nothing is dropped");
     let (upd, cancel) = (&p.alerts[1], &p.alerts[2]);
-    assert_eq!(upd.cancelled_by.as_deref(), Some(cancel.id.as_str()));
+    assert_eq!(upd.extra.cancelled_by.as_deref(), Some(cancel.id.as_str()));
     assert_eq!(cancel.msg_type, MsgType::Cancel);
     // The Cancel has no <info>: it borrows what it cancels, for history.
     assert_eq!(cancel.signal_type, "暴雨");
@@ -201,17 +201,17 @@ fn real_update_messages_carry_their_references() {
     let a = &p.alerts[0];
     assert_eq!(a.msg_type, MsgType::Update);
     assert_eq!(
-        a.references,
+        a.extra.references,
         ["smn.cna.gob.mx,avisossmn-ciclontropical-4061,2018-10-20T04:15:00-05:00"]
     );
     let p = read("cap/cpl-nws-multipolygon.xml").unwrap();
     assert_eq!(
-        p.alerts[0].areas[0].polygons.len()
+        p.alerts[0].areas[0].shapes.polygons.len()
             + p.alerts[0]
                 .areas
                 .iter()
                 .skip(1)
-                .map(|a| a.polygons.len())
+                .map(|a| a.shapes.polygons.len())
                 .sum::<usize>(),
         2
     );
@@ -224,7 +224,7 @@ fn a_cancel_without_info_is_kept() {
     assert_eq!(a.msg_type, MsgType::Cancel);
     assert_eq!(a.sender, "AtHoc");
     assert_eq!(
-        a.references,
+        a.extra.references,
         ["AtHoc,1017033100951096-517189320160225203219800,2016-02-25T12:32:19-08:00"]
     );
     assert!(!a.in_force(now()));
@@ -237,14 +237,14 @@ fn zh_tw_message_gives_its_chinese_headline_and_explicit_colour() {
     let p = read("cap/cpl-taiwan-zh-bom.xml").unwrap();
     let a = &p.alerts[0];
     assert_eq!(a.title, "明德水庫:洩洪中");
-    assert_eq!(a.headline, "明德水庫:洩洪中");
+    assert_eq!(a.extra.headline, "明德水庫:洩洪中");
     assert_eq!(a.source, "水利署");
     assert_eq!(a.area, "苗栗縣頭屋鄉");
     // Severity says Moderate; the alert_color parameter says 紅色 and wins.
     assert_eq!(a.colour, Colour::Red);
     assert_eq!(a.sent, "2014-05-14T12:10:00Z".parse::<Timestamp>().unwrap());
     assert_eq!(
-        a.links[0].href,
+        a.extra.links[0].href,
         "http://fhy2.wra.gov.tw/Pub_Web_2011/Page/Reservoir.aspx"
     );
 }
@@ -292,7 +292,7 @@ fn signed_messages_are_read_and_flagged() {
     let bytes = std::fs::read(Path::new(CORPUS).join("cap/gcl-dhs-hsas.xml")).unwrap();
     assert!(!cap::parse(&bytes, &opts("x")).unwrap().0[0].signed);
     let p = read("cap/kwc-tsunami-signed.xml").unwrap();
-    assert_eq!(p.alerts[0].areas[0].circles.len(), 1);
+    assert_eq!(p.alerts[0].areas[0].shapes.circles.len(), 1);
     // A test message stays a test: never mistaken for a real one.
     assert_eq!(
         read("cap/cpl-pagasa-test-signed.xml").unwrap().alerts[0].status,
@@ -304,7 +304,7 @@ fn signed_messages_are_read_and_flagged() {
 fn hostile_and_oddly_encoded_xml() {
     let p = read("cap/gcl-xxe.xml").unwrap();
     let a = &p.alerts[0];
-    assert_eq!(a.headline, "SEVERE THUNDERSTORM WARNING");
+    assert_eq!(a.extra.headline, "SEVERE THUNDERSTORM WARNING");
     assert_eq!(a.source, "NATIONAL WEATHER SERVICE SACRAMENTO CA");
     let everything = format!("{a:?}");
     assert!(
@@ -373,7 +373,7 @@ fn nws_alerts_json() {
     assert_eq!(p.alerts.len(), 2);
     assert_eq!(p.alerts[0].signal_type, "Excessive Heat Warning");
     assert_eq!(p.alerts[0].msg_type, MsgType::Update);
-    assert!(!p.alerts[0].references.is_empty());
+    assert!(!p.alerts[0].extra.references.is_empty());
     let p = read("nws-json/wxgov-washington-38.json").unwrap();
     assert_eq!(p.alerts.len(), 38);
     // The weather.gov test proxy templated the times: kept, with a warning.
@@ -392,7 +392,7 @@ fn alertmanager_payloads() {
     );
     let p = read("alertmanager/bougou-webhook-firing-resolved.json").unwrap();
     assert!(
-        p.alerts.iter().any(|a| a.resolved_at.is_some()),
+        p.alerts.iter().any(|a| a.extra.resolved_at.is_some()),
         "resolved → resolved"
     );
     let p = read("alertmanager/karma-am0.31-alerts-groups.json").unwrap();

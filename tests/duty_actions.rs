@@ -140,7 +140,7 @@ fn a_silence_that_ends_after_the_alert_was_cancelled_stays_quiet() {
     typed(&mut s, "处置中");
     update(&mut s, code(KeyCode::Enter));
     let mut red = s.find_alert("a-red").unwrap().clone();
-    red.cancelled_by = Some("a-red-cancel".into());
+    red.extra.cancelled_by = Some("a-red-cancel".into());
     update(
         &mut s,
         source(

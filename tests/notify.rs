@@ -53,7 +53,7 @@ fn alerts_only(mut s: State) -> State {
 
 fn wind(colour: Colour) -> Alert {
     let mut a = alert("a-wind", colour, "大风", "大风预警信号", "南山区 宝安区", 0);
-    a.headline = format!("测试市气象台发布大风{}色预警信号", colour.zh());
+    a.extra.headline = format!("测试市气象台发布大风{}色预警信号", colour.zh());
     a
 }
 
@@ -148,7 +148,7 @@ fn updates_that_keep_or_lower_the_level_are_silent_and_one_that_raises_it_notifi
         0,
     );
     lower.msg_type = MsgType::Update;
-    lower.references = vec!["测试市气象台,a-orange,2026-11-29T02:32:45+08:00".into()];
+    lower.extra.references = vec!["测试市气象台,a-orange,2026-11-29T02:32:45+08:00".into()];
     assert!(arrive(&mut s, lower).is_empty());
 
     let mut same = alert(
@@ -160,7 +160,7 @@ fn updates_that_keep_or_lower_the_level_are_silent_and_one_that_raises_it_notifi
         0,
     );
     same.msg_type = MsgType::Update;
-    same.references = vec!["a-orange".into()];
+    same.extra.references = vec!["a-orange".into()];
     assert!(arrive(&mut s, same).is_empty());
 
     let mut raised = alert(
@@ -172,7 +172,7 @@ fn updates_that_keep_or_lower_the_level_are_silent_and_one_that_raises_it_notifi
         0,
     );
     raised.msg_type = MsgType::Update;
-    raised.references = vec!["a-orange".into()];
+    raised.extra.references = vec!["a-orange".into()];
     let effects = arrive(&mut s, raised);
     assert_eq!(notices(&effects)[0].summary, "红色预警 暴雨 — 全市");
 }

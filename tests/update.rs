@@ -118,7 +118,7 @@ fn an_updated_alert_replaces_the_old_copy_and_a_superseded_one_leaves_the_wall()
     assert!(s.arrived.is_empty(), "an update is not a new arrival");
 
     let mut orange = s.find_alert("a-orange").cloned().unwrap();
-    orange.superseded_by = Some("a-red".into());
+    orange.extra.superseded_by = Some("a-red".into());
     update(&mut s, source(SourceEvent::Alert(orange), now()));
     assert_eq!(visible_ids(&s), ["a-red", "a-yellow", "a-blue"]);
 }
@@ -358,9 +358,9 @@ fn a_cancelled_alert_stays_visible_as_cancelled_for_two_hours() {
     let mut s = state();
     let mut cancel = alert("c-1", Colour::Orange, "暴雨", "解除暴雨橙色预警", "全市", 0);
     cancel.msg_type = MsgType::Cancel;
-    cancel.references = vec!["a-orange".into()];
+    cancel.extra.references = vec!["a-orange".into()];
     let mut orange = s.find_alert("a-orange").cloned().unwrap();
-    orange.cancelled_by = Some("c-1".into());
+    orange.extra.cancelled_by = Some("c-1".into());
     update(&mut s, source(SourceEvent::Alert(cancel), now()));
     update(&mut s, source(SourceEvent::Alert(orange), now()));
     assert_eq!(
@@ -396,7 +396,7 @@ fn expired_updated_and_cancelled_alerts_leave_the_wall_for_the_history() {
         "全市",
         90,
     );
-    replaced.superseded_by = Some("a-orange".into());
+    replaced.extra.superseded_by = Some("a-orange".into());
     for a in [old, replaced] {
         update(&mut s, source(SourceEvent::Alert(a), now()));
     }

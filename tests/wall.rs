@@ -137,8 +137,8 @@ fn the_kept_wall_answers_as_a_fresh_sort_after_every_change() {
     // Cancelled: the cancel message and the cancelled alert stay two hours as 【已解除】.
     let mut cancel = alert("n-cancel", Colour::Orange, "大风", "解除", "全市", 0);
     cancel.msg_type = MsgType::Cancel;
-    cancel.references = vec!["n-orange".into()];
-    orange.cancelled_by = Some("n-cancel".into());
+    cancel.extra.references = vec!["n-orange".into()];
+    orange.extra.cancelled_by = Some("n-cancel".into());
     arrive(&mut s, "duty_api", cancel);
     arrive(&mut s, "duty_api", orange);
     after(&mut s, "a cancellation");
@@ -246,6 +246,6 @@ fn the_colour_an_alert_had_counts_every_copy_a_feed_repeated() {
     let mut next = alert("next", Colour::Red, "暴雨", "暴雨红色预警", "全市", 0);
     next.origin = "feed".into();
     next.msg_type = MsgType::Update;
-    next.references = vec!["twice".into()];
+    next.extra.references = vec!["twice".into()];
     assert_eq!(s.previous_colour(&next), Some(Colour::Red));
 }

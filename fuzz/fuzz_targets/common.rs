@@ -19,7 +19,13 @@ pub fn run(kind: FeedKind, data: &[u8]) {
     if let Ok(p) = feeds::parse(kind, data, &o) {
         for a in &p.alerts {
             // Whatever came in, nothing that reaches the screen may carry a control character.
-            for s in [&a.title, &a.description, &a.area, &a.source, &a.headline] {
+            for s in [
+                a.title.as_str(),
+                a.description.as_str(),
+                a.area.as_str(),
+                a.source.as_str(),
+                a.extra.headline.as_str(),
+            ] {
                 assert!(
                     !s.chars().any(|c| c.is_control()),
                     "control character in {s:?}"

@@ -43,7 +43,7 @@ fn ended_at(a: &Alert, now: Timestamp) -> Option<Timestamp> {
         return None;
     }
     Some(
-        [a.resolved_at, a.expires]
+        [a.extra.resolved_at, a.expires]
             .into_iter()
             .flatten()
             .filter(|t| *t <= now)
@@ -210,7 +210,7 @@ mod tests {
             s.alerts_mut().push(a);
         }
         let mut cancelled = alert("cancelled", 1, None);
-        cancelled.cancelled_by = Some("cancel".into());
+        cancelled.extra.cancelled_by = Some("cancel".into());
         let mut cancel = alert("cancel", 1, None);
         cancel.msg_type = MsgType::Cancel;
         s.alerts_mut().push(cancelled);
@@ -230,7 +230,7 @@ mod tests {
         for n in 0..5000 {
             let mut c = alert(&format!("c{n}"), 1, None);
             c.msg_type = MsgType::Cancel;
-            c.references = vec![format!("gone{n}")];
+            c.extra.references = vec![format!("gone{n}")];
             c.sent = now() - SignedDuration::from_secs(n);
             s.alerts_mut().push(c);
         }
@@ -246,7 +246,7 @@ mod tests {
         // Sent 30 hours ago without an expiry, cancelled a minute ago: the wall shows it as
         // cancelled for two hours, so retention keeps it and its cancel message.
         let mut old = alert("typhoon", 30, None);
-        old.cancelled_by = Some("lifted".into());
+        old.extra.cancelled_by = Some("lifted".into());
         let mut cancel = alert("lifted", 0, None);
         cancel.msg_type = MsgType::Cancel;
         s.alerts_mut().push(old);

@@ -57,7 +57,7 @@ pub fn cancellers(alerts: &[Alert]) -> Vec<Option<usize>> {
     // alert names are looked up.
     let named: HashSet<(&str, &str)> = alerts
         .iter()
-        .filter_map(|a| Some((a.origin.as_str(), a.cancelled_by.as_deref()?)))
+        .filter_map(|a| Some((a.origin.as_str(), a.extra.cancelled_by.as_deref()?)))
         .collect();
     if named.is_empty() {
         return vec![None; alerts.len()];
@@ -72,7 +72,7 @@ pub fn cancellers(alerts: &[Alert]) -> Vec<Option<usize>> {
         .iter()
         .map(|a| {
             by_key
-                .get(&(a.origin.as_str(), a.cancelled_by.as_deref()?))
+                .get(&(a.origin.as_str(), a.extra.cancelled_by.as_deref()?))
                 .copied()
         })
         .collect()
@@ -96,7 +96,7 @@ pub fn build(alerts: &[Alert], now: Timestamp) -> Built {
     // every comparison: with 100,000 alerts that is most of the cost.
     let mut keyed: Vec<(bool, alert::WatchKey<'_>, u32)> = Vec::new();
     for (i, a) in alerts.iter().enumerate() {
-        for t in [a.expires, a.resolved_at].into_iter().flatten() {
+        for t in [a.expires, a.extra.resolved_at].into_iter().flatten() {
             later(t);
         }
         if a.silence.is_some() {
@@ -115,7 +115,11 @@ pub fn build(alerts: &[Alert], now: Timestamp) -> Built {
         }
         let recent = cancelled.is_some_and(|sent| now.duration_since(sent) < CANCEL_SHOWN);
         if in_force || recent {
-            keyed.push((a.cancelled_by.is_some(), alert::watch_key(a), i as u32));
+            keyed.push((
+                a.extra.cancelled_by.is_some(),
+                alert::watch_key(a),
+                i as u32,
+            ));
         }
     }
     keyed.sort_by(|x, y| (x.0, &x.1).cmp(&(y.0, &y.1)));

@@ -122,16 +122,16 @@ pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
     // root certificates, tens of milliseconds.
     DutyClient::check(&opts.server, &opts.client)?;
     let client = {
-        let (server, token, options) = (
-            opts.server.clone(),
-            opts.token.clone(),
-            opts.client.clone(),
-        );
+        let (server, token, options) =
+            (opts.server.clone(), opts.token.clone(), opts.client.clone());
         let build = tokio::task::spawn_blocking(move || {
             DutyClient::with_options(&server, &token, options).map_err(|e| e.to_string())
         });
         futures::FutureExt::shared(Box::pin(async move {
-            build.await.map_err(|e| e.to_string()).and_then(|built| built)
+            build
+                .await
+                .map_err(|e| e.to_string())
+                .and_then(|built| built)
         }))
     };
 

@@ -6,7 +6,7 @@ use super::cap::{self, CAP_NAMESPACES};
 use super::mapping::{colour_word, signal_type};
 use super::xml::{Document, Element};
 use super::{FeedError, ParseOptions, Parsed, PendingLink, parse_time};
-use crate::model::{Alert, Area, Geocode, Link, MsgType};
+use crate::model::{Alert, Area, Extra, Geocode, Link, MsgType};
 
 const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
 
@@ -232,17 +232,17 @@ fn stub(
     };
     let area_desc = cap_child(item, "areaDesc");
     let mut area = Area {
-        description: area_desc.to_owned(),
+        description: area_desc.into(),
         ..Area::default()
     };
     for c in item.children.iter().filter(|c| is_cap_ns(&c.ns)) {
         match c.name.as_str() {
-            "polygon" => area.polygons.extend(cap::polygon(&c.text)),
-            "circle" => area.circles.extend(cap::circle(&c.text)),
+            "polygon" => area.shapes.polygons.extend(cap::polygon(&c.text)),
+            "circle" => area.shapes.circles.extend(cap::circle(&c.text)),
             "geocode" => {
                 let (n, v) = (c.text_of("valueName"), c.text_of("value"));
                 if !v.is_empty() {
-                    area.geocodes.push(Geocode {
+                    area.shapes.geocodes.push(Geocode {
                         name: n.to_owned(),
                         value: v.to_owned(),
                     });
@@ -280,31 +280,29 @@ fn stub(
             .trim()
             .to_owned(),
         description: summary.to_owned(),
-        instruction: String::new(),
         area: area_desc.into(),
         sent,
         effective: parse_time(cap_child(item, "effective")),
         expires: parse_time(cap_child(item, "expires")),
-        references: Vec::new(),
-        superseded_by: None,
-        cancelled_by: None,
-        resolved_at: None,
-        onset: parse_time(cap_child(item, "onset")),
+        extra: Extra {
+            onset: parse_time(cap_child(item, "onset")),
+            links: link
+                .map(|l| Link {
+                    rel: "alternate".into(),
+                    href: l.to_owned(),
+                    title: String::new(),
+                    mime: String::new(),
+                })
+                .into_iter()
+                .collect(),
+            ..Extra::default()
+        }
+        .into(),
         sender: author.into(),
-        headline: String::new(),
-        links: link
-            .map(|l| Link {
-                rel: "alternate".into(),
-                href: l.to_owned(),
-                title: String::new(),
-                mime: String::new(),
-            })
-            .into_iter()
-            .collect(),
         areas: if area.description.is_empty()
-            && area.polygons.is_empty()
-            && area.circles.is_empty()
-            && area.geocodes.is_empty()
+            && area.shapes.polygons.is_empty()
+            && area.shapes.circles.is_empty()
+            && area.shapes.geocodes.is_empty()
         {
             Vec::new()
         } else {

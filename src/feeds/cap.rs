@@ -4,7 +4,7 @@
 use super::mapping::{colour_word, explicit_colour, signal_type};
 use super::xml::{Document, Element};
 use super::{FeedError, ParseOptions, parse_time};
-use crate::model::{Alert, Area, Circle, Geocode, Link, MsgType};
+use crate::model::{Alert, Area, Circle, Extra, Geocode, Link, MsgType, Shapes};
 
 /// The namespaces CAP has had. Anything else called `alert` is not CAP.
 pub const CAP_NAMESPACES: [&str; 4] = [
@@ -162,19 +162,16 @@ pub fn message(el: &Element, signed: bool, opts: &ParseOptions) -> Result<CapMes
         msg_type,
         title: String::new(),
         description: String::new(),
-        instruction: String::new(),
         area: Default::default(),
         sent,
         effective: None,
         expires: None,
-        references,
-        superseded_by: None,
-        cancelled_by: None,
-        resolved_at: None,
-        onset: None,
+        extra: Extra {
+            references,
+            ..Extra::default()
+        }
+        .into(),
         sender: sender.into(),
-        headline: String::new(),
-        links: Vec::new(),
         areas: Vec::new(),
         ack: None,
         silence: None,
@@ -191,7 +188,7 @@ pub fn message(el: &Element, signed: bool, opts: &ParseOptions) -> Result<CapMes
     }
     alert.level = alert.colour.level();
     alert.title = [
-        alert.headline.as_str(),
+        alert.extra.headline.as_str(),
         alert.signal_type.as_str(),
         note,
         identifier,
@@ -264,11 +261,11 @@ fn fill_from_info(a: &mut Alert, info: &Element, opts: &ParseOptions) {
     a.severity = info.text_of("severity").into();
     a.urgency = info.text_of("urgency").into();
     a.certainty = info.text_of("certainty").into();
-    a.headline = info.text_of("headline").to_owned();
+    a.extra.headline = info.text_of("headline").to_owned();
     a.description = info.text_of("description").to_owned();
-    a.instruction = info.text_of("instruction").to_owned();
+    a.extra.instruction = info.text_of("instruction").to_owned();
     a.effective = parse_time(info.text_of("effective"));
-    a.onset = parse_time(info.text_of("onset"));
+    a.extra.onset = parse_time(info.text_of("onset"));
     a.expires = parse_time(info.text_of("expires"));
     if let Some(name) = Some(info.text_of("senderName")).filter(|s| !s.is_empty()) {
         a.source = name.into();
@@ -277,11 +274,11 @@ fn fill_from_info(a: &mut Alert, info: &Element, opts: &ParseOptions) {
     params.extend(pairs(info, "eventCode"));
     a.colour = explicit_colour(params)
         .or_else(|| colour_word(event))
-        .or_else(|| colour_word(&a.headline))
+        .or_else(|| colour_word(&a.extra.headline))
         .unwrap_or_else(|| opts.severity.colour(&a.severity));
     let web = info.text_of("web");
     if !web.is_empty() {
-        a.links.push(Link {
+        a.extra.links.push(Link {
             rel: "web".into(),
             href: web.to_owned(),
             title: String::new(),
@@ -294,7 +291,7 @@ fn fill_from_info(a: &mut Alert, info: &Element, opts: &ParseOptions) {
         if uri.is_empty() {
             continue;
         }
-        a.links.push(Link {
+        a.extra.links.push(Link {
             rel: "resource".into(),
             href: uri.to_owned(),
             title: r.text_of("resourceDesc").to_owned(),
@@ -314,17 +311,20 @@ fn fill_from_info(a: &mut Alert, info: &Element, opts: &ParseOptions) {
 
 fn area(el: &Element) -> Area {
     Area {
-        description: el.text_of("areaDesc").to_owned(),
-        polygons: el.all("polygon").filter_map(|p| polygon(&p.text)).collect(),
-        circles: el.all("circle").filter_map(|c| circle(&c.text)).collect(),
-        geocodes: pairs(el, "geocode")
-            .into_iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(n, v)| Geocode {
-                name: n.to_owned(),
-                value: v.to_owned(),
-            })
-            .collect(),
+        description: el.text_of("areaDesc").into(),
+        shapes: Shapes {
+            polygons: el.all("polygon").filter_map(|p| polygon(&p.text)).collect(),
+            circles: el.all("circle").filter_map(|c| circle(&c.text)).collect(),
+            geocodes: pairs(el, "geocode")
+                .into_iter()
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(n, v)| Geocode {
+                    name: n.to_owned(),
+                    value: v.to_owned(),
+                })
+                .collect(),
+        }
+        .into(),
     }
 }
 
@@ -386,7 +386,7 @@ mod tests {
         assert_eq!(a.colour, Colour::Yellow);
         assert_eq!(a.status, "exercise");
         assert_eq!(a.area, "南山区");
-        assert_eq!(a.areas[0].geocodes[0].value, "440305");
+        assert_eq!(a.areas[0].shapes.geocodes[0].value, "440305");
         assert_eq!(msgs[0].languages, ["en-US", "zh-CN"]);
     }
 
@@ -398,8 +398,8 @@ mod tests {
         let a = &msgs[0].alert;
         assert_eq!(a.title, "Rainstorm warning");
         assert_eq!(a.colour, Colour::Orange);
-        assert_eq!(a.areas[0].polygons[0].len(), 4);
-        assert_eq!(a.areas[0].circles[0].radius_km, 10.0);
+        assert_eq!(a.areas[0].shapes.polygons[0].len(), 4);
+        assert_eq!(a.areas[0].shapes.circles[0].radius_km, 10.0);
     }
 
     #[test]

@@ -56,11 +56,11 @@ struct AlertLine<'a> {
 
 fn state_of(a: &Alert, now: Timestamp) -> &'static str {
     use crate::model::MsgType;
-    if a.cancelled_by.is_some() {
+    if a.extra.cancelled_by.is_some() {
         "cancelled"
-    } else if a.superseded_by.is_some() {
+    } else if a.extra.superseded_by.is_some() {
         "superseded"
-    } else if a.resolved_at.is_some_and(|r| r <= now) {
+    } else if a.extra.resolved_at.is_some_and(|r| r <= now) {
         "resolved"
     } else if a.msg_type == MsgType::Cancel {
         "cancel"

@@ -4,7 +4,7 @@
 use super::json::{self, str_of, time_of};
 use super::mapping::{colour_word, explicit_colour, signal_type};
 use super::{FeedError, ParseOptions, Parsed, cap::triplet};
-use crate::model::{Alert, Area, Geocode, Link, MsgType};
+use crate::model::{Alert, Area, Extra, Geocode, Link, MsgType, Shapes};
 use serde_json::Value;
 
 pub fn parse(bytes: &[u8], opts: &ParseOptions) -> Result<Parsed, FeedError> {
@@ -125,10 +125,13 @@ fn feature(f: &Value, opts: &ParseOptions, bad_times: &mut usize) -> Option<Aler
     }
     let area_desc = str_of(p, "areaDesc");
     let area = Area {
-        description: area_desc.to_owned(),
-        polygons: geometry_rings(f.get("geometry")),
-        circles: Vec::new(),
-        geocodes,
+        description: area_desc.into(),
+        shapes: Shapes {
+            polygons: geometry_rings(f.get("geometry")),
+            circles: Vec::new(),
+            geocodes,
+        }
+        .into(),
     };
     let mut links = Vec::new();
     let self_link = match str_of(p, "@id") {
@@ -163,20 +166,21 @@ fn feature(f: &Value, opts: &ParseOptions, bad_times: &mut usize) -> Option<Aler
         msg_type,
         title: if headline.is_empty() { event } else { headline }.to_owned(),
         description: str_of(p, "description").to_owned(),
-        instruction: str_of(p, "instruction").to_owned(),
         area: area_desc.into(),
         sent,
         effective: time_of(p, "effective"),
         // `ends` is when the hazard ends; `expires` only when this message does.
         expires: time_of(p, "ends").or_else(|| time_of(p, "expires")),
-        references,
-        superseded_by: None,
-        cancelled_by: None,
-        resolved_at: None,
-        onset: time_of(p, "onset"),
+        extra: Extra {
+            instruction: str_of(p, "instruction").to_owned(),
+            references,
+            onset: time_of(p, "onset"),
+            headline: headline.to_owned(),
+            links,
+            ..Extra::default()
+        }
+        .into(),
         sender: sender.into(),
-        headline: headline.to_owned(),
-        links,
         areas: vec![area],
         ack: None,
         silence: None,
@@ -244,11 +248,11 @@ mod tests {
         assert_eq!(a.colour, Colour::Red);
         assert_eq!(a.msg_type, MsgType::Update);
         assert_eq!(
-            a.references,
+            a.extra.references,
             ["w-nws.webmaster@noaa.gov,u0,2024-06-30T10:00:00-07:00"]
         );
-        assert_eq!(a.areas[0].polygons[0][0], [30.0, -100.0]);
-        assert_eq!(a.areas[0].geocodes.len(), 2);
+        assert_eq!(a.areas[0].shapes.polygons[0][0], [30.0, -100.0]);
+        assert_eq!(a.areas[0].shapes.geocodes.len(), 2);
         assert!(parse(b"{\"total\": 3}", &o).is_err());
         assert!(
             parse(b"[1", &o)

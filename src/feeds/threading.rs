@@ -32,10 +32,11 @@ pub fn thread(alerts: &mut [Alert]) {
     let mut order: Vec<usize> = (0..alerts.len()).collect();
     order.sort_by_key(|&i| alerts[i].sent);
     for i in order {
-        if alerts[i].msg_type == MsgType::Alert || alerts[i].references.is_empty() {
+        if alerts[i].msg_type == MsgType::Alert || alerts[i].extra.references.is_empty() {
             continue;
         }
         let targets: Vec<usize> = alerts[i]
+            .extra
             .references
             .iter()
             .filter_map(|r| key_of(r))
@@ -61,12 +62,12 @@ fn apply(alerts: &mut [Alert], by: usize, target: usize) {
     match kind {
         MsgType::Update => {
             let t = &mut alerts[target];
-            if t.superseded_by.is_none() {
-                t.superseded_by = Some(by_id.into());
+            if t.extra.superseded_by.is_none() {
+                t.extra.superseded_by = Some(by_id.into());
             }
         }
         MsgType::Cancel => {
-            alerts[target].cancelled_by = Some(by_id.into());
+            alerts[target].extra.cancelled_by = Some(by_id.into());
             if alerts[by].signal_type.is_empty() {
                 let orig = alerts[target].clone();
                 let c = &mut alerts[by];
@@ -85,7 +86,7 @@ fn apply(alerts: &mut [Alert], by: usize, target: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Colour, Level};
+    use crate::model::{Colour, Extra, Level};
 
     fn alert(id: &str, kind: MsgType, refs: &[&str], sent: &str) -> Alert {
         Alert {
@@ -105,19 +106,16 @@ mod tests {
             msg_type: kind,
             title: id.into(),
             description: String::new(),
-            instruction: String::new(),
             area: "南山区".into(),
             sent: sent.parse().unwrap(),
             effective: None,
             expires: None,
-            references: refs.iter().map(|r| r.to_string()).collect(),
-            superseded_by: None,
-            cancelled_by: None,
-            resolved_at: None,
-            onset: None,
+            extra: Extra {
+                references: refs.iter().map(|r| r.to_string()).collect(),
+                ..Extra::default()
+            }
+            .into(),
             sender: Default::default(),
-            headline: String::new(),
-            links: vec![],
             areas: vec![],
             ack: None,
             silence: None,
@@ -152,11 +150,11 @@ mod tests {
         thread(&mut v);
         assert_eq!(v.len(), 3);
         assert_eq!(
-            v[0].superseded_by.as_deref(),
+            v[0].extra.superseded_by.as_deref(),
             Some("s,B,2026-01-01T01:00:00Z")
         );
         assert_eq!(
-            v[1].cancelled_by.as_deref(),
+            v[1].extra.cancelled_by.as_deref(),
             Some("s,C,2026-01-01T02:00:00Z")
         );
         assert!(v.iter().all(|a| !a.in_force(now)));
@@ -174,6 +172,6 @@ mod tests {
             "2026-01-01T01:00:00Z",
         )];
         thread(&mut v);
-        assert!(v[0].superseded_by.is_none());
+        assert!(v[0].extra.superseded_by.is_none());
     }
 }

@@ -4,7 +4,7 @@
 
 use super::json::{self, str_of};
 use super::{FeedError, ParseOptions, Parsed};
-use crate::model::{Alert, Area, Circle, Colour, Link, MsgType};
+use crate::model::{Alert, Area, Circle, Colour, Extra, Link, MsgType, Shapes};
 use serde_json::Value;
 
 pub fn parse(bytes: &[u8], opts: &ParseOptions) -> Result<Parsed, FeedError> {
@@ -166,24 +166,24 @@ fn feature(f: &Value, opts: &ParseOptions) -> Option<(Alert, Vec<String>, i64)> 
         },
         title,
         description,
-        instruction: String::new(),
         area: place.into(),
         sent,
         effective: Some(sent),
         expires: None,
-        references: Vec::new(),
-        superseded_by: None,
-        cancelled_by: None,
-        resolved_at: None,
-        onset: Some(sent),
+        extra: Extra {
+            onset: Some(sent),
+            links,
+            ..Extra::default()
+        }
+        .into(),
         sender: "earthquake.usgs.gov".into(),
-        headline: String::new(),
-        links,
         areas: vec![Area {
-            description: place.to_owned(),
-            polygons: Vec::new(),
-            circles,
-            geocodes: Vec::new(),
+            description: place.into(),
+            shapes: Shapes {
+                circles,
+                ..Shapes::default()
+            }
+            .into(),
         }],
         ack: None,
         silence: None,

@@ -1,6 +1,8 @@
 //! A warning or alert as the duty API carries it (CAP-shaped, snake_case).
 
 use super::levels::{Colour, Level};
+use super::rare::{Empty, Rare};
+use super::word::Word;
 use compact_str::CompactString;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -39,79 +41,86 @@ impl Silence {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// An alert as the console holds it. The JSON form (the wire, the store) is flat, one key
+/// per field (`wire::Flat`):
+/// the fields most alerts leave empty live apart in `Extra`, the short repeated words are
+/// shared `Word`s, so that a wall of 100,000 alerts stays small (docs/PERFORMANCE.md).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(from = "wire::Flat")]
 pub struct Alert {
     pub id: CompactString,
     /// Which department or feed it came from (气象台, 地震局, duty_api …).
-    pub source: CompactString,
+    pub source: Word,
     /// 台风, 暴雨, 地质灾害, 发热哨点 …: colour sets differ by signal, so keep both.
-    pub signal_type: CompactString,
+    pub signal_type: Word,
     pub colour: Colour,
     pub level: Level,
-    /// CAP severity word (Minor … Extreme).
-    #[serde(default)]
-    pub severity: CompactString,
-    #[serde(default)]
-    pub urgency: CompactString,
-    #[serde(default)]
-    pub certainty: CompactString,
-    /// CAP status: actual, exercise, test …
-    #[serde(default = "default_status")]
-    pub status: CompactString,
-    #[serde(default)]
     pub msg_type: MsgType,
+    /// CAP severity word (Minor … Extreme).
+    pub severity: Word,
+    pub urgency: Word,
+    pub certainty: Word,
+    /// CAP status: actual, exercise, test …
+    pub status: Word,
     pub title: String,
-    #[serde(default)]
     pub description: String,
-    #[serde(default)]
-    pub instruction: String,
-    #[serde(default)]
     pub area: CompactString,
     pub sent: Timestamp,
-    #[serde(default)]
     pub effective: Option<Timestamp>,
-    #[serde(default)]
     pub expires: Option<Timestamp>,
-    /// Ids of the alerts this one updates or cancels.
-    #[serde(default)]
-    pub references: Vec<String>,
-    /// Set by the backend when a later Update/Cancel names this alert.
-    #[serde(default)]
-    pub superseded_by: Option<String>,
-    /// Set when a later Cancel names this alert: it leaves the wall but stays in history,
-    /// shown as cancelled. (An Update sets `superseded_by` instead.)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancelled_by: Option<String>,
-    /// When the originating system declared the condition over (Alertmanager `resolved`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolved_at: Option<Timestamp>,
-    /// When the hazard is expected to begin (CAP `onset`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub onset: Option<Timestamp>,
     /// Who issued it: CAP `sender` (an address), kept apart from the display name in `source`.
-    #[serde(default, skip_serializing_if = "CompactString::is_empty")]
-    pub sender: CompactString,
-    /// CAP `headline`; `title` falls back to the event name when a feed has none.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub headline: String,
-    /// Web pages and resources the alert points at.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub links: Vec<Link>,
+    pub sender: Word,
     /// The areas in detail; `area` keeps their one-line description.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub areas: Vec<Area>,
-    #[serde(default)]
     pub ack: Option<Box<Ack>>,
     /// Bell, flashing and notifications held off until `until`, by whom and why.
     /// Silencing is not acknowledging: the alert stays on the wall.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub silence: Option<Box<Silence>>,
     /// The backend's change cursor for this record (monotonic across the API).
-    #[serde(default)]
     pub seq: u64,
     /// Which configured source of the console this came from; never on the wire.
-    #[serde(skip)]
-    pub origin: CompactString,
+    pub origin: Word,
+    /// The fields few alerts set (`a.extra.references`, `a.extra.cancelled_by` …); writing
+    /// one makes room for them.
+    pub extra: Rare<Extra>,
+}
+
+/// What few alerts carry: one pointer in each alert, the fields only where set.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Extra {
+    pub instruction: String,
+    /// CAP `headline`; `title` falls back to the event name when a feed has none.
+    pub headline: String,
+    /// Ids of the alerts this one updates or cancels.
+    pub references: Vec<String>,
+    /// Set by the backend when a later Update/Cancel names this alert.
+    pub superseded_by: Option<String>,
+    /// Set when a later Cancel names this alert: it leaves the wall but stays in history,
+    /// shown as cancelled. (An Update sets `superseded_by` instead.)
+    pub cancelled_by: Option<String>,
+    /// When the originating system declared the condition over (Alertmanager `resolved`).
+    pub resolved_at: Option<Timestamp>,
+    /// When the hazard is expected to begin (CAP `onset`).
+    pub onset: Option<Timestamp>,
+    /// Web pages and resources the alert points at.
+    pub links: Vec<Link>,
+}
+
+static NO_EXTRA: Extra = Extra {
+    instruction: String::new(),
+    headline: String::new(),
+    references: Vec::new(),
+    superseded_by: None,
+    cancelled_by: None,
+    resolved_at: None,
+    onset: None,
+    links: Vec::new(),
+};
+
+impl Empty for Extra {
+    fn empty() -> &'static Extra {
+        &NO_EXTRA
+    }
 }
 
 /// A web page or resource an alert points at (CAP `web`, `resource`, a feed's link).
@@ -127,17 +136,39 @@ pub struct Link {
 }
 
 /// One CAP `<area>`: description, shapes (WGS 84 latitude, longitude) and geocodes.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// In JSON the shapes sit beside the description (`wire::AreaFlat`).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(from = "wire::AreaFlat")]
 pub struct Area {
-    #[serde(default)]
-    pub description: String,
+    pub description: CompactString,
+    /// Most areas (a feed's district or instance name) have none.
+    pub shapes: Rare<Shapes>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Shapes {
     /// Closed rings of `[lat, lon]` points.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub polygons: Vec<Vec<[f64; 2]>>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub circles: Vec<Circle>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub geocodes: Vec<Geocode>,
+}
+
+static NO_SHAPES: Shapes = Shapes {
+    polygons: Vec::new(),
+    circles: Vec::new(),
+    geocodes: Vec::new(),
+};
+
+impl Empty for Shapes {
+    fn empty() -> &'static Shapes {
+        &NO_SHAPES
+    }
+}
+
+impl Serialize for Area {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        wire::AreaRef::from(self).serialize(s)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -154,16 +185,12 @@ pub struct Geocode {
     pub value: String,
 }
 
-fn default_status() -> CompactString {
-    CompactString::const_new("actual")
-}
-
 impl Alert {
     /// In force: not superseded, cancelled or resolved, not a cancellation, not expired at `now`.
     pub fn in_force(&self, now: Timestamp) -> bool {
-        self.superseded_by.is_none()
-            && self.cancelled_by.is_none()
-            && self.resolved_at.is_none_or(|r| r > now)
+        self.extra.superseded_by.is_none()
+            && self.extra.cancelled_by.is_none()
+            && self.extra.resolved_at.is_none_or(|r| r > now)
             && self.msg_type != MsgType::Cancel
             && self.expires.is_none_or(|e| e > now)
     }
@@ -174,11 +201,12 @@ impl Alert {
     /// the one place that knows which fields of an alert came from outside.
     pub fn sanitize(&mut self) {
         use super::text::sanitize_in_place as sanitize;
+        for s in [&mut self.id, &mut self.area] {
+            sanitize(s);
+        }
         for s in [
-            &mut self.id,
             &mut self.source,
             &mut self.signal_type,
-            &mut self.area,
             &mut self.severity,
             &mut self.urgency,
             &mut self.certainty,
@@ -187,27 +215,29 @@ impl Alert {
         ] {
             sanitize(s);
         }
-        for s in [
-            &mut self.title,
-            &mut self.description,
-            &mut self.instruction,
-            &mut self.headline,
-        ] {
+        for s in [&mut self.title, &mut self.description] {
             sanitize(s);
         }
-        for r in &mut self.references {
-            sanitize(r);
-        }
-        for l in &mut self.links {
-            for s in [&mut l.rel, &mut l.href, &mut l.title, &mut l.mime] {
+        if let Some(extra) = self.extra.if_held() {
+            for s in [&mut extra.instruction, &mut extra.headline] {
                 sanitize(s);
+            }
+            for r in &mut extra.references {
+                sanitize(r);
+            }
+            for l in &mut extra.links {
+                for s in [&mut l.rel, &mut l.href, &mut l.title, &mut l.mime] {
+                    sanitize(s);
+                }
             }
         }
         for area in &mut self.areas {
             sanitize(&mut area.description);
-            for g in &mut area.geocodes {
-                sanitize(&mut g.name);
-                sanitize(&mut g.value);
+            if let Some(shapes) = area.shapes.if_held() {
+                for g in &mut shapes.geocodes {
+                    sanitize(&mut g.name);
+                    sanitize(&mut g.value);
+                }
             }
         }
         if let Some(ack) = &mut self.ack {
@@ -218,7 +248,7 @@ impl Alert {
 
     /// Red and orange alerts nobody has acknowledged yet: they lead the wall and flash.
     pub fn needs_ack(&self) -> bool {
-        self.ack.is_none() && self.colour >= Colour::Orange && self.cancelled_by.is_none()
+        self.ack.is_none() && self.colour >= Colour::Orange && self.extra.cancelled_by.is_none()
     }
 }
 
@@ -245,4 +275,332 @@ pub fn watch_key(a: &Alert) -> WatchKey<'_> {
         Reverse(a.sent),
         a.id.as_str(),
     )
+}
+
+impl Serialize for Alert {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        wire::FlatRef::from(self).serialize(s)
+    }
+}
+
+/// The JSON form of an alert: every field at the top level, in this order, as the duty API,
+/// the store and earlier versions have it.
+mod wire {
+    use super::{
+        Ack, Alert, Area, Circle, Colour, Extra, Geocode, Level, Link, MsgType, Shapes, Silence,
+        Word,
+    };
+    use compact_str::CompactString;
+    use jiff::Timestamp;
+    use serde::{Deserialize, Serialize};
+
+    fn default_status() -> Word {
+        Word::from("actual")
+    }
+
+    #[derive(Deserialize)]
+    pub struct Flat {
+        id: CompactString,
+        source: Word,
+        signal_type: Word,
+        colour: Colour,
+        level: Level,
+        #[serde(default)]
+        severity: Word,
+        #[serde(default)]
+        urgency: Word,
+        #[serde(default)]
+        certainty: Word,
+        #[serde(default = "default_status")]
+        status: Word,
+        #[serde(default)]
+        msg_type: MsgType,
+        title: String,
+        #[serde(default)]
+        description: String,
+        #[serde(default)]
+        instruction: String,
+        #[serde(default)]
+        area: CompactString,
+        sent: Timestamp,
+        #[serde(default)]
+        effective: Option<Timestamp>,
+        #[serde(default)]
+        expires: Option<Timestamp>,
+        #[serde(default)]
+        references: Vec<String>,
+        #[serde(default)]
+        superseded_by: Option<String>,
+        #[serde(default)]
+        cancelled_by: Option<String>,
+        #[serde(default)]
+        resolved_at: Option<Timestamp>,
+        #[serde(default)]
+        onset: Option<Timestamp>,
+        #[serde(default)]
+        sender: Word,
+        #[serde(default)]
+        headline: String,
+        #[serde(default)]
+        links: Vec<Link>,
+        #[serde(default)]
+        areas: Vec<Area>,
+        #[serde(default)]
+        ack: Option<Box<Ack>>,
+        #[serde(default)]
+        silence: Option<Box<Silence>>,
+        #[serde(default)]
+        seq: u64,
+    }
+
+    impl From<Flat> for Alert {
+        fn from(f: Flat) -> Alert {
+            Alert {
+                id: f.id,
+                source: f.source,
+                signal_type: f.signal_type,
+                colour: f.colour,
+                level: f.level,
+                msg_type: f.msg_type,
+                severity: f.severity,
+                urgency: f.urgency,
+                certainty: f.certainty,
+                status: f.status,
+                title: f.title,
+                description: f.description,
+                area: f.area,
+                sent: f.sent,
+                effective: f.effective,
+                expires: f.expires,
+                sender: f.sender,
+                areas: f.areas,
+                ack: f.ack,
+                silence: f.silence,
+                seq: f.seq,
+                origin: Word::new(),
+                extra: Extra {
+                    instruction: f.instruction,
+                    headline: f.headline,
+                    references: f.references,
+                    superseded_by: f.superseded_by,
+                    cancelled_by: f.cancelled_by,
+                    resolved_at: f.resolved_at,
+                    onset: f.onset,
+                    links: f.links,
+                }
+                .into(),
+            }
+        }
+    }
+
+    /// `Flat` borrowed from an alert, for writing it.
+    #[derive(Serialize)]
+    pub struct FlatRef<'a> {
+        id: &'a str,
+        source: &'a str,
+        signal_type: &'a str,
+        colour: Colour,
+        level: Level,
+        severity: &'a str,
+        urgency: &'a str,
+        certainty: &'a str,
+        status: &'a str,
+        msg_type: MsgType,
+        title: &'a str,
+        description: &'a str,
+        instruction: &'a str,
+        area: &'a str,
+        sent: Timestamp,
+        effective: Option<Timestamp>,
+        expires: Option<Timestamp>,
+        references: &'a [String],
+        superseded_by: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        cancelled_by: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        resolved_at: Option<Timestamp>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        onset: Option<Timestamp>,
+        #[serde(skip_serializing_if = "str::is_empty")]
+        sender: &'a str,
+        #[serde(skip_serializing_if = "str::is_empty")]
+        headline: &'a str,
+        #[serde(skip_serializing_if = "<[_]>::is_empty")]
+        links: &'a [Link],
+        #[serde(skip_serializing_if = "<[_]>::is_empty")]
+        areas: &'a [Area],
+        ack: Option<&'a Ack>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        silence: Option<&'a Silence>,
+        seq: u64,
+    }
+
+    impl<'a> From<&'a Alert> for FlatRef<'a> {
+        fn from(a: &'a Alert) -> FlatRef<'a> {
+            let x = &*a.extra;
+            FlatRef {
+                id: &a.id,
+                source: &a.source,
+                signal_type: &a.signal_type,
+                colour: a.colour,
+                level: a.level,
+                severity: &a.severity,
+                urgency: &a.urgency,
+                certainty: &a.certainty,
+                status: &a.status,
+                msg_type: a.msg_type,
+                title: &a.title,
+                description: &a.description,
+                instruction: &x.instruction,
+                area: &a.area,
+                sent: a.sent,
+                effective: a.effective,
+                expires: a.expires,
+                references: &x.references,
+                superseded_by: x.superseded_by.as_deref(),
+                cancelled_by: x.cancelled_by.as_deref(),
+                resolved_at: x.resolved_at,
+                onset: x.onset,
+                sender: &a.sender,
+                headline: &x.headline,
+                links: &x.links,
+                areas: &a.areas,
+                ack: a.ack.as_deref(),
+                silence: a.silence.as_deref(),
+                seq: a.seq,
+            }
+        }
+    }
+
+    #[derive(Deserialize)]
+    pub struct AreaFlat {
+        #[serde(default)]
+        description: CompactString,
+        #[serde(default)]
+        polygons: Vec<Vec<[f64; 2]>>,
+        #[serde(default)]
+        circles: Vec<Circle>,
+        #[serde(default)]
+        geocodes: Vec<Geocode>,
+    }
+
+    impl From<AreaFlat> for Area {
+        fn from(f: AreaFlat) -> Area {
+            Area {
+                description: f.description,
+                shapes: Shapes {
+                    polygons: f.polygons,
+                    circles: f.circles,
+                    geocodes: f.geocodes,
+                }
+                .into(),
+            }
+        }
+    }
+
+    #[derive(Serialize)]
+    pub struct AreaRef<'a> {
+        description: &'a str,
+        #[serde(skip_serializing_if = "<[_]>::is_empty")]
+        polygons: &'a [Vec<[f64; 2]>],
+        #[serde(skip_serializing_if = "<[_]>::is_empty")]
+        circles: &'a [Circle],
+        #[serde(skip_serializing_if = "<[_]>::is_empty")]
+        geocodes: &'a [Geocode],
+    }
+
+    impl<'a> From<&'a Area> for AreaRef<'a> {
+        fn from(a: &'a Area) -> AreaRef<'a> {
+            AreaRef {
+                description: &a.description,
+                polygons: &a.shapes.polygons,
+                circles: &a.shapes.circles,
+                geocodes: &a.shapes.geocodes,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    /// Every field set, in the order and form the duty API and the store have always used
+    /// (written by the derived serialiser before `Extra` and `Word`).
+    const FULL: &str = concat!(
+        r#"{"id":"cap:2026-0042","source":"测试市气象台","signal_type":"暴雨","colour":"orange","level":"II","#,
+        r#""severity":"Severe","urgency":"Immediate","certainty":"Likely","status":"exercise","msg_type":"update","#,
+        r#""title":"暴雨橙色预警","description":"预计未来3小时降雨量将达50毫米以上","instruction":"停止户外作业","#,
+        r#""area":"测试市南山区","sent":"2026-11-29T02:32:45Z","effective":"2026-11-29T02:35:00Z","#,
+        r#""expires":"2026-11-29T14:32:45.5Z","references":["cap:2026-0041","cap:2026-0040"],"#,
+        r#""superseded_by":"cap:2026-0043","cancelled_by":"cap:2026-0044","resolved_at":"2026-11-29T10:00:00Z","#,
+        r#""onset":"2026-11-29T03:00:00Z","sender":"weather@example.test","headline":"测试市气象台发布暴雨橙色预警","#,
+        r#""links":[{"rel":"web","href":"https://example.test/a","title":"详情","mime":"text/html"}],"#,
+        r#""areas":[{"description":"南山区","polygons":[[[22.5,113.9],[22.6,113.9],[22.6,114.0],[22.5,113.9]]],"#,
+        r#""circles":[{"lat":22.5,"lon":113.9,"radius_km":5.0}],"geocodes":[{"name":"GB/T 2260","value":"440305"}]}],"#,
+        r#""ack":{"officer":"张某伟","note":"已通知","at":"2026-11-29T02:40:00Z"},"#,
+        r#""silence":{"officer":"张某伟","reason":"演练","from":"2026-11-29T02:41:00Z","until":"2026-11-29T03:41:00Z"},"#,
+        r#""seq":17}"#
+    );
+
+    /// Only what every alert has: the optional keys left out, the empty ones written.
+    const BARE: &str = concat!(
+        r#"{"id":"am:00000000000000ff","source":"alertmanager","signal_type":"PipePressure1","colour":"yellow","#,
+        r#""level":"III","severity":"","urgency":"","certainty":"","status":"actual","msg_type":"alert","#,
+        r#""title":"管网压力异常","description":"","instruction":"","area":"","sent":"2026-11-29T02:32:45Z","#,
+        r#""effective":null,"expires":null,"references":[],"superseded_by":null,"ack":null,"seq":0}"#
+    );
+
+    #[test]
+    fn a_full_alert_round_trips_to_the_same_json() {
+        let a: Alert = serde_json::from_str(FULL).unwrap();
+        assert_eq!(serde_json::to_string(&a).unwrap(), FULL);
+        assert_eq!(a.extra.cancelled_by.as_deref(), Some("cap:2026-0044"));
+        assert_eq!(a.extra.references.len(), 2);
+        assert_eq!(a.extra.links[0].href, "https://example.test/a");
+        assert_eq!(a.status, "exercise");
+        assert_eq!(a.sender, "weather@example.test");
+    }
+
+    #[test]
+    fn a_bare_alert_round_trips_and_holds_no_extra() {
+        let a: Alert = serde_json::from_str(BARE).unwrap();
+        assert_eq!(serde_json::to_string(&a).unwrap(), BARE);
+        assert!(!a.extra.is_held());
+        assert!(a.severity.is_empty());
+    }
+
+    #[test]
+    fn missing_keys_take_their_defaults() {
+        let a: Alert = serde_json::from_str(
+            r#"{"id":"x","source":"s","signal_type":"t","colour":"blue","level":"IV","title":"T","sent":"2026-11-29T02:32:45Z"}"#,
+        )
+        .unwrap();
+        assert_eq!(a.status, "actual");
+        assert_eq!(a.msg_type, MsgType::Alert);
+        assert!(!a.extra.is_held());
+        assert_eq!(
+            serde_json::from_str::<Alert>(&serde_json::to_string(&a).unwrap()).unwrap(),
+            a
+        );
+    }
+
+    #[test]
+    fn an_extra_made_by_writing_and_emptied_again_compares_equal_to_none() {
+        let mut a: Alert = serde_json::from_str(BARE).unwrap();
+        let before = a.clone();
+        a.extra.cancelled_by = Some("c".into());
+        assert_ne!(a, before);
+        a.extra.cancelled_by = None;
+        assert!(a.extra.is_held());
+        assert_eq!(a, before);
+        assert_eq!(serde_json::to_string(&a).unwrap(), BARE);
+    }
+
+    #[test]
+    fn an_alert_stays_small() {
+        // 600 bytes before the short words were shared and the rare fields boxed; a
+        // wall holds 100,000 of these.
+        let size = std::mem::size_of::<Alert>();
+        assert!(size <= 300, "Alert is {size} bytes");
+    }
 }

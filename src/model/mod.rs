@@ -7,15 +7,18 @@ pub mod handover;
 pub mod incident;
 pub mod instruction;
 pub mod levels;
+pub mod rare;
 pub mod roster;
 pub mod text;
+pub mod word;
 
-pub use alert::{Ack, Alert, Area, Circle, Geocode, Link, MsgType, Silence};
+pub use alert::{Ack, Alert, Area, Circle, Extra, Geocode, Link, MsgType, Shapes, Silence};
 pub use expert::{Domain, Expert, ExpertDirectory, Group, GroupRole};
 pub use handover::{Handover, HandoverReport};
 pub use incident::{Incident, IncidentStatus, TimelineEntry};
 pub use levels::{Colour, Grade, Level};
 pub use roster::{DutyRole, Shift};
+pub use word::Word;
 
 use serde::{Deserialize, Serialize};
 

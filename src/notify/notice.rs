@@ -66,10 +66,10 @@ pub fn for_alert(a: &Alert, lang: Lang) -> Notice {
         summary.push_str(" — ");
         summary.push_str(&truncate(&a.area, AREA_WIDTH));
     }
-    let headline = if a.headline.is_empty() {
+    let headline = if a.extra.headline.is_empty() {
         &a.title
     } else {
-        &a.headline
+        &a.extra.headline
     };
     Notice {
         summary,

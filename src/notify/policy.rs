@@ -36,7 +36,7 @@ fn is_silent_status(a: &Alert) -> bool {
 /// triplets). The most severe colour known under them is the colour it had before
 /// (`State::previous_colour`).
 pub fn earlier_ids(a: &Alert) -> impl Iterator<Item = &str> {
-    let refs = a.references.iter().flat_map(|r| {
+    let refs = a.extra.references.iter().flat_map(|r| {
         let identifier = r.split(',').nth(1).map(str::trim);
         std::iter::once(r.as_str()).chain(identifier.filter(|i| *i != r))
     });

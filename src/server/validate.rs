@@ -3,7 +3,7 @@
 //! it; every error names the field it is about.
 
 use super::error::{ApiFailure, ApiResult};
-use crate::model::{Ack, Alert, Colour, Grade, IncidentStatus, Level, MsgType, Silence};
+use crate::model::{Ack, Alert, Colour, Extra, Grade, IncidentStatus, Level, MsgType, Silence};
 use jiff::Timestamp;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -290,20 +290,18 @@ pub fn new_alert(obj: &Obj, now: Timestamp) -> ApiResult<NewAlert> {
         msg_type,
         title: obj.req_text("title", MAX_TITLE)?,
         description: obj.text("description", MAX_TEXT)?.unwrap_or_default(),
-        instruction: obj.text("instruction", MAX_TEXT)?.unwrap_or_default(),
         area: (obj.text("area", MAX_TEXT)?.unwrap_or_default()).into(),
         sent,
         effective,
         expires,
-        references,
+        extra: Extra {
+            instruction: obj.text("instruction", MAX_TEXT)?.unwrap_or_default(),
+            references,
+            ..Extra::default()
+        }
+        .into(),
         // Server-controlled: whatever the client sent here is ignored.
-        superseded_by: None,
-        cancelled_by: None,
-        resolved_at: None,
-        onset: None,
         sender: Default::default(),
-        headline: String::new(),
-        links: Vec::new(),
         areas: Vec::new(),
         ack: None,
         silence: None,

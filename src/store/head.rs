@@ -134,7 +134,7 @@ pub fn cut<'a>(
     // cancelled alert until its message is `CANCEL_SHOWN` old.
     let named: HashSet<&str> = wall
         .iter()
-        .filter_map(|a| a.cancelled_by.as_deref())
+        .filter_map(|a| a.extra.cancelled_by.as_deref())
         .collect();
     let mut cancellers: HashMap<&str, &'a Alert> = HashMap::new();
     if !named.is_empty() {
@@ -149,9 +149,10 @@ pub fn cut<'a>(
     for a in wall {
         let leave = if a.in_force(now) {
             counts[a.colour as usize] += 1;
-            a.expires.into_iter().chain(a.resolved_at).min()
+            a.expires.into_iter().chain(a.extra.resolved_at).min()
         } else {
-            a.cancelled_by
+            a.extra
+                .cancelled_by
                 .as_deref()
                 .and_then(|id| cancellers.get(id))
                 .map(|c| c.sent + CANCEL_SHOWN)
@@ -167,7 +168,11 @@ pub fn cut<'a>(
     let mut head: Vec<&Alert> = wall.iter().take(rows).copied().collect();
     let mut added = HashSet::new();
     for a in &wall[..head.len()] {
-        if let Some(c) = a.cancelled_by.as_deref().and_then(|id| cancellers.get(id))
+        if let Some(c) = a
+            .extra
+            .cancelled_by
+            .as_deref()
+            .and_then(|id| cancellers.get(id))
             && added.insert(c.id.as_str())
         {
             head.push(c);

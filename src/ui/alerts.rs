@@ -106,7 +106,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
                     t.style("muted"),
                 ));
             }
-            if a.cancelled_by.is_some() {
+            if a.extra.cancelled_by.is_some() {
                 title_spans.push(Span::styled(
                     lang.pick("【已解除】", "[CANCELLED] "),
                     t.style("muted"),

@@ -66,8 +66,13 @@ fn alert_lines(state: &State, a: &Alert) -> Vec<Line<'static>> {
             format!("{} / {}", a.urgency, a.certainty),
         ));
     }
-    if !a.references.is_empty() {
-        v.push(field(state, "更新自", "Updates", a.references.join(", ")));
+    if !a.extra.references.is_empty() {
+        v.push(field(
+            state,
+            "更新自",
+            "Updates",
+            a.extra.references.join(", "),
+        ));
     }
     if let Some(ack) = &a.ack {
         v.push(field(
@@ -79,7 +84,7 @@ fn alert_lines(state: &State, a: &Alert) -> Vec<Line<'static>> {
     }
     for (zh, en, text) in [
         ("内容", "Description", &a.description),
-        ("防御指南", "Instruction", &a.instruction),
+        ("防御指南", "Instruction", &a.extra.instruction),
     ] {
         if !text.is_empty() {
             v.push(Line::raw(""));

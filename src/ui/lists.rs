@@ -275,14 +275,14 @@ pub fn draw_history(state: &State, frame: &mut Frame, area: Rect, scroll: u16) {
     let list = state.history();
     let mut lines = Vec::with_capacity(list.len());
     for a in &list {
-        let (how, when) = if let Some(by) = &a.cancelled_by {
+        let (how, when) = if let Some(by) = &a.extra.cancelled_by {
             (l.pick("已解除", "cancelled"), format!(" {by}"))
-        } else if let Some(at) = a.resolved_at {
+        } else if let Some(at) = a.extra.resolved_at {
             (
                 l.pick("已恢复", "resolved"),
                 format!(" {}", state.local(at, "%m-%d %H:%M")),
             )
-        } else if let Some(by) = &a.superseded_by {
+        } else if let Some(by) = &a.extra.superseded_by {
             (l.pick("已更新", "updated"), format!(" → {by}"))
         } else {
             let at = a

@@ -126,4 +126,3 @@ pub fn draw_clock(state: &State, frame: &mut Frame, kept: &mut Kept) -> bool {
     }
     true
 }
-

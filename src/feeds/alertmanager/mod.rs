@@ -6,7 +6,7 @@ mod doc;
 
 use super::mapping::colour_word;
 use super::{FeedError, ParseOptions, Parsed};
-use crate::model::{Alert, Area, Link, MsgType};
+use crate::model::{Alert, Area, Extra, Link, MsgType};
 use doc::{Node, Object, Pairs, Status};
 
 /// How deep under the top alerts are looked for: keeps hostile nesting from recursing far.
@@ -245,24 +245,22 @@ fn alert(
             msg_type: MsgType::Alert,
             title,
             description,
-            instruction: String::new(),
             area: area.as_str().into(),
             sent,
             effective: starts,
             expires: None,
-            references: Vec::new(),
-            superseded_by: None,
-            cancelled_by: None,
-            resolved_at,
-            onset: None,
+            extra: Extra {
+                resolved_at,
+                links,
+                ..Extra::default()
+            }
+            .into(),
             sender: Default::default(),
-            headline: String::new(),
-            links,
             areas: if area.is_empty() {
                 Vec::new()
             } else {
                 vec![Area {
-                    description: area,
+                    description: area.into(),
                     ..Area::default()
                 }]
             },
@@ -297,9 +295,9 @@ mod tests {
         assert_eq!(p.alerts[0].colour, Colour::Red);
         assert_eq!(p.alerts[0].title, "Disk full");
         assert_eq!(p.alerts[0].area, "db1");
-        assert!(p.alerts[0].resolved_at.is_none());
+        assert!(p.alerts[0].extra.resolved_at.is_none());
         assert_eq!(
-            p.alerts[1].resolved_at,
+            p.alerts[1].extra.resolved_at,
             Some("2025-01-01T01:00:00Z".parse().unwrap())
         );
         assert!(!p.alerts[1].in_force(opts().now));

@@ -1,7 +1,7 @@
 //! Demo alerts and incidents, replayed in time order through the same store operations
 //! the API uses, so their seqs, supersession marks and stored events are all genuine.
 
-use crate::model::{Alert, IncidentStatus, MsgType};
+use crate::model::{Alert, Extra, IncidentStatus, MsgType};
 use crate::server::data::{self, AlertSeed, IncidentSeed};
 use crate::server::error::ApiResult;
 use crate::server::store::{Changes, alerts, incidents};
@@ -112,19 +112,17 @@ fn alert(seed: &AlertSeed, sent: Timestamp) -> Alert {
         msg_type: seed.msg_type,
         title: seed.title.clone(),
         description: seed.description.clone(),
-        instruction: seed.instruction.clone(),
         area: seed.area.clone().into(),
         sent,
         effective: Some(sent),
         expires: seed.expires_after_hours.map(|h| sent + hours(h)),
-        references: seed.references.iter().map(|r| alert_id(r)).collect(),
-        superseded_by: None,
-        cancelled_by: None,
-        resolved_at: None,
-        onset: None,
+        extra: Extra {
+            instruction: seed.instruction.clone(),
+            references: seed.references.iter().map(|r| alert_id(r)).collect(),
+            ..Extra::default()
+        }
+        .into(),
         sender: Default::default(),
-        headline: String::new(),
-        links: Vec::new(),
         areas: Vec::new(),
         ack: None,
         silence: None,

@@ -73,18 +73,18 @@ pub fn create(ch: &mut Changes<'_>, new: NewAlert, now: Timestamp) -> ApiResult<
             ),
         ));
     }
-    alert.superseded_by = None;
+    alert.extra.superseded_by = None;
     alert.ack = None;
     alert.silence = None;
     save(ch, &mut alert, now)?;
     if alert.msg_type != MsgType::Alert {
-        for reference in &alert.references {
+        for reference in &alert.extra.references {
             let Some(mut earlier) = get(&ch.tx, reference)? else {
                 // An update may name an alert this server never saw; nothing to mark.
                 continue;
             };
-            if earlier.superseded_by.as_deref() != Some(alert.id.as_str()) {
-                earlier.superseded_by = Some(alert.id.to_string());
+            if earlier.extra.superseded_by.as_deref() != Some(alert.id.as_str()) {
+                earlier.extra.superseded_by = Some(alert.id.to_string());
                 save(ch, &mut earlier, now)?;
             }
         }
