@@ -39,13 +39,13 @@ impl Console {
         s.clock_moved = false;
         let mut term = Terminal::new(TestBackend::new(w, h)).expect("test backend");
         let mut drawn_over = false;
-        if let (false, Some(last)) = (whole, &self.last) {
+        let due = (!whole)
+            .then(|| panes::due(s, ratatui::layout::Rect::new(0, 0, w, h), &self.kept))
+            .flatten();
+        if let (Some(parts), Some(last)) = (due, &self.last) {
             term.current_buffer_mut().content.clone_from(&last.content);
-            let mut f = term.get_frame();
-            drawn_over = panes::draw_clock(s, &mut f, &mut self.kept);
-            if !drawn_over {
-                term.current_buffer_mut().reset();
-            }
+            panes::draw_due(s, &mut term.get_frame(), &parts, &mut self.kept);
+            drawn_over = true;
         }
         if drawn_over {
             self.over += 1;

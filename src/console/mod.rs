@@ -493,16 +493,25 @@ async fn event_loop(
             // Once for everything since the last frame (a burst of alerts sorts once).
             let sorted = state.refresh_wall();
             let whole = state.dirty || sorted;
-            screen::present(terminal, &mut screen, !whole, |f, holds_shown| {
-                if holds_shown && ui::panes::draw_clock(state, f, &mut kept) {
-                    // Only over the panes, so the text cursor stays hidden.
-                    return None;
+            let area =
+                ratatui::layout::Rect::from((ratatui::layout::Position::ORIGIN, terminal.size()?));
+            let due = (!whole)
+                .then(|| ui::panes::due(state, area, &kept))
+                .flatten();
+            let over = match due {
+                Some(parts) => {
+                    let rects: Vec<_> = parts.iter().map(|&(_, r)| r).collect();
+                    screen::present_over(terminal, &mut screen, &rects, |f| {
+                        ui::panes::draw_due(state, f, &parts, &mut kept)
+                    })?
                 }
-                if holds_shown {
-                    f.buffer_mut().reset();
-                }
-                ui::draw_whole(state, f, &mut kept)
-            })?;
+                None => false,
+            };
+            if !over {
+                screen::present(terminal, &mut screen, |f| {
+                    ui::draw_whole(state, f, &mut kept)
+                })?;
+            }
             state.dirty = false;
             state.clock_moved = false;
             if let Some(rest) = io.rest.take() {

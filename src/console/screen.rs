@@ -10,7 +10,7 @@
 //! diffing and writing are here.
 
 use ratatui::buffer::{Buffer, Cell};
-use ratatui::layout::Position;
+use ratatui::layout::{Position, Rect};
 use ratatui::style::{Color, Modifier};
 use std::io::Write;
 
@@ -64,16 +64,42 @@ impl Screen {
         self.redraw = true;
     }
 
-    /// Put what is shown into `buf`, to be drawn over; false (and `buf` untouched) when
-    /// nothing of its size is shown.
-    pub fn copy_shown(&self, buf: &mut Buffer) -> bool {
-        match &self.shown {
-            Some(shown) if shown.area == buf.area && !self.redraw => {
-                buf.content.clone_from(&shown.content);
-                true
-            }
-            _ => false,
+    /// The bytes that bring the terminal up to date after `draw` drew `rects` again over
+    /// what is shown (lent to it as its argument). None (and nothing drawn) when nothing
+    /// is shown at the screen's size, `area`.
+    pub fn over(
+        &mut self,
+        area: Rect,
+        rects: &[Rect],
+        draw: impl FnOnce(&mut Buffer),
+    ) -> Option<Vec<u8>> {
+        let shown = match &mut self.shown {
+            Some(shown) if shown.area == area && !self.redraw => shown,
+            _ => return None,
+        };
+        let rects: Vec<Rect> = rects.iter().map(|r| r.intersection(shown.area)).collect();
+        let before: Vec<Buffer> = rects.iter().map(|&r| cut(shown, r)).collect();
+        draw(shown);
+        let after: Vec<Buffer> = rects.iter().map(|&r| cut(shown, r)).collect();
+        let changes: Vec<(u16, u16, &Cell)> = before
+            .iter()
+            .zip(&after)
+            .flat_map(|(b, a)| b.diff(a))
+            .collect();
+        let mut out = Vec::new();
+        let sync = changes.len() > SYNC_ABOVE;
+        if sync {
+            out.extend_from_slice(BEGIN_SYNC);
         }
+        write_cells(&mut out, &changes);
+        // Writing cells moved the terminal's cursor: a shown cursor goes back.
+        if let (Cursor::At(p), false) = (self.cursor, changes.is_empty()) {
+            move_to(&mut out, p.x, p.y);
+        }
+        if sync {
+            out.extend_from_slice(END_SYNC);
+        }
+        Some(out)
     }
 
     /// The bytes that turn what is shown into `next`, with the cursor at `cursor` (None:
@@ -132,15 +158,10 @@ impl Screen {
 /// Draw a frame rendered into `terminal`'s current buffer: ratatui renders, `screen`
 /// writes. The buffer is left blank for the next frame (ratatui's own flush and swap are
 /// not used, so its idea of the previous frame is never consulted).
-///
-/// With `over_shown`, the buffer is given to `render` holding what is shown, to be drawn
-/// over rather than drawn whole; `render` is told whether it does (not after a resize or
-/// when nothing is shown yet).
 pub fn present(
     terminal: &mut ratatui::DefaultTerminal,
     screen: &mut Screen,
-    over_shown: bool,
-    render: impl FnOnce(&mut ratatui::Frame, bool) -> Option<Position>,
+    render: impl FnOnce(&mut ratatui::Frame) -> Option<Position>,
 ) -> std::io::Result<()> {
     // A new size clears the terminal (ratatui does it here, at once): begin the
     // synchronized update before that, so the terminal never shows the blank screen, and
@@ -154,14 +175,44 @@ pub fn present(
         screen.forget();
     }
     terminal.autoresize()?;
-    let holds_shown = over_shown && screen.copy_shown(terminal.current_buffer_mut());
     let mut frame = terminal.get_frame();
-    let cursor = render(&mut frame, holds_shown);
+    let cursor = render(&mut frame);
     let bytes = screen.frame(terminal.current_buffer_mut(), cursor);
+    write(&bytes)
+}
+
+/// Draw again only `rects` of what is shown, with `render`, and write what changed in
+/// them. Nothing is copied but those rectangles: the shown frame is lent to ratatui to be
+/// drawn over, and only the rectangles are compared. False (nothing done) when the
+/// terminal's size or what is shown does not allow it: draw a whole frame then.
+///
+/// `render` must draw inside `rects` only, and no wide character may cross their edges
+/// (panes are bordered; full-width rows have no neighbours).
+pub fn present_over(
+    terminal: &mut ratatui::DefaultTerminal,
+    screen: &mut Screen,
+    rects: &[ratatui::layout::Rect],
+    render: impl FnOnce(&mut ratatui::Frame),
+) -> std::io::Result<bool> {
+    let area = ratatui::layout::Rect::from((ratatui::layout::Position::ORIGIN, terminal.size()?));
+    if area != terminal.get_frame().area() {
+        return Ok(false);
+    }
+    let Some(bytes) = screen.over(area, rects, |buf| {
+        std::mem::swap(terminal.current_buffer_mut(), buf);
+        render(&mut terminal.get_frame());
+        std::mem::swap(terminal.current_buffer_mut(), buf);
+    }) else {
+        return Ok(false);
+    };
+    write(&bytes).map(|()| true)
+}
+
+fn write(bytes: &[u8]) -> std::io::Result<()> {
     if !bytes.is_empty() {
         // The same stream ratatui's backend writes to.
         let mut out = std::io::stdout().lock();
-        out.write_all(&bytes)?;
+        out.write_all(bytes)?;
         out.flush()?;
     }
     Ok(())
@@ -204,6 +255,17 @@ fn write_cells(out: &mut Vec<u8>, changes: &[(u16, u16, &Cell)]) {
     if pen != PLAIN {
         out.extend_from_slice(b"\x1b[0m");
     }
+}
+
+/// The cells of `rect` as a buffer of their own, at their place on the screen.
+fn cut(buf: &Buffer, rect: Rect) -> Buffer {
+    let mut part = Buffer::empty(rect);
+    let w = usize::from(rect.width);
+    for y in rect.top()..rect.bottom() {
+        let (from, to) = (buf.index_of(rect.x, y), part.index_of(rect.x, y));
+        part.content[to..to + w].clone_from_slice(&buf.content[from..from + w]);
+    }
+    part
 }
 
 fn move_to(out: &mut Vec<u8>, x: u16, y: u16) {
@@ -454,5 +516,49 @@ mod tests {
         parser.process(b"garbage left by a terminal that reflowed");
         show(&mut parser, &bytes);
         same(&parser, &a);
+    }
+
+    #[test]
+    fn drawing_over_rectangles_writes_their_changes_and_keeps_the_rest() {
+        let mut parser = vt100::Parser::new(H, W, 0);
+        let mut screen = Screen::new();
+        let (a, b) = (frame_a(), frame_b());
+        show(&mut parser, &screen.frame(&mut a.clone(), None));
+        // The clock row and the alert row change; the other rows stay as shown.
+        let rects = [Rect::new(0, 0, W, 1), Rect::new(0, 2, W, 1)];
+        let mut want = a.clone();
+        for r in rects {
+            for x in r.left()..r.right() {
+                want[(x, r.y)] = b[(x, r.y)].clone();
+            }
+        }
+        let bytes = screen
+            .over(a.area, &rects, |shown| {
+                assert_eq!(*shown, a, "drawn over what is shown");
+                for r in rects {
+                    for x in r.left()..r.right() {
+                        shown[(x, r.y)] = b[(x, r.y)].clone();
+                    }
+                }
+            })
+            .expect("the same size is shown");
+        show(&mut parser, &bytes);
+        same(&parser, &want);
+        assert!(
+            screen.frame(&mut want.clone(), None).is_empty(),
+            "what is shown is the frame drawn over"
+        );
+        let other = Rect::new(0, 0, W + 1, H);
+        assert!(
+            screen
+                .over(other, &rects, |_| panic!("not drawn"))
+                .is_none()
+        );
+        screen.forget();
+        assert!(
+            screen
+                .over(a.area, &rects, |_| panic!("not drawn"))
+                .is_none()
+        );
     }
 }

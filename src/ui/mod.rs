@@ -68,7 +68,7 @@ pub fn draw_frame(state: &State, frame: &mut Frame) -> Option<Position> {
 }
 
 /// Draw the whole screen and keep, in `kept`, what a frame in which only the clock moves
-/// needs to draw only the panes that changed (`panes::draw_clock`).
+/// needs to draw only the panes that changed (`panes::due`).
 pub fn draw_whole(state: &State, frame: &mut Frame, kept: &mut panes::Kept) -> Option<Position> {
     let area = frame.area();
     if state.too_small() {

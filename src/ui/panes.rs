@@ -105,24 +105,29 @@ fn only_panes(state: &State) -> bool {
     !state.too_small() && matches!(state.overlay, Overlay::None) && state.prompt.is_none()
 }
 
-/// Bring the frame in `frame` — which must hold the last frame drawn — up to
-/// `state.now`, drawing again only the panes that changed. False when that is not
-/// enough and a whole frame must be drawn (then `frame` is left as it was given, or
-/// partly drawn: the caller starts it afresh).
-pub fn draw_clock(state: &State, frame: &mut Frame, kept: &mut Kept) -> bool {
-    let Some(was) = kept.areas else {
-        return false;
-    };
-    if !only_panes(state) || super::areas(state, frame.area()) != was {
-        return false;
+/// The panes to draw again, and where, for a frame in which only the clock moved to
+/// `state.now` on a screen of `area`; None when a whole frame must be drawn.
+pub fn due(state: &State, area: Rect, kept: &Kept) -> Option<Vec<(Part, Rect)>> {
+    let was = kept.areas?;
+    if !only_panes(state) || super::areas(state, area) != was {
+        return None;
     }
-    for (n, part) in PARTS.into_iter().enumerate() {
-        if kept.until[n].is_some_and(|u| u <= state.now) {
-            let rect = part.rect(&was);
-            super::ground(state, frame.buffer_mut(), rect);
-            part.draw(state, frame, rect);
+    let due = PARTS
+        .into_iter()
+        .zip(kept.until)
+        .filter(|(_, until)| until.is_some_and(|u| u <= state.now))
+        .map(|(part, _)| (part, part.rect(&was)))
+        .collect();
+    Some(due)
+}
+
+/// Draw `parts` (from `due`) again over the last frame, which `frame` must hold.
+pub fn draw_due(state: &State, frame: &mut Frame, parts: &[(Part, Rect)], kept: &mut Kept) {
+    for &(part, rect) in parts {
+        super::ground(state, frame.buffer_mut(), rect);
+        part.draw(state, frame, rect);
+        if let Some(n) = PARTS.iter().position(|&p| p == part) {
             kept.until[n] = part.changes_at(state, rect);
         }
     }
-    true
 }
