@@ -493,15 +493,16 @@ async fn event_loop(
             // Once for everything since the last frame (a burst of alerts sorts once).
             let sorted = state.refresh_wall();
             let whole = state.dirty || sorted;
-            let area =
-                ratatui::layout::Rect::from((ratatui::layout::Position::ORIGIN, terminal.size()?));
+            // The size the last resize event gave, not asked of the terminal: crossterm
+            // opens /dev/tty for each such question, every second.
+            let area = ratatui::layout::Rect::new(0, 0, state.size.0, state.size.1);
             let due = (!whole)
                 .then(|| ui::panes::due(state, area, &kept))
                 .flatten();
             let over = match due {
                 Some(parts) => {
                     let rects: Vec<_> = parts.iter().map(|&(_, r)| r).collect();
-                    screen::present_over(terminal, &mut screen, &rects, |f| {
+                    screen::present_over(terminal, &mut screen, area, &rects, |f| {
                         ui::panes::draw_due(state, f, &parts, &mut kept)
                     })?
                 }

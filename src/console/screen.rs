@@ -183,18 +183,18 @@ pub fn present(
 
 /// Draw again only `rects` of what is shown, with `render`, and write what changed in
 /// them. Nothing is copied but those rectangles: the shown frame is lent to ratatui to be
-/// drawn over, and only the rectangles are compared. False (nothing done) when the
-/// terminal's size or what is shown does not allow it: draw a whole frame then.
+/// drawn over, and only the rectangles are compared. False (nothing done) when what is
+/// shown is not of the screen's size, `area`: draw a whole frame then.
 ///
 /// `render` must draw inside `rects` only, and no wide character may cross their edges
 /// (panes are bordered; full-width rows have no neighbours).
 pub fn present_over(
     terminal: &mut ratatui::DefaultTerminal,
     screen: &mut Screen,
-    rects: &[ratatui::layout::Rect],
+    area: Rect,
+    rects: &[Rect],
     render: impl FnOnce(&mut ratatui::Frame),
 ) -> std::io::Result<bool> {
-    let area = ratatui::layout::Rect::from((ratatui::layout::Position::ORIGIN, terminal.size()?));
     if area != terminal.get_frame().area() {
         return Ok(false);
     }
