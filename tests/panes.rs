@@ -20,6 +20,8 @@ struct Console {
     last: Option<Buffer>,
     over: usize,
     whole: usize,
+    /// Frames that flipped blinking labels instead of drawing the wall.
+    flips: usize,
 }
 
 impl Console {
@@ -29,6 +31,7 @@ impl Console {
             last: None,
             over: 0,
             whole: 0,
+            flips: 0,
         }
     }
 
@@ -42,9 +45,10 @@ impl Console {
         let due = (!whole)
             .then(|| panes::due(s, ratatui::layout::Rect::new(0, 0, w, h), &self.kept))
             .flatten();
-        if let (Some(parts), Some(last)) = (due, &self.last) {
+        if let (Some(due), Some(last)) = (due, &self.last) {
             term.current_buffer_mut().content.clone_from(&last.content);
-            panes::draw_due(s, &mut term.get_frame(), &parts, &mut self.kept);
+            self.flips += usize::from(!due.flips.is_empty());
+            panes::draw_due(s, &mut term.get_frame(), &due, &mut self.kept);
             drawn_over = true;
         }
         if drawn_over {
@@ -77,14 +81,22 @@ fn differences(a: &Buffer, b: &Buffer) -> Vec<String> {
         .map(|(n, (x, y))| format!("row {n}:\n  drawn over: {x}\n  whole:      {y}"))
         .collect();
     if out.is_empty() && a != b {
-        out.push("same text, different styles".to_owned());
+        let mut cells = a.content.iter().zip(&b.content).enumerate();
+        if let Some((n, (x, y))) = cells.find(|(_, (x, y))| x != y) {
+            let w = usize::from(a.area.width);
+            out.push(format!(
+                "same text, another style at {},{}:\n  drawn over: {x:?}\n  whole:      {y:?}",
+                n % w,
+                n / w
+            ));
+        }
     }
     out
 }
 
 /// Tick from `now()` through `seconds` (past the incident's report deadlines), a second at a time at first and then in uneven
-/// steps; every frame must equal the whole frame. Returns (frames drawn over, whole).
-fn walk(s: &mut State, w: u16, h: u16, seconds: i64) -> (usize, usize) {
+/// steps; every frame must equal the whole frame. Returns how the frames were drawn.
+fn walk(s: &mut State, w: u16, h: u16, seconds: i64) -> Console {
     update(s, Msg::Resize(w, h));
     let mut console = Console::new();
     console.frame(s, w, h);
@@ -105,7 +117,7 @@ fn walk(s: &mut State, w: u16, h: u16, seconds: i64) -> (usize, usize) {
         let diff = differences(&drawn, &want);
         assert!(diff.is_empty(), "at {t} ({w}x{h}):\n{}", diff.join("\n"));
     }
-    (console.over, console.whole)
+    console
 }
 
 #[test]
@@ -117,10 +129,17 @@ fn frames_drawn_over_the_last_one_equal_whole_frames_at_every_tick() {
     ] {
         let mut s = state();
         s.lang = lang;
-        let (over, whole) = walk(&mut s, w, h, hours * 3600);
+        let c = walk(&mut s, w, h, hours * 3600);
         assert!(
-            over > whole,
-            "{w}x{h}: most frames are drawn over the last ({over} over, {whole} whole)"
+            c.over > c.whole,
+            "{w}x{h}: most frames are drawn over the last ({} over, {} whole)",
+            c.over,
+            c.whole
+        );
+        assert!(
+            c.flips > 60,
+            "{w}x{h}: labels blink by flipping ({})",
+            c.flips
         );
     }
 }
@@ -140,8 +159,9 @@ fn with_nothing_blinking_frames_drawn_over_still_equal_whole_frames() {
     s.report_rules_mut().rule.clear();
     s.report_rules_mut().followup_times.clear();
     // Past the next shift (+5 h) and many ages.
-    let (over, whole) = walk(&mut s, 120, 40, 6 * 3600);
-    assert!(over > whole, "{over} over, {whole} whole");
+    let c = walk(&mut s, 120, 40, 6 * 3600);
+    assert!(c.over > c.whole, "{} over, {} whole", c.over, c.whole);
+    assert_eq!(c.flips, 0, "nothing blinks");
 }
 
 #[test]

@@ -500,10 +500,9 @@ async fn event_loop(
                 .then(|| ui::panes::due(state, area, &kept))
                 .flatten();
             let over = match due {
-                Some(parts) => {
-                    let rects: Vec<_> = parts.iter().map(|&(_, r)| r).collect();
-                    screen::present_over(terminal, &mut screen, area, &rects, |f| {
-                        ui::panes::draw_due(state, f, &parts, &mut kept)
+                Some(due) => {
+                    screen::present_over(terminal, &mut screen, area, &due.rects(), |f| {
+                        ui::panes::draw_due(state, f, &due, &mut kept)
                     })?
                 }
                 None => false,

@@ -1,6 +1,6 @@
 //! The alert wall: warnings in force, most severe and newest first.
 
-use super::format::{age, age_changes_at, next_second};
+use super::format::{age, age_changes_at};
 use super::pane_block;
 use crate::app::filter::FilterTarget;
 use crate::app::state::ShownAlerts;
@@ -58,7 +58,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let show_source = inner >= 90;
     let show_signal = inner >= 56;
     let area_w: usize = if inner >= 56 { 14 } else { 8 };
-    let label_w = if lang == Lang::Zh { 5 } else { 10 };
+    let label_w = label_width(lang);
     let mut widths = vec![Constraint::Length(label_w)];
     if show_signal {
         widths.push(Constraint::Length(8));
@@ -134,7 +134,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             // acknowledges (a silence holds it off; the alert keeps its place): reverse video
             // flips, so a theme whose label is already reversed blinks too.
             let mut label_style = t.alert(a.colour);
-            if a.needs_ack() && !silenced && state.now.as_second() % 2 == 0 {
+            if blinks(a, state.now) && blink_phase(state.now) {
                 label_style = if label_style.add_modifier.contains(Modifier::REVERSED) {
                     label_style.remove_modifier(Modifier::REVERSED)
                 } else {
@@ -174,18 +174,24 @@ fn rows_shown(state: &State, visible: &ShownAlerts, area: Rect) -> (usize, usize
     (selected, offset, shown)
 }
 
-/// When the pane, as drawn now, next looks different if only the clock moves: a blinking
-/// label at the next second, else the first age or silence on screen to change.
+/// The label blinks: an unacknowledged red or orange alert, not silenced.
+fn blinks(a: &Alert, now: Timestamp) -> bool {
+    a.needs_ack() && !crate::app::silences::silenced(a, now)
+}
+
+/// In this second the blinking labels show flipped (reverse video changed).
+pub fn blink_phase(now: Timestamp) -> bool {
+    now.as_second() % 2 == 0
+}
+
+/// When the pane, as drawn now, next looks different if only the clock moves, besides
+/// its blinking labels (`blinking`): the first age or silence on screen to change.
 pub fn changes_at(state: &State, area: Rect) -> Option<Timestamp> {
     let visible = state.shown_alerts();
     let (_, offset, shown) = rows_shown(state, &visible, area);
     let now = state.now;
     let mut at: Option<Timestamp> = None;
     for a in visible.range(offset, offset + shown) {
-        let silenced = crate::app::silences::silenced(a, now);
-        if a.needs_ack() && !silenced {
-            return Some(next_second(now));
-        }
         let next = crate::app::silences::silenced_changes_at(a, now)
             .map_or(age_changes_at(now, a.sent), |s| {
                 s.min(age_changes_at(now, a.sent))
@@ -193,6 +199,37 @@ pub fn changes_at(state: &State, area: Rect) -> Option<Timestamp> {
         at = Some(at.map_or(next, |t| t.min(next)));
     }
     at
+}
+
+/// The cells of the blinking labels of the pane as drawn now: each second they differ from
+/// the second before only in reverse video. (The table puts its one-cell selection column
+/// after the border, then the label column.)
+pub fn blinking(state: &State, area: Rect) -> Vec<Rect> {
+    let visible = state.shown_alerts();
+    if visible.is_empty() {
+        return Vec::new();
+    }
+    let (_, offset, shown) = rows_shown(state, &visible, area);
+    let label_w = label_width(state.lang);
+    visible
+        .range(offset, offset + shown)
+        .enumerate()
+        .filter(|(_, a)| blinks(a, state.now))
+        .map(|(n, a)| {
+            let w = crate::model::text::width(&format!(" {} ", level_label(state.lang, a)));
+            Rect {
+                x: area.x + 2,
+                y: area.y + 1 + n as u16,
+                width: (w as u16).min(label_w),
+                height: 1,
+            }
+            .intersection(area)
+        })
+        .collect()
+}
+
+fn label_width(lang: Lang) -> u16 {
+    if lang == Lang::Zh { 5 } else { 10 }
 }
 
 /// The rows a pane of `height` rows shows: the first screenful while the selection is

@@ -13,6 +13,7 @@ use crate::app::{Overlay, State};
 use jiff::Timestamp;
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Modifier;
 
 /// The watch screen's panes, in drawing order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,6 +81,10 @@ pub struct Kept {
     areas: Option<Areas>,
     /// Per pane (in `PARTS` order), when it must be drawn again.
     until: [Option<Timestamp>; PARTS.len()],
+    /// The wall's blinking labels as drawn, and whether in their flipped phase: a second
+    /// that only blinks them flips their reverse video instead of drawing the wall again.
+    blink: Vec<Rect>,
+    flipped: bool,
 }
 
 impl Kept {
@@ -95,7 +100,16 @@ impl Kept {
         }
         self.areas = Some(areas);
         for (n, part) in PARTS.into_iter().enumerate() {
-            self.until[n] = part.changes_at(state, part.rect(&areas));
+            self.drew(state, n, part, part.rect(&areas));
+        }
+    }
+
+    /// Pane `n` was drawn at `rect`.
+    fn drew(&mut self, state: &State, n: usize, part: Part, rect: Rect) {
+        self.until[n] = part.changes_at(state, rect);
+        if part == Part::Alerts {
+            self.blink = alerts::blinking(state, rect);
+            self.flipped = alerts::blink_phase(state.now);
         }
     }
 }
@@ -105,29 +119,69 @@ fn only_panes(state: &State) -> bool {
     !state.too_small() && matches!(state.overlay, Overlay::None) && state.prompt.is_none()
 }
 
-/// The panes to draw again, and where, for a frame in which only the clock moved to
-/// `state.now` on a screen of `area`; None when a whole frame must be drawn.
-pub fn due(state: &State, area: Rect, kept: &Kept) -> Option<Vec<(Part, Rect)>> {
+/// What a frame in which only the clock moved draws again.
+#[derive(Debug, Default)]
+pub struct Due {
+    /// Panes drawn again, and where.
+    pub panes: Vec<(Part, Rect)>,
+    /// Blinking labels whose reverse video flips.
+    pub flips: Vec<Rect>,
+}
+
+impl Due {
+    /// Every rectangle that may change.
+    pub fn rects(&self) -> Vec<Rect> {
+        let panes = self.panes.iter().map(|&(_, r)| r);
+        panes.chain(self.flips.iter().copied()).collect()
+    }
+}
+
+/// What to draw again for a frame in which only the clock moved to `state.now`, on a
+/// screen of `area`; None when a whole frame must be drawn.
+pub fn due(state: &State, area: Rect, kept: &Kept) -> Option<Due> {
     let was = kept.areas?;
     if !only_panes(state) || super::areas(state, area) != was {
         return None;
     }
-    let due = PARTS
-        .into_iter()
-        .zip(kept.until)
-        .filter(|(_, until)| until.is_some_and(|u| u <= state.now))
-        .map(|(part, _)| (part, part.rect(&was)))
-        .collect();
+    let mut due = Due::default();
+    for (part, until) in PARTS.into_iter().zip(kept.until) {
+        if until.is_some_and(|u| u <= state.now) {
+            due.panes.push((part, part.rect(&was)));
+        }
+    }
+    let wall_drawn = due.panes.iter().any(|&(p, _)| p == Part::Alerts);
+    if !wall_drawn && !kept.blink.is_empty() && alerts::blink_phase(state.now) != kept.flipped {
+        // Flipping stands for drawing only where the ground itself is not reversed.
+        let ground = state.theme.style("text");
+        if ground.add_modifier.contains(Modifier::REVERSED) {
+            due.panes.push((Part::Alerts, was.alerts));
+        } else {
+            due.flips.clone_from(&kept.blink);
+        }
+    }
     Some(due)
 }
 
-/// Draw `parts` (from `due`) again over the last frame, which `frame` must hold.
-pub fn draw_due(state: &State, frame: &mut Frame, parts: &[(Part, Rect)], kept: &mut Kept) {
-    for &(part, rect) in parts {
+/// Draw what `due` lists again over the last frame, which `frame` must hold.
+pub fn draw_due(state: &State, frame: &mut Frame, due: &Due, kept: &mut Kept) {
+    for &(part, rect) in &due.panes {
         super::ground(state, frame.buffer_mut(), rect);
         part.draw(state, frame, rect);
         if let Some(n) = PARTS.iter().position(|&p| p == part) {
-            kept.until[n] = part.changes_at(state, rect);
+            kept.drew(state, n, part, rect);
         }
+    }
+    if !due.flips.is_empty() {
+        let buf = frame.buffer_mut();
+        for rect in &due.flips {
+            let mut x = rect.left();
+            while x < rect.right() {
+                let cell = &mut buf[(x, rect.y)];
+                cell.modifier.toggle(Modifier::REVERSED);
+                // The cell a wide character covers is drawn reset in either phase.
+                x += crate::model::text::width(cell.symbol()).max(1) as u16;
+            }
+        }
+        kept.flipped = !kept.flipped;
     }
 }
