@@ -190,15 +190,13 @@ pub fn changes_at(state: &State, area: Rect) -> Option<Timestamp> {
     let visible = state.shown_alerts();
     let (_, offset, shown) = rows_shown(state, &visible, area);
     let now = state.now;
-    let mut at: Option<Timestamp> = None;
-    for a in visible.range(offset, offset + shown) {
-        let next = crate::app::silences::silenced_changes_at(a, now)
-            .map_or(age_changes_at(now, a.sent), |s| {
-                s.min(age_changes_at(now, a.sent))
-            });
-        at = Some(at.map_or(next, |t| t.min(next)));
-    }
-    at
+    visible
+        .range(offset, offset + shown)
+        .flat_map(|a| {
+            let silence = crate::app::silences::silenced_changes_at(a, now);
+            silence.into_iter().chain([age_changes_at(now, a.sent)])
+        })
+        .min()
 }
 
 /// The cells of the blinking labels of the pane as drawn now: each second they differ from

@@ -64,17 +64,27 @@ pub fn areas(state: &State, area: Rect) -> Areas {
 /// Draw the whole screen; returns where the text cursor goes (None: hidden), which the
 /// console's own frame writer needs (ratatui keeps the frame's cursor to itself).
 pub fn draw_frame(state: &State, frame: &mut Frame) -> Option<Position> {
-    draw_whole(state, frame, &mut panes::Kept::default())
+    draw_screen(state, frame).0
 }
 
 /// Draw the whole screen and keep, in `kept`, what a frame in which only the clock moves
 /// needs to draw only the panes that changed (`panes::due`).
 pub fn draw_whole(state: &State, frame: &mut Frame, kept: &mut panes::Kept) -> Option<Position> {
+    let (cursor, panes) = draw_screen(state, frame);
+    match panes {
+        Some(panes) => kept.drawn(state, panes),
+        None => kept.forget(),
+    }
+    cursor
+}
+
+/// The whole screen: where the text cursor goes, and where the panes went (None: the
+/// screen is too small for them).
+fn draw_screen(state: &State, frame: &mut Frame) -> (Option<Position>, Option<Areas>) {
     let area = frame.area();
     if state.too_small() {
-        kept.forget();
         too_small::draw(state, frame, area);
-        return None;
+        return (None, None);
     }
     // The theme's text style is the ground every pane draws on.
     ground(state, frame.buffer_mut(), area);
@@ -84,7 +94,6 @@ pub fn draw_whole(state: &State, frame: &mut Frame, kept: &mut panes::Kept) -> O
             part.draw(state, frame, part.rect(&panes));
         }
     }
-    kept.drawn(state, panes);
     let bottom = panes.bottom;
     let prompt_cursor = match &state.prompt {
         Some(prompt) => command_line::draw(state, frame, bottom, prompt),
@@ -121,7 +130,7 @@ pub fn draw_whole(state: &State, frame: &mut Frame, kept: &mut panes::Kept) -> O
         }
     };
     // The command line is typed over whatever is open, so its cursor wins.
-    prompt_cursor.or(overlay_cursor)
+    (prompt_cursor.or(overlay_cursor), Some(panes))
 }
 
 /// Blank cells in the theme's text style over `rect`, as a fresh frame has them before

@@ -15,7 +15,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 
-/// The watch screen's panes, in drawing order.
+/// The watch screen's panes, in drawing order (as `PARTS`, whose index each is).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Part {
     Header,
@@ -99,14 +99,14 @@ impl Kept {
             return;
         }
         self.areas = Some(areas);
-        for (n, part) in PARTS.into_iter().enumerate() {
-            self.drew(state, n, part, part.rect(&areas));
+        for part in PARTS {
+            self.drew(state, part, part.rect(&areas));
         }
     }
 
-    /// Pane `n` was drawn at `rect`.
-    fn drew(&mut self, state: &State, n: usize, part: Part, rect: Rect) {
-        self.until[n] = part.changes_at(state, rect);
+    /// `part` was drawn at `rect`.
+    fn drew(&mut self, state: &State, part: Part, rect: Rect) {
+        self.until[part as usize] = part.changes_at(state, rect);
         if part == Part::Alerts {
             self.blink = alerts::blinking(state, rect);
             self.flipped = alerts::blink_phase(state.now);
@@ -167,9 +167,7 @@ pub fn draw_due(state: &State, frame: &mut Frame, due: &Due, kept: &mut Kept) {
     for &(part, rect) in &due.panes {
         super::ground(state, frame.buffer_mut(), rect);
         part.draw(state, frame, rect);
-        if let Some(n) = PARTS.iter().position(|&p| p == part) {
-            kept.drew(state, n, part, rect);
-        }
+        kept.drew(state, part, rect);
     }
     if !due.flips.is_empty() {
         let buf = frame.buffer_mut();
@@ -183,5 +181,17 @@ pub fn draw_due(state: &State, frame: &mut Frame, due: &Due, kept: &mut Kept) {
             }
         }
         kept.flipped = !kept.flipped;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_part_is_at_its_own_index_in_parts() {
+        for (n, part) in PARTS.into_iter().enumerate() {
+            assert_eq!(part as usize, n, "{part:?}");
+        }
     }
 }
