@@ -395,6 +395,16 @@ fn alertmanager_payloads() {
         p.alerts.iter().any(|a| a.extra.resolved_at.is_some()),
         "resolved → resolved"
     );
+    // The v1 groups answer keeps its alerts under each group's `blocks`: 24 listed, 12
+    // label sets; the groups themselves are not alerts.
+    let p = read("alertmanager/karma-am0.15-v1-alerts-groups.json").unwrap();
+    assert_eq!(p.alerts.len(), 12);
+    assert!(p.alerts.iter().all(|a| a.signal_type.as_str() != ""));
+    assert!(
+        p.warnings.iter().any(|w| w.contains("12 repeated")),
+        "{:?}",
+        p.warnings
+    );
     let p = read("alertmanager/karma-am0.31-alerts-groups.json").unwrap();
     assert!(!p.alerts.is_empty());
     let ids: std::collections::HashSet<_> = p.alerts.iter().map(|a| &a.id).collect();

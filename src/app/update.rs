@@ -476,8 +476,12 @@ fn replace_source(
     }
     let all = state.alerts_mut();
     all.retain(|a| a.origin != origin);
-    // A big source alone (a 100,000-alert feed) is moved in whole, not copied over.
-    if all.is_empty() {
+    // A big source (a 100,000-alert feed) is moved in whole, the few others put before it,
+    // rather than copied after them into a second allocation of its size.
+    if all.len() < alerts.len() {
+        let mut alerts = alerts;
+        alerts.reserve_exact(all.len());
+        alerts.splice(0..0, all.drain(..));
         *all = alerts;
     } else {
         all.reserve_exact(alerts.len());

@@ -94,7 +94,7 @@ pub fn build(alerts: &[Alert], now: Timestamp) -> Built {
     let mut with_silence = Vec::new();
     // Sorted on keys laid out side by side rather than by reaching into each alert for
     // every comparison: with 100,000 alerts that is most of the cost.
-    let mut keyed: Vec<(bool, alert::WatchKey<'_>, u32)> = Vec::new();
+    let mut keyed: Vec<(bool, alert::WatchKey<'_>, u32)> = Vec::with_capacity(alerts.len());
     for (i, a) in alerts.iter().enumerate() {
         for t in [a.expires, a.extra.resolved_at].into_iter().flatten() {
             later(t);

@@ -165,8 +165,16 @@ impl Saver {
         let task = tokio::spawn(async move {
             let mut failing = false;
             while let Some(batch) = rx.recv().await {
+                let bytes: usize = batch.iter().flatten().map(|c| c.body.len()).sum();
                 let written = store
-                    .run(move |s| batch.into_iter().try_for_each(|c| s.save_encoded(&c?)))
+                    .run(move |s| {
+                        let written = batch.into_iter().try_for_each(|c| s.save_encoded(&c?));
+                        // A big source was just loaded and encoded: what both took is free now.
+                        if bytes >= crate::memory::BIG {
+                            crate::memory::give_back();
+                        }
+                        written
+                    })
                     .await;
                 let news = match written {
                     Err(e) => {

@@ -373,7 +373,13 @@ mod wire {
                 effective: f.effective,
                 expires: f.expires,
                 sender: f.sender,
-                areas: f.areas,
+                // Read without a length, a list keeps room for four: give back what is unused
+                // (a cached wall holds 100,000 of these).
+                areas: {
+                    let mut areas = f.areas;
+                    areas.shrink_to_fit();
+                    areas
+                },
                 ack: f.ack,
                 silence: f.silence,
                 seq: f.seq,

@@ -1,46 +1,159 @@
-//! The parts of an Alertmanager JSON answer the reader uses, deserialised straight from the
-//! text — strings borrowed where they have no escapes, everything else skipped — instead of
-//! as a whole `serde_json::Value` tree: a 100,000-alert answer is read without a second,
-//! many times larger, copy of itself.
+//! The parts of an Alertmanager JSON answer the reader uses, read straight from the text
+//! — strings borrowed where they have no escapes, everything else skipped — and handed over
+//! one alert object at a time as the reader comes to it (`walk`): a 100,000-alert answer is
+//! read without a tree of itself, and what each alert object took while it was read is
+//! free again before the next one, so what the alerts keep lies together in memory.
 
-use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
 use std::borrow::Cow;
 use std::fmt;
 
 pub type Text<'a> = Cow<'a, str>;
 
-/// A JSON value as far as the reader cares: lists and objects are walked, the rest skipped.
-#[derive(Debug)]
-pub enum Node<'a> {
-    List(Vec<Node<'a>>),
-    Object(Box<Object<'a>>),
-    Other,
+/// A visitor's answer for any value it does not want: consumed and dropped.
+macro_rules! skip_other_values {
+    ($out:expr) => {
+        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+            Ok($out)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+            Ok($out)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+            Ok($out)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+            Ok($out)
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok($out)
+        }
+        fn visit_none<E>(self) -> Result<Self::Value, E> {
+            Ok($out)
+        }
+    };
 }
 
-/// A JSON object: an alert, a group, an envelope or a silence. Keys the reader never
-/// looks at are skipped; a repeated key keeps its last value, as `serde_json` does.
+/// How deep under the top alerts are looked for: keeps hostile nesting from recursing far.
+pub const MAX_DEPTH: usize = 6;
+
+/// An alert object: the fields the reader looks at. Keys it never looks at are skipped; a
+/// repeated key keeps its last value, as `serde_json` does.
 #[derive(Debug, Default)]
 pub struct Object<'a> {
     /// `labels`: None when absent, Some(None) when present but not an object.
     pub labels: Option<Option<Pairs<'a>>>,
     /// `annotations`, when an object.
     pub annotations: Option<Pairs<'a>>,
-    /// `commonAnnotations` (webhooks), when an object.
-    pub common_annotations: Option<Pairs<'a>>,
     pub status: Status<'a>,
     /// String fields (a value of another type reads as absent).
     pub starts_at: Option<Text<'a>>,
     pub ends_at: Option<Text<'a>>,
     pub generator_url: Option<Text<'a>>,
     pub dashboard_url: Option<Text<'a>>,
-    /// Where alerts may be nested, whatever the value's type (presence matters too).
-    pub alerts: Option<Node<'a>>,
-    pub data: Option<Node<'a>>,
-    pub blocks: Option<Node<'a>>,
-    pub groups: Option<Node<'a>>,
+    /// It carries alerts of its own (`alerts`, or a v1 group's `blocks`): a group, not an
+    /// alert, though it has labels.
+    nests: bool,
+    /// `alerts` or `data` is present: the document is an answer or a payload.
+    payload: bool,
     /// A silence has `matchers` and `createdBy`.
-    pub matchers: bool,
-    pub created_by: bool,
+    matchers: bool,
+    created_by: bool,
+}
+
+/// What the top of the document turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    List,
+    /// An object; `payload` when it has `alerts` or `data`.
+    Object {
+        payload: bool,
+    },
+    Other,
+}
+
+/// Where `walk` hands what it finds. Alert objects come in document order; `mark` and
+/// `reset` take back what was found inside an object that turns out to be an alert itself
+/// (its own nested lists are not looked into).
+pub trait Sink<'a> {
+    type Mark: Copy;
+    fn mark(&self) -> Self::Mark;
+    fn reset(&mut self, mark: Self::Mark);
+    fn alert(&mut self, object: &Object<'a>);
+    /// The first item of the top list (or of the envelope's `data`) is a silence.
+    fn silences(&mut self);
+}
+
+/// Reads the document, handing each alert object to `sink` as it is read: an object with
+/// `labels` and no alerts of its own, under lists and the `alerts`, `data`, `blocks` and
+/// `groups` of objects, at most `MAX_DEPTH` deep.
+pub fn walk<'a, S: Sink<'a>>(text: &'a str, sink: &mut S) -> Result<Shape, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let shape = Walker {
+        depth: 0,
+        top_list: true,
+        first_of_top: false,
+        sink,
+    }
+    .deserialize(&mut de)?;
+    de.end()?;
+    Ok(shape)
+}
+
+/// The top object's `status` word and `commonAnnotations` (webhooks): every alert needs
+/// them, and they may stand after the alerts, so they are read first.
+#[derive(Debug, Default)]
+pub struct Top<'a> {
+    pub status: Status<'a>,
+    pub common_annotations: Option<Pairs<'a>>,
+}
+
+impl Top<'_> {
+    /// `status` when it is a word, trimmed; "" otherwise.
+    pub fn status_word(&self) -> &str {
+        match &self.status {
+            Status::Word(w) => w.trim(),
+            _ => "",
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Top<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Top<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut top = Top::default();
+                while let Some(k) = map.next_key::<Str>()? {
+                    match k.0.as_ref() {
+                        "status" => top.status = map.next_value()?,
+                        "commonAnnotations" => {
+                            top.common_annotations = map.next_value::<MaybePairs>()?.0
+                        }
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(top)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Top::default())
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+                Ok(Top::default())
+            }
+            skip_other_values!(Top::default());
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// `status`: a word (API v2 webhooks, groups) or an object with `state` (API v2 alerts).
@@ -52,16 +165,6 @@ pub enum Status<'a> {
     /// The object's `state` when it is a string.
     Object(Option<Text<'a>>),
     Other,
-}
-
-impl Object<'_> {
-    /// `status` when it is a word, trimmed; "" otherwise.
-    pub fn status_word(&self) -> &str {
-        match &self.status {
-            Status::Word(w) => w.trim(),
-            _ => "",
-        }
-    }
 }
 
 /// The pairs of a JSON object (labels, annotations) sorted by key, the last of a repeated
@@ -97,30 +200,6 @@ impl<'a> Pairs<'a> {
         }
         Pairs(out)
     }
-}
-
-/// A visitor's answer for any value it does not want: consumed and dropped.
-macro_rules! skip_other_values {
-    ($out:expr) => {
-        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-            Ok($out)
-        }
-        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-            Ok($out)
-        }
-        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-            Ok($out)
-        }
-        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-            Ok($out)
-        }
-        fn visit_unit<E>(self) -> Result<Self::Value, E> {
-            Ok($out)
-        }
-        fn visit_none<E>(self) -> Result<Self::Value, E> {
-            Ok($out)
-        }
-    };
 }
 
 /// A string borrowed from the text when it can be.
@@ -249,63 +328,101 @@ impl<'de> Deserialize<'de> for Status<'de> {
     }
 }
 
-impl<'de> Deserialize<'de> for Node<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Node<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
-                while let Some(n) = seq.next_element::<Node>()? {
-                    items.push(n);
-                }
-                Ok(Node::List(items))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                object(map).map(|o| Node::Object(Box::new(o)))
-            }
-            fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-                Ok(Node::Other)
-            }
-            skip_other_values!(Node::Other);
+/// One value of the document at `depth`, read for the alert objects in it.
+struct Walker<'s, S> {
+    depth: usize,
+    /// This value, if a list, is the top list or the envelope's `data`.
+    top_list: bool,
+    /// This value is the first item of that list.
+    first_of_top: bool,
+    sink: &'s mut S,
+}
+
+impl<'de, S: Sink<'de>> DeserializeSeed<'de> for Walker<'_, S> {
+    type Value = Shape;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Shape, D::Error> {
+        if self.depth > MAX_DEPTH {
+            IgnoredAny::deserialize(d)?;
+            return Ok(Shape::Other);
         }
-        d.deserialize_any(V)
+        d.deserialize_any(self)
     }
 }
 
-fn object<'de, A: MapAccess<'de>>(mut map: A) -> Result<Object<'de>, A::Error> {
-    let mut o = Object::default();
-    while let Some(k) = map.next_key::<Str>()? {
-        match k.0.as_ref() {
-            "labels" => o.labels = Some(map.next_value::<MaybePairs>()?.0),
-            "annotations" => o.annotations = map.next_value::<MaybePairs>()?.0,
-            "commonAnnotations" => o.common_annotations = map.next_value::<MaybePairs>()?.0,
-            "status" => o.status = map.next_value()?,
-            "startsAt" => o.starts_at = map.next_value::<MaybeStr>()?.0,
-            "endsAt" => o.ends_at = map.next_value::<MaybeStr>()?.0,
-            "generatorURL" => o.generator_url = map.next_value::<MaybeStr>()?.0,
-            "dashboardURL" => o.dashboard_url = map.next_value::<MaybeStr>()?.0,
-            "alerts" => o.alerts = Some(map.next_value()?),
-            "data" => o.data = Some(map.next_value()?),
-            "blocks" => o.blocks = Some(map.next_value()?),
-            "groups" => o.groups = Some(map.next_value()?),
-            "matchers" => {
-                map.next_value::<IgnoredAny>()?;
-                o.matchers = true;
-            }
-            "createdBy" => {
-                map.next_value::<IgnoredAny>()?;
-                o.created_by = true;
-            }
-            _ => {
-                map.next_value::<IgnoredAny>()?;
+impl<'de, S: Sink<'de>> Visitor<'de> for Walker<'_, S> {
+    type Value = Shape;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Shape, A::Error> {
+        let mut first = self.top_list;
+        while seq
+            .next_element_seed(Walker {
+                depth: self.depth + 1,
+                top_list: false,
+                first_of_top: first,
+                sink: &mut *self.sink,
+            })?
+            .is_some()
+        {
+            first = false;
+        }
+        Ok(Shape::List)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Shape, A::Error> {
+        let mark = self.sink.mark();
+        let mut o = Object::default();
+        while let Some(k) = map.next_key::<Str>()? {
+            match k.0.as_ref() {
+                "labels" => o.labels = Some(map.next_value::<MaybePairs>()?.0),
+                "annotations" => o.annotations = map.next_value::<MaybePairs>()?.0,
+                "status" => o.status = map.next_value()?,
+                "startsAt" => o.starts_at = map.next_value::<MaybeStr>()?.0,
+                "endsAt" => o.ends_at = map.next_value::<MaybeStr>()?.0,
+                "generatorURL" => o.generator_url = map.next_value::<MaybeStr>()?.0,
+                "dashboardURL" => o.dashboard_url = map.next_value::<MaybeStr>()?.0,
+                key @ ("alerts" | "data" | "blocks" | "groups") => {
+                    o.nests |= matches!(key, "alerts" | "blocks");
+                    o.payload |= matches!(key, "alerts" | "data");
+                    map.next_value_seed(Walker {
+                        depth: self.depth + 1,
+                        top_list: self.depth == 0 && key == "data",
+                        first_of_top: false,
+                        sink: &mut *self.sink,
+                    })?;
+                }
+                "matchers" => {
+                    map.next_value::<IgnoredAny>()?;
+                    o.matchers = true;
+                }
+                "createdBy" => {
+                    map.next_value::<IgnoredAny>()?;
+                    o.created_by = true;
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
             }
         }
+        if self.first_of_top && o.matchers && o.created_by {
+            self.sink.silences();
+        }
+        if o.labels.is_some() && !o.nests {
+            self.sink.reset(mark);
+            self.sink.alert(&o);
+        }
+        Ok(Shape::Object { payload: o.payload })
     }
-    Ok(o)
+
+    fn visit_str<E>(self, _: &str) -> Result<Shape, E> {
+        Ok(Shape::Other)
+    }
+
+    skip_other_values!(Shape::Other);
 }
 
 #[cfg(test)]
@@ -326,22 +443,58 @@ mod tests {
         assert_eq!(p.get("c"), None);
     }
 
+    #[derive(Default)]
+    struct Names(Vec<String>, bool);
+
+    impl<'a> Sink<'a> for Names {
+        type Mark = usize;
+        fn mark(&self) -> usize {
+            self.0.len()
+        }
+        fn reset(&mut self, mark: usize) {
+            self.0.truncate(mark);
+        }
+        fn alert(&mut self, o: &Object<'a>) {
+            let labels = o.labels.as_ref().and_then(|l| l.as_ref());
+            self.0
+                .push(labels.and_then(|l| l.get("a")).unwrap_or("?").to_owned());
+        }
+        fn silences(&mut self) {
+            self.1 = true;
+        }
+    }
+
     #[test]
-    fn any_json_is_a_node_and_escaped_strings_are_read() {
+    fn any_json_is_walked_and_escaped_strings_are_read() {
         let text = r#"[1, null, "x", {"labels": {"a": "\u00e9"}, "status": {"state": "active"},
-            "deep": [[[{"labels": 1}]]], "alerts": 3}]"#;
-        let Node::List(items) = serde_json::from_str::<Node>(text).unwrap() else {
-            panic!("a list")
-        };
-        assert_eq!(items.len(), 4);
-        let Node::Object(o) = &items[3] else {
-            panic!("an object")
-        };
+            "deep": [[[{"labels": 1}]]], "data": 3}, {"labels": 2}]"#;
+        let mut names = Names::default();
+        assert_eq!(walk(text, &mut names).unwrap(), Shape::List);
+        assert_eq!(names.0, ["é", "?"]);
+        assert!(!names.1);
+        let mut names = Names::default();
         assert_eq!(
-            o.labels.as_ref().unwrap().as_ref().unwrap().get("a"),
-            Some("é")
+            walk(
+                r#"{"data": [{"matchers": [], "createdBy": "x"}]}"#,
+                &mut names
+            )
+            .unwrap(),
+            Shape::Object { payload: true }
         );
-        assert!(matches!(&o.status, Status::Object(Some(s)) if s == "active"));
-        assert!(matches!(o.alerts, Some(Node::Other)));
+        assert!(names.1, "a silence first under data");
+        assert!(
+            walk("[1] 2", &mut Names::default()).is_err(),
+            "trailing text"
+        );
+    }
+
+    #[test]
+    fn the_top_objects_status_and_common_annotations_are_read_wherever_they_stand() {
+        let top: Top = serde_json::from_str(
+            r#"{"alerts": [{"labels": {}}], "commonAnnotations": {"s": "x"}, "status": " firing "}"#,
+        )
+        .unwrap();
+        assert_eq!(top.status_word(), "firing");
+        assert_eq!(top.common_annotations.unwrap().get("s"), Some("x"));
     }
 }

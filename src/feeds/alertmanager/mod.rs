@@ -6,123 +6,104 @@ mod doc;
 
 use super::mapping::colour_word;
 use super::{FeedError, ParseOptions, Parsed};
-use crate::model::{Alert, Area, Extra, Link, MsgType};
-use doc::{Node, Object, Pairs, Status};
+use crate::model::{Alert, Extra, Link, MsgType};
+use doc::{Object, Pairs, Shape, Sink, Status, Top};
 
-/// How deep under the top alerts are looked for: keeps hostile nesting from recursing far.
-const MAX_DEPTH: usize = 6;
-
-/// Alert objects are found under arrays of groups, `data`/`blocks` envelopes and webhooks;
-/// an object with `labels` and without `alerts` is an alert (a group has labels too, but
-/// carries its alerts in `alerts`). `found` is given each, in document order.
-fn walk<'a>(node: Node<'a>, depth: usize, found: &mut impl FnMut(Object<'a>)) {
-    if depth > MAX_DEPTH {
-        return;
-    }
-    match node {
-        Node::List(items) => {
-            for i in items {
-                walk(i, depth + 1, found);
-            }
-        }
-        Node::Object(o) => {
-            if o.labels.is_some() && o.alerts.is_none() {
-                found(*o);
-                return;
-            }
-            let o = *o;
-            for inner in [o.alerts, o.data, o.blocks, o.groups].into_iter().flatten() {
-                walk(inner, depth + 1, found);
-            }
-        }
-        Node::Other => {}
-    }
+/// The alerts as `doc::walk` finds them, each made into an `Alert` at once; repeats are
+/// taken out once the whole document is read (the first of a label set stays).
+struct Found<'c, 'a> {
+    top: &'c Top<'a>,
+    opts: &'c ParseOptions,
+    alerts: Vec<Alert>,
+    /// Each alert's label fingerprint, beside it.
+    prints: Vec<u64>,
+    skipped: usize,
+    silences: bool,
 }
 
-/// How many alert objects `walk` will find: the result is allocated once, at its size.
-fn count(node: &Node, depth: usize) -> usize {
-    if depth > MAX_DEPTH {
-        return 0;
-    }
-    match node {
-        Node::List(items) => items.iter().map(|i| count(i, depth + 1)).sum(),
-        Node::Object(o) if o.labels.is_some() && o.alerts.is_none() => 1,
-        Node::Object(o) => [&o.alerts, &o.data, &o.blocks, &o.groups]
-            .into_iter()
-            .flatten()
-            .map(|i| count(i, depth + 1))
-            .sum(),
-        Node::Other => 0,
-    }
-}
+impl<'a> Sink<'a> for Found<'_, 'a> {
+    type Mark = (usize, usize);
 
-fn looks_like_silences(root: &Node) -> bool {
-    let first = match root {
-        Node::List(items) => items.first(),
-        Node::Object(o) => match &o.data {
-            Some(Node::List(items)) => items.first(),
-            _ => None,
-        },
-        Node::Other => None,
-    };
-    matches!(first, Some(Node::Object(s)) if s.matchers && s.created_by)
+    fn mark(&self) -> (usize, usize) {
+        (self.alerts.len(), self.skipped)
+    }
+
+    fn reset(&mut self, (len, skipped): (usize, usize)) {
+        self.alerts.truncate(len);
+        self.prints.truncate(len);
+        self.skipped = skipped;
+    }
+
+    fn alert(&mut self, object: &Object<'a>) {
+        match alert(object, self.top, self.opts) {
+            Some((print, a)) => {
+                self.alerts.push(a);
+                self.prints.push(print);
+            }
+            None => self.skipped += 1,
+        }
+    }
+
+    fn silences(&mut self) {
+        self.silences = true;
+    }
 }
 
 pub fn parse(bytes: &[u8], opts: &ParseOptions) -> Result<Parsed, FeedError> {
     let origin = &opts.origin;
     let decoded = super::fetch::decode(bytes, opts.charset.as_deref(), origin);
     let mut warnings = decoded.warnings;
-    let mut root: Node = super::json::from_text(&decoded.text, origin)?;
-    if looks_like_silences(&root) {
+    let text: &str = &decoded.text;
+    let broken = |e: serde_json::Error| {
+        FeedError::at(origin, e.line(), e.column(), format!("not valid JSON: {e}"))
+    };
+    // Only a webhook payload or an envelope (an object at the top) has a status and common
+    // annotations for its alerts: read them first, as they may stand after the alerts.
+    let top: Top = if text.trim_start().starts_with('{') {
+        super::json::from_text(text, origin)?
+    } else {
+        Top::default()
+    };
+    let mut found = Found {
+        top: &top,
+        opts,
+        alerts: Vec::new(),
+        prints: Vec::new(),
+        skipped: 0,
+        silences: false,
+    };
+    let shape = doc::walk(text, &mut found).map_err(broken)?;
+    if found.silences {
         return Err(FeedError::new(
             origin,
             "this is a list of Alertmanager silences, not alerts (use /api/v2/alerts)",
         ));
     }
-    let (is_payload, group_status, common) = match &mut root {
-        Node::List(_) => (true, String::new(), None),
-        Node::Object(o) => (
-            o.alerts.is_some() || o.data.is_some(),
-            o.status_word().to_owned(),
-            o.common_annotations.take(),
-        ),
-        Node::Other => (false, String::new(), None),
-    };
-    let mut alerts: Vec<Alert> = Vec::with_capacity(count(&root, 0));
-    let (mut found, mut skipped, mut repeated) = (0, 0, 0);
-    let mut seen = std::collections::HashSet::with_capacity(alerts.capacity());
-    // Each alert object is dropped as soon as it is read: the document and the alerts
-    // built from it are not all held at once.
-    walk(root, 0, &mut |a| {
-        found += 1;
-        match alert(&a, &group_status, common.as_ref(), opts) {
-            // Alertmanager identifies an alert by its label set (fingerprint): grouped
-            // answers list one alert under every receiver that routes it, and some
-            // payloads repeat it. It is one alert on the wall.
-            Some((fingerprint, al)) => {
-                if seen.insert(fingerprint) {
-                    alerts.push(al);
-                } else {
-                    repeated += 1;
-                }
-            }
-            None => skipped += 1,
-        }
-    });
-    if found == 0 && !is_payload {
+    let is_payload = matches!(shape, Shape::List | Shape::Object { payload: true });
+    if found.alerts.is_empty() && found.skipped == 0 && !is_payload {
         return Err(FeedError::new(
             origin,
             "not an Alertmanager alerts answer or webhook payload (no `alerts` list)",
         ));
     }
+    // Alertmanager identifies an alert by its label set (fingerprint): grouped answers
+    // list one alert under every receiver that routes it, and some payloads repeat it. It
+    // is one alert on the wall.
+    let mut seen = std::collections::HashSet::with_capacity(found.prints.len());
+    let mut first = found.prints.iter().map(|p| seen.insert(*p));
+    let mut alerts = found.alerts;
+    alerts.retain(|_| first.next().unwrap_or(true));
+    alerts.shrink_to_fit();
+    let repeated = found.prints.len() - alerts.len();
     if repeated > 0 {
         warnings.push(format!(
             "{origin}: {repeated} repeated alert(s) with the same labels listed once"
         ));
     }
-    if skipped > 0 {
+    if found.skipped > 0 {
         warnings.push(format!(
-            "{origin}: {skipped} alert(s) without labels skipped"
+            "{origin}: {} alert(s) without labels skipped",
+            found.skipped
         ));
     }
     Ok(Parsed {
@@ -151,12 +132,8 @@ fn label_fingerprint(labels: &Pairs) -> u64 {
 }
 
 /// The alert and its label fingerprint; None when it has no labels object.
-fn alert(
-    a: &Object,
-    group_status: &str,
-    common: Option<&Pairs>,
-    opts: &ParseOptions,
-) -> Option<(u64, Alert)> {
+fn alert(a: &Object, top: &Top, opts: &ParseOptions) -> Option<(u64, Alert)> {
+    let common = top.common_annotations.as_ref();
     let labels = a.labels.as_ref()?.as_ref()?;
     let note = |key: &str| -> String {
         [a.annotations.as_ref(), common]
@@ -174,7 +151,7 @@ fn alert(
     let state = match &a.status {
         Status::Word(s) => s.to_ascii_lowercase(),
         Status::Object(s) => s.as_deref().unwrap_or("").trim().to_ascii_lowercase(),
-        Status::Absent | Status::Other => group_status.to_ascii_lowercase(),
+        Status::Absent | Status::Other => top.status_word().to_ascii_lowercase(),
     };
     let starts = super::parse_time(a.starts_at.as_deref().unwrap_or(""));
     // Alertmanager writes the zero time for "no end".
@@ -256,14 +233,9 @@ fn alert(
             }
             .into(),
             sender: Default::default(),
-            areas: if area.is_empty() {
-                Vec::new()
-            } else {
-                vec![Area {
-                    description: area.into(),
-                    ..Area::default()
-                }]
-            },
+            // The instance is all an alert says of where: `area` holds it, and there is no
+            // shape or code to keep in `areas`.
+            areas: Vec::new(),
             ack: None,
             silence: None,
             seq: 0,
@@ -314,5 +286,82 @@ mod tests {
         );
         assert!(parse(b"{\"a\":1}", &opts()).is_err());
         assert!(parse(b"[]", &opts()).unwrap().alerts.is_empty());
+    }
+
+    fn titles(j: &str) -> (Vec<String>, Vec<String>) {
+        let p = parse(j.as_bytes(), &opts()).unwrap();
+        (
+            p.alerts.iter().map(|a| a.title.clone()).collect(),
+            p.warnings,
+        )
+    }
+
+    #[test]
+    fn alerts_are_found_in_document_order_under_groups_and_envelopes() {
+        // The API v2 groups answer: each group's alerts, in order, the group itself not an
+        // alert (it has `alerts`).
+        let groups = r#"[{"labels":{"team":"a"},"alerts":[
+            {"labels":{"alertname":"A1"}},{"labels":{"alertname":"A2"}}]},
+          {"labels":{"team":"b"},"alerts":[{"labels":{"alertname":"B1"}}]}]"#;
+        assert_eq!(titles(groups).0, ["A1", "A2", "B1"]);
+        // The v1 envelope, its status after its data, and blocks inside.
+        let v1 = r#"{"data":[{"labels":{"g":"1"},"blocks":[{"alerts":[
+            {"labels":{"alertname":"V1"}}]}]}],"status":"success"}"#;
+        assert_eq!(titles(v1).0, ["V1"]);
+        // An alert's own nested lists are not looked into: it is one alert.
+        let nested = r#"[{"labels":{"alertname":"Outer"},"data":[{"labels":{"alertname":"Inner"}}]},
+            {"labels":{"alertname":"Next"}}]"#;
+        assert_eq!(titles(nested).0, ["Outer", "Next"]);
+        // Deeper than six levels under the top is not looked at.
+        let deep = r#"[[[[[[[{"labels":{"alertname":"TooDeep"}}]]]]]],
+            [[[[[{"labels":{"alertname":"DeepEnough"}}]]]]]]"#;
+        assert_eq!(titles(deep).0, ["DeepEnough"]);
+    }
+
+    #[test]
+    fn a_webhooks_common_annotations_count_wherever_they_stand() {
+        let j = r#"{"alerts":[{"labels":{"alertname":"X"},"annotations":{}},
+            {"labels":{"alertname":"Y"},"annotations":{"summary":"own"}}],
+            "status":"resolved","commonAnnotations":{"summary":"shared","description":"d"}}"#;
+        let p = parse(j.as_bytes(), &opts()).unwrap();
+        let got: Vec<_> = p
+            .alerts
+            .iter()
+            .map(|a| (a.title.as_str(), a.description.as_str()))
+            .collect();
+        assert_eq!(got, [("shared", "d"), ("own", "d")]);
+        // The payload's status stands for alerts without their own.
+        assert!(p.alerts.iter().all(|a| a.extra.resolved_at.is_some()));
+    }
+
+    #[test]
+    fn repeated_and_unlabelled_alerts_are_counted_once_in_warnings() {
+        let j = r#"[{"labels":{"alertname":"R","i":"1"},"annotations":{"summary":"first"}},
+            {"labels":{"alertname":"Bad"},"data":[{"labels":{"alertname":"R","i":"1"}}]},
+            {"labels":"not an object"},
+            {"labels":{"i":"1","alertname":"R"},"annotations":{"summary":"second"}},
+            {"labels":{"alertname":"S"}}]"#;
+        let (t, w) = titles(j);
+        assert_eq!(t, ["first", "Bad", "S"]);
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert!(w[0].contains("1 repeated"), "{w:?}");
+        assert!(w[1].contains("1 alert(s) without labels"), "{w:?}");
+    }
+
+    #[test]
+    fn silences_are_refused_at_the_top_and_under_data() {
+        for s in [
+            r#"[{"id":"x","matchers":[],"createdBy":"me"},{"labels":{"alertname":"A"}}]"#,
+            r#"{"status":"success","data":[{"id":"x","matchers":[],"createdBy":"me"}]}"#,
+        ] {
+            let e = parse(s.as_bytes(), &opts()).unwrap_err();
+            assert!(e.message.contains("silences"), "{}", e.message);
+        }
+    }
+
+    #[test]
+    fn broken_json_names_its_line_and_column() {
+        let e = parse(b"[{\"labels\":{}},\n {\"labels\": }]", &opts()).unwrap_err();
+        assert_eq!((e.line, e.column), (Some(2), Some(13)), "{e:?}");
     }
 }
