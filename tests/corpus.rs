@@ -142,7 +142,7 @@ fn atom_and_rss_indexes_give_their_entries() {
     let a = &p.alerts[0];
     assert_eq!(a.colour, Colour::Yellow);
     assert_eq!(a.area, "Strathclyde");
-    assert_eq!(a.areas[0].shapes.geocodes[0].value, "UK105");
+    assert_eq!(a.extra.areas[0].shapes.geocodes[0].value, "UK105");
     // RSS links are read from the element text.
     let p = read("cap-atom/gcl-ny-index.rss").unwrap();
     assert_eq!(
@@ -206,8 +206,9 @@ fn real_update_messages_carry_their_references() {
     );
     let p = read("cap/cpl-nws-multipolygon.xml").unwrap();
     assert_eq!(
-        p.alerts[0].areas[0].shapes.polygons.len()
+        p.alerts[0].extra.areas[0].shapes.polygons.len()
             + p.alerts[0]
+                .extra
                 .areas
                 .iter()
                 .skip(1)
@@ -292,7 +293,7 @@ fn signed_messages_are_read_and_flagged() {
     let bytes = std::fs::read(Path::new(CORPUS).join("cap/gcl-dhs-hsas.xml")).unwrap();
     assert!(!cap::parse(&bytes, &opts("x")).unwrap().0[0].signed);
     let p = read("cap/kwc-tsunami-signed.xml").unwrap();
-    assert_eq!(p.alerts[0].areas[0].shapes.circles.len(), 1);
+    assert_eq!(p.alerts[0].extra.areas[0].shapes.circles.len(), 1);
     // A test message stays a test: never mistaken for a real one.
     assert_eq!(
         read("cap/cpl-pagasa-test-signed.xml").unwrap().alerts[0].status,

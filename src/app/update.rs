@@ -10,7 +10,7 @@ use super::state::Lang;
 use super::state::{DetailTarget, Flash, Overlay, Pane, SourceHealth, SourceStatus, State};
 use super::workflow;
 use super::{cache_head, command_line, handover_view, instructions, silences, words};
-use crate::model::text::sanitize;
+use crate::model::text::{sanitize, sanitize_in_place};
 use crate::model::{Alert, Incident, TimelineEntry};
 use crate::notify::notice;
 use crate::sources::{SourceEvent, SourceUpdate};
@@ -707,7 +707,7 @@ fn clean_entry(mut e: TimelineEntry) -> TimelineEntry {
         &mut e.kind,
         &mut e.text,
     ] {
-        *s = sanitize(s);
+        sanitize_in_place(s);
     }
     e
 }
@@ -718,6 +718,8 @@ fn clean_incident(mut i: Incident, origin: &str) -> Incident {
         *s = sanitize(s);
     }
     i.timeline = i.timeline.into_iter().map(clean_entry).collect();
+    // Read without a length, the list kept up to twice the room it needs.
+    i.timeline.shrink_to_fit();
     i.timeline
         .sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.seq.cmp(&b.seq)));
     i

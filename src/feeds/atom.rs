@@ -282,7 +282,6 @@ fn stub(
         description: summary.to_owned(),
         area: area_desc.into(),
         sent,
-        effective: parse_time(cap_child(item, "effective")),
         expires: parse_time(cap_child(item, "expires")),
         extra: Extra {
             onset: parse_time(cap_child(item, "onset")),
@@ -295,19 +294,20 @@ fn stub(
                 })
                 .into_iter()
                 .collect(),
+            effective: parse_time(cap_child(item, "effective")),
+            areas: if area.description.is_empty()
+                && area.shapes.polygons.is_empty()
+                && area.shapes.circles.is_empty()
+                && area.shapes.geocodes.is_empty()
+            {
+                Vec::new()
+            } else {
+                vec![area]
+            },
             ..Extra::default()
         }
         .into(),
         sender: author.into(),
-        areas: if area.description.is_empty()
-            && area.shapes.polygons.is_empty()
-            && area.shapes.circles.is_empty()
-            && area.shapes.geocodes.is_empty()
-        {
-            Vec::new()
-        } else {
-            vec![area]
-        },
         ack: None,
         silence: None,
         seq: 0,

@@ -164,7 +164,6 @@ pub fn message(el: &Element, signed: bool, opts: &ParseOptions) -> Result<CapMes
         description: String::new(),
         area: Default::default(),
         sent,
-        effective: None,
         expires: None,
         extra: Extra {
             references,
@@ -172,7 +171,6 @@ pub fn message(el: &Element, signed: bool, opts: &ParseOptions) -> Result<CapMes
         }
         .into(),
         sender: sender.into(),
-        areas: Vec::new(),
         ack: None,
         silence: None,
         seq: 0,
@@ -264,7 +262,7 @@ fn fill_from_info(a: &mut Alert, info: &Element, opts: &ParseOptions) {
     a.extra.headline = info.text_of("headline").to_owned();
     a.description = info.text_of("description").to_owned();
     a.extra.instruction = info.text_of("instruction").to_owned();
-    a.effective = parse_time(info.text_of("effective"));
+    a.extra.effective = parse_time(info.text_of("effective"));
     a.extra.onset = parse_time(info.text_of("onset"));
     a.expires = parse_time(info.text_of("expires"));
     if let Some(name) = Some(info.text_of("senderName")).filter(|s| !s.is_empty()) {
@@ -298,8 +296,9 @@ fn fill_from_info(a: &mut Alert, info: &Element, opts: &ParseOptions) {
             mime: r.text_of("mimeType").to_owned(),
         });
     }
-    a.areas = info.all("area").map(area).collect();
+    a.extra.areas = info.all("area").map(area).collect();
     a.area = (a
+        .extra
         .areas
         .iter()
         .map(|x| x.description.trim())
@@ -386,7 +385,7 @@ mod tests {
         assert_eq!(a.colour, Colour::Yellow);
         assert_eq!(a.status, "exercise");
         assert_eq!(a.area, "南山区");
-        assert_eq!(a.areas[0].shapes.geocodes[0].value, "440305");
+        assert_eq!(a.extra.areas[0].shapes.geocodes[0].value, "440305");
         assert_eq!(msgs[0].languages, ["en-US", "zh-CN"]);
     }
 
@@ -398,8 +397,8 @@ mod tests {
         let a = &msgs[0].alert;
         assert_eq!(a.title, "Rainstorm warning");
         assert_eq!(a.colour, Colour::Orange);
-        assert_eq!(a.areas[0].shapes.polygons[0].len(), 4);
-        assert_eq!(a.areas[0].shapes.circles[0].radius_km, 10.0);
+        assert_eq!(a.extra.areas[0].shapes.polygons[0].len(), 4);
+        assert_eq!(a.extra.areas[0].shapes.circles[0].radius_km, 10.0);
     }
 
     #[test]

@@ -168,7 +168,6 @@ fn feature(f: &Value, opts: &ParseOptions, bad_times: &mut usize) -> Option<Aler
         description: str_of(p, "description").to_owned(),
         area: area_desc.into(),
         sent,
-        effective: time_of(p, "effective"),
         // `ends` is when the hazard ends; `expires` only when this message does.
         expires: time_of(p, "ends").or_else(|| time_of(p, "expires")),
         extra: Extra {
@@ -177,11 +176,12 @@ fn feature(f: &Value, opts: &ParseOptions, bad_times: &mut usize) -> Option<Aler
             onset: time_of(p, "onset"),
             headline: headline.to_owned(),
             links,
+            effective: time_of(p, "effective"),
+            areas: vec![area],
             ..Extra::default()
         }
         .into(),
         sender: sender.into(),
-        areas: vec![area],
         ack: None,
         silence: None,
         seq: 0,
@@ -251,8 +251,8 @@ mod tests {
             a.extra.references,
             ["w-nws.webmaster@noaa.gov,u0,2024-06-30T10:00:00-07:00"]
         );
-        assert_eq!(a.areas[0].shapes.polygons[0][0], [30.0, -100.0]);
-        assert_eq!(a.areas[0].shapes.geocodes.len(), 2);
+        assert_eq!(a.extra.areas[0].shapes.polygons[0][0], [30.0, -100.0]);
+        assert_eq!(a.extra.areas[0].shapes.geocodes.len(), 2);
         assert!(parse(b"{\"total\": 3}", &o).is_err());
         assert!(
             parse(b"[1", &o)

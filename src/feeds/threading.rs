@@ -75,7 +75,7 @@ fn apply(alerts: &mut [Alert], by: usize, target: usize) {
                 c.colour = orig.colour;
                 c.level = orig.level;
                 c.area = orig.area;
-                c.areas = orig.areas;
+                c.extra.areas = orig.extra.areas.clone();
                 c.title = orig.title;
             }
         }
@@ -108,7 +108,6 @@ mod tests {
             description: String::new(),
             area: "南山区".into(),
             sent: sent.parse().unwrap(),
-            effective: None,
             expires: None,
             extra: Extra {
                 references: refs.iter().map(|r| r.to_string()).collect(),
@@ -116,7 +115,6 @@ mod tests {
             }
             .into(),
             sender: Default::default(),
-            areas: vec![],
             ack: None,
             silence: None,
             seq: 0,

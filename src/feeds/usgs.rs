@@ -168,23 +168,23 @@ fn feature(f: &Value, opts: &ParseOptions) -> Option<(Alert, Vec<String>, i64)> 
         description,
         area: place.into(),
         sent,
-        effective: Some(sent),
         expires: None,
         extra: Extra {
             onset: Some(sent),
             links,
+            effective: Some(sent),
+            areas: vec![Area {
+                description: place.into(),
+                shapes: Shapes {
+                    circles,
+                    ..Shapes::default()
+                }
+                .into(),
+            }],
             ..Extra::default()
         }
         .into(),
         sender: "earthquake.usgs.gov".into(),
-        areas: vec![Area {
-            description: place.into(),
-            shapes: Shapes {
-                circles,
-                ..Shapes::default()
-            }
-            .into(),
-        }],
         ack: None,
         silence: None,
         seq: 0,

@@ -66,12 +66,9 @@ pub struct Alert {
     pub description: String,
     pub area: CompactString,
     pub sent: Timestamp,
-    pub effective: Option<Timestamp>,
     pub expires: Option<Timestamp>,
     /// Who issued it: CAP `sender` (an address), kept apart from the display name in `source`.
     pub sender: Word,
-    /// The areas in detail; `area` keeps their one-line description.
-    pub areas: Vec<Area>,
     pub ack: Option<Box<Ack>>,
     /// Bell, flashing and notifications held off until `until`, by whom and why.
     /// Silencing is not acknowledging: the alert stays on the wall.
@@ -104,6 +101,11 @@ pub struct Extra {
     pub onset: Option<Timestamp>,
     /// Web pages and resources the alert points at.
     pub links: Vec<Link>,
+    /// When it takes effect, if not when it was sent (CAP `effective`).
+    pub effective: Option<Timestamp>,
+    /// The areas in detail (CAP `area`: shapes and codes); `area` keeps their one-line
+    /// description. A feed that names a place and nothing more keeps none.
+    pub areas: Vec<Area>,
 }
 
 static NO_EXTRA: Extra = Extra {
@@ -115,6 +117,8 @@ static NO_EXTRA: Extra = Extra {
     resolved_at: None,
     onset: None,
     links: Vec::new(),
+    effective: None,
+    areas: Vec::new(),
 };
 
 impl Empty for Extra {
@@ -230,13 +234,13 @@ impl Alert {
                     sanitize(s);
                 }
             }
-        }
-        for area in &mut self.areas {
-            sanitize(&mut area.description);
-            if let Some(shapes) = area.shapes.if_held() {
-                for g in &mut shapes.geocodes {
-                    sanitize(&mut g.name);
-                    sanitize(&mut g.value);
+            for area in &mut extra.areas {
+                sanitize(&mut area.description);
+                if let Some(shapes) = area.shapes.if_held() {
+                    for g in &mut shapes.geocodes {
+                        sanitize(&mut g.name);
+                        sanitize(&mut g.value);
+                    }
                 }
             }
         }
@@ -370,16 +374,8 @@ mod wire {
                 description: f.description,
                 area: f.area,
                 sent: f.sent,
-                effective: f.effective,
                 expires: f.expires,
                 sender: f.sender,
-                // Read without a length, a list keeps room for four: give back what is unused
-                // (a cached wall holds 100,000 of these).
-                areas: {
-                    let mut areas = f.areas;
-                    areas.shrink_to_fit();
-                    areas
-                },
                 ack: f.ack,
                 silence: f.silence,
                 seq: f.seq,
@@ -393,6 +389,14 @@ mod wire {
                     resolved_at: f.resolved_at,
                     onset: f.onset,
                     links: f.links,
+                    effective: f.effective,
+                    // Read without a length, a list keeps room for four: give back what
+                    // is unused.
+                    areas: {
+                        let mut areas = f.areas;
+                        areas.shrink_to_fit();
+                        areas
+                    },
                 }
                 .into(),
             }
@@ -460,7 +464,7 @@ mod wire {
                 instruction: &x.instruction,
                 area: &a.area,
                 sent: a.sent,
-                effective: a.effective,
+                effective: a.extra.effective,
                 expires: a.expires,
                 references: &x.references,
                 superseded_by: x.superseded_by.as_deref(),
@@ -470,7 +474,7 @@ mod wire {
                 sender: &a.sender,
                 headline: &x.headline,
                 links: &x.links,
-                areas: &a.areas,
+                areas: &a.extra.areas,
                 ack: a.ack.as_deref(),
                 silence: a.silence.as_deref(),
                 seq: a.seq,

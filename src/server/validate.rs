@@ -292,17 +292,16 @@ pub fn new_alert(obj: &Obj, now: Timestamp) -> ApiResult<NewAlert> {
         description: obj.text("description", MAX_TEXT)?.unwrap_or_default(),
         area: (obj.text("area", MAX_TEXT)?.unwrap_or_default()).into(),
         sent,
-        effective,
         expires,
         extra: Extra {
             instruction: obj.text("instruction", MAX_TEXT)?.unwrap_or_default(),
             references,
+            effective,
             ..Extra::default()
         }
         .into(),
         // Server-controlled: whatever the client sent here is ignored.
         sender: Default::default(),
-        areas: Vec::new(),
         ack: None,
         silence: None,
         seq: 0,

@@ -95,6 +95,9 @@ impl Store {
         self.conn.pragma_update(None, "journal_mode", "WAL")?;
         // FULL: a committed action survives a power cut, not only a crash of the console.
         self.conn.pragma_update(None, "synchronous", "FULL")?;
+        // The store is written in big pieces and read once at start: sqlite's default 2 MiB
+        // of page cache would only sit resident beside a wall that already is.
+        self.conn.pragma_update(None, "cache_size", "-256")?;
         let version: i64 = self
             .conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))?;

@@ -52,7 +52,7 @@ fn alert_lines(state: &State, a: &Alert) -> Vec<Line<'static>> {
         field(state, "发布", "Source", a.source.to_string()),
         field(state, "发布时间", "Sent", when(state, a.sent)),
     ];
-    if let Some(e) = a.effective {
+    if let Some(e) = a.extra.effective {
         v.push(field(state, "生效", "Effective", when(state, e)));
     }
     if let Some(e) = a.expires {

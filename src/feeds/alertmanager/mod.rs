@@ -171,19 +171,24 @@ fn alert(a: &Object, top: &Top, opts: &ParseOptions) -> Option<(u64, Alert)> {
     let colour = colour_word(label(labels, "colour"))
         .or_else(|| colour_word(label(labels, "color")))
         .unwrap_or_else(|| opts.severity.colour(severity));
-    let area = ["instance", "namespace", "cluster", "job", "service"]
+    let (area_key, area) = ["instance", "namespace", "cluster", "job", "service"]
         .into_iter()
-        .map(|k| label(labels, k))
-        .find(|s| !s.is_empty())
-        .unwrap_or("")
-        .to_owned();
+        .map(|k| (k, label(labels, k)))
+        .find(|(_, v)| !v.is_empty())
+        .unwrap_or(("", ""));
     let mut description = note("description");
     if description.is_empty() {
-        description = labels
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join(" ");
+        // The labels, but for those the alert shows as fields of its own (signal, level,
+        // area, source): a wall of 100,000 keeps each of them once.
+        let shown = ["alertname", "severity", "colour", "color", "job", area_key];
+        for (k, v) in labels.iter().filter(|(k, _)| !shown.contains(k)) {
+            if !description.is_empty() {
+                description.push(' ');
+            }
+            description.push_str(k);
+            description.push('=');
+            description.push_str(v);
+        }
     }
     if state == "suppressed" {
         description = format!("[silenced/inhibited] {description}");
@@ -203,6 +208,8 @@ fn alert(a: &Object, top: &Top, opts: &ParseOptions) -> Option<(u64, Alert)> {
             });
         }
     }
+    // `startsAt` is both when the alert was raised and when it took effect: it is kept
+    // once, as `sent` (an alert's effective time defaults to its sent time).
     let sent = starts.unwrap_or(opts.now);
     Some((
         fingerprint,
@@ -222,9 +229,8 @@ fn alert(a: &Object, top: &Top, opts: &ParseOptions) -> Option<(u64, Alert)> {
             msg_type: MsgType::Alert,
             title,
             description,
-            area: area.as_str().into(),
+            area: area.into(),
             sent,
-            effective: starts,
             expires: None,
             extra: Extra {
                 resolved_at,
@@ -233,9 +239,6 @@ fn alert(a: &Object, top: &Top, opts: &ParseOptions) -> Option<(u64, Alert)> {
             }
             .into(),
             sender: Default::default(),
-            // The instance is all an alert says of where: `area` holds it, and there is no
-            // shape or code to keep in `areas`.
-            areas: Vec::new(),
             ack: None,
             silence: None,
             seq: 0,
@@ -273,6 +276,26 @@ mod tests {
             Some("2025-01-01T01:00:00Z".parse().unwrap())
         );
         assert!(!p.alerts[1].in_force(opts().now));
+    }
+
+    #[test]
+    fn without_a_description_the_labels_not_shown_as_fields_stand_for_it() {
+        let j = r#"[{"labels":{"alertname":"PipePressure","severity":"warning","job":"scada",
+            "instance":"station-7","district":"南山区","zone":"b"}},
+            {"labels":{"alertname":"Own","job":"x"},"annotations":{"description":"kept"}}]"#;
+        let p = parse(j.as_bytes(), &opts()).unwrap();
+        let a = &p.alerts[0];
+        assert_eq!(a.description, "district=南山区 zone=b");
+        assert_eq!(
+            (
+                a.signal_type.as_str(),
+                a.severity.as_str(),
+                a.area.as_str(),
+                a.source.as_str()
+            ),
+            ("PipePressure", "warning", "station-7", "scada")
+        );
+        assert_eq!(p.alerts[1].description, "kept");
     }
 
     #[test]

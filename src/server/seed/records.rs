@@ -114,16 +114,15 @@ fn alert(seed: &AlertSeed, sent: Timestamp) -> Alert {
         description: seed.description.clone(),
         area: seed.area.clone().into(),
         sent,
-        effective: Some(sent),
         expires: seed.expires_after_hours.map(|h| sent + hours(h)),
         extra: Extra {
             instruction: seed.instruction.clone(),
             references: seed.references.iter().map(|r| alert_id(r)).collect(),
+            effective: Some(sent),
             ..Extra::default()
         }
         .into(),
         sender: Default::default(),
-        areas: Vec::new(),
         ack: None,
         silence: None,
         seq: 0,
