@@ -225,7 +225,7 @@ async fn missing_or_wrong_token_is_401_with_a_json_error() {
     assert_eq!(resp.status(), 401);
     // Nothing was stored by the refused POST.
     let page: Page<Alert> = s.fetch("/api/v1/alerts").await;
-    assert!(page.items.iter().all(|a| a.title != "x"));
+    assert!(page.items.iter().all(|a| a.title() != "x"));
     s.stop().await;
 }
 
@@ -464,7 +464,7 @@ async fn repeated_idempotency_key_returns_the_same_alert() {
     assert_eq!(
         page.items
             .iter()
-            .filter(|a| a.title == "大风蓝色预警信号（推送测试）")
+            .filter(|a| a.title() == "大风蓝色预警信号（推送测试）")
             .count(),
         1
     );

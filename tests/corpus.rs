@@ -237,7 +237,7 @@ fn a_cancel_without_info_is_kept() {
 fn zh_tw_message_gives_its_chinese_headline_and_explicit_colour() {
     let p = read("cap/cpl-taiwan-zh-bom.xml").unwrap();
     let a = &p.alerts[0];
-    assert_eq!(a.title, "明德水庫:洩洪中");
+    assert_eq!(a.title(), "明德水庫:洩洪中");
     assert_eq!(a.extra.headline, "明德水庫:洩洪中");
     assert_eq!(a.source, "水利署");
     assert_eq!(a.area, "苗栗縣頭屋鄉");
@@ -254,13 +254,14 @@ fn zh_tw_message_gives_its_chinese_headline_and_explicit_colour() {
 fn language_preference_picks_chinese_then_english() {
     let p = read("cap/kwc-macau-zh-pt-en.xml").unwrap();
     assert!(
-        p.alerts[0].title.contains("季候風"),
+        p.alerts[0].title().contains("季候風"),
         "{}",
-        p.alerts[0].title
+        p.alerts[0].title()
     );
     let p = read("cap/kwc-il-he-en.xml").unwrap();
     assert_eq!(
-        p.alerts[0].title, "Flash Floods",
+        p.alerts[0].title(),
+        "Flash Floods",
         "no Chinese: English before Hebrew"
     );
 }
@@ -273,7 +274,7 @@ fn cap_inside_an_edxl_de_envelope() {
         p.alerts[0].id,
         "webmaster@rfs.nsw.gov.au,tag:www.rfs.nsw.gov.au2011-10-18:40500,2011-10-17T11:18:00-00:00"
     );
-    assert_eq!(p.alerts[0].title, "One Tree MVA (Unmapped Incident)");
+    assert_eq!(p.alerts[0].title(), "One Tree MVA (Unmapped Incident)");
     let p = read("cap/cpl-smhi-alerts-wrapper.xml").unwrap();
     assert_eq!(p.alerts.len(), 17);
 }
@@ -318,9 +319,9 @@ fn hostile_and_oddly_encoded_xml() {
 
     let p = read("cap/gcl-usgs-eq-iso8859.xml").unwrap();
     assert!(
-        p.alerts[0].title.contains("Usulután"),
+        p.alerts[0].title().contains("Usulután"),
         "{}",
-        p.alerts[0].title
+        p.alerts[0].title()
     );
     let p = read("cap-atom/cpl-pelmorex.atom").unwrap();
     assert!(
@@ -355,9 +356,9 @@ fn usgs_feature_counts_magnitudes_and_dedupe() {
     assert!(p.warnings.iter().any(|w| w.contains("merged")));
     let p = read("usgs-geojson/fdsn-query-tohoku-summary.json").unwrap();
     let a = &p.alerts[0];
-    assert_eq!(a.title, "M 9.1 - 2011 Great Tohoku Earthquake, Japan");
+    assert_eq!(a.title(), "M 9.1 - 2011 Great Tohoku Earthquake, Japan");
     assert_eq!(a.colour, Colour::Red);
-    assert!(a.description.starts_with("M9.1"), "{}", a.description);
+    assert!(a.description().starts_with("M9.1"), "{}", a.description());
     let p = read("usgs-geojson/fdsn-query-northridge-summary.json").unwrap();
     assert_eq!(p.alerts[0].colour, Colour::Orange, "M6.7");
     assert!(

@@ -266,7 +266,7 @@ async fn a_304_keeps_the_previous_items_and_counts_as_healthy() {
     .await
     .expect("two rounds");
     assert_eq!(snapshots[0], snapshots[1], "the 304 round keeps the items");
-    assert_eq!(snapshots[1][0].title, "M 6.1 - 测试");
+    assert_eq!(snapshots[1][0].title(), "M 6.1 - 测试");
     let reqs = server.requests();
     assert!(reqs.len() >= 2);
     assert_eq!(reqs[0].header("if-none-match"), None);
@@ -351,7 +351,7 @@ async fn a_cap_feed_with_invalid_utf8_is_read_with_a_warning() {
         while title.is_none() || !warned {
             match rx.recv().await.unwrap().event {
                 SourceEvent::Snapshot { alerts, .. } => {
-                    title = alerts.first().map(|a| a.title.clone())
+                    title = alerts.first().map(|a| a.title().to_owned())
                 }
                 SourceEvent::Warning { text } => warned |= text.contains("UTF-8"),
                 SourceEvent::Failed { reason } => panic!("{reason}"),
@@ -448,7 +448,7 @@ fn a_hundred_thousand_alerts_draw_one_screenful() {
     assert!(text.contains("预警 Alerts · 100000"), "{text}");
     // Select one far down the list: the window follows it.
     let far = state.visible_alerts()[76_543].id.to_string();
-    let far_title = state.find_alert(&far).unwrap().title.clone();
+    let far_title = state.find_alert(&far).unwrap().title().to_owned();
     state.selected_alert = Some(far);
     let text = screen_text(&mut state, 120, 40);
     assert!(text.contains(&far_title), "{far_title} not shown:\n{text}");
@@ -517,8 +517,7 @@ async fn the_event_stream_resumes_across_a_backend_restart_without_loss_or_repea
     let (tx, mut rx) = mpsc::channel(1024);
     let source = tokio::spawn(duty_source(&base, tx).run());
     let mut got: Vec<SourceUpdate> = Vec::new();
-    let titled =
-        |t: &'static str| move |e: &SourceEvent| matches!(e, SourceEvent::Alert(a) if a.title == t);
+    let titled = |t: &'static str| move |e: &SourceEvent| matches!(e, SourceEvent::Alert(a) if a.title() == t);
     wait(&mut got, &mut rx, &|e| {
         matches!(e, SourceEvent::Alive { live: true })
     })
@@ -559,7 +558,7 @@ async fn the_event_stream_resumes_across_a_backend_restart_without_loss_or_repea
     let mut seen: HashMap<String, usize> = HashMap::new();
     for u in &got {
         if let SourceEvent::Alert(a) = &u.event {
-            *seen.entry(a.title.clone()).or_default() += 1;
+            *seen.entry(a.title().to_owned()).or_default() += 1;
         }
     }
     for t in ["重启前", "重启后一", "重启后二", "恢复后"] {

@@ -7,6 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::Color;
 use watchroom::app::{Msg, State, update};
 use watchroom::config::ConsoleConfig;
+use watchroom::model::Texts;
 use watchroom::sources::SourceEvent;
 
 fn row_with<'a>(rows: &'a [String], needle: &str) -> (usize, &'a String) {
@@ -253,11 +254,10 @@ fn english_ascii_state() -> State {
     };
     let mut s = state_in(&cfg);
     for (n, a) in s.alerts_mut().iter_mut().enumerate() {
-        a.title = format!("Warning number {n}");
+        a.texts = Texts::new(&format!("Warning number {n}"), "A test description.");
         a.signal_type = "Storm".into();
         a.area = "Nanshan".into();
         a.source = "Test Met Office".into();
-        a.description = "A test description.".into();
     }
     for i in s.incidents_mut().iter_mut() {
         i.title = format!("Gas explosion {}", i.id);

@@ -165,7 +165,7 @@ fn remote_text_is_sanitised_on_arrival() {
     );
     update(&mut s, source(SourceEvent::Alert(a), now()));
     let got = s.find_alert("a-x").unwrap();
-    assert_eq!(got.title, "雷电蓝色预警");
+    assert_eq!(got.title(), "雷电蓝色预警");
     assert_eq!(got.area, "全市 ");
 }
 

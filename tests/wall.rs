@@ -195,13 +195,13 @@ fn an_update_replaces_only_the_alert_of_its_own_source() {
     arrive(&mut s, "duty_api", a.clone());
     arrive(&mut s, "feed", a.clone());
     let mut b = a;
-    b.title = "暴雨黄色预警（更新）".into();
+    b.texts.set_title("暴雨黄色预警（更新）");
     arrive(&mut s, "feed", b);
     let titles = |origin: &str| -> Vec<String> {
         s.alerts()
             .iter()
             .filter(|x| x.id == "same" && x.origin == origin)
-            .map(|x| x.title.clone())
+            .map(|x| x.title().to_owned())
             .collect()
     };
     assert_eq!(titles("duty_api"), ["暴雨黄色预警"]);

@@ -123,7 +123,7 @@ impl Query {
     }
 
     pub fn alert(&self, a: &Alert) -> bool {
-        let text = [&*a.title, &*a.signal_type, &*a.area, &*a.source].map(|s| s.to_lowercase());
+        let text = [a.title(), &*a.signal_type, &*a.area, &*a.source].map(|s| s.to_lowercase());
         self.0.iter().all(|w| match w {
             Word::Colour(c) => a.colour == *c,
             // A level numeral reads the same as the grade's: Ⅰ is red.

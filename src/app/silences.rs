@@ -49,7 +49,7 @@ pub fn submit(
     let Some(alert) = state.alert_mut(origin, alert_id) else {
         return Vec::new();
     };
-    let title = alert.title.clone();
+    let title = alert.title().to_owned();
     if origin != ACTION_SOURCE {
         // Feeds take no silences: this console keeps it (the duty API's are applied by
         // the outbox, the same way before and after a restart).
@@ -101,13 +101,13 @@ pub fn on_tick(state: &mut State) -> Vec<Effect> {
         };
         let key = (a.id.to_string(), s.until);
         if s.active(now) && s.until - WARN_BEFORE <= now && !state.silence_warned.contains(&key) {
-            warn.push((key, a.title.clone(), s.until));
+            warn.push((key, a.title().to_owned(), s.until));
         } else if !s.active(now)
             && s.until > s.from
             && now.duration_since(s.until) < SignedDuration::from_mins(10)
             && !state.silence_ended.contains(&key)
         {
-            ended.push((key, a.title.clone()));
+            ended.push((key, a.title().to_owned()));
         }
     }
     let mut effects = Vec::new();
@@ -151,7 +151,7 @@ pub fn listed(state: &State) -> Vec<(&crate::model::Alert, &Silence)> {
     let q = super::filter::Query::parse(state.filters.get(super::filter::FilterTarget::Silences));
     let mut v = active(state);
     if !q.is_empty() {
-        v.retain(|(a, s)| q.text(&[&a.title, &a.signal_type, &a.area, &s.officer, &s.reason]));
+        v.retain(|(a, s)| q.text(&[a.title(), &a.signal_type, &a.area, &s.officer, &s.reason]));
     }
     v
 }

@@ -670,12 +670,17 @@ fn on_source(state: &mut State, u: SourceUpdate) -> Vec<Effect> {
 /// What the status line says when a new alert arrives.
 fn flash_text(a: &Alert, lang: Lang) -> String {
     match lang {
-        Lang::Zh => format!("新预警 {}{} {}", a.colour.zh(), a.level.numeral(), a.title),
+        Lang::Zh => format!(
+            "新预警 {}{} {}",
+            a.colour.zh(),
+            a.level.numeral(),
+            a.title()
+        ),
         Lang::En => format!(
             "New alert {} {} {}",
             a.colour.en().to_uppercase(),
             a.level.numeral(),
-            a.title
+            a.title()
         ),
     }
 }

@@ -270,7 +270,7 @@ fn ack(state: &mut State, alert_id: &str, origin: &str, note: String) -> Vec<Eff
     let Some(alert) = state.alert_mut(origin, alert_id) else {
         return Vec::new();
     };
-    let title = alert.title.clone();
+    let title = alert.title().to_owned();
     if origin != ACTION_SOURCE {
         alert.ack = Some(Box::new(Ack {
             officer: who.clone(),

@@ -6,7 +6,7 @@ use super::cap::{self, CAP_NAMESPACES};
 use super::mapping::{colour_word, signal_type};
 use super::xml::{Document, Element};
 use super::{FeedError, ParseOptions, Parsed, PendingLink, parse_time};
-use crate::model::{Alert, Area, Extra, Geocode, Link, MsgType};
+use crate::model::{Alert, Area, Extra, Geocode, Link, MsgType, Texts};
 
 const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
 
@@ -273,13 +273,14 @@ fn stub(
         certainty: cap_child(item, "certainty").into(),
         status: status.into(),
         msg_type,
-        title: [title, event, key]
-            .into_iter()
-            .find(|s| !s.trim().is_empty())
-            .unwrap_or_default()
-            .trim()
-            .to_owned(),
-        description: summary.to_owned(),
+        texts: Texts::new(
+            [title, event, key]
+                .into_iter()
+                .find(|s| !s.trim().is_empty())
+                .unwrap_or_default()
+                .trim(),
+            summary,
+        ),
         area: area_desc.into(),
         sent,
         expires: parse_time(cap_child(item, "expires")),

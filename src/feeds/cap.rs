@@ -4,7 +4,7 @@
 use super::mapping::{colour_word, explicit_colour, signal_type};
 use super::xml::{Document, Element};
 use super::{FeedError, ParseOptions, parse_time};
-use crate::model::{Alert, Area, Circle, Extra, Geocode, Link, MsgType, Shapes};
+use crate::model::{Alert, Area, Circle, Extra, Geocode, Link, MsgType, Shapes, Texts};
 
 /// The namespaces CAP has had. Anything else called `alert` is not CAP.
 pub const CAP_NAMESPACES: [&str; 4] = [
@@ -160,8 +160,7 @@ pub fn message(el: &Element, signed: bool, opts: &ParseOptions) -> Result<CapMes
         certainty: Default::default(),
         status: status.to_ascii_lowercase().into(),
         msg_type,
-        title: String::new(),
-        description: String::new(),
+        texts: Texts::default(),
         area: Default::default(),
         sent,
         expires: None,
@@ -180,12 +179,12 @@ pub fn message(el: &Element, signed: bool, opts: &ParseOptions) -> Result<CapMes
     match info {
         Some(info) => fill_from_info(&mut alert, info, opts),
         None => {
-            alert.description = note.to_owned();
+            alert.texts.set_description(note);
             alert.colour = opts.severity.colour("unknown");
         }
     }
     alert.level = alert.colour.level();
-    alert.title = [
+    let title = [
         alert.extra.headline.as_str(),
         alert.signal_type.as_str(),
         note,
@@ -196,6 +195,7 @@ pub fn message(el: &Element, signed: bool, opts: &ParseOptions) -> Result<CapMes
     .unwrap_or_default()
     .trim()
     .to_owned();
+    alert.texts.set_title(&title);
     Ok(CapMessage {
         alert,
         signed,
@@ -260,7 +260,7 @@ fn fill_from_info(a: &mut Alert, info: &Element, opts: &ParseOptions) {
     a.urgency = info.text_of("urgency").into();
     a.certainty = info.text_of("certainty").into();
     a.extra.headline = info.text_of("headline").to_owned();
-    a.description = info.text_of("description").to_owned();
+    a.texts.set_description(info.text_of("description"));
     a.extra.instruction = info.text_of("instruction").to_owned();
     a.extra.effective = parse_time(info.text_of("effective"));
     a.extra.onset = parse_time(info.text_of("onset"));
@@ -379,7 +379,7 @@ mod tests {
         let (msgs, _) = parse(MSG.as_bytes(), &opts()).unwrap();
         let a = &msgs[0].alert;
         assert_eq!(a.id, "qx@example.cn,X1,2026-06-01T08:00:00+08:00");
-        assert_eq!(a.title, "深圳市暴雨黄色预警");
+        assert_eq!(a.title(), "深圳市暴雨黄色预警");
         assert_eq!(a.signal_type, "暴雨");
         // Severity says Severe (橙), the signal itself says 黄: the signal wins.
         assert_eq!(a.colour, Colour::Yellow);
@@ -395,7 +395,7 @@ mod tests {
         o.languages = vec!["en".into()];
         let (msgs, _) = parse(MSG.as_bytes(), &o).unwrap();
         let a = &msgs[0].alert;
-        assert_eq!(a.title, "Rainstorm warning");
+        assert_eq!(a.title(), "Rainstorm warning");
         assert_eq!(a.colour, Colour::Orange);
         assert_eq!(a.extra.areas[0].shapes.polygons[0].len(), 4);
         assert_eq!(a.extra.areas[0].shapes.circles[0].radius_km, 10.0);

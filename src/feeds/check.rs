@@ -201,7 +201,7 @@ fn text_report(
             a.status,
             format!("{:?}", a.msg_type).to_lowercase(),
             crate::model::text::truncate(&a.signal_type, 20),
-            crate::model::text::truncate(&a.title, 60),
+            crate::model::text::truncate(a.title(), 60),
             crate::model::text::truncate(&a.area, 40),
             local(a.sent, zone),
             a.expires

@@ -4,7 +4,7 @@
 use super::json::{self, str_of, time_of};
 use super::mapping::{colour_word, explicit_colour, signal_type};
 use super::{FeedError, ParseOptions, Parsed, cap::triplet};
-use crate::model::{Alert, Area, Extra, Geocode, Link, MsgType, Shapes};
+use crate::model::{Alert, Area, Extra, Geocode, Link, MsgType, Shapes, Texts};
 use serde_json::Value;
 
 pub fn parse(bytes: &[u8], opts: &ParseOptions) -> Result<Parsed, FeedError> {
@@ -164,8 +164,10 @@ fn feature(f: &Value, opts: &ParseOptions, bad_times: &mut usize) -> Option<Aler
             s => s.to_ascii_lowercase().into(),
         },
         msg_type,
-        title: if headline.is_empty() { event } else { headline }.to_owned(),
-        description: str_of(p, "description").to_owned(),
+        texts: Texts::new(
+            if headline.is_empty() { event } else { headline },
+            str_of(p, "description"),
+        ),
         area: area_desc.into(),
         sent,
         // `ends` is when the hazard ends; `expires` only when this message does.

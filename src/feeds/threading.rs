@@ -71,12 +71,12 @@ fn apply(alerts: &mut [Alert], by: usize, target: usize) {
             if alerts[by].signal_type.is_empty() {
                 let orig = alerts[target].clone();
                 let c = &mut alerts[by];
+                c.texts.set_title(orig.title());
                 c.signal_type = orig.signal_type;
                 c.colour = orig.colour;
                 c.level = orig.level;
                 c.area = orig.area;
                 c.extra.areas = orig.extra.areas.clone();
-                c.title = orig.title;
             }
         }
         MsgType::Alert => {}
@@ -86,7 +86,7 @@ fn apply(alerts: &mut [Alert], by: usize, target: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Colour, Extra, Level};
+    use crate::model::{Colour, Extra, Level, Texts};
 
     fn alert(id: &str, kind: MsgType, refs: &[&str], sent: &str) -> Alert {
         Alert {
@@ -104,8 +104,7 @@ mod tests {
             certainty: Default::default(),
             status: "actual".into(),
             msg_type: kind,
-            title: id.into(),
-            description: String::new(),
+            texts: Texts::new(id, ""),
             area: "南山区".into(),
             sent: sent.parse().unwrap(),
             expires: None,

@@ -4,7 +4,7 @@
 
 use super::json::{self, str_of};
 use super::{FeedError, ParseOptions, Parsed};
-use crate::model::{Alert, Area, Circle, Colour, Extra, Link, MsgType, Shapes};
+use crate::model::{Alert, Area, Circle, Colour, Extra, Link, MsgType, Shapes, Texts};
 use serde_json::Value;
 
 pub fn parse(bytes: &[u8], opts: &ParseOptions) -> Result<Parsed, FeedError> {
@@ -164,8 +164,7 @@ fn feature(f: &Value, opts: &ParseOptions) -> Option<(Alert, Vec<String>, i64)> 
         } else {
             MsgType::Alert
         },
-        title,
-        description,
+        texts: Texts::new(&title, &description),
         area: place.into(),
         sent,
         expires: None,

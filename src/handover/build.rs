@@ -58,7 +58,7 @@ fn alert_line(a: &Alert) -> AlertLine {
         colour: a.colour,
         level: a.level,
         signal_type: a.signal_type.to_string(),
-        title: a.title.clone(),
+        title: a.title().to_owned(),
         area: a.area.to_string(),
         source: a.source.to_string(),
         status: a.status.to_string(),
@@ -170,7 +170,7 @@ pub fn build(inp: &Inputs<'_>) -> HandoverReport {
             let s = a.silence.as_deref().filter(|s| s.active(now))?;
             Some(SilenceLine {
                 alert_id: a.id.to_string(),
-                title: a.title.clone(),
+                title: a.title().to_owned(),
                 colour: a.colour,
                 silence: s.clone(),
             })

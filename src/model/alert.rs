@@ -2,6 +2,7 @@
 
 use super::levels::{Colour, Level};
 use super::rare::{Empty, Rare};
+use super::texts::Texts;
 use super::word::Word;
 use compact_str::CompactString;
 use jiff::Timestamp;
@@ -62,8 +63,8 @@ pub struct Alert {
     pub certainty: Word,
     /// CAP status: actual, exercise, test …
     pub status: Word,
-    pub title: String,
-    pub description: String,
+    /// Title and description (`title()`, `description()`).
+    pub texts: Texts,
     pub area: CompactString,
     pub sent: Timestamp,
     pub expires: Option<Timestamp>,
@@ -219,9 +220,7 @@ impl Alert {
         ] {
             sanitize(s);
         }
-        for s in [&mut self.title, &mut self.description] {
-            sanitize(s);
-        }
+        self.texts.sanitize();
         if let Some(extra) = self.extra.if_held() {
             for s in [&mut extra.instruction, &mut extra.headline] {
                 sanitize(s);
@@ -248,6 +247,14 @@ impl Alert {
             sanitize(&mut ack.officer);
             sanitize(&mut ack.note);
         }
+    }
+
+    pub fn title(&self) -> &str {
+        self.texts.title()
+    }
+
+    pub fn description(&self) -> &str {
+        self.texts.description()
     }
 
     /// Red and orange alerts nobody has acknowledged yet: they lead the wall and flash.
@@ -292,7 +299,7 @@ impl Serialize for Alert {
 mod wire {
     use super::{
         Ack, Alert, Area, Circle, Colour, Extra, Geocode, Level, Link, MsgType, Shapes, Silence,
-        Word,
+        Texts, Word,
     };
     use compact_str::CompactString;
     use jiff::Timestamp;
@@ -370,8 +377,7 @@ mod wire {
                 urgency: f.urgency,
                 certainty: f.certainty,
                 status: f.status,
-                title: f.title,
-                description: f.description,
+                texts: Texts::new(&f.title, &f.description),
                 area: f.area,
                 sent: f.sent,
                 expires: f.expires,
@@ -459,8 +465,8 @@ mod wire {
                 certainty: &a.certainty,
                 status: &a.status,
                 msg_type: a.msg_type,
-                title: &a.title,
-                description: &a.description,
+                title: a.title(),
+                description: a.description(),
                 instruction: &x.instruction,
                 area: &a.area,
                 sent: a.sent,

@@ -10,6 +10,7 @@ pub mod levels;
 pub mod rare;
 pub mod roster;
 pub mod text;
+pub mod texts;
 pub mod word;
 
 pub use alert::{Ack, Alert, Area, Circle, Extra, Geocode, Link, MsgType, Shapes, Silence};
@@ -18,6 +19,7 @@ pub use handover::{Handover, HandoverReport};
 pub use incident::{Incident, IncidentStatus, TimelineEntry};
 pub use levels::{Colour, Grade, Level};
 pub use roster::{DutyRole, Shift};
+pub use texts::Texts;
 pub use word::Word;
 
 use serde::{Deserialize, Serialize};

@@ -38,7 +38,7 @@ pub fn sanitize_in_place<S: std::ops::Deref<Target = str> + From<String>>(s: &mu
 }
 
 /// True when `sanitize` would give `s` back unchanged.
-fn is_clean(s: &str) -> bool {
+pub fn is_clean(s: &str) -> bool {
     !s.chars().any(|c| {
         c.is_control()
             || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200b}' | '\u{feff}')

@@ -67,7 +67,7 @@ pub fn for_alert(a: &Alert, lang: Lang) -> Notice {
         summary.push_str(&truncate(&a.area, AREA_WIDTH));
     }
     let headline = if a.extra.headline.is_empty() {
-        &a.title
+        a.title()
     } else {
         &a.extra.headline
     };

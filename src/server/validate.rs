@@ -3,7 +3,9 @@
 //! it; every error names the field it is about.
 
 use super::error::{ApiFailure, ApiResult};
-use crate::model::{Ack, Alert, Colour, Extra, Grade, IncidentStatus, Level, MsgType, Silence};
+use crate::model::{
+    Ack, Alert, Colour, Extra, Grade, IncidentStatus, Level, MsgType, Silence, Texts,
+};
 use jiff::Timestamp;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -288,8 +290,10 @@ pub fn new_alert(obj: &Obj, now: Timestamp) -> ApiResult<NewAlert> {
             .unwrap_or_else(|| "actual".to_owned()))
         .into(),
         msg_type,
-        title: obj.req_text("title", MAX_TITLE)?,
-        description: obj.text("description", MAX_TEXT)?.unwrap_or_default(),
+        texts: Texts::new(
+            &obj.req_text("title", MAX_TITLE)?,
+            &obj.text("description", MAX_TEXT)?.unwrap_or_default(),
+        ),
         area: (obj.text("area", MAX_TEXT)?.unwrap_or_default()).into(),
         sent,
         expires,

@@ -123,7 +123,7 @@ mod tests {
         let first = rx.recv().await.unwrap();
         assert_eq!(first.source, "地震");
         match first.event {
-            SourceEvent::Snapshot { alerts, .. } => assert_eq!(alerts[0].title, "M 6.1 - 测试"),
+            SourceEvent::Snapshot { alerts, .. } => assert_eq!(alerts[0].title(), "M 6.1 - 测试"),
             other => panic!("{other:?}"),
         }
         assert_eq!(

@@ -539,7 +539,7 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(back.saved_at, at("2026-11-29T02:48:00Z"));
-        assert_eq!(back.alerts[0].title, "台风红色预警信号");
+        assert_eq!(back.alerts[0].title(), "台风红色预警信号");
         assert_eq!(back.alerts[0].origin, "duty_api");
         assert_eq!(back.incidents[0].timeline[0].text, "110转来");
         assert_eq!(back.incidents[0].origin, "duty_api");
@@ -586,7 +586,7 @@ mod tests {
             .load_source("duty_api", "http://127.0.0.1:1")
             .unwrap()
             .unwrap();
-        assert_eq!(back.alerts[0].title, "台风红色预警信号");
+        assert_eq!(back.alerts[0].title(), "台风红色预警信号");
         assert_eq!(back.incidents[0].timeline[0].text, "110转来");
     }
 
@@ -657,7 +657,7 @@ mod tests {
         else {
             panic!("a row without a head is read whole");
         };
-        assert_eq!(back.alerts[0].title, "台风红色预警信号");
+        assert_eq!(back.alerts[0].title(), "台风红色预警信号");
         assert_eq!(back.alerts[0].origin, "duty_api");
         let version: i64 = store
             .conn

@@ -129,7 +129,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
                 )),
             }
             let used: usize = title_spans.iter().map(|s| s.width()).sum();
-            title_spans.push(Span::raw(truncate(&a.title, title_w.saturating_sub(used))));
+            title_spans.push(Span::raw(truncate(a.title(), title_w.saturating_sub(used))));
             // Unacknowledged red/orange labels blink once a second until someone
             // acknowledges (a silence holds it off; the alert keeps its place): reverse video
             // flips, so a theme whose label is already reversed blinks too.

@@ -35,7 +35,7 @@ fn alert_lines(state: &State, a: &Alert) -> Vec<Line<'static>> {
                 t.alert(a.colour),
             ),
             Span::raw(" "),
-            Span::styled(a.title.clone(), t.style("title")),
+            Span::styled(a.title().to_owned(), t.style("title")),
         ]),
         Line::raw(""),
         field(state, "信号", "Signal", a.signal_type.to_string()),
@@ -83,8 +83,8 @@ fn alert_lines(state: &State, a: &Alert) -> Vec<Line<'static>> {
         ));
     }
     for (zh, en, text) in [
-        ("内容", "Description", &a.description),
-        ("防御指南", "Instruction", &a.extra.instruction),
+        ("内容", "Description", a.description()),
+        ("防御指南", "Instruction", a.extra.instruction.as_str()),
     ] {
         if !text.is_empty() {
             v.push(Line::raw(""));
@@ -92,7 +92,7 @@ fn alert_lines(state: &State, a: &Alert) -> Vec<Line<'static>> {
                 state.lang.pick(zh, en).to_owned(),
                 t.style("title"),
             )));
-            v.push(Line::raw(text.clone()));
+            v.push(Line::raw(text.to_owned()));
         }
     }
     v.push(Line::raw(""));

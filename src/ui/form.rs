@@ -15,7 +15,7 @@ fn title(state: &State, form: &Form) -> String {
     let alert = |id: &str| {
         state
             .find_alert(id)
-            .map(|a| a.title.clone())
+            .map(|a| a.title().to_owned())
             .unwrap_or_default()
     };
     let incident = |id: &str| {

@@ -42,7 +42,7 @@ pub fn draw_silences(state: &State, frame: &mut Frame, area: Rect, scroll: u16) 
             ),
             Span::raw(" "),
             Span::styled(
-                truncate(&a.title, width.saturating_sub(12)),
+                truncate(a.title(), width.saturating_sub(12)),
                 t.style("title"),
             ),
         ]));
@@ -295,7 +295,7 @@ pub fn draw_history(state: &State, frame: &mut Frame, area: Rect, scroll: u16) {
             "{} {} {}",
             state.local(a.sent, "%m-%d %H:%M"),
             crate::ui::alerts::level_label(l, a),
-            a.title
+            a.title()
         );
         let tail = format!("  {how}{when}");
         let room = width.saturating_sub(crate::model::text::width(&tail));

@@ -6,7 +6,7 @@ mod doc;
 
 use super::mapping::colour_word;
 use super::{FeedError, ParseOptions, Parsed};
-use crate::model::{Alert, Extra, Link, MsgType};
+use crate::model::{Alert, Extra, Link, MsgType, Texts};
 use doc::{Object, Pairs, Shape, Sink, Status, Top};
 
 /// The alerts as `doc::walk` finds them, each made into an `Alert` at once; repeats are
@@ -227,8 +227,7 @@ fn alert(a: &Object, top: &Top, opts: &ParseOptions) -> Option<(u64, Alert)> {
             certainty: Default::default(),
             status: "actual".into(),
             msg_type: MsgType::Alert,
-            title,
-            description,
+            texts: Texts::new(&title, &description),
             area: area.into(),
             sent,
             expires: None,
@@ -268,7 +267,7 @@ mod tests {
         let p = parse(j.as_bytes(), &opts()).unwrap();
         assert_eq!(p.alerts.len(), 2);
         assert_eq!(p.alerts[0].colour, Colour::Red);
-        assert_eq!(p.alerts[0].title, "Disk full");
+        assert_eq!(p.alerts[0].title(), "Disk full");
         assert_eq!(p.alerts[0].area, "db1");
         assert!(p.alerts[0].extra.resolved_at.is_none());
         assert_eq!(
@@ -285,7 +284,7 @@ mod tests {
             {"labels":{"alertname":"Own","job":"x"},"annotations":{"description":"kept"}}]"#;
         let p = parse(j.as_bytes(), &opts()).unwrap();
         let a = &p.alerts[0];
-        assert_eq!(a.description, "district=南山区 zone=b");
+        assert_eq!(a.description(), "district=南山区 zone=b");
         assert_eq!(
             (
                 a.signal_type.as_str(),
@@ -295,7 +294,7 @@ mod tests {
             ),
             ("PipePressure", "warning", "station-7", "scada")
         );
-        assert_eq!(p.alerts[1].description, "kept");
+        assert_eq!(p.alerts[1].description(), "kept");
     }
 
     #[test]
@@ -314,7 +313,7 @@ mod tests {
     fn titles(j: &str) -> (Vec<String>, Vec<String>) {
         let p = parse(j.as_bytes(), &opts()).unwrap();
         (
-            p.alerts.iter().map(|a| a.title.clone()).collect(),
+            p.alerts.iter().map(|a| a.title().to_owned()).collect(),
             p.warnings,
         )
     }
@@ -350,7 +349,7 @@ mod tests {
         let got: Vec<_> = p
             .alerts
             .iter()
-            .map(|a| (a.title.as_str(), a.description.as_str()))
+            .map(|a| (a.title(), a.description()))
             .collect();
         assert_eq!(got, [("shared", "d"), ("own", "d")]);
         // The payload's status stands for alerts without their own.

@@ -1,7 +1,7 @@
 //! Demo alerts and incidents, replayed in time order through the same store operations
 //! the API uses, so their seqs, supersession marks and stored events are all genuine.
 
-use crate::model::{Alert, Extra, IncidentStatus, MsgType};
+use crate::model::{Alert, Extra, IncidentStatus, MsgType, Texts};
 use crate::server::data::{self, AlertSeed, IncidentSeed};
 use crate::server::error::ApiResult;
 use crate::server::store::{Changes, alerts, incidents};
@@ -110,8 +110,7 @@ fn alert(seed: &AlertSeed, sent: Timestamp) -> Alert {
         .into(),
         status: (seed.status.clone().unwrap_or_else(|| "actual".to_owned())).into(),
         msg_type: seed.msg_type,
-        title: seed.title.clone(),
-        description: seed.description.clone(),
+        texts: Texts::new(&seed.title, &seed.description),
         area: seed.area.clone().into(),
         sent,
         expires: seed.expires_after_hours.map(|h| sent + hours(h)),
