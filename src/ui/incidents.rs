@@ -1,5 +1,6 @@
 //! Incidents (open first, higher grade first) and the selected incident's timeline.
 
+use super::cells::{self, Like, TableRow};
 use super::format::{age, age_changes_at, countdown, next_second};
 use super::pane_block;
 use crate::app::filter::FilterTarget;
@@ -11,8 +12,8 @@ use jiff::Timestamp;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+use ratatui::text::Span;
+use ratatui::widgets::Paragraph;
 
 pub fn grade_label(lang: Lang, g: Grade) -> String {
     match lang {
@@ -89,7 +90,15 @@ pub fn draw_list(state: &State, frame: &mut Frame, area: Rect) {
     ];
     let title_w = super::alerts::fill_width(area.width, &widths);
     let (selected, offset, shown) = rows_shown(state, &sorted, area);
-    let rows = sorted[offset..offset + shown].iter().map(|i| {
+    frame.render_widget(&block, area);
+    let inner = block.inner(area);
+    if inner.is_empty() {
+        return;
+    }
+    let columns = cells::columns(inner, &widths, 1);
+    let highlight = t.style("selection");
+    let buf = frame.buffer_mut();
+    for (n, i) in sorted[offset..offset + shown].iter().enumerate() {
         let closed = i.status == IncidentStatus::Closed;
         let last = i.timeline.last();
         let progress = last
@@ -111,31 +120,45 @@ pub fn draw_list(state: &State, frame: &mut Frame, area: Rect) {
                 style,
             )
         });
-        let row = Row::new(vec![
-            Cell::from(Span::styled(
-                grade_label(lang, i.grade),
-                grade_style(state, i.grade),
-            )),
-            Cell::from(truncate(&i.title, title_w)),
-            Cell::from(if closed {
-                lang.pick("已结束", "closed").to_owned()
-            } else {
-                progress
-            }),
-            Cell::from(due.unwrap_or_else(|| Span::raw(age(lang, state.now, changed)))),
-        ]);
-        if closed {
-            row.style(t.style("muted"))
-        } else {
-            row
-        }
-    });
-    let table = Table::new(rows, widths)
-        .block(block)
-        .row_highlight_style(t.style("selection"))
-        .highlight_symbol("▌");
-    let mut ts = TableState::default().with_selected(Some(selected - offset));
-    frame.render_stateful_widget(table, area, &mut ts);
+        let plain = Style::default();
+        let row = TableRow {
+            style: if closed { t.style("muted") } else { plain },
+            selected: n + offset == selected,
+            cells: vec![
+                (
+                    plain,
+                    vec![Span::styled(
+                        grade_label(lang, i.grade),
+                        grade_style(state, i.grade),
+                    )],
+                ),
+                (plain, vec![Span::raw(truncate(&i.title, title_w))]),
+                (
+                    plain,
+                    vec![Span::raw(if closed {
+                        lang.pick("已结束", "closed").to_owned()
+                    } else {
+                        progress
+                    })],
+                ),
+                (
+                    plain,
+                    vec![due.unwrap_or_else(|| Span::raw(age(lang, state.now, changed)))],
+                ),
+            ],
+        };
+        let y = inner.y + n as u16;
+        row.draw(
+            buf,
+            Rect {
+                y,
+                height: 1,
+                ..inner
+            },
+            &columns,
+            highlight,
+        );
+    }
 }
 
 /// The selected row, and the first row and number of rows the list shows (only the rows
@@ -198,20 +221,30 @@ pub fn draw_timeline(state: &State, frame: &mut Frame, area: Rect) {
         .max()
         .unwrap_or(0)
         .clamp(4, 14);
-    let lines: Vec<Line> = shown
-        .iter()
-        .map(|e| {
-            let used = 5 + 1 + kind_w + 1;
-            Line::from(vec![
-                Span::styled(state.local(e.at, "%H:%M"), t.style("muted")),
-                Span::raw(" "),
-                Span::styled(kind_cell(lang, &e.kind, kind_w), t.style("key")),
-                Span::raw(" "),
-                Span::raw(truncate(&e.text, inner_w.saturating_sub(used))),
-            ])
-        })
-        .collect();
-    frame.render_widget(Paragraph::new(lines).block(block), area);
+    frame.render_widget(&block, area);
+    let inner = block.inner(area);
+    let buf = frame.buffer_mut();
+    for (n, e) in shown.iter().enumerate().take(usize::from(inner.height)) {
+        let used = 5 + 1 + kind_w + 1;
+        let line = [
+            Span::styled(state.local(e.at, "%H:%M"), t.style("muted")),
+            Span::raw(" "),
+            Span::styled(kind_cell(lang, &e.kind, kind_w), t.style("key")),
+            Span::raw(" "),
+            Span::raw(truncate(&e.text, inner_w.saturating_sub(used))),
+        ];
+        let y = inner.y + n as u16;
+        cells::line(
+            buf,
+            Rect {
+                y,
+                height: 1,
+                ..inner
+            },
+            &line,
+            Like::Paragraph,
+        );
+    }
 }
 
 /// A timeline kind padded to the column's width (`cells`), never cut.

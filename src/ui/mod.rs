@@ -1,6 +1,7 @@
 //! Pure drawing: every function here reads `&State` and writes only to the frame.
 
 pub mod alerts;
+pub mod cells;
 pub mod command_line;
 pub mod detail;
 pub mod duty;
