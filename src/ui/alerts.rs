@@ -2,7 +2,7 @@
 
 use super::cells::{self, TableRow};
 use super::format::{age, age_changes_at};
-use super::pane_block;
+use super::pane_border;
 use crate::app::filter::FilterTarget;
 use crate::app::state::ShownAlerts;
 use crate::app::{Lang, Pane, State};
@@ -36,7 +36,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     );
     let total = shown.total;
     let visible = shown;
-    let block = pane_block(state, Pane::Alerts, title);
+    let border = pane_border(state, Pane::Alerts, title);
     if visible.is_empty() {
         let text = if total > 0 {
             lang.pick(
@@ -48,10 +48,8 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         } else {
             lang.pick("当前无生效预警", "No alerts in force")
         };
-        frame.render_widget(
-            Paragraph::new(Span::styled(text, t.style("muted"))).block(block),
-            area,
-        );
+        let inner = border.draw(frame.buffer_mut(), area);
+        frame.render_widget(Paragraph::new(Span::styled(text, t.style("muted"))), inner);
         return;
     }
     // Narrow panes drop the source, then the signal column: the title says most.
@@ -72,8 +70,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     widths.push(Constraint::Length(6));
     let title_w = fill_width(area.width, &widths);
     let (selected, offset, shown) = rows_shown(state, &visible, area);
-    frame.render_widget(&block, area);
-    let inner = block.inner(area);
+    let inner = border.draw(frame.buffer_mut(), area);
     if inner.is_empty() {
         return;
     }

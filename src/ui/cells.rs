@@ -14,7 +14,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Widget};
+use ratatui::widgets::{Block, BorderType, Paragraph, Widget};
 
 /// How a line meets the right edge and the second cell of a wide character, which
 /// ratatui draws differently in its two text paths.
@@ -141,6 +141,64 @@ pub fn restyle(buf: &mut Buffer, rect: Rect, style: Style) {
     }
 }
 
+/// A pane's frame: all four borders and one title at the top left, drawn as ratatui's
+/// `Block::bordered().border_type(..).border_style(..).title(title)` draws it, without
+/// its pass over every cell of the pane for the block's own (empty) style.
+pub struct Border<'a> {
+    pub kind: BorderType,
+    pub style: Style,
+    pub title: Span<'a>,
+}
+
+impl Border<'_> {
+    /// Draw the frame around `area`; returns the inside.
+    pub fn draw(&self, buf: &mut Buffer, area: Rect) -> Rect {
+        let area = area.intersection(buf.area);
+        let inner = Block::bordered().inner(area);
+        if area.is_empty() {
+            return inner;
+        }
+        let set = self.kind.to_border_set();
+        let (left, top) = (area.left(), area.top());
+        let (right, bottom) = (area.right() - 1, area.bottom() - 1);
+        let mut put = |x: u16, y: u16, symbol: &str| {
+            buf[(x, y)].set_symbol(symbol).set_style(self.style);
+        };
+        for y in top..=bottom {
+            put(left, y, set.vertical_left);
+        }
+        for x in left..=right {
+            put(x, top, set.horizontal_top);
+        }
+        for y in top..=bottom {
+            put(right, y, set.vertical_right);
+        }
+        for x in left..=right {
+            put(x, bottom, set.horizontal_bottom);
+        }
+        put(right, bottom, set.bottom_right);
+        put(right, top, set.top_right);
+        put(left, bottom, set.bottom_left);
+        put(left, top, set.top_left);
+        let titles = Rect {
+            x: left.saturating_add(1),
+            y: top,
+            width: area.width.saturating_sub(2),
+            height: 1,
+        };
+        if !titles.is_empty() {
+            let width = (self.title.width().min(usize::from(u16::MAX)) as u16).min(titles.width);
+            line(
+                buf,
+                Rect { width, ..titles },
+                std::slice::from_ref(&self.title),
+                Like::Span,
+            );
+        }
+        inner
+    }
+}
+
 /// The mark before the selected row of a table.
 pub const SELECTION_MARK: &str = "▌";
 
@@ -192,7 +250,7 @@ impl TableRow<'_> {
 mod tests {
     use super::*;
     use ratatui::style::{Color, Modifier};
-    use ratatui::widgets::{Block, Cell, Row, Table, TableState};
+    use ratatui::widgets::{Cell, Row, Table, TableState};
 
     fn ground() -> Style {
         Style::new().fg(Color::White).bg(Color::Black)
@@ -304,6 +362,41 @@ mod tests {
             }
         }
         assert!(plain_chars > 20_000, "{plain_chars}");
+    }
+
+    #[test]
+    fn a_border_is_drawn_as_ratatuis_block_draws_it() {
+        let [sa, sb] = styles();
+        let titles = [
+            " 预警 Alerts · 100000 ",
+            " 时间线 · 🌀台风 ",
+            " Alerts ",
+            "",
+        ];
+        for kind in [BorderType::Plain, BorderType::Thick] {
+            for title in titles {
+                for (w, h) in [(0, 0), (1, 1), (2, 2), (3, 5), (7, 3), (12, 4), (30, 6)] {
+                    let area = Rect::new(4, 1, w, h);
+                    let mut want = Buffer::empty(Rect::new(0, 0, 40, 8));
+                    want.set_style(want.area, ground());
+                    let block = Block::bordered()
+                        .border_type(kind)
+                        .border_style(sa)
+                        .title(Span::styled(title, sb));
+                    (&block).render(area, &mut want);
+                    let mut got = Buffer::empty(Rect::new(0, 0, 40, 8));
+                    got.set_style(got.area, ground());
+                    let border = Border {
+                        kind,
+                        style: sa,
+                        title: Span::styled(title, sb),
+                    };
+                    let inner = border.draw(&mut got, area);
+                    assert_eq!(inner, block.inner(area), "{w}x{h}");
+                    assert_eq!(got, want, "{kind:?} {title:?} {w}x{h}");
+                }
+            }
+        }
     }
 
     /// A two-row table drawn by ratatui and by `TableRow`, the second row selected.

@@ -2,7 +2,7 @@
 
 use super::cells::{self, Like, TableRow};
 use super::format::{age, age_changes_at, countdown, next_second};
-use super::pane_block;
+use super::pane_border;
 use crate::app::filter::FilterTarget;
 use crate::app::words;
 use crate::app::{Lang, Pane, State};
@@ -47,7 +47,7 @@ pub fn draw_list(state: &State, frame: &mut Frame, area: Rect) {
         FilterTarget::Incidents,
         format!("{name} · {open}/{}", sorted.len()),
     );
-    let block = pane_block(state, Pane::Incidents, title);
+    let border = pane_border(state, Pane::Incidents, title);
     if sorted.is_empty() {
         let text = if shown.total > 0 {
             lang.pick(
@@ -57,10 +57,8 @@ pub fn draw_list(state: &State, frame: &mut Frame, area: Rect) {
         } else {
             lang.pick("无事件", "No incidents")
         };
-        frame.render_widget(
-            Paragraph::new(Span::styled(text, t.style("muted"))).block(block),
-            area,
-        );
+        let inner = border.draw(frame.buffer_mut(), area);
+        frame.render_widget(Paragraph::new(Span::styled(text, t.style("muted"))), inner);
         return;
     }
     // English grade words are long; a narrow pane shows the numeral alone.
@@ -90,8 +88,7 @@ pub fn draw_list(state: &State, frame: &mut Frame, area: Rect) {
     ];
     let title_w = super::alerts::fill_width(area.width, &widths);
     let (selected, offset, shown) = rows_shown(state, &sorted, area);
-    frame.render_widget(&block, area);
-    let inner = block.inner(area);
+    let inner = border.draw(frame.buffer_mut(), area);
     if inner.is_empty() {
         return;
     }
@@ -201,9 +198,9 @@ pub fn draw_timeline(state: &State, frame: &mut Frame, area: Rect) {
         Some(i) => format!("{} · {}", lang.pick("时间线", "Timeline"), i.title),
         None => lang.pick("时间线", "Timeline").to_owned(),
     };
-    let block = pane_block(state, Pane::Timeline, title);
+    let border = pane_border(state, Pane::Timeline, title);
     let Some(incident) = incident else {
-        frame.render_widget(Paragraph::new("").block(block), area);
+        border.draw(frame.buffer_mut(), area);
         return;
     };
     let inner_h = area.height.saturating_sub(2) as usize;
@@ -221,8 +218,7 @@ pub fn draw_timeline(state: &State, frame: &mut Frame, area: Rect) {
         .max()
         .unwrap_or(0)
         .clamp(4, 14);
-    frame.render_widget(&block, area);
-    let inner = block.inner(area);
+    let inner = border.draw(frame.buffer_mut(), area);
     let buf = frame.buffer_mut();
     for (n, e) in shown.iter().enumerate().take(usize::from(inner.height)) {
         let used = 5 + 1 + kind_w + 1;
