@@ -53,10 +53,10 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         return;
     }
     // Narrow panes drop the source, then the signal column: the title says most.
-    let inner = area.width.saturating_sub(3);
-    let show_source = inner >= 90;
-    let show_signal = inner >= 56;
-    let area_w: usize = if inner >= 56 { 14 } else { 8 };
+    let inner_w = area.width.saturating_sub(3);
+    let show_source = inner_w >= 90;
+    let show_signal = inner_w >= 56;
+    let area_w: usize = if inner_w >= 56 { 14 } else { 8 };
     let label_w = label_width(lang);
     let mut widths = vec![Constraint::Length(label_w)];
     if show_signal {
