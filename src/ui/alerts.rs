@@ -1,7 +1,8 @@
 //! The alert wall: warnings in force, most severe and newest first.
 
+use super::cells::{self, TableRow};
 use super::format::{age, age_changes_at};
-use super::pane_block;
+use super::pane_border;
 use crate::app::filter::FilterTarget;
 use crate::app::state::ShownAlerts;
 use crate::app::{Lang, Pane, State};
@@ -11,8 +12,8 @@ use jiff::Timestamp;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+use ratatui::text::Span;
+use ratatui::widgets::Paragraph;
 
 /// The colour-and-level label: never colour alone, so it reads in monochrome too.
 pub fn level_label(lang: Lang, a: &Alert) -> String {
@@ -35,7 +36,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     );
     let total = shown.total;
     let visible = shown;
-    let block = pane_block(state, Pane::Alerts, title);
+    let border = pane_border(state, Pane::Alerts, title);
     if visible.is_empty() {
         let text = if total > 0 {
             lang.pick(
@@ -47,17 +48,15 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         } else {
             lang.pick("当前无生效预警", "No alerts in force")
         };
-        frame.render_widget(
-            Paragraph::new(Span::styled(text, t.style("muted"))).block(block),
-            area,
-        );
+        let inner = border.draw(frame.buffer_mut(), area);
+        frame.render_widget(Paragraph::new(Span::styled(text, t.style("muted"))), inner);
         return;
     }
     // Narrow panes drop the source, then the signal column: the title says most.
-    let inner = area.width.saturating_sub(3);
-    let show_source = inner >= 90;
-    let show_signal = inner >= 56;
-    let area_w: usize = if inner >= 56 { 14 } else { 8 };
+    let inner_w = area.width.saturating_sub(3);
+    let show_source = inner_w >= 90;
+    let show_signal = inner_w >= 56;
+    let area_w: usize = if inner_w >= 56 { 14 } else { 8 };
     let label_w = label_width(lang);
     let mut widths = vec![Constraint::Length(label_w)];
     if show_signal {
@@ -71,99 +70,136 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     widths.push(Constraint::Length(6));
     let title_w = fill_width(area.width, &widths);
     let (selected, offset, shown) = rows_shown(state, &visible, area);
-    let rows = visible
-        .range(offset, offset + shown)
-        .enumerate()
-        .map(|(n, a)| {
-            let n = n + offset;
-            // The selection style must not paint over the colour label, so it is applied
-            // to the other cells only.
-            let sel = if n == selected {
-                t.style("selection")
-            } else {
-                Style::default()
-            };
-            let fresh = state.arrived.contains_key(a.id.as_str());
-            let mut title_spans = Vec::new();
-            if fresh {
-                title_spans.push(Span::styled(lang.pick("新 ", "NEW "), t.style("fresh")));
-            }
-            // The acknowledged mark leads the title so a long title cannot push it off.
-            if let Some(ack) = &a.ack {
-                title_spans.push(Span::styled(
-                    format!("✓{} ", ack.officer),
-                    t.style("acknowledged"),
-                ));
-            }
-            let silenced = crate::app::silences::silenced(a, state.now);
-            if let Some(s) = a.silence.as_ref().filter(|_| silenced) {
-                title_spans.push(Span::styled(
-                    format!(
-                        "{}{} ",
-                        lang.pick("静默至", "silenced to "),
-                        state.local(s.until, "%H:%M")
-                    ),
-                    t.style("muted"),
-                ));
-            }
-            if a.extra.cancelled_by.is_some() {
-                title_spans.push(Span::styled(
-                    lang.pick("【已解除】", "[CANCELLED] "),
-                    t.style("muted"),
-                ));
-            }
-            // Exercises and tests must never be mistaken for the real thing.
-            match a.status.to_ascii_lowercase().as_str() {
-                "actual" | "" => {}
-                "exercise" => title_spans.push(Span::styled(
-                    lang.pick("【演练】", "[EXERCISE] "),
-                    t.style("demo"),
-                )),
-                "test" => title_spans.push(Span::styled(
-                    lang.pick("【测试】", "[TEST] "),
-                    t.style("demo"),
-                )),
-                other => title_spans.push(Span::styled(
-                    format!("[{}] ", other.to_uppercase()),
-                    t.style("demo"),
-                )),
-            }
-            let used: usize = title_spans.iter().map(|s| s.width()).sum();
-            title_spans.push(Span::raw(truncate(a.title(), title_w.saturating_sub(used))));
-            // Unacknowledged red/orange labels blink once a second until someone
-            // acknowledges (a silence holds it off; the alert keeps its place): reverse video
-            // flips, so a theme whose label is already reversed blinks too.
-            let mut label_style = t.alert(a.colour);
-            if blinks(a, state.now) && blink_phase(state.now) {
-                label_style = if label_style.add_modifier.contains(Modifier::REVERSED) {
-                    label_style.remove_modifier(Modifier::REVERSED)
-                } else {
-                    label_style.add_modifier(Modifier::REVERSED)
-                };
-            }
-            let mut cells = vec![Cell::from(Span::styled(
-                format!(" {} ", level_label(lang, a)),
-                label_style,
-            ))];
-            if show_signal {
-                cells.push(Cell::from(truncate(&a.signal_type, 8)).style(sel));
-            }
-            cells.push(Cell::from(Line::from(title_spans)).style(sel));
-            cells.push(Cell::from(truncate(&a.area, area_w)).style(sel));
-            if show_source {
-                cells.push(
-                    Cell::from(Span::styled(truncate(&a.source, 14), t.style("muted"))).style(sel),
-                );
-            }
-            cells.push(Cell::from(age(lang, state.now, a.sent)).style(sel));
-            Row::new(cells)
-        });
-    let table = Table::new(rows, widths)
-        .column_spacing(1)
-        .block(block)
-        .highlight_symbol("▌");
-    let mut ts = TableState::default().with_selected(Some(selected - offset));
-    frame.render_stateful_widget(table, area, &mut ts);
+    let inner = border.draw(frame.buffer_mut(), area);
+    if inner.is_empty() {
+        return;
+    }
+    let columns = cells::columns(inner, &widths, 1);
+    let buf = frame.buffer_mut();
+    for (n, a) in visible.range(offset, offset + shown).enumerate() {
+        let row = TableRow {
+            style: Style::default(),
+            selected: n + offset == selected,
+            cells: row_cells(
+                state,
+                a,
+                n + offset == selected,
+                title_w,
+                (show_signal, show_source, area_w),
+            ),
+        };
+        let y = inner.y + n as u16;
+        row.draw(
+            buf,
+            Rect {
+                y,
+                height: 1,
+                ..inner
+            },
+            &columns,
+            Style::default(),
+        );
+    }
+}
+
+/// The cells of an alert's row: its label, then (as the pane's width allows) signal,
+/// title with its marks, area, source and age.
+fn row_cells<'a>(
+    state: &State,
+    a: &'a Alert,
+    is_selected: bool,
+    title_w: usize,
+    (show_signal, show_source, area_w): (bool, bool, usize),
+) -> Vec<(Style, Vec<Span<'a>>)> {
+    let lang = state.lang;
+    let t = &state.theme;
+    // The selection style must not paint over the colour label, so it is applied to the
+    // other cells only.
+    let sel = if is_selected {
+        t.style("selection")
+    } else {
+        Style::default()
+    };
+    let fresh = state.arrived.contains_key(a.id.as_str());
+    let mut title_spans = Vec::new();
+    if fresh {
+        title_spans.push(Span::styled(lang.pick("新 ", "NEW "), t.style("fresh")));
+    }
+    // The acknowledged mark leads the title so a long title cannot push it off.
+    if let Some(ack) = &a.ack {
+        title_spans.push(Span::styled(
+            format!("✓{} ", ack.officer),
+            t.style("acknowledged"),
+        ));
+    }
+    let silenced = crate::app::silences::silenced(a, state.now);
+    if let Some(s) = a.silence.as_ref().filter(|_| silenced) {
+        title_spans.push(Span::styled(
+            format!(
+                "{}{} ",
+                lang.pick("静默至", "silenced to "),
+                state.local(s.until, "%H:%M")
+            ),
+            t.style("muted"),
+        ));
+    }
+    if a.extra.cancelled_by.is_some() {
+        title_spans.push(Span::styled(
+            lang.pick("【已解除】", "[CANCELLED] "),
+            t.style("muted"),
+        ));
+    }
+    // Exercises and tests must never be mistaken for the real thing.
+    let status = a.status.as_str();
+    if status.eq_ignore_ascii_case("exercise") {
+        title_spans.push(Span::styled(
+            lang.pick("【演练】", "[EXERCISE] "),
+            t.style("demo"),
+        ));
+    } else if status.eq_ignore_ascii_case("test") {
+        title_spans.push(Span::styled(
+            lang.pick("【测试】", "[TEST] "),
+            t.style("demo"),
+        ));
+    } else if !status.is_empty() && !status.eq_ignore_ascii_case("actual") {
+        title_spans.push(Span::styled(
+            format!("[{}] ", status.to_ascii_lowercase().to_uppercase()),
+            t.style("demo"),
+        ));
+    }
+    let used: usize = title_spans.iter().map(|s| s.width()).sum();
+    title_spans.push(Span::raw(truncate(a.title(), title_w.saturating_sub(used))));
+    // Unacknowledged red/orange labels blink once a second until someone acknowledges
+    // (a silence holds it off; the alert keeps its place): reverse video flips, so a
+    // theme whose label is already reversed blinks too.
+    let mut label_style = t.alert(a.colour);
+    if blinks(a, state.now) && blink_phase(state.now) {
+        label_style = if label_style.add_modifier.contains(Modifier::REVERSED) {
+            label_style.remove_modifier(Modifier::REVERSED)
+        } else {
+            label_style.add_modifier(Modifier::REVERSED)
+        };
+    }
+    let mut cells = vec![(
+        Style::default(),
+        vec![Span::styled(
+            format!(" {} ", level_label(lang, a)),
+            label_style,
+        )],
+    )];
+    if show_signal {
+        cells.push((sel, vec![Span::raw(truncate(&a.signal_type, 8))]));
+    }
+    cells.push((sel, title_spans));
+    cells.push((sel, vec![Span::raw(truncate(&a.area, area_w))]));
+    if show_source {
+        cells.push((
+            sel,
+            vec![Span::styled(truncate(&a.source, 14), t.style("muted"))],
+        ));
+    }
+    cells.push((sel, vec![Span::raw(age(lang, state.now, a.sent))]));
+    cells
 }
 
 /// The selected row, and the first row and number of rows the pane shows: only the rows

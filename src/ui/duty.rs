@@ -1,6 +1,6 @@
 //! Who is on duty now, and who takes over next, by role, with phone numbers.
 
-use super::pane_block;
+use super::pane_border;
 use crate::app::{Lang, Pane, State};
 use crate::model::Shift;
 use crate::model::roster::on_duty;
@@ -74,11 +74,12 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         )));
         lines.extend(next.iter().map(|s| person_line(state, s, name_w)));
     }
-    let block = pane_block(
+    let border = pane_border(
         state,
         Pane::Duty,
         lang.pick("在岗 On duty", "On duty").to_owned(),
     );
     let scroll = state.duty_scroll.min(u16::MAX as usize) as u16;
-    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);
+    let inner = border.draw(frame.buffer_mut(), area);
+    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
 }

@@ -1,7 +1,8 @@
 //! Incidents (open first, higher grade first) and the selected incident's timeline.
 
+use super::cells::{self, Like, TableRow};
 use super::format::{age, age_changes_at, countdown, next_second};
-use super::pane_block;
+use super::pane_border;
 use crate::app::filter::FilterTarget;
 use crate::app::words;
 use crate::app::{Lang, Pane, State};
@@ -11,8 +12,8 @@ use jiff::Timestamp;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+use ratatui::text::Span;
+use ratatui::widgets::Paragraph;
 
 pub fn grade_label(lang: Lang, g: Grade) -> String {
     match lang {
@@ -46,7 +47,7 @@ pub fn draw_list(state: &State, frame: &mut Frame, area: Rect) {
         FilterTarget::Incidents,
         format!("{name} · {open}/{}", sorted.len()),
     );
-    let block = pane_block(state, Pane::Incidents, title);
+    let border = pane_border(state, Pane::Incidents, title);
     if sorted.is_empty() {
         let text = if shown.total > 0 {
             lang.pick(
@@ -56,10 +57,8 @@ pub fn draw_list(state: &State, frame: &mut Frame, area: Rect) {
         } else {
             lang.pick("无事件", "No incidents")
         };
-        frame.render_widget(
-            Paragraph::new(Span::styled(text, t.style("muted"))).block(block),
-            area,
-        );
+        let inner = border.draw(frame.buffer_mut(), area);
+        frame.render_widget(Paragraph::new(Span::styled(text, t.style("muted"))), inner);
         return;
     }
     // English grade words are long; a narrow pane shows the numeral alone.
@@ -89,7 +88,14 @@ pub fn draw_list(state: &State, frame: &mut Frame, area: Rect) {
     ];
     let title_w = super::alerts::fill_width(area.width, &widths);
     let (selected, offset, shown) = rows_shown(state, &sorted, area);
-    let rows = sorted[offset..offset + shown].iter().map(|i| {
+    let inner = border.draw(frame.buffer_mut(), area);
+    if inner.is_empty() {
+        return;
+    }
+    let columns = cells::columns(inner, &widths, 1);
+    let highlight = t.style("selection");
+    let buf = frame.buffer_mut();
+    for (n, i) in sorted[offset..offset + shown].iter().enumerate() {
         let closed = i.status == IncidentStatus::Closed;
         let last = i.timeline.last();
         let progress = last
@@ -111,31 +117,45 @@ pub fn draw_list(state: &State, frame: &mut Frame, area: Rect) {
                 style,
             )
         });
-        let row = Row::new(vec![
-            Cell::from(Span::styled(
-                grade_label(lang, i.grade),
-                grade_style(state, i.grade),
-            )),
-            Cell::from(truncate(&i.title, title_w)),
-            Cell::from(if closed {
-                lang.pick("已结束", "closed").to_owned()
-            } else {
-                progress
-            }),
-            Cell::from(due.unwrap_or_else(|| Span::raw(age(lang, state.now, changed)))),
-        ]);
-        if closed {
-            row.style(t.style("muted"))
-        } else {
-            row
-        }
-    });
-    let table = Table::new(rows, widths)
-        .block(block)
-        .row_highlight_style(t.style("selection"))
-        .highlight_symbol("▌");
-    let mut ts = TableState::default().with_selected(Some(selected - offset));
-    frame.render_stateful_widget(table, area, &mut ts);
+        let plain = Style::default();
+        let row = TableRow {
+            style: if closed { t.style("muted") } else { plain },
+            selected: n + offset == selected,
+            cells: vec![
+                (
+                    plain,
+                    vec![Span::styled(
+                        grade_label(lang, i.grade),
+                        grade_style(state, i.grade),
+                    )],
+                ),
+                (plain, vec![Span::raw(truncate(&i.title, title_w))]),
+                (
+                    plain,
+                    vec![Span::raw(if closed {
+                        lang.pick("已结束", "closed").to_owned()
+                    } else {
+                        progress
+                    })],
+                ),
+                (
+                    plain,
+                    vec![due.unwrap_or_else(|| Span::raw(age(lang, state.now, changed)))],
+                ),
+            ],
+        };
+        let y = inner.y + n as u16;
+        row.draw(
+            buf,
+            Rect {
+                y,
+                height: 1,
+                ..inner
+            },
+            &columns,
+            highlight,
+        );
+    }
 }
 
 /// The selected row, and the first row and number of rows the list shows (only the rows
@@ -178,9 +198,9 @@ pub fn draw_timeline(state: &State, frame: &mut Frame, area: Rect) {
         Some(i) => format!("{} · {}", lang.pick("时间线", "Timeline"), i.title),
         None => lang.pick("时间线", "Timeline").to_owned(),
     };
-    let block = pane_block(state, Pane::Timeline, title);
+    let border = pane_border(state, Pane::Timeline, title);
     let Some(incident) = incident else {
-        frame.render_widget(Paragraph::new("").block(block), area);
+        border.draw(frame.buffer_mut(), area);
         return;
     };
     let inner_h = area.height.saturating_sub(2) as usize;
@@ -198,20 +218,29 @@ pub fn draw_timeline(state: &State, frame: &mut Frame, area: Rect) {
         .max()
         .unwrap_or(0)
         .clamp(4, 14);
-    let lines: Vec<Line> = shown
-        .iter()
-        .map(|e| {
-            let used = 5 + 1 + kind_w + 1;
-            Line::from(vec![
-                Span::styled(state.local(e.at, "%H:%M"), t.style("muted")),
-                Span::raw(" "),
-                Span::styled(kind_cell(lang, &e.kind, kind_w), t.style("key")),
-                Span::raw(" "),
-                Span::raw(truncate(&e.text, inner_w.saturating_sub(used))),
-            ])
-        })
-        .collect();
-    frame.render_widget(Paragraph::new(lines).block(block), area);
+    let inner = border.draw(frame.buffer_mut(), area);
+    let buf = frame.buffer_mut();
+    for (n, e) in shown.iter().enumerate().take(usize::from(inner.height)) {
+        let used = 5 + 1 + kind_w + 1;
+        let line = [
+            Span::styled(state.local(e.at, "%H:%M"), t.style("muted")),
+            Span::raw(" "),
+            Span::styled(kind_cell(lang, &e.kind, kind_w), t.style("key")),
+            Span::raw(" "),
+            Span::raw(truncate(&e.text, inner_w.saturating_sub(used))),
+        ];
+        let y = inner.y + n as u16;
+        cells::line(
+            buf,
+            Rect {
+                y,
+                height: 1,
+                ..inner
+            },
+            &line,
+            Like::Paragraph,
+        );
+    }
 }
 
 /// A timeline kind padded to the column's width (`cells`), never cut.

@@ -1,6 +1,7 @@
 //! Pure drawing: every function here reads `&State` and writes only to the frame.
 
 pub mod alerts;
+pub mod cells;
 pub mod command_line;
 pub mod detail;
 pub mod duty;
@@ -162,24 +163,18 @@ fn body_and_top(area: Rect) -> Rect {
 }
 
 /// A pane's frame: highlighted when it has the focus.
-pub fn pane_block<'a>(state: &State, pane: Pane, title: String) -> Block<'a> {
+pub fn pane_border(state: &State, pane: Pane, title: String) -> cells::Border<'static> {
     let focused = state.focus == pane && matches!(state.overlay, Overlay::None);
-    let border = if focused {
-        state.theme.style("border.focus")
+    let (kind, style) = if focused {
+        (BorderType::Thick, state.theme.style("border.focus"))
     } else {
-        state.theme.style("border")
+        (BorderType::Plain, state.theme.style("border"))
     };
-    Block::bordered()
-        .border_type(if focused {
-            BorderType::Thick
-        } else {
-            BorderType::Plain
-        })
-        .border_style(border)
-        .title(ratatui::text::Span::styled(
-            format!(" {title} "),
-            state.theme.style("title"),
-        ))
+    cells::Border {
+        kind,
+        style,
+        title: ratatui::text::Span::styled(format!(" {title} "), state.theme.style("title")),
+    }
 }
 
 /// A list's title with its filter, if any: "预警 Alerts [红] 3/41".
