@@ -414,6 +414,8 @@ def main():
         out["big_settled"] = run.settle(c, 300)
         out["big_load_seconds"] = time.monotonic() - t0
         out["big_feed_bytes"] = size
+        # Past the store's write (a couple of seconds after the load) before reading RSS.
+        c.pump_for(5)
         out["big_rss_mib"] = rss_mib(c.pid)
         print(f"100k wall settled in {out['big_load_seconds']:.0f} s, "
               f"RSS {out['big_rss_mib']:.1f} MiB", file=sys.stderr)
@@ -497,6 +499,8 @@ def memory(args):
             warm_big.append(t)
             if i == 0:
                 run.settle(c, 120)
+                # As above: past the store's write of the feed's fresh answer.
+                c.pump_for(5)
                 out["big_cache_rss_mib"] = rss_mib(c.pid)
                 out["big_cache_peak_mib"] = peak_rss_mib(c.pid)
             c.quit()
