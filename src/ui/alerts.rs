@@ -205,7 +205,7 @@ fn row_cells<'a>(
 /// The selected row, and the first row and number of rows the pane shows: only the rows
 /// that fit are built, so a wall of 100,000 alerts costs one screenful.
 fn rows_shown(state: &State, visible: &ShownAlerts, area: Rect) -> (usize, usize, usize) {
-    let selected = visible.selected(state.selected_alert.as_deref());
+    let selected = visible.selected(state.selected_alert.as_ref());
     let (offset, shown) = window(visible.len(), selected, area.height.saturating_sub(2));
     (selected, offset, shown)
 }
