@@ -92,7 +92,7 @@ fn a_live_alert_is_marked_new_and_flashed_until_it_ages() {
     );
     update(&mut s, source(SourceEvent::Alert(a), now()));
     assert!(s.dirty);
-    assert!(s.arrived.contains_key("a-new"));
+    assert!(s.arrived.contains_key(&AlertKey::new("duty_api", "a-new")));
     let flash = s.flash.clone().expect("a flash for the new alert");
     assert!(
         flash.text.contains("新预警") && flash.text.contains("大风橙色预警信号"),
@@ -102,7 +102,10 @@ fn a_live_alert_is_marked_new_and_flashed_until_it_ages() {
     update(&mut s, Msg::Tick(now() + SignedDuration::from_secs(9)));
     assert!(s.flash.is_none(), "the flash clears itself");
     update(&mut s, Msg::Tick(now() + SignedDuration::from_mins(11)));
-    assert!(!s.arrived.contains_key("a-new"), "the 新 mark fades");
+    assert!(
+        !s.arrived.contains_key(&AlertKey::new("duty_api", "a-new")),
+        "the 新 mark fades"
+    );
 }
 
 #[test]

@@ -348,25 +348,28 @@ fn y_in_the_expert_list_copies_the_phone_with_osc52() {
     assert_eq!(s.overlay, Overlay::None);
 }
 
+/// A red `dup-1` from `origin`, with its own title and text, arrives live.
+fn dup_arrives(s: &mut State, origin: &str) {
+    let title = format!("{origin} 暴雨红色预警");
+    let mut a = alert("dup-1", Colour::Red, "暴雨", &title, "东区", 1);
+    a.texts = Texts::new(&title, &format!("{origin} 的预警正文"));
+    a.ack = None;
+    update(
+        s,
+        Msg::Source(watchroom::sources::SourceUpdate {
+            source: origin.into(),
+            at: now(),
+            event: SourceEvent::Alert(a),
+        }),
+    );
+}
+
 /// Two feeds that report an alert under one id (the same CAP message, two Alertmanagers):
-/// a red `dup-1` from `feed_a` (held first) and one from `feed_b`, with their own texts.
+/// `feed_a`'s (held first) and `feed_b`'s.
 fn two_sources_one_id() -> State {
     let mut s = with_officer();
-    for origin in ["feed_a", "feed_b"] {
-        let title = format!("{origin} 暴雨红色预警");
-        let mut a = alert("dup-1", Colour::Red, "暴雨", &title, "东区", 1);
-        a.texts = Texts::new(&title, &format!("{origin} 的预警正文"));
-        a.ack = None;
-        let at = now();
-        update(
-            &mut s,
-            Msg::Source(watchroom::sources::SourceUpdate {
-                source: origin.into(),
-                at,
-                event: SourceEvent::Alert(a),
-            }),
-        );
-    }
+    dup_arrives(&mut s, "feed_a");
+    dup_arrives(&mut s, "feed_b");
     s
 }
 
@@ -461,5 +464,20 @@ fn acknowledging_acts_on_the_selected_rows_source_after_the_wall_moves() {
         acked(&other),
         Some(false),
         "the other source's is untouched"
+    );
+}
+
+#[test]
+fn a_new_arrival_marks_its_own_sources_row_not_another_of_the_same_id() {
+    let mut s = with_officer();
+    dup_arrives(&mut s, "feed_a");
+    s.arrived.clear();
+    dup_arrives(&mut s, "feed_b");
+    let wall = screen(&mut s);
+    assert!(wall.contains("新 feed_b 暴雨红色预警"), "{wall}");
+    assert!(wall.contains("feed_a 暴雨红色预警"), "{wall}");
+    assert!(
+        !wall.contains("新 feed_a"),
+        "feed_a's alert did not arrive:\n{wall}"
     );
 }

@@ -190,7 +190,7 @@ pub struct State {
     /// When `retention` last ran (it runs once a minute).
     pub retained_at: Option<Timestamp>,
     /// Alerts that arrived while the console was running, and when: marked 新 on screen.
-    pub arrived: HashMap<String, Timestamp>,
+    pub arrived: HashMap<AlertKey, Timestamp>,
 
     pub focus: Pane,
     /// Selections are kept by id so a live list can grow without the cursor jumping; an
@@ -242,10 +242,10 @@ pub struct State {
     pub handovers: Vec<crate::model::Handover>,
     /// The outgoing officer's handover notes, kept while the review is closed.
     pub handover_notes: String,
-    /// Silences already warned about as ending (alert id, until), and those announced as
+    /// Silences already warned about as ending (alert, until), and those announced as
     /// ended: each is said once.
-    pub silence_warned: std::collections::HashSet<(String, Timestamp)>,
-    pub silence_ended: std::collections::HashSet<(String, Timestamp)>,
+    pub silence_warned: std::collections::HashSet<(AlertKey, Timestamp)>,
+    pub silence_ended: std::collections::HashSet<(AlertKey, Timestamp)>,
 
     /// Something visible changed since the last draw: the whole screen is drawn.
     pub dirty: bool,
@@ -381,9 +381,16 @@ impl State {
 
     /// The 新 marks of alerts no longer kept go with them.
     pub fn forget_gone_arrivals(&mut self) {
-        let kept: std::collections::HashSet<&str> =
-            self.alerts.iter().map(|a| a.id.as_str()).collect();
-        self.arrived.retain(|id, _| kept.contains(id.as_str()));
+        if self.arrived.is_empty() {
+            return;
+        }
+        if !self.index.valid {
+            self.index.rebuild(&self.alerts);
+        }
+        let alerts = &self.alerts;
+        let index = &self.index;
+        self.arrived
+            .retain(|k, _| index.find(alerts, &k.origin, &k.id).is_some());
     }
 
     /// Put an alert in place of the one with its (origin, id), or add it; true when new.

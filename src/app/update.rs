@@ -591,12 +591,12 @@ fn on_source(state: &mut State, u: SourceUpdate) -> Vec<Effect> {
             // A new alert is added last.
             if state.upsert_alert(a) && in_force {
                 let a = &state.alerts()[state.alerts().len() - 1];
-                let (text, id) = (flash_text(a, state.lang), a.id.to_string());
+                let (text, key) = (flash_text(a, state.lang), AlertKey::of(a));
                 state.flash = Some(Flash {
                     text,
                     until: at + FLASH_FOR,
                 });
-                state.arrived.insert(id, at);
+                state.arrived.insert(key, at);
             }
         }
         SourceEvent::Incident(i) => {
