@@ -322,28 +322,20 @@ fn filter_words_match_signal_area_and_source_and_all_must_match() {
 fn the_selection_stays_on_its_alert_while_it_is_shown() {
     let mut s = state();
     type_in(&mut s, "j");
-    assert_eq!(s.selected_alert.as_deref(), Some("a-orange"));
+    assert_eq!(selected_id(&s), Some("a-orange"));
     command(&mut s, "filter 全市");
-    assert_eq!(s.selected_alert.as_deref(), Some("a-orange"), "still shown");
+    assert_eq!(selected_id(&s), Some("a-orange"), "still shown");
     command(&mut s, "filter 台风");
-    assert_eq!(
-        s.selected_alert.as_deref(),
-        Some("a-red"),
-        "moved to what is shown"
-    );
+    assert_eq!(selected_id(&s), Some("a-red"), "moved to what is shown");
     command(&mut s, "filter 没有这种预警");
     assert!(shown_alert_ids(&s).is_empty());
-    assert_eq!(
-        s.selected_alert.as_deref(),
-        Some("a-red"),
-        "nothing shown: kept"
-    );
+    assert_eq!(selected_id(&s), Some("a-red"), "nothing shown: kept");
     command(&mut s, "filter");
-    assert_eq!(s.selected_alert.as_deref(), Some("a-red"));
+    assert_eq!(selected_id(&s), Some("a-red"));
     // Moving while filtered stays within what is shown.
     command(&mut s, "filter 全市");
     type_in(&mut s, "jjj");
-    assert_eq!(s.selected_alert.as_deref(), Some("a-orange"));
+    assert_eq!(selected_id(&s), Some("a-orange"));
 }
 
 #[test]
@@ -352,7 +344,7 @@ fn up_and_down_in_the_filter_line_move_through_what_is_left() {
     type_in(&mut s, "/区");
     assert_eq!(shown_alert_ids(&s), ["a-red", "a-yellow", "a-blue"]);
     update(&mut s, code(KeyCode::Down));
-    assert_eq!(s.selected_alert.as_deref(), Some("a-yellow"));
+    assert_eq!(selected_id(&s), Some("a-yellow"));
     assert_eq!(prompt_text(&s), "区", "the line is untouched");
 }
 

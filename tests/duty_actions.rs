@@ -8,7 +8,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::SignedDuration;
 use watchroom::app::command::CommandBody;
 use watchroom::app::form::FormKind;
-use watchroom::app::{Effect, Msg, Overlay, State, update};
+use watchroom::app::{AlertKey, Effect, Msg, Overlay, State, update};
 use watchroom::model::*;
 use watchroom::sources::SourceEvent;
 
@@ -121,7 +121,10 @@ fn a_silence_warns_before_it_ends_and_the_alert_sounds_again_after() {
         "the alert still stands: it sounds again"
     );
     assert!(s.flash.as_ref().unwrap().text.contains("静默已结束"));
-    assert!(s.arrived.contains_key("a-red"), "marked new again");
+    assert!(
+        s.arrived.contains_key(&AlertKey::new("duty_api", "a-red")),
+        "marked new again"
+    );
     // Announced once (the unacknowledged red keeps its own reminder bell from now on).
     s.flash = None;
     tick(&mut s, now() + SignedDuration::from_mins(61));

@@ -447,9 +447,9 @@ fn a_hundred_thousand_alerts_draw_one_screenful() {
     let text = screen_text(&mut state, 120, 40);
     assert!(text.contains("预警 Alerts · 100000"), "{text}");
     // Select one far down the list: the window follows it.
-    let far = state.visible_alerts()[76_543].id.to_string();
-    let far_title = state.find_alert(&far).unwrap().title().to_owned();
-    state.selected_alert = Some(far);
+    let far = state.visible_alerts()[76_543];
+    let far_title = far.title().to_owned();
+    state.selected_alert = Some(watchroom::app::AlertKey::of(far));
     let text = screen_text(&mut state, 120, 40);
     assert!(text.contains(&far_title), "{far_title} not shown:\n{text}");
 }

@@ -5,7 +5,9 @@ mod common;
 use common::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::SignedDuration;
-use watchroom::app::{DetailTarget, Effect, Msg, Overlay, Pane, SourceStatus, State, update};
+use watchroom::app::{
+    AlertKey, DetailTarget, Effect, Msg, Overlay, Pane, SourceStatus, State, update,
+};
 use watchroom::model::*;
 use watchroom::sources::SourceEvent;
 
@@ -52,26 +54,26 @@ fn j_k_move_the_selection_and_stop_at_the_ends() {
     let mut s = state();
     update(&mut s, key('j'));
     update(&mut s, code(KeyCode::Down));
-    assert_eq!(s.selected_alert.as_deref(), Some("a-yellow"));
+    assert_eq!(selected_id(&s), Some("a-yellow"));
     for _ in 0..5 {
         update(&mut s, key('j'));
     }
-    assert_eq!(s.selected_alert.as_deref(), Some("a-blue"));
+    assert_eq!(selected_id(&s), Some("a-blue"));
     update(&mut s, key('g'));
-    assert_eq!(s.selected_alert.as_deref(), Some("a-red"));
+    assert_eq!(selected_id(&s), Some("a-red"));
     update(&mut s, key('k'));
-    assert_eq!(s.selected_alert.as_deref(), Some("a-red"));
+    assert_eq!(selected_id(&s), Some("a-red"));
 }
 
 #[test]
 fn selection_stays_on_its_alert_when_a_more_severe_one_arrives() {
     let mut s = state();
     update(&mut s, key('j'));
-    assert_eq!(s.selected_alert.as_deref(), Some("a-orange"));
+    assert_eq!(selected_id(&s), Some("a-orange"));
     let newer = alert("a-new", Colour::Red, "暴雨", "暴雨红色预警信号", "全市", 0);
     update(&mut s, source(SourceEvent::Alert(newer), now()));
     assert_eq!(visible_ids(&s)[0], "a-new");
-    assert_eq!(s.selected_alert.as_deref(), Some("a-orange"));
+    assert_eq!(selected_id(&s), Some("a-orange"));
 }
 
 #[test]
@@ -90,7 +92,7 @@ fn a_live_alert_is_marked_new_and_flashed_until_it_ages() {
     );
     update(&mut s, source(SourceEvent::Alert(a), now()));
     assert!(s.dirty);
-    assert!(s.arrived.contains_key("a-new"));
+    assert!(s.arrived.contains_key(&AlertKey::new("duty_api", "a-new")));
     let flash = s.flash.clone().expect("a flash for the new alert");
     assert!(
         flash.text.contains("新预警") && flash.text.contains("大风橙色预警信号"),
@@ -100,7 +102,10 @@ fn a_live_alert_is_marked_new_and_flashed_until_it_ages() {
     update(&mut s, Msg::Tick(now() + SignedDuration::from_secs(9)));
     assert!(s.flash.is_none(), "the flash clears itself");
     update(&mut s, Msg::Tick(now() + SignedDuration::from_mins(11)));
-    assert!(!s.arrived.contains_key("a-new"), "the 新 mark fades");
+    assert!(
+        !s.arrived.contains_key(&AlertKey::new("duty_api", "a-new")),
+        "the 新 mark fades"
+    );
 }
 
 #[test]
@@ -220,7 +225,7 @@ fn open_incidents_come_first_and_enter_opens_details() {
     assert_eq!(
         s.overlay,
         Overlay::Detail {
-            target: DetailTarget::Alert("a-red".into()),
+            target: DetailTarget::Alert(AlertKey::new("duty_api", "a-red")),
             scroll: 0
         }
     );

@@ -278,7 +278,7 @@ fn acknowledging_an_alert_from_another_feed_stays_local() {
         }),
     );
     update(&mut s, key('g'));
-    assert_eq!(s.selected_alert.as_deref(), Some("us1"));
+    assert_eq!(selected_id(&s), Some("us1"));
     update(&mut s, key('a'));
     let effects = update(&mut s, code(KeyCode::Enter));
     assert!(sent(&effects).is_empty());
@@ -346,4 +346,138 @@ fn y_in_the_expert_list_copies_the_phone_with_osc52() {
     assert!(matches!(&s.overlay, Overlay::Experts(v) if v.query.is_blank()));
     update(&mut s, code(KeyCode::Esc));
     assert_eq!(s.overlay, Overlay::None);
+}
+
+/// A red `dup-1` from `origin`, with its own title and text, arrives live.
+fn dup_arrives(s: &mut State, origin: &str) {
+    let title = format!("{origin} 暴雨红色预警");
+    let mut a = alert("dup-1", Colour::Red, "暴雨", &title, "东区", 1);
+    a.texts = Texts::new(&title, &format!("{origin} 的预警正文"));
+    a.ack = None;
+    update(
+        s,
+        Msg::Source(watchroom::sources::SourceUpdate {
+            source: origin.into(),
+            at: now(),
+            event: SourceEvent::Alert(a),
+        }),
+    );
+}
+
+/// Two feeds that report an alert under one id (the same CAP message, two Alertmanagers):
+/// `feed_a`'s (held first) and `feed_b`'s.
+fn two_sources_one_id() -> State {
+    let mut s = with_officer();
+    dup_arrives(&mut s, "feed_a");
+    dup_arrives(&mut s, "feed_b");
+    s
+}
+
+/// Move the cursor from the top of the wall to the lower of the two `dup-1` rows; its
+/// source and the other's.
+fn select_the_lower_dup(s: &mut State) -> (String, String) {
+    let rows: Vec<(String, String)> = s
+        .shown_alerts()
+        .iter()
+        .map(|a| (a.origin.to_string(), a.id.to_string()))
+        .collect();
+    let at: Vec<usize> = (0..rows.len()).filter(|&n| rows[n].1 == "dup-1").collect();
+    assert_eq!(at.len(), 2, "both sources' rows are on the wall: {rows:?}");
+    update(s, key('g'));
+    for _ in 0..at[1] {
+        update(s, key('j'));
+    }
+    let chosen = rows[at[1]].0.clone();
+    let other = rows[at[0]].0.clone();
+    assert_ne!(chosen, other);
+    (chosen, other)
+}
+
+fn screen(s: &mut State) -> String {
+    text(&render(s, 120, 40)).join("\n")
+}
+
+#[test]
+fn detail_shows_the_selected_rows_alert_not_another_sources_of_the_same_id() {
+    let mut s = two_sources_one_id();
+    let (chosen, other) = select_the_lower_dup(&mut s);
+    update(&mut s, code(KeyCode::Enter));
+    assert_eq!(s.mode(), Mode::Detail);
+    let shown = screen(&mut s);
+    assert!(
+        shown.contains(&format!("{chosen} 的预警正文")),
+        "the detail is the selected row's alert:\n{shown}"
+    );
+    assert!(
+        !shown.contains(&format!("{other} 的预警正文")),
+        "not the other source's:\n{shown}"
+    );
+}
+
+#[test]
+fn acknowledging_acts_on_the_selected_rows_source_after_the_wall_moves() {
+    let mut s = two_sources_one_id();
+    let (chosen, other) = select_the_lower_dup(&mut s);
+    // A newer red from a third feed lands above: the rows shift under the cursor, which
+    // stays on the alert chosen.
+    let mut newer = alert(
+        "new-1",
+        Colour::Red,
+        "大风",
+        "feed_c 大风红色预警",
+        "西区",
+        0,
+    );
+    newer.ack = None;
+    update(
+        &mut s,
+        Msg::Source(watchroom::sources::SourceUpdate {
+            source: "feed_c".into(),
+            at: now(),
+            event: SourceEvent::Alert(newer),
+        }),
+    );
+    let selected = s
+        .selected_alert()
+        .map(|a| (a.origin.to_string(), a.id.to_string()));
+    assert_eq!(selected, Some((chosen.clone(), "dup-1".to_owned())));
+
+    update(&mut s, key('a'));
+    let form = screen(&mut s);
+    assert!(
+        form.contains(&format!("确认预警 · {chosen} 暴雨红色预警")),
+        "the form names the selected row's alert:\n{form}"
+    );
+    update(&mut s, code(KeyCode::Enter));
+    let acked = |origin: &str| {
+        s.alerts()
+            .iter()
+            .find(|a| a.origin == origin && a.id == "dup-1")
+            .map(|a| a.ack.is_some())
+    };
+    assert_eq!(
+        acked(&chosen),
+        Some(true),
+        "the selected row's alert is acknowledged"
+    );
+    assert_eq!(
+        acked(&other),
+        Some(false),
+        "the other source's is untouched"
+    );
+}
+
+#[test]
+fn a_new_arrival_marks_its_own_sources_row_not_another_of_the_same_id() {
+    let mut s = with_officer();
+    dup_arrives(&mut s, "feed_a");
+    s.arrived.clear();
+    dup_arrives(&mut s, "feed_b");
+    let wall = screen(&mut s);
+    assert!(wall.contains("新 feed_b 暴雨红色预警"), "{wall}");
+    assert!(wall.contains("feed_a 暴雨红色预警"), "{wall}");
+    assert!(
+        !wall.contains("新 feed_a"),
+        "feed_a's alert did not arrive:\n{wall}"
+    );
 }

@@ -109,7 +109,7 @@ fn needs_whole_wall(state: &State, action: Option<Action>) -> bool {
             if state.mode() == Mode::Watch && state.focus == Pane::Alerts =>
         {
             let shown = state.shown_alerts();
-            let row = shown.selected(state.selected_alert.as_deref());
+            let row = shown.selected(state.selected_alert.as_ref());
             row + NEAR_END >= shown.len()
         }
         _ => false,

@@ -4,6 +4,7 @@
 //! lists them from there.
 
 use super::action::Action;
+use super::alert_key::AlertKey;
 use super::filter::{FilterTarget, vocabulary};
 use super::line_edit::LineEdit;
 use super::msg::Effect;
@@ -310,8 +311,8 @@ pub fn set_filter(state: &mut State, target: FilterTarget, text: &str) {
             let keep = state
                 .selected_alert
                 .as_ref()
-                .is_some_and(|id| shown.iter().any(|a| a.id == id));
-            let first = shown.get(0).map(|a| a.id.to_string());
+                .is_some_and(|key| shown.iter().any(|a| key.is(a)));
+            let first = shown.get(0).map(AlertKey::of);
             if !keep && first.is_some() {
                 state.selected_alert = first;
             }

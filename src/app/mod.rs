@@ -2,6 +2,7 @@
 //! that changes it (no I/O: it returns `Effect`s), and the UI draws from `&State`.
 
 pub mod action;
+pub mod alert_key;
 pub mod cache_head;
 pub mod command;
 pub mod command_line;
@@ -24,6 +25,7 @@ pub mod words;
 pub mod workflow;
 
 pub use action::Action;
+pub use alert_key::AlertKey;
 pub use msg::{Effect, Msg};
 pub use state::{DetailTarget, Lang, Overlay, Pane, SourceHealth, SourceStatus, State};
 pub use update::update;

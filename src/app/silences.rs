@@ -2,6 +2,7 @@
 //! while, giving a reason. Five minutes before a silence ends the console says so; when it
 //! ends and the alert still stands, the alert is announced again.
 
+use super::alert_key::AlertKey;
 use super::command::CommandBody;
 use super::form::{Form, SILENCE_CHOICES};
 use super::msg::Effect;
@@ -99,7 +100,7 @@ pub fn on_tick(state: &mut State) -> Vec<Effect> {
         let Some(s) = a.silence.as_ref().filter(|_| a.in_force(now)) else {
             continue;
         };
-        let key = (a.id.to_string(), s.until);
+        let key = (AlertKey::of(a), s.until);
         if s.active(now) && s.until - WARN_BEFORE <= now && !state.silence_warned.contains(&key) {
             warn.push((key, a.title().to_owned(), s.until));
         } else if !s.active(now)

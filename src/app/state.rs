@@ -1,3 +1,4 @@
+use super::alert_key::AlertKey;
 use super::command::Pending;
 use super::command_line::Prompt;
 use super::deadlines::{Due, ReportRules, next_due};
@@ -52,7 +53,7 @@ impl Pane {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum DetailTarget {
-    Alert(String),
+    Alert(AlertKey),
     Incident(String),
 }
 
@@ -189,11 +190,12 @@ pub struct State {
     /// When `retention` last ran (it runs once a minute).
     pub retained_at: Option<Timestamp>,
     /// Alerts that arrived while the console was running, and when: marked 新 on screen.
-    pub arrived: HashMap<String, Timestamp>,
+    pub arrived: HashMap<AlertKey, Timestamp>,
 
     pub focus: Pane,
-    /// Selections are kept by id so a live list can grow without the cursor jumping.
-    pub selected_alert: Option<String>,
+    /// Selections are kept by id so a live list can grow without the cursor jumping; an
+    /// alert's by its source too, which another source may share the id with.
+    pub selected_alert: Option<AlertKey>,
     pub selected_incident: Option<String>,
     /// Lines scrolled up from the newest timeline entry.
     pub timeline_scroll: usize,
@@ -240,10 +242,10 @@ pub struct State {
     pub handovers: Vec<crate::model::Handover>,
     /// The outgoing officer's handover notes, kept while the review is closed.
     pub handover_notes: String,
-    /// Silences already warned about as ending (alert id, until), and those announced as
+    /// Silences already warned about as ending (alert, until), and those announced as
     /// ended: each is said once.
-    pub silence_warned: std::collections::HashSet<(String, Timestamp)>,
-    pub silence_ended: std::collections::HashSet<(String, Timestamp)>,
+    pub silence_warned: std::collections::HashSet<(AlertKey, Timestamp)>,
+    pub silence_ended: std::collections::HashSet<(AlertKey, Timestamp)>,
 
     /// Something visible changed since the last draw: the whole screen is drawn.
     pub dirty: bool,
@@ -379,9 +381,16 @@ impl State {
 
     /// The 新 marks of alerts no longer kept go with them.
     pub fn forget_gone_arrivals(&mut self) {
-        let kept: std::collections::HashSet<&str> =
-            self.alerts.iter().map(|a| a.id.as_str()).collect();
-        self.arrived.retain(|id, _| kept.contains(id.as_str()));
+        if self.arrived.is_empty() {
+            return;
+        }
+        if !self.index.valid {
+            self.index.rebuild(&self.alerts);
+        }
+        let alerts = &self.alerts;
+        let index = &self.index;
+        self.arrived
+            .retain(|k, _| index.find(alerts, &k.origin, &k.id).is_some());
     }
 
     /// Put an alert in place of the one with its (origin, id), or add it; true when new.
@@ -626,7 +635,7 @@ impl State {
     /// The alert the cursor is on, among those shown.
     pub fn selected_alert(&self) -> Option<&Alert> {
         let shown = self.shown_alerts();
-        shown.get(shown.selected(self.selected_alert.as_deref()))
+        shown.get(shown.selected(self.selected_alert.as_ref()))
     }
 
     pub fn incident_index(&self, sorted: &[&Incident]) -> usize {
@@ -642,6 +651,20 @@ impl State {
         sorted.get(i).copied()
     }
 
+    /// The alert from `origin` with this id, if held.
+    pub fn alert(&self, origin: &str, id: &str) -> Option<&Alert> {
+        // An out-of-date index scans, as `Index::find` does by itself.
+        self.index
+            .find(&self.alerts, origin, id)
+            .and_then(|i| self.alerts.get(i))
+    }
+
+    pub fn alert_at(&self, key: &AlertKey) -> Option<&Alert> {
+        self.alert(&key.origin, &key.id)
+    }
+
+    /// The first alert held with this id, whatever its source: only where the id is known
+    /// to be the only one (tests, a single source); the selection uses `alert_at`.
     pub fn find_alert(&self, id: &str) -> Option<&Alert> {
         self.alerts.iter().find(|a| a.id == id)
     }
@@ -755,15 +778,15 @@ impl<'a> ShownAlerts<'a> {
         self.hint.set(n);
     }
 
-    /// The row of the alert with this id (the first row when none or gone). Where it was
-    /// last found is tried first, so moving along a long wall does not scan it.
-    pub fn selected(&self, id: Option<&str>) -> usize {
-        let Some(id) = id else { return 0 };
+    /// The row of this alert (the first row when none or gone). Where it was last found is
+    /// tried first, so moving along a long wall does not scan it.
+    pub fn selected(&self, key: Option<&AlertKey>) -> usize {
+        let Some(key) = key else { return 0 };
         let guess = self.hint.get();
-        if self.get(guess).is_some_and(|a| a.id == id) {
+        if self.get(guess).is_some_and(|a| key.is(a)) {
             return guess;
         }
-        let found = self.iter().position(|a| a.id == id);
+        let found = self.iter().position(|a| key.is(a));
         if let Some(n) = found {
             self.hint.set(n);
         }

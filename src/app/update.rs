@@ -2,6 +2,7 @@
 //! returned as `Effect`s.
 
 use super::action::Action;
+use super::alert_key::AlertKey;
 use super::command::Pending;
 use super::experts_view;
 use super::msg::{Effect, Msg, Restored};
@@ -364,7 +365,7 @@ fn open(state: &mut State) {
     let target = match state.focus {
         Pane::Alerts => state
             .selected_alert()
-            .map(|a| DetailTarget::Alert(a.id.to_string())),
+            .map(|a| DetailTarget::Alert(AlertKey::of(a))),
         Pane::Incidents | Pane::Timeline => state
             .selected_incident()
             .map(|i| DetailTarget::Incident(i.id.clone())),
@@ -428,12 +429,12 @@ fn step(state: &mut State, by: isize) {
             let shown = state.shown_alerts();
             let i = moved(
                 shown.len(),
-                shown.selected(state.selected_alert.as_deref()),
+                shown.selected(state.selected_alert.as_ref()),
                 by,
             );
-            let id = shown.get(i).map(|a| a.id.to_string());
+            let key = shown.get(i).map(AlertKey::of);
             shown.note_selected(i);
-            state.selected_alert = id;
+            state.selected_alert = key;
         }
         Pane::Incidents => {
             let sorted = state.shown_incidents().items;
@@ -590,12 +591,12 @@ fn on_source(state: &mut State, u: SourceUpdate) -> Vec<Effect> {
             // A new alert is added last.
             if state.upsert_alert(a) && in_force {
                 let a = &state.alerts()[state.alerts().len() - 1];
-                let (text, id) = (flash_text(a, state.lang), a.id.to_string());
+                let (text, key) = (flash_text(a, state.lang), AlertKey::of(a));
                 state.flash = Some(Flash {
                     text,
                     until: at + FLASH_FOR,
                 });
-                state.arrived.insert(id, at);
+                state.arrived.insert(key, at);
             }
         }
         SourceEvent::Incident(i) => {

@@ -5,7 +5,7 @@ use super::format::{age, age_changes_at};
 use super::pane_border;
 use crate::app::filter::FilterTarget;
 use crate::app::state::ShownAlerts;
-use crate::app::{Lang, Pane, State};
+use crate::app::{AlertKey, Lang, Pane, State};
 use crate::model::Alert;
 use crate::model::text::truncate;
 use jiff::Timestamp;
@@ -120,7 +120,8 @@ fn row_cells<'a>(
     } else {
         Style::default()
     };
-    let fresh = state.arrived.contains_key(a.id.as_str());
+    // Mostly none are marked: no key is made for the row then.
+    let fresh = !state.arrived.is_empty() && state.arrived.contains_key(&AlertKey::of(a));
     let mut title_spans = Vec::new();
     if fresh {
         title_spans.push(Span::styled(lang.pick("新 ", "NEW "), t.style("fresh")));
@@ -205,7 +206,7 @@ fn row_cells<'a>(
 /// The selected row, and the first row and number of rows the pane shows: only the rows
 /// that fit are built, so a wall of 100,000 alerts costs one screenful.
 fn rows_shown(state: &State, visible: &ShownAlerts, area: Rect) -> (usize, usize, usize) {
-    let selected = visible.selected(state.selected_alert.as_deref());
+    let selected = visible.selected(state.selected_alert.as_ref());
     let (offset, shown) = window(visible.len(), selected, area.height.saturating_sub(2));
     (selected, offset, shown)
 }

@@ -143,9 +143,9 @@ fn incident_lines(state: &State, i: &Incident) -> Vec<Line<'static>> {
 
 pub fn draw(state: &State, frame: &mut Frame, area: Rect, target: &DetailTarget, scroll: u16) {
     let (title, body) = match target {
-        DetailTarget::Alert(id) => (
+        DetailTarget::Alert(key) => (
             state.lang.pick("预警详情", "Alert"),
-            state.find_alert(id).map(|a| alert_lines(state, a)),
+            state.alert_at(key).map(|a| alert_lines(state, a)),
         ),
         DetailTarget::Incident(id) => (
             state.lang.pick("事件详情", "Incident"),

@@ -12,9 +12,9 @@ use ratatui::widgets::{Block, Paragraph};
 
 fn title(state: &State, form: &Form) -> String {
     let l = state.lang;
-    let alert = |id: &str| {
+    let alert = |origin: &str, id: &str| {
         state
-            .find_alert(id)
+            .alert(origin, id)
             .map(|a| a.title().to_owned())
             .unwrap_or_default()
     };
@@ -26,11 +26,11 @@ fn title(state: &State, form: &Form) -> String {
     };
     match &form.kind {
         FormKind::Officer => l.pick("本席值班员", "Officer at this console").to_owned(),
-        FormKind::Ack { alert_id, .. } => {
+        FormKind::Ack { alert_id, origin } => {
             format!(
                 "{} · {}",
                 l.pick("确认预警", "Acknowledge"),
-                alert(alert_id)
+                alert(origin, alert_id)
             )
         }
         FormKind::Log { incident_id } => {
@@ -41,8 +41,12 @@ fn title(state: &State, form: &Form) -> String {
             )
         }
         FormKind::Intake => l.pick("接报 · 新事件", "Intake · new incident").to_owned(),
-        FormKind::Silence { alert_id, .. } => {
-            format!("{} · {}", l.pick("静默预警", "Silence"), alert(alert_id))
+        FormKind::Silence { alert_id, origin } => {
+            format!(
+                "{} · {}",
+                l.pick("静默预警", "Silence"),
+                alert(origin, alert_id)
+            )
         }
         FormKind::Instruction { incident_id } => format!(
             "{} · {}",

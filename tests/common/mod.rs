@@ -219,6 +219,11 @@ pub fn state_in(config: &ConsoleConfig) -> State {
     s
 }
 
+/// The id of the alert the cursor is kept on (its source aside).
+pub fn selected_id(s: &State) -> Option<&str> {
+    s.selected_alert.as_ref().map(|k| k.id.as_str())
+}
+
 /// The state drawn by `ui::draw` on a `w`×`h` screen.
 pub fn render(state: &mut State, w: u16, h: u16) -> Buffer {
     update(state, Msg::Resize(w, h));
