@@ -13,6 +13,10 @@
 /// Loads and writes at least this big are followed by `give_back`.
 pub const BIG: usize = 4 << 20;
 
+/// A console with a wall this big gives back what it freed every `EVERY`.
+pub const BIG_WALL: usize = 10_000;
+pub const EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// Returns the allocator's free pages to the system; true when some were returned. Takes a
 /// few milliseconds with a big heap: call it off the UI task, after big loads only.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]

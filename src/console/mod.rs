@@ -281,6 +281,7 @@ pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
         notifier,
         answers: result_tx,
         config_dir,
+        given_back: std::time::Instant::now(),
         rest: Some(rest),
     };
     io.perform(restore_effects);
@@ -382,6 +383,8 @@ struct LoopIo<'a> {
     rest: Option<persist::Rest>,
     /// The user's config directory, where `:theme NAME` finds their themes.
     config_dir: Option<std::path::PathBuf>,
+    /// When freed memory was last given back (`memory::give_back`).
+    given_back: std::time::Instant,
 }
 
 impl LoopIo<'_> {
@@ -577,6 +580,14 @@ async fn event_loop(
         }
         for m in msgs {
             effects.extend(update(state, m));
+        }
+        // A big wall's passing work — retention each minute, a whole frame after a key —
+        // frees memory the allocator would keep: it goes back once a minute.
+        if state.alerts().len() >= crate::memory::BIG_WALL
+            && io.given_back.elapsed() >= crate::memory::EVERY
+        {
+            io.given_back = std::time::Instant::now();
+            tokio::task::spawn_blocking(crate::memory::give_back);
         }
         if io.perform(effects) {
             return Ok(());
