@@ -80,10 +80,17 @@ pub fn apply(state: &mut State) {
     // means sorting the wall again.
     let drop = {
         let alerts = state.alerts();
-        let shown = shown_cancelled(alerts, now);
-        let mut drop = vec![false; alerts.len()];
+        // Nearly every minute nothing has ended (a wall of 100,000 in force): then there is
+        // nothing to drop, and no need to work out what the wall shows as cancelled.
+        let any_ended = alerts.iter().any(|a| !a.in_force(now));
+        let shown = if any_ended {
+            shown_cancelled(alerts, now)
+        } else {
+            Vec::new()
+        };
+        let mut drop = vec![false; if any_ended { alerts.len() } else { 0 }];
         let mut ended: Vec<(Timestamp, usize)> = Vec::new();
-        for (i, a) in alerts.iter().enumerate() {
+        for (i, a) in alerts.iter().enumerate().filter(|_| any_ended) {
             // What the wall shows stays, however long ago it was sent.
             if shown[i] {
                 continue;
@@ -114,11 +121,13 @@ pub fn apply(state: &mut State) {
         state.forget_gone_arrivals();
     }
 
-    // Incidents.
+    // Incidents: changed only when something goes (changing them works out every report
+    // deadline again).
     let last = |i: &crate::model::Incident| i.updated_at.unwrap_or(i.opened_at);
-    state
-        .incidents_mut()
-        .retain(|i| i.status == IncidentStatus::Open || !old(last(i)));
+    let gone = |i: &crate::model::Incident| i.status != IncidentStatus::Open && old(last(i));
+    if state.incidents().iter().any(gone) {
+        state.incidents_mut().retain(|i| !gone(i));
+    }
     let mut closed: Vec<(Timestamp, usize)> = state
         .incidents()
         .iter()
@@ -138,8 +147,11 @@ pub fn apply(state: &mut State) {
             !drop[n - 1]
         });
     }
-    for i in state.incidents_mut() {
-        if i.status == IncidentStatus::Closed && i.timeline.len() > MAX_TIMELINE_CLOSED {
+    let long = |i: &crate::model::Incident| {
+        i.status == IncidentStatus::Closed && i.timeline.len() > MAX_TIMELINE_CLOSED
+    };
+    if state.incidents().iter().any(long) {
+        for i in state.incidents_mut().iter_mut().filter(|i| long(i)) {
             let cut = i.timeline.len() - MAX_TIMELINE_CLOSED;
             i.timeline.drain(..cut);
         }
