@@ -78,19 +78,16 @@ pub fn apply(state: &mut State) {
     // Alerts: drop the long-ended, then cap the rest of the ended by newest end. Worked
     // out before anything is changed: most runs drop nothing, and changing the alerts
     // means sorting the wall again.
-    let drop = {
-        let alerts = state.alerts();
-        // Nearly every minute nothing has ended (a wall of 100,000 in force): then there is
-        // nothing to drop, and no need to work out what the wall shows as cancelled.
-        let any_ended = alerts.iter().any(|a| !a.in_force(now));
-        let shown = if any_ended {
-            shown_cancelled(alerts, now)
-        } else {
-            Vec::new()
-        };
-        let mut drop = vec![false; if any_ended { alerts.len() } else { 0 }];
+    let alerts = state.alerts();
+    // Nearly every minute nothing has ended (a wall of 100,000 in force): then there is
+    // nothing to drop, and no need to work out what the wall shows as cancelled.
+    let drop = if !alerts.iter().any(|a| !a.in_force(now)) {
+        Vec::new()
+    } else {
+        let shown = shown_cancelled(alerts, now);
+        let mut drop = vec![false; alerts.len()];
         let mut ended: Vec<(Timestamp, usize)> = Vec::new();
-        for (i, a) in alerts.iter().enumerate().filter(|_| any_ended) {
+        for (i, a) in alerts.iter().enumerate() {
             // What the wall shows stays, however long ago it was sent.
             if shown[i] {
                 continue;

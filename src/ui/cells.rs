@@ -10,7 +10,7 @@
 //! written character by character; any other text (emoji, combining marks, Hangul
 //! jamo…) is handed to ratatui as before.
 
-use ratatui::buffer::Buffer;
+use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -127,18 +127,27 @@ pub fn restyle(buf: &mut Buffer, rect: Rect, style: Style) {
     if style == Style::default() {
         return;
     }
+    for row in rows_mut(buf, rect) {
+        for cell in row {
+            cell.set_style(style);
+        }
+    }
+}
+
+/// The cells of `rect` (cut to the buffer), a row at a time: no place looked up per cell.
+pub fn rows_mut(buf: &mut Buffer, rect: Rect) -> impl Iterator<Item = &mut [Cell]> {
     let rect = rect.intersection(buf.area);
     let width = usize::from(buf.area.width);
     let (left, right) = (
         usize::from(rect.left() - buf.area.left()),
         usize::from(rect.right() - buf.area.left()),
     );
-    for y in rect.top()..rect.bottom() {
-        let row = usize::from(y - buf.area.top()) * width;
-        for cell in &mut buf.content[row + left..row + right] {
-            cell.set_style(style);
-        }
-    }
+    let skip = usize::from(rect.top() - buf.area.top());
+    buf.content
+        .chunks_mut(width.max(1))
+        .skip(skip)
+        .take(usize::from(rect.height))
+        .map(move |row| &mut row[left..right])
 }
 
 /// A pane's frame: all four borders and one title at the top left, drawn as ratatui's

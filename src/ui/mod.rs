@@ -139,15 +139,8 @@ fn draw_screen(state: &State, frame: &mut Frame) -> (Option<Position>, Option<Ar
 /// place, a tenth of a frame's cost).
 pub fn ground(state: &State, buf: &mut ratatui::buffer::Buffer, rect: Rect) {
     let style = state.theme.style("text");
-    let rect = rect.intersection(buf.area);
-    let width = usize::from(buf.area.width);
-    let (left, right) = (
-        usize::from(rect.left() - buf.area.left()),
-        usize::from(rect.right() - buf.area.left()),
-    );
-    for y in rect.top()..rect.bottom() {
-        let row = usize::from(y - buf.area.top()) * width;
-        for cell in &mut buf.content[row + left..row + right] {
+    for row in cells::rows_mut(buf, rect) {
+        for cell in row {
             cell.reset();
             cell.set_style(style);
         }
