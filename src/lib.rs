@@ -1,6 +1,7 @@
 //! watchroom: a keyboard-driven watch console for an emergency-management duty room,
 //! and the reference duty backend it talks to.
-// Denied, not forbidden, for one call: `memory::give_back`, whose reason stands beside it.
+// Denied, not forbidden, for two calls into the allocator (`memory`), whose reasons stand
+// beside them.
 #![deny(unsafe_code)]
 
 pub mod app;

@@ -99,6 +99,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    watchroom::memory::keep_big_blocks_apart();
     let cli = Cli::parse();
     // Panics are written to the data dir, where `watchroom info` says the data is.
     watchroom::crash::install(

@@ -212,3 +212,25 @@ fn a_tick_that_moves_only_the_clock_asks_for_the_panes_and_one_that_ends_a_flash
     update(&mut s, Msg::Tick(secs(30)));
     assert!(s.dirty, "the flash ended: the whole screen");
 }
+
+#[test]
+fn a_minute_in_which_retention_drops_nothing_moves_only_the_clock() {
+    let mut s = state();
+    s.report_rules_mut().rule.clear();
+    s.report_rules_mut().followup_times.clear();
+    // Past the snapshot's flashes and the new-alert marks; retention looks at +9 min.
+    update(&mut s, Msg::Tick(now() + mins(9)));
+    update(&mut s, Msg::Tick(now() + mins(10)));
+    // The alerts changed: retention looks at its next minute, and finds nothing to drop.
+    let mut more = s.alerts()[0].clone();
+    more.id = "a-more".into();
+    s.alerts_mut().push(more);
+    s.dirty = false;
+    s.clock_moved = false;
+    let alerts = s.alerts().len();
+    let then = now() + mins(10) + SignedDuration::from_secs(1);
+    update(&mut s, Msg::Tick(then));
+    assert_eq!(s.retention.at(), Some(then), "retention looked");
+    assert_eq!(s.alerts().len(), alerts, "nothing dropped");
+    assert!(s.clock_moved && !s.dirty, "only the clock moved");
+}

@@ -109,7 +109,10 @@ pub fn deadlines(incident: &Incident, rules: &ReportRules, tz: &TimeZone) -> Vec
         .filter(|r| r.grade == incident.grade)
         .map(|r| Due {
             label: r.label.clone(),
-            due: incident.opened_at + SignedDuration::from_mins(r.within_minutes),
+            due: incident
+                .opened_at
+                .checked_add(SignedDuration::from_mins(r.within_minutes))
+                .unwrap_or(Timestamp::MAX),
             done_at: done(&r.kind),
         })
         .collect();

@@ -22,19 +22,27 @@ pub const KEEP_ENDED: SignedDuration = SignedDuration::from_hours(24);
 pub const MAX_ENDED_ALERTS: usize = 500;
 pub const MAX_CLOSED_INCIDENTS: usize = 200;
 pub const MAX_TIMELINE_CLOSED: usize = 200;
-use super::wall::{self, CANCEL_SHOWN};
+use super::wall;
 
-/// Which alerts the wall shows as cancelled: those whose cancel message was sent within
-/// `CANCEL_SHOWN`, and those messages.
-fn shown_cancelled(alerts: &[Alert], now: Timestamp) -> Vec<bool> {
-    let mut shown = vec![false; alerts.len()];
+/// For each alert, until when the wall shows it as cancelled (None: it does not): those
+/// whose cancel message was sent within `CANCEL_SHOWN`, and those messages.
+fn shown_until(alerts: &[Alert], now: Timestamp) -> Vec<Option<Timestamp>> {
+    let mut shown = vec![None; alerts.len()];
     for (i, c) in wall::cancellers(alerts).into_iter().enumerate() {
-        if let Some(c) = c.filter(|&c| now.duration_since(alerts[c].sent) < CANCEL_SHOWN) {
-            shown[i] = true;
-            shown[c] = true;
+        let Some(c) = c else { continue };
+        let until = wall::shown_until(alerts[c].sent);
+        if until > now {
+            shown[i] = Some(until);
+            shown[c] = Some(until);
         }
     }
     shown
+}
+
+/// "Longer ago than `KEEP_ENDED`" holds from this instant on.
+fn old_from(t: Timestamp) -> Timestamp {
+    t.checked_add(KEEP_ENDED + SignedDuration::from_nanos(1))
+        .unwrap_or(Timestamp::MAX)
 }
 
 /// When an alert stopped being in force (its best-known end), or None while it is.
@@ -52,52 +60,119 @@ fn ended_at(a: &Alert, now: Timestamp) -> Option<Timestamp> {
     )
 }
 
+/// From when an ended alert (not shown as cancelled) goes whatever the cap: it ended
+/// longer ago than `KEEP_ENDED`, and was sent longer ago than `CANCEL_SHOWN`.
+fn droppable_from(a: &Alert, end: Timestamp) -> Timestamp {
+    wall::shown_until(a.sent).max(old_from(end))
+}
+
 /// Retention looks at every alert; with a big wall that is a few milliseconds, too much for
 /// every second and not needed: what it drops is a day old or over a cap of hundreds.
 pub const EVERY: SignedDuration = SignedDuration::from_mins(1);
 
-/// On the clock's tick: `apply` once a minute.
-/// True when it ran (once a minute): what it dropped may be on screen.
+/// When retention last looked, and when it next has something to do.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Looked {
+    at: Option<Timestamp>,
+    /// The first instant from which a pass could drop or cut anything while the alerts
+    /// and incidents stay as they are (`Timestamp::MAX`: never); None: they changed since
+    /// it looked.
+    next: Option<Timestamp>,
+}
+
+impl Looked {
+    /// The alerts or the incidents changed: the next pass must look.
+    pub fn changed(&mut self) {
+        self.next = None;
+    }
+
+    pub fn next(&self) -> Option<Timestamp> {
+        self.next
+    }
+
+    /// When a pass last ran.
+    pub fn at(&self) -> Option<Timestamp> {
+        self.at
+    }
+}
+
+/// The earliest instant offered after `now`.
+struct Soonest {
+    now: Timestamp,
+    at: Timestamp,
+}
+
+impl Soonest {
+    fn offer(&mut self, t: Timestamp) {
+        if t > self.now && t < self.at {
+            self.at = t;
+        }
+    }
+}
+
+/// On the clock's tick: `apply` at most once a minute, and only when the alerts or
+/// incidents changed since the last pass or the clock reached the instant it said it next
+/// has something to do (an idle night passes most minutes without looking at 100,000
+/// alerts). True when it dropped or cut anything (it may be on screen).
 pub fn on_tick(state: &mut State) -> bool {
-    if state
-        .retained_at
-        .is_some_and(|t| state.now.duration_since(t) < EVERY)
+    let now = state.now;
+    let looked = state.retention;
+    if looked.at.is_some_and(|t| now.duration_since(t) < EVERY)
+        || looked.next.is_some_and(|next| now < next)
     {
         return false;
     }
-    state.retained_at = Some(state.now);
-    apply(state);
-    true
+    state.retention.at = Some(now);
+    apply(state)
 }
 
-pub fn apply(state: &mut State) {
+/// Drop and cut what is kept no longer (see the module's comment), and note when that
+/// next has something to do. True when anything was dropped or cut.
+pub fn apply(state: &mut State) -> bool {
     let now = state.now;
-    let old = |t: Timestamp| now.duration_since(t) > KEEP_ENDED;
-    let young = |a: &Alert| now.duration_since(a.sent) < CANCEL_SHOWN;
+    let mut next = Soonest {
+        now,
+        at: Timestamp::MAX,
+    };
+    let mut changed = false;
 
     // Alerts: drop the long-ended, then cap the rest of the ended by newest end. Worked
     // out before anything is changed: most runs drop nothing, and changing the alerts
     // means sorting the wall again.
     let alerts = state.alerts();
+    let mut any_ended = false;
+    for a in alerts {
+        if a.in_force(now) {
+            // When it ends it counts towards the cap.
+            for t in [a.expires, a.extra.resolved_at].into_iter().flatten() {
+                next.offer(t);
+            }
+        } else {
+            any_ended = true;
+        }
+    }
     // Nearly every minute nothing has ended (a wall of 100,000 in force): then there is
     // nothing to drop, and no need to work out what the wall shows as cancelled.
-    let drop = if !alerts.iter().any(|a| !a.in_force(now)) {
+    let drop = if !any_ended {
         Vec::new()
     } else {
-        let shown = shown_cancelled(alerts, now);
+        let shown = shown_until(alerts, now);
         let mut drop = vec![false; alerts.len()];
         let mut ended: Vec<(Timestamp, usize)> = Vec::new();
         for (i, a) in alerts.iter().enumerate() {
             // What the wall shows stays, however long ago it was sent.
-            if shown[i] {
+            if let Some(until) = shown[i] {
+                next.offer(until);
                 continue;
             }
             let Some(end) = ended_at(a, now) else {
                 continue;
             };
-            if !young(a) && old(end) {
+            let from = droppable_from(a, end);
+            if from <= now {
                 drop[i] = true;
             } else {
+                next.offer(from);
                 ended.push((end, i));
             }
         }
@@ -116,14 +191,27 @@ pub fn apply(state: &mut State) {
             !drop[n - 1]
         });
         state.forget_gone_arrivals();
+        changed = true;
     }
 
     // Incidents: changed only when something goes (changing them works out every report
     // deadline again).
     let last = |i: &crate::model::Incident| i.updated_at.unwrap_or(i.opened_at);
-    let gone = |i: &crate::model::Incident| i.status != IncidentStatus::Open && old(last(i));
-    if state.incidents().iter().any(gone) {
-        state.incidents_mut().retain(|i| !gone(i));
+    let gone_from =
+        |i: &crate::model::Incident| (i.status != IncidentStatus::Open).then(|| old_from(last(i)));
+    let mut any_gone = false;
+    for t in state.incidents().iter().filter_map(gone_from) {
+        if t <= now {
+            any_gone = true;
+        } else {
+            next.offer(t);
+        }
+    }
+    if any_gone {
+        state
+            .incidents_mut()
+            .retain(|i| gone_from(i).is_none_or(|t| t > now));
+        changed = true;
     }
     let mut closed: Vec<(Timestamp, usize)> = state
         .incidents()
@@ -143,6 +231,7 @@ pub fn apply(state: &mut State) {
             n += 1;
             !drop[n - 1]
         });
+        changed = true;
     }
     let long = |i: &crate::model::Incident| {
         i.status == IncidentStatus::Closed && i.timeline.len() > MAX_TIMELINE_CLOSED
@@ -152,12 +241,16 @@ pub fn apply(state: &mut State) {
             let cut = i.timeline.len() - MAX_TIMELINE_CLOSED;
             i.timeline.drain(..cut);
         }
+        changed = true;
     }
     let open: std::collections::HashSet<String> =
         state.incidents().iter().map(|i| i.id.clone()).collect();
     state
         .overdue_seen
         .retain(|(id, _)| open.contains(id.as_str()));
+    // Set last: changing the alerts or incidents above cleared it.
+    state.retention.next = Some(next.at);
+    changed
 }
 
 #[cfg(test)]
@@ -277,6 +370,92 @@ mod tests {
         s.now += SignedDuration::from_secs(30);
         on_tick(&mut s);
         assert!(s.find_alert("ended-long-ago").is_none(), "a minute on");
+    }
+
+    #[test]
+    fn retention_looks_again_only_once_something_can_have_become_droppable() {
+        let h = SignedDuration::from_hours;
+        let mut s = state();
+        let mut in_force = alert("in-force", 1, None);
+        in_force.expires = Some(now() + h(3));
+        s.alerts_mut().push(in_force);
+        // Ended an hour ago: kept for a day.
+        s.alerts_mut().push(alert("ended", 5, Some(1)));
+        assert!(!on_tick(&mut s), "nothing to drop");
+        // The in-force alert's end is the first change; the ended one goes a day after it ended.
+        assert_eq!(s.retention.next(), Some(now() + h(3)));
+
+        s.now = now() + h(3) - SignedDuration::from_mins(1);
+        assert!(!on_tick(&mut s));
+        assert_eq!(
+            s.retention.at(),
+            Some(now()),
+            "skipped: nothing can have changed"
+        );
+
+        s.now = now() + h(3);
+        assert!(!on_tick(&mut s), "it ended; kept for a day");
+        assert_eq!(s.retention.at(), Some(now() + h(3)));
+        let ended_from = now() + h(23) + SignedDuration::from_nanos(1);
+        assert_eq!(s.retention.next(), Some(ended_from));
+
+        // A change of the alerts makes the next minute look, whatever the instant.
+        s.alerts_mut().push(alert("another", 1, None));
+        assert_eq!(s.retention.next(), None);
+        s.now = now() + h(3) + SignedDuration::from_mins(1);
+        assert!(!on_tick(&mut s));
+        assert_eq!(s.retention.at(), Some(s.now));
+
+        s.now = ended_from;
+        assert!(on_tick(&mut s), "a day after it ended it goes");
+        assert!(s.find_alert("ended").is_none() && s.find_alert("in-force").is_some());
+        assert_eq!(
+            s.retention.next(),
+            Some(now() + h(27) + SignedDuration::from_nanos(1)),
+            "then the next to go: the alert that ended at +3 h"
+        );
+    }
+
+    #[test]
+    fn a_closed_incident_is_looked_at_again_when_it_is_due_to_go() {
+        let mut s = state();
+        let mut closed: Incident = serde_json::from_value(serde_json::json!({
+            "id": "c", "title": "c", "grade": "IV", "status": "closed",
+            "opened_at": (now() - SignedDuration::from_hours(3)).to_string(),
+        }))
+        .unwrap();
+        closed.status = IncidentStatus::Closed;
+        s.incidents_mut().push(closed);
+        assert!(!on_tick(&mut s));
+        let from = now() + SignedDuration::from_hours(21) + SignedDuration::from_nanos(1);
+        assert_eq!(s.retention.next(), Some(from));
+        s.now = from;
+        assert!(on_tick(&mut s));
+        assert!(s.incidents().is_empty());
+        assert_eq!(
+            s.retention.next(),
+            Some(Timestamp::MAX),
+            "nothing left to go"
+        );
+    }
+
+    #[test]
+    fn times_at_the_end_of_time_neither_overflow_nor_drop_anything() {
+        let mut s = state();
+        let mut far = alert("far", 0, None);
+        far.extra.cancelled_by = Some("cancel".into());
+        let mut cancel = alert("cancel", 0, None);
+        cancel.msg_type = MsgType::Cancel;
+        cancel.sent = Timestamp::MAX;
+        let mut ended = alert("ended", 0, None);
+        ended.sent = Timestamp::MAX;
+        ended.expires = Some(now());
+        for a in [far, cancel, ended] {
+            s.alerts_mut().push(a);
+        }
+        assert!(!apply(&mut s));
+        s.refresh_wall();
+        assert_eq!(s.alerts().len(), 3);
     }
 
     #[test]

@@ -187,8 +187,8 @@ pub struct State {
     pub store_problem: Option<String>,
     /// Actions queued for another backend than this one (kept, not sent).
     pub pending_elsewhere: usize,
-    /// When `retention` last ran (it runs once a minute).
-    pub retained_at: Option<Timestamp>,
+    /// When `retention` last looked, and when it next has something to do.
+    pub retention: super::retention::Looked,
     /// Alerts that arrived while the console was running, and when: marked 新 on screen.
     pub arrived: HashMap<AlertKey, Timestamp>,
 
@@ -281,7 +281,7 @@ impl State {
             down_seen: Default::default(),
             store_problem: None,
             pending_elsewhere: 0,
-            retained_at: None,
+            retention: Default::default(),
             arrived: HashMap::new(),
             focus: Pane::Alerts,
             selected_alert: None,
@@ -365,6 +365,7 @@ impl State {
     /// The alerts to change: the wall and the index are worked out again afterwards.
     pub fn alerts_mut(&mut self) -> &mut Vec<Alert> {
         self.wall.built_at = None;
+        self.retention.changed();
         self.index.valid = false;
         &mut self.alerts
     }
@@ -376,6 +377,7 @@ impl State {
         }
         let i = self.index.find(&self.alerts, origin, id)?;
         self.wall.built_at = None;
+        self.retention.changed();
         self.alerts.get_mut(i)
     }
 
@@ -396,6 +398,7 @@ impl State {
     /// Put an alert in place of the one with its (origin, id), or add it; true when new.
     pub fn upsert_alert(&mut self, a: Alert) -> bool {
         self.wall.built_at = None;
+        self.retention.changed();
         if !self.index.valid {
             self.index.rebuild(&self.alerts);
         }
@@ -578,6 +581,7 @@ impl State {
     /// The incidents to change: their report deadlines are worked out again afterwards.
     pub fn incidents_mut(&mut self) -> &mut Vec<Incident> {
         *self.dues.get_mut() = None;
+        self.retention.changed();
         &mut self.incidents
     }
 

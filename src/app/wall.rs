@@ -19,6 +19,12 @@ use std::hash::{Hash, Hasher};
 /// A cancellation stays on the wall (as 【已解除】) this long after it was sent.
 pub const CANCEL_SHOWN: SignedDuration = SignedDuration::from_hours(2);
 
+/// Until when the wall shows an alert cancelled by a message sent at `sent` (a feed's
+/// time near the end of time saturates rather than overflows).
+pub fn shown_until(sent: Timestamp) -> Timestamp {
+    sent.checked_add(CANCEL_SHOWN).unwrap_or(Timestamp::MAX)
+}
+
 /// The wall as last built.
 #[derive(Debug, Clone, Default)]
 pub struct Wall {
@@ -104,7 +110,7 @@ pub fn build(alerts: &[Alert], now: Timestamp) -> Built {
         }
         let cancelled = cancellers[i].map(|c| alerts[c].sent);
         if let Some(sent) = cancelled {
-            later(sent + CANCEL_SHOWN);
+            later(shown_until(sent));
         }
         let in_force = a.in_force(now);
         if in_force {
