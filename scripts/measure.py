@@ -299,9 +299,9 @@ class Run:
 
     def rss_after_load(self, c, seconds=20):
         """RSS once a load has settled: read every second for `seconds`, past the store's
-        write (a couple of seconds after the load) and the first blocking threads leaving
-        (ten seconds idle), which take their allocator arenas' free tops with them. Returns
-        the last reading (what the console keeps) and the highest in the window."""
+        write (a couple of seconds after the load) and the first ten seconds, in which some
+        starts hold about 9 MiB more for a while. Returns the last reading (what the
+        console keeps) and the highest in the window."""
         readings = []
         for _ in range(int(seconds)):
             c.pump_for(1)

@@ -18,8 +18,8 @@
 // `malloc_trim` locks each arena in turn while it returns its free pages.
 #![allow(unsafe_code)]
 
-/// Blocks at least this big get their own pages: above a frame's buffers (0.4 MiB at
-/// 200×50), which come and go with every frame; below anything sized by a big wall.
+/// Blocks at least this big get their own pages: above the buffers a frame makes (a whole
+/// 200×50 screen is 0.4 MiB), below anything sized by a big wall.
 pub const OWN_MAPPING: usize = 1 << 20;
 
 /// Loads and writes at least this big are followed by `give_back`.

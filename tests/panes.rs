@@ -94,6 +94,12 @@ fn differences(a: &Buffer, b: &Buffer) -> Vec<String> {
     out
 }
 
+/// No report deadlines: nothing falls overdue (a whole frame) during the walk or the ticks.
+fn without_report_deadlines(s: &mut State) {
+    s.report_rules_mut().rule.clear();
+    s.report_rules_mut().followup_times.clear();
+}
+
 /// Tick from `now()` through `seconds` (past the incident's report deadlines), a second at a time at first and then in uneven
 /// steps; every frame must equal the whole frame. Returns how the frames were drawn.
 fn walk(s: &mut State, w: u16, h: u16, seconds: i64) -> Console {
@@ -156,8 +162,7 @@ fn with_nothing_blinking_frames_drawn_over_still_equal_whole_frames() {
             at: now(),
         }));
     }
-    s.report_rules_mut().rule.clear();
-    s.report_rules_mut().followup_times.clear();
+    without_report_deadlines(&mut s);
     // Past the next shift (+5 h) and many ages.
     let c = walk(&mut s, 120, 40, 6 * 3600);
     assert!(c.over > c.whole, "{} over, {} whole", c.over, c.whole);
@@ -177,8 +182,7 @@ fn as_the_backend_falls_silent_frames_drawn_over_still_equal_whole_frames() {
 #[test]
 fn a_tick_that_moves_only_the_clock_asks_for_the_panes_and_one_that_ends_a_flash_for_all() {
     let mut s = state();
-    s.report_rules_mut().rule.clear();
-    s.report_rules_mut().followup_times.clear();
+    without_report_deadlines(&mut s);
     // Past the snapshot's flashes and the new-alert marks.
     update(&mut s, Msg::Tick(now() + mins(10)));
     s.dirty = false;
@@ -216,8 +220,7 @@ fn a_tick_that_moves_only_the_clock_asks_for_the_panes_and_one_that_ends_a_flash
 #[test]
 fn a_minute_in_which_retention_drops_nothing_moves_only_the_clock() {
     let mut s = state();
-    s.report_rules_mut().rule.clear();
-    s.report_rules_mut().followup_times.clear();
+    without_report_deadlines(&mut s);
     // Past the snapshot's flashes and the new-alert marks; retention looks at +9 min.
     update(&mut s, Msg::Tick(now() + mins(9)));
     update(&mut s, Msg::Tick(now() + mins(10)));

@@ -277,6 +277,32 @@ mod tests {
         a
     }
 
+    /// An incident opened three hours ago, with `entries` timeline entries a minute apart.
+    fn incident(id: &str, status: IncidentStatus, entries: usize) -> Incident {
+        let mut i: Incident = serde_json::from_value(serde_json::json!({
+            "id": id, "title": id, "grade": "IV", "status": "open",
+            "opened_at": (now() - SignedDuration::from_hours(3)).to_string(),
+        }))
+        .unwrap();
+        i.status = status;
+        i.timeline = (0..entries)
+            .map(|n| TimelineEntry {
+                id: format!("{id}-{n}"),
+                incident_id: id.into(),
+                at: now() - SignedDuration::from_mins(n as i64),
+                author: "a".into(),
+                kind: "记录".into(),
+                text: "t".into(),
+                leader: None,
+                assignee: None,
+                refers_to: None,
+                idempotency_key: None,
+                seq: n as u64,
+            })
+            .collect();
+        i
+    }
+
     fn state() -> State {
         State::new(now(), TimeZone::UTC, Keymap::embedded(), Theme::embedded())
     }
@@ -419,13 +445,8 @@ mod tests {
     #[test]
     fn a_closed_incident_is_looked_at_again_when_it_is_due_to_go() {
         let mut s = state();
-        let mut closed: Incident = serde_json::from_value(serde_json::json!({
-            "id": "c", "title": "c", "grade": "IV", "status": "closed",
-            "opened_at": (now() - SignedDuration::from_hours(3)).to_string(),
-        }))
-        .unwrap();
-        closed.status = IncidentStatus::Closed;
-        s.incidents_mut().push(closed);
+        s.incidents_mut()
+            .push(incident("c", IncidentStatus::Closed, 0));
         assert!(!on_tick(&mut s));
         let from = now() + SignedDuration::from_hours(21) + SignedDuration::from_nanos(1);
         assert_eq!(s.retention.next(), Some(from));
@@ -461,30 +482,6 @@ mod tests {
     #[test]
     fn closed_incidents_are_capped_and_trimmed_open_ones_kept_whole() {
         let mut s = state();
-        let incident = |id: &str, status: IncidentStatus, entries: usize| -> Incident {
-            let mut i: Incident = serde_json::from_value(serde_json::json!({
-                "id": id, "title": id, "grade": "IV", "status": "open",
-                "opened_at": (now() - SignedDuration::from_hours(3)).to_string(),
-            }))
-            .unwrap();
-            i.status = status;
-            i.timeline = (0..entries)
-                .map(|n| TimelineEntry {
-                    id: format!("{id}-{n}"),
-                    incident_id: id.into(),
-                    at: now() - SignedDuration::from_mins(n as i64),
-                    author: "a".into(),
-                    kind: "记录".into(),
-                    text: "t".into(),
-                    leader: None,
-                    assignee: None,
-                    refers_to: None,
-                    idempotency_key: None,
-                    seq: n as u64,
-                })
-                .collect();
-            i
-        };
         s.incidents_mut()
             .push(incident("open", IncidentStatus::Open, 1000));
         for n in 0..MAX_CLOSED_INCIDENTS + 10 {
