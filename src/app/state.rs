@@ -317,6 +317,16 @@ impl State {
         }
     }
 
+    /// The language the console speaks.
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    /// The theme the console draws with.
+    pub fn theme(&self) -> &Theme {
+        &self.theme
+    }
+
     pub fn too_small(&self) -> bool {
         self.size.0 < MIN_SIZE.0 || self.size.1 < MIN_SIZE.1
     }
