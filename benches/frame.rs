@@ -137,7 +137,7 @@ fn state(alerts: usize) -> State {
         ..ConsoleConfig::default()
     };
     let mut s = initial_state(&config, false, now()).expect("default config is valid");
-    s.officer = config.officer.clone();
+    s.session.officer = config.officer.clone();
     watchroom::console::register_sources(&mut s, &config, &[]);
     update(
         &mut s,

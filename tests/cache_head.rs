@@ -211,7 +211,7 @@ fn head_first_then_rest(n: usize) {
         "the head is the whole wall's first rows"
     );
     let cancelled = first.iter().any(|id| {
-        let a = head.alerts().iter().find(|a| a.id == id.as_str());
+        let a = head.records.alerts().iter().find(|a| a.id == id.as_str());
         a.is_some_and(|a| a.extra.cancelled_by.is_some())
     });
     assert_eq!(
@@ -219,7 +219,13 @@ fn head_first_then_rest(n: usize) {
         n == 1000,
         "the small wall's head holds cancelled alerts, shown through their messages"
     );
-    let in_force = |s: &State| s.alerts().iter().filter(|a| a.in_force(later())).count();
+    let in_force = |s: &State| {
+        s.records
+            .alerts()
+            .iter()
+            .filter(|a| a.in_force(later()))
+            .count()
+    };
     assert_eq!(
         in_force(&head) < in_force(&whole),
         n == 3000,
@@ -234,12 +240,17 @@ fn head_first_then_rest(n: usize) {
     );
 
     rest(&mut head, &path);
-    assert!(head.restoring.heads.is_empty());
+    assert!(head.records.restoring.heads.is_empty());
     assert_eq!(ids(&head), all, "after the rest, the full wall");
     assert_eq!(head.alert_counts(), whole.alert_counts());
     assert_eq!(head.shown_alerts().total, whole.shown_alerts().total);
     let sorted = |s: &State| {
-        let mut v: Vec<String> = s.alerts().iter().map(|a| a.id.to_string()).collect();
+        let mut v: Vec<String> = s
+            .records
+            .alerts()
+            .iter()
+            .map(|a| a.id.to_string())
+            .collect();
         v.sort();
         v
     };
@@ -256,7 +267,10 @@ fn going_to_the_end_waits_for_the_rest_and_acts_then_while_an_ack_acts_at_once()
     let (mut head, mut whole) = head_and_whole(&path);
 
     update(&mut head, key('a'));
-    assert!(head.restoring.waiting.is_empty(), "an ack on a shown alert");
+    assert!(
+        head.records.restoring.waiting.is_empty(),
+        "an ack on a shown alert"
+    );
     update(
         &mut head,
         Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
@@ -271,17 +285,20 @@ fn going_to_the_end_waits_for_the_rest_and_acts_then_while_an_ack_acts_at_once()
     update(&mut head, key('G'));
     update(&mut head, key('k'));
     assert_eq!(
-        head.restoring.waiting.len(),
+        head.records.restoring.waiting.len(),
         2,
         "`k` after a waiting key waits too"
     );
     assert_eq!(head.selected_alert().map(|a| a.id.to_string()), before);
-    assert!(head.flash.is_some(), "the officer is told the key waits");
+    assert!(
+        head.view.flash.is_some(),
+        "the officer is told the key waits"
+    );
 
     rest(&mut head, &path);
     update(&mut whole, key('G'));
     update(&mut whole, key('k'));
-    assert!(head.restoring.waiting.is_empty());
+    assert!(head.records.restoring.waiting.is_empty());
     let at = |s: &State| s.selected_alert().map(|a| a.id.to_string());
     assert_eq!(
         at(&head),
@@ -295,7 +312,7 @@ fn going_to_the_end_waits_for_the_rest_and_acts_then_while_an_ack_acts_at_once()
 fn fresh_data_replaces_the_head_and_the_rest_read_later_is_dropped() {
     let (_dir, path) = saved(1000);
     let (mut head, _) = head_and_whole(&path);
-    let wanted = head.restoring.heads[FEED].wanted.clone();
+    let wanted = head.records.restoring.heads[FEED].wanted.clone();
     let mut one = alert("m-new", Colour::Red, "管网", "新的预警", "南山区", 0);
     one.origin = FEED.into();
     update(
@@ -309,7 +326,7 @@ fn fresh_data_replaces_the_head_and_the_rest_read_later_is_dropped() {
             later(),
         ),
     );
-    assert!(head.restoring.heads.is_empty());
+    assert!(head.records.restoring.heads.is_empty());
     assert!(!wanted.is_wanted(), "a read of the rest in progress stops");
     rest(&mut head, &path);
     assert_eq!(ids(&head), ["m-new"]);

@@ -33,7 +33,8 @@ fn command(s: &mut State, line: &str) -> Vec<Effect> {
 }
 
 fn prompt_text(s: &State) -> String {
-    s.prompt
+    s.view
+        .prompt
         .as_ref()
         .expect("the prompt is open")
         .input
@@ -57,13 +58,13 @@ fn colon_opens_the_command_line_and_esc_leaves_it() {
     let mut s = state();
     type_in(&mut s, ":");
     assert_eq!(s.mode(), Mode::Prompt);
-    assert_eq!(s.prompt.as_ref().unwrap().kind, PromptKind::Command);
+    assert_eq!(s.view.prompt.as_ref().unwrap().kind, PromptKind::Command);
     // Letters that are keys on the watch screen type into the line instead.
     type_in(&mut s, "qj");
     assert_eq!(prompt_text(&s), "qj");
     assert!(!s.quit);
     update(&mut s, code(KeyCode::Esc));
-    assert!(s.prompt.is_none());
+    assert!(s.view.prompt.is_none());
     assert_eq!(s.mode(), Mode::Watch);
 }
 
@@ -72,12 +73,15 @@ fn experts_command_opens_the_lookup_with_the_query_typed_in() {
     for line in ["experts 燃气", "专家 燃气", "exp 燃气"] {
         let mut s = with_experts();
         command(&mut s, line);
-        let Overlay::Experts(view) = &s.overlay else {
-            panic!(":{line} did not open the expert lookup: {:?}", s.overlay);
+        let Overlay::Experts(view) = &s.view.overlay else {
+            panic!(
+                ":{line} did not open the expert lookup: {:?}",
+                s.view.overlay
+            );
         };
         assert_eq!(view.query.text(), "燃气", ":{line}");
         assert!(!view.hits.is_empty(), ":{line} found nobody for 燃气");
-        let pool = s.expert_pool.as_ref().unwrap();
+        let pool = s.records.expert_pool.as_ref().unwrap();
         let first = pool.expert(&view.hits[0]).unwrap();
         assert!(
             first.specialties.iter().any(|x| x.contains("燃气")) || first.group.contains("生命线"),
@@ -89,26 +93,27 @@ fn experts_command_opens_the_lookup_with_the_query_typed_in() {
 #[test]
 fn theme_command_switches_a_built_in_theme_at_once() {
     let mut s = state();
-    assert_eq!(s.theme.name, "dark");
+    assert_eq!(s.theme().name, "dark");
     let effects = command(&mut s, "theme night");
     assert!(
         effects.is_empty(),
         "a built-in theme needs no disk: {effects:?}"
     );
-    assert_eq!(s.theme.name, "night");
-    assert_eq!(s.theme, Theme::builtin("night").unwrap());
-    let n = s.notice.as_ref().expect("the switch is confirmed");
+    assert_eq!(s.theme().name, "night");
+    assert_eq!(s.theme(), &Theme::builtin("night").unwrap());
+    let n = s.view.notice.as_ref().expect("the switch is confirmed");
     assert!(!n.error && n.text.contains("night"), "{n:?}");
 }
 
 #[test]
 fn theme_command_reads_a_user_theme_through_an_effect() {
     let mut s = state();
-    s.user_themes = vec!["duty-room".into()];
+    s.session.user_themes = vec!["duty-room".into()];
     let effects = command(&mut s, "theme duty-room");
     assert_eq!(effects, vec![Effect::LoadTheme("duty-room".into())]);
     assert_eq!(
-        s.theme.name, "dark",
+        s.theme().name,
+        "dark",
         "nothing changes until the file is read"
     );
     let mut loaded = Theme::builtin("light").unwrap();
@@ -120,7 +125,7 @@ fn theme_command_reads_a_user_theme_through_an_effect() {
             result: Ok(loaded.clone()),
         },
     );
-    assert_eq!(s.theme, loaded);
+    assert_eq!(s.theme(), &loaded);
     update(
         &mut s,
         Msg::ThemeLoaded {
@@ -128,10 +133,11 @@ fn theme_command_reads_a_user_theme_through_an_effect() {
             result: Err("themes/broken.toml:3: unknown role".into()),
         },
     );
-    let n = s.notice.as_ref().unwrap();
+    let n = s.view.notice.as_ref().unwrap();
     assert!(n.error && n.text.contains("themes/broken.toml:3"), "{n:?}");
     assert_eq!(
-        s.theme, loaded,
+        s.theme(),
+        &loaded,
         "a theme that cannot be read changes nothing"
     );
 }
@@ -140,8 +146,8 @@ fn theme_command_reads_a_user_theme_through_an_effect() {
 fn an_unknown_theme_is_named_with_the_ones_there_are() {
     let mut s = state();
     command(&mut s, "theme nigth");
-    assert_eq!(s.theme.name, "dark");
-    let n = s.notice.as_ref().unwrap();
+    assert_eq!(s.theme().name, "dark");
+    let n = s.view.notice.as_ref().unwrap();
     assert!(n.error, "{n:?}");
     assert!(
         n.text.contains("nigth") && n.text.contains("night") && n.text.contains("high-contrast"),
@@ -154,23 +160,23 @@ fn an_unknown_theme_is_named_with_the_ones_there_are() {
 fn an_unknown_command_is_named_with_the_closest_one() {
     let mut s = state();
     command(&mut s, "thme night");
-    let n = s.notice.clone().expect("a message in the status line");
+    let n = s.view.notice.clone().expect("a message in the status line");
     assert!(n.error);
     assert!(
         n.text.contains(":thme") && n.text.contains(":theme"),
         "{}",
         n.text
     );
-    s.lang = Lang::En;
+    s.session.lang = Lang::En;
     command(&mut s, "sorces");
-    let n = s.notice.clone().unwrap();
+    let n = s.view.notice.clone().unwrap();
     assert_eq!(
         n.text,
         "Unknown command :sorces; did you mean :sources? (:help lists them)"
     );
     // The message goes with the next key.
     type_in(&mut s, "j");
-    assert!(s.notice.is_none());
+    assert!(s.view.notice.is_none());
 }
 
 #[test]
@@ -183,7 +189,7 @@ fn tab_completes_command_names_then_their_arguments() {
     update(&mut s, code(KeyCode::Tab));
     assert_eq!(prompt_text(&s), "theme night");
     update(&mut s, code(KeyCode::Enter));
-    assert_eq!(s.theme.name, "night");
+    assert_eq!(s.theme().name, "night");
 }
 
 #[test]
@@ -192,7 +198,7 @@ fn tab_runs_through_several_candidates_and_shows_them() {
     type_in(&mut s, ":s");
     update(&mut s, code(KeyCode::Tab));
     let first = prompt_text(&s);
-    let shown = s.prompt.as_ref().unwrap().candidates.clone();
+    let shown = s.view.prompt.as_ref().unwrap().candidates.clone();
     assert_eq!(shown, ["sources ", "silences "]);
     update(&mut s, code(KeyCode::Tab));
     let second = prompt_text(&s);
@@ -240,14 +246,18 @@ fn up_and_down_walk_through_the_commands_of_this_run() {
         "the",
         "past the newest, the line typed comes back"
     );
-    assert_eq!(s.command_history, ["theme night", "sources"]);
+    assert_eq!(s.view.command_history, ["theme night", "sources"]);
 }
 
 #[test]
 fn commands_open_the_views_they_name() {
     let mut s = state();
     command(&mut s, "handover");
-    assert!(matches!(s.overlay, Overlay::Handover(_)), "{:?}", s.overlay);
+    assert!(
+        matches!(s.view.overlay, Overlay::Handover(_)),
+        "{:?}",
+        s.view.overlay
+    );
     for (line, want) in [
         ("sources", "Sources"),
         ("silences", "Silences"),
@@ -258,12 +268,12 @@ fn commands_open_the_views_they_name() {
     ] {
         let mut s = state();
         command(&mut s, line);
-        let got = format!("{:?}", s.overlay);
+        let got = format!("{:?}", s.view.overlay);
         assert!(got.starts_with(want), ":{line} opened {got}");
     }
     let mut s = state();
     command(&mut s, "lang en");
-    assert_eq!(s.lang, Lang::En);
+    assert_eq!(s.lang(), Lang::En);
     for quit in ["quit", "q", "退出"] {
         let mut s = state();
         assert_eq!(command(&mut s, quit), vec![Effect::Quit], ":{quit}");
@@ -278,19 +288,19 @@ fn slash_narrows_the_alerts_as_typed_enter_keeps_and_esc_restores() {
     assert_eq!(all.len(), 4);
     type_in(&mut s, "/");
     assert_eq!(
-        s.prompt.as_ref().unwrap().kind,
+        s.view.prompt.as_ref().unwrap().kind,
         PromptKind::Filter(FilterTarget::Alerts)
     );
     type_in(&mut s, "红");
     assert_eq!(shown_alert_ids(&s), ["a-red"], "narrowed while typing");
     update(&mut s, code(KeyCode::Esc));
-    assert!(s.prompt.is_none());
+    assert!(s.view.prompt.is_none());
     assert_eq!(shown_alert_ids(&s), all, "Esc clears the filter");
 
     type_in(&mut s, "/orange");
     update(&mut s, code(KeyCode::Enter));
-    assert!(s.prompt.is_none());
-    assert_eq!(s.filters.alerts, "orange");
+    assert!(s.view.prompt.is_none());
+    assert_eq!(s.view.filters.alerts, "orange");
     assert_eq!(shown_alert_ids(&s), ["a-orange"], "Enter keeps the filter");
     // The kept filter is cleared by Esc on the watch screen.
     update(&mut s, code(KeyCode::Esc));
@@ -352,7 +362,7 @@ fn up_and_down_in_the_filter_line_move_through_what_is_left() {
 fn slash_on_the_incidents_filters_by_grade_category_and_district() {
     let mut s = state();
     update(&mut s, code(KeyCode::Tab));
-    assert_eq!(s.focus, Pane::Incidents);
+    assert_eq!(s.view.focus, Pane::Incidents);
     let ids = |s: &State| -> Vec<String> {
         s.shown_incidents()
             .items
@@ -381,10 +391,10 @@ fn slash_on_the_incidents_filters_by_grade_category_and_district() {
 #[test]
 fn the_duty_pane_has_nothing_to_filter_and_says_so() {
     let mut s = state();
-    s.focus = Pane::Duty;
+    s.view.focus = Pane::Duty;
     type_in(&mut s, "/");
-    assert!(s.prompt.is_none());
-    assert!(s.notice.as_ref().is_some_and(|n| n.error));
+    assert!(s.view.prompt.is_none());
+    assert!(s.view.notice.as_ref().is_some_and(|n| n.error));
 }
 
 #[test]
@@ -395,7 +405,7 @@ fn slash_filters_the_instructions_list_and_esc_clears_before_closing() {
     assert_eq!(listed(&s), 1);
     type_in(&mut s, "/");
     assert_eq!(
-        s.prompt.as_ref().unwrap().kind,
+        s.view.prompt.as_ref().unwrap().kind,
         PromptKind::Filter(FilterTarget::Instructions)
     );
     type_in(&mut s, "救治");
@@ -403,10 +413,10 @@ fn slash_filters_the_instructions_list_and_esc_clears_before_closing() {
     type_in(&mut s, " 暴雨");
     assert_eq!(listed(&s), 0);
     update(&mut s, code(KeyCode::Enter));
-    assert!(matches!(s.overlay, Overlay::Instructions { .. }));
+    assert!(matches!(s.view.overlay, Overlay::Instructions { .. }));
     update(&mut s, code(KeyCode::Esc));
     assert_eq!(listed(&s), 1, "the first Esc clears the filter");
-    assert!(matches!(s.overlay, Overlay::Instructions { .. }));
+    assert!(matches!(s.view.overlay, Overlay::Instructions { .. }));
     update(&mut s, code(KeyCode::Esc));
-    assert_eq!(s.overlay, Overlay::None, "the second closes the list");
+    assert_eq!(s.view.overlay, Overlay::None, "the second closes the list");
 }

@@ -29,13 +29,13 @@ fn typed(s: &mut State, text: &str) {
 fn with_officer(name: &str) -> State {
     let mut s = state();
     // Reporting deadlines ring on ticks too; these tests listen for silences only.
-    *s.report_rules_mut() = watchroom::app::deadlines::ReportRules {
+    *s.records.report_rules_mut() = watchroom::app::deadlines::ReportRules {
         rule: Vec::new(),
         followup_times: Vec::new(),
         followup_grades: Vec::new(),
     };
-    s.officer = Some(name.into());
-    s.key_prefix = "t".into();
+    s.session.officer = Some(name.into());
+    s.actions.key_prefix = "t".into();
     s
 }
 
@@ -60,16 +60,18 @@ fn tick(s: &mut State, at: jiff::Timestamp) -> Vec<Effect> {
 fn a_silence_needs_a_reason_and_is_queued_with_who_and_until_when() {
     let mut s = with_officer("测试甲");
     update(&mut s, key('s'));
-    assert!(matches!(&s.overlay, Overlay::Form(f) if matches!(f.kind, FormKind::Silence { .. })));
+    assert!(
+        matches!(&s.view.overlay, Overlay::Form(f) if matches!(f.kind, FormKind::Silence { .. }))
+    );
     // Without a reason the form stays open with the field flagged.
     update(&mut s, code(KeyCode::Enter));
-    let Overlay::Form(f) = &s.overlay else {
+    let Overlay::Form(f) = &s.view.overlay else {
         panic!("the form must stay open without a reason")
     };
     assert_eq!(f.flagged, [1]);
     typed(&mut s, "已电话确认现场");
     let effects = update(&mut s, code(KeyCode::Enter));
-    assert_eq!(s.overlay, Overlay::None);
+    assert_eq!(s.view.overlay, Overlay::None);
     let until = now() + SignedDuration::from_mins(30);
     assert_eq!(
         sent(&effects),
@@ -80,10 +82,16 @@ fn a_silence_needs_a_reason_and_is_queued_with_who_and_until_when() {
             until,
         }]
     );
-    let silence = s.find_alert("a-red").unwrap().silence.clone().unwrap();
+    let silence = s
+        .records
+        .find_alert("a-red")
+        .unwrap()
+        .silence
+        .clone()
+        .unwrap();
     assert_eq!((silence.from, silence.until), (now(), until));
     // Silencing is not acknowledging.
-    assert!(s.find_alert("a-red").unwrap().ack.is_none());
+    assert!(s.records.find_alert("a-red").unwrap().ack.is_none());
 }
 
 #[test]
@@ -94,25 +102,27 @@ fn a_silence_warns_before_it_ends_and_the_alert_sounds_again_after() {
     update(&mut s, code(KeyCode::Tab));
     typed(&mut s, "处置中");
     update(&mut s, code(KeyCode::Enter));
-    s.arrived.clear();
+    s.said.arrived.clear();
 
     assert!(tick(&mut s, now() + SignedDuration::from_mins(50)).is_empty());
     assert!(
-        s.flash
+        s.view
+            .flash
             .as_ref()
             .is_none_or(|f| !f.text.contains("静默即将结束"))
     );
 
     tick(&mut s, now() + SignedDuration::from_mins(56));
     let flash = s
+        .view
         .flash
         .clone()
         .expect("a warning five minutes before the end");
     assert!(flash.text.contains("静默即将结束"), "{}", flash.text);
     // Said once.
-    s.flash = None;
+    s.view.flash = None;
     tick(&mut s, now() + SignedDuration::from_mins(57));
-    assert!(s.flash.is_none());
+    assert!(s.view.flash.is_none());
 
     let effects = tick(&mut s, now() + SignedDuration::from_mins(60));
     assert_eq!(
@@ -120,16 +130,19 @@ fn a_silence_warns_before_it_ends_and_the_alert_sounds_again_after() {
         [Effect::Bell],
         "the alert still stands: it sounds again"
     );
-    assert!(s.flash.as_ref().unwrap().text.contains("静默已结束"));
+    assert!(s.view.flash.as_ref().unwrap().text.contains("静默已结束"));
     assert!(
-        s.arrived.contains_key(&AlertKey::new("duty_api", "a-red")),
+        s.said
+            .arrived
+            .contains_key(&AlertKey::new("duty_api", "a-red")),
         "marked new again"
     );
     // Announced once (the unacknowledged red keeps its own reminder bell from now on).
-    s.flash = None;
+    s.view.flash = None;
     tick(&mut s, now() + SignedDuration::from_mins(61));
     assert!(
-        s.flash
+        s.view
+            .flash
             .as_ref()
             .is_none_or(|f| !f.text.contains("静默已结束"))
     );
@@ -142,7 +155,7 @@ fn a_silence_that_ends_after_the_alert_was_cancelled_stays_quiet() {
     update(&mut s, code(KeyCode::Tab));
     typed(&mut s, "处置中");
     update(&mut s, code(KeyCode::Enter));
-    let mut red = s.find_alert("a-red").unwrap().clone();
+    let mut red = s.records.find_alert("a-red").unwrap().clone();
     red.extra.cancelled_by = Some("a-red-cancel".into());
     update(
         &mut s,
@@ -164,7 +177,7 @@ fn the_silence_list_shows_active_silences_and_lifting_one_ends_it() {
     update(&mut s, code(KeyCode::Enter));
     assert_eq!(watchroom::app::silences::active(&s).len(), 1);
     update(&mut s, key('S'));
-    assert_eq!(s.overlay, Overlay::Silences { scroll: 0 });
+    assert_eq!(s.view.overlay, Overlay::Silences { scroll: 0 });
     update(&mut s, code(KeyCode::Esc));
 
     update(&mut s, key('s'));
@@ -186,9 +199,9 @@ fn a_leader_instruction_is_followed_up_until_closed() {
     let mut s = with_officer("测试甲");
     update(&mut s, key('\t')); // incidents pane
     update(&mut s, code(KeyCode::Tab));
-    s.selected_incident = Some("i-2".into());
+    s.view.selected_incident = Some("i-2".into());
     update(&mut s, key('i'));
-    let Overlay::Form(f) = &s.overlay else {
+    let Overlay::Form(f) = &s.view.overlay else {
         panic!("instruction form")
     };
     assert_eq!(
@@ -226,12 +239,12 @@ fn a_leader_instruction_is_followed_up_until_closed() {
     let new_key = list[1].entry.id.clone();
 
     update(&mut s, code(KeyCode::Down));
-    assert_eq!(s.overlay, Overlay::Instructions { selected: 1 });
+    assert_eq!(s.view.overlay, Overlay::Instructions { selected: 1 });
     update(&mut s, code(KeyCode::Enter));
     assert!(
-        matches!(&s.overlay, Overlay::Form(f) if matches!(f.kind, FormKind::FollowUp { .. })),
+        matches!(&s.view.overlay, Overlay::Form(f) if matches!(f.kind, FormKind::FollowUp { .. })),
         "{:?}",
-        s.overlay
+        s.view.overlay
     );
     update(&mut s, code(KeyCode::Tab));
     typed(&mut s, "专家已到场");
@@ -267,13 +280,13 @@ fn a_leader_instruction_is_followed_up_until_closed() {
 #[test]
 fn signing_the_handover_sends_the_review_with_the_notes() {
     let mut s = with_officer("赵某某（示例）");
-    s.demo = false;
+    s.session.demo = false;
     update(&mut s, key('h'));
-    assert!(matches!(s.overlay, Overlay::Handover(_)));
+    assert!(matches!(s.view.overlay, Overlay::Handover(_)));
     typed(&mut s, "注意龙岗边坡夜间巡查");
     // Closing keeps the notes; opening again shows them.
     update(&mut s, code(KeyCode::Esc));
-    assert_eq!(s.handover_notes, "注意龙岗边坡夜间巡查");
+    assert_eq!(s.view.handover_notes, "注意龙岗边坡夜间巡查");
     update(&mut s, key('h'));
     let effects = update(&mut s, ctrl('s'));
     let [
@@ -299,8 +312,8 @@ fn signing_the_handover_sends_the_review_with_the_notes() {
         ),
         "a local Markdown copy is kept"
     );
-    assert_eq!(s.overlay, Overlay::None);
-    assert!(s.handover_notes.is_empty());
+    assert_eq!(s.view.overlay, Overlay::None);
+    assert!(s.view.handover_notes.is_empty());
 }
 
 fn signed_record(outgoing: &str) -> Handover {
@@ -330,14 +343,15 @@ fn the_incoming_officer_confirms_and_the_outgoing_one_cannot() {
     update(&mut s, key('h'));
     assert!(sent(&update(&mut s, ctrl('o'))).is_empty());
     assert!(
-        s.flash
+        s.view
+            .flash
             .as_ref()
             .unwrap()
             .text
             .contains("交班人不能自己确认")
     );
 
-    s.officer = Some("周某某（示例）".into());
+    s.session.officer = Some("周某某（示例）".into());
     let effects = update(&mut s, ctrl('o'));
     assert_eq!(
         sent(&effects),
@@ -346,27 +360,27 @@ fn the_incoming_officer_confirms_and_the_outgoing_one_cannot() {
             incoming: "周某某（示例）".into()
         }]
     );
-    assert_eq!(s.handovers[0].confirmed_at, Some(now()));
-    assert_eq!(s.handovers[0].incoming, "周某某（示例）");
+    assert_eq!(s.records.handovers[0].confirmed_at, Some(now()));
+    assert_eq!(s.records.handovers[0].incoming, "周某某（示例）");
 }
 
 #[test]
 fn a_read_only_wall_has_no_silence_instruction_or_signing_keys() {
     let mut s = state();
-    s.read_only = true;
-    s.keymap = s.keymap.clone().without_writes();
+    s.session.read_only = true;
+    s.session.keymap = s.session.keymap.clone().without_writes();
     for c in ['s', 'i'] {
         update(&mut s, key(c));
-        assert_eq!(s.overlay, Overlay::None, "{c}");
+        assert_eq!(s.view.overlay, Overlay::None, "{c}");
     }
     update(&mut s, key('h'));
     assert!(
-        matches!(s.overlay, Overlay::Handover(_)),
+        matches!(s.view.overlay, Overlay::Handover(_)),
         "the review can be read"
     );
     assert!(sent(&update(&mut s, ctrl('s'))).is_empty());
     typed(&mut s, "x");
-    let Overlay::Handover(v) = &s.overlay else {
+    let Overlay::Handover(v) = &s.view.overlay else {
         panic!()
     };
     assert_eq!(v.notes.text(), "");

@@ -192,8 +192,8 @@ async fn a_failing_duty_api_leaves_other_sources_working() {
         .run(),
     );
     let mut state = common::state();
-    state.alerts_mut().clear();
-    state.sources.clear();
+    state.records.alerts_mut().clear();
+    state.records.sources.clear();
     let (mut duty_failed, mut feed_alive) = (false, false);
     timeout(LIMIT, async {
         while !(duty_failed && feed_alive) {
@@ -209,6 +209,7 @@ async fn a_failing_duty_api_leaves_other_sources_working() {
     .await
     .expect("both sources report");
     let health: HashMap<_, _> = state
+        .records
         .sources
         .iter()
         .map(|s| (s.name.as_str(), &s.status))
@@ -219,7 +220,7 @@ async fn a_failing_duty_api_leaves_other_sources_working() {
     }
     assert_eq!(health["地震"], &SourceStatus::Polling);
     assert!(
-        state.alerts().iter().any(|a| a.origin == "地震"),
+        state.records.alerts().iter().any(|a| a.origin == "地震"),
         "the feed's alert is on the wall"
     );
     duty.abort();
@@ -449,7 +450,7 @@ fn a_hundred_thousand_alerts_draw_one_screenful() {
     // Select one far down the list: the window follows it.
     let far = state.visible_alerts()[76_543];
     let far_title = far.title().to_owned();
-    state.selected_alert = Some(watchroom::app::AlertKey::of(far));
+    state.view.selected_alert = Some(watchroom::app::AlertKey::of(far));
     let text = screen_text(&mut state, 120, 40);
     assert!(text.contains(&far_title), "{far_title} not shown:\n{text}");
 }

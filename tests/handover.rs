@@ -14,7 +14,12 @@ use watchroom::model::*;
 /// acknowledged orange and a cancellation received this shift.
 fn data() -> State {
     let mut s = state();
-    let red = s.alerts_mut().iter_mut().find(|a| a.id == "a-red").unwrap();
+    let red = s
+        .records
+        .alerts_mut()
+        .iter_mut()
+        .find(|a| a.id == "a-red")
+        .unwrap();
     red.silence = Some(Box::new(Silence {
         officer: "赵某某（示例）".into(),
         reason: "已电话通知三防办，处置中".into(),
@@ -22,6 +27,7 @@ fn data() -> State {
         until: now() + mins(50),
     }));
     let orange = s
+        .records
         .alerts_mut()
         .iter_mut()
         .find(|a| a.id == "a-orange")
@@ -31,12 +37,13 @@ fn data() -> State {
         note: String::new(),
         at: now() - mins(30),
     }));
-    let mut cancel = s.alerts()[0].clone();
+    let mut cancel = s.records.alerts()[0].clone();
     cancel.id = "a-cancel".into();
     cancel.msg_type = MsgType::Cancel;
     cancel.sent = now() - mins(5);
-    s.alerts_mut().push(cancel);
+    s.records.alerts_mut().push(cancel);
     let gas = s
+        .records
         .incidents_mut()
         .iter_mut()
         .find(|i| i.id == "i-2")
@@ -54,13 +61,13 @@ fn data() -> State {
 fn review(s: &State, notes: &str) -> HandoverReport {
     build(&Inputs {
         office: "测试市应急管理局",
-        tz: &s.tz,
+        tz: &s.session.tz,
         now: s.now,
         since: None,
-        alerts: s.alerts(),
-        incidents: s.incidents(),
-        shifts: &s.shifts,
-        rules: s.report_rules(),
+        alerts: s.records.alerts(),
+        incidents: s.records.incidents(),
+        shifts: &s.records.shifts,
+        rules: s.records.report_rules(),
         notes,
     })
 }
@@ -121,6 +128,7 @@ fn every_section_holds_what_the_shift_left() {
 fn a_closed_instruction_leaves_the_review() {
     let mut s = data();
     let gas = s
+        .records
         .incidents_mut()
         .iter_mut()
         .find(|i| i.id == "i-2")

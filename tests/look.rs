@@ -163,10 +163,10 @@ fn help_lists_every_bound_action_of_the_default_and_vim_keymaps() {
     for name in ["default", "vim"] {
         for lang in [Lang::Zh, Lang::En] {
             let mut s = state();
-            s.keymap = Keymap::builtin(name).unwrap();
-            s.lang = lang;
+            s.session.keymap = Keymap::builtin(name).unwrap();
+            s.session.lang = lang;
             let help = help_text(&s);
-            for b in &s.keymap.bindings {
+            for b in &s.session.keymap.bindings {
                 let keys = b.key_names.join(" / ");
                 let words = lang.pick(&b.zh, &b.en);
                 assert!(
@@ -178,7 +178,7 @@ fn help_lists_every_bound_action_of_the_default_and_vim_keymaps() {
             // Every mode with a binding has its section.
             let sections = Mode::ALL
                 .iter()
-                .filter(|m| s.keymap.in_mode(**m).next().is_some())
+                .filter(|m| s.session.keymap.in_mode(**m).next().is_some())
                 .count();
             // …and the `:` commands have one more.
             let titles = help.iter().filter(|l| !l.starts_with(' ') && !l.is_empty());
@@ -190,12 +190,12 @@ fn help_lists_every_bound_action_of_the_default_and_vim_keymaps() {
 #[test]
 fn the_vim_keymap_drives_the_console_and_a_user_layer_changes_it() {
     let mut s = state();
-    s.keymap = Keymap::builtin("vim").unwrap();
-    let first = s.focus;
+    s.session.keymap = Keymap::builtin("vim").unwrap();
+    let first = s.view.focus;
     update(&mut s, key('l'));
-    assert_ne!(s.focus, first, "l moves to the next pane");
+    assert_ne!(s.view.focus, first, "l moves to the next pane");
     update(&mut s, key('h'));
-    assert_eq!(s.focus, first);
+    assert_eq!(s.view.focus, first);
     let layer = Layer::parse(
         &std::fs::read_to_string(repo("tests/fixtures/user-files/valid/layer-rebind.toml"))
             .unwrap(),
@@ -248,7 +248,7 @@ fn each_theme_paints_the_red_alert_as_its_file_says_and_differently() {
     let mut seen: Vec<(&str, Color, Color)> = Vec::new();
     for name in ["dark", "light", "high-contrast", "night", "ansi16"] {
         let mut s = state();
-        s.theme = Theme::builtin(name).unwrap();
+        s.session.theme = Theme::builtin(name).unwrap();
         let buf = render(&mut s, 120, 40);
         let (x, y) = find(&buf, "台风红色预警信号", "红");
         let cell = &buf[(x, y)];
@@ -352,7 +352,7 @@ fn no_color_keeps_the_selection_and_the_levels_visible_without_colour() {
         ..Inputs::default()
     };
     let mut s = state();
-    s.theme = resolve_theme(&inputs).unwrap().value;
+    s.session.theme = resolve_theme(&inputs).unwrap().value;
     let buf = render(&mut s, 120, 40);
     for cell in buf.content() {
         assert_eq!(

@@ -47,7 +47,7 @@ fn with_notify(settings: NotifySettings) -> State {
 
 /// The fixture without its overdue incident, so only alerts ring.
 fn alerts_only(mut s: State) -> State {
-    s.incidents_mut().clear();
+    s.records.incidents_mut().clear();
     s
 }
 
@@ -215,7 +215,7 @@ fn an_unacknowledged_red_rings_every_n_seconds_until_acknowledged() {
         red_repeat_seconds: 60,
         ..NotifySettings::default()
     }));
-    s.officer = Some("测试甲".into());
+    s.session.officer = Some("测试甲".into());
     assert_eq!(tick(&mut s, secs(0)), [Effect::Bell], "a-red waits for ack");
     for t in [1, 30, 59] {
         assert!(tick(&mut s, secs(t)).is_empty(), "quiet at {t} s");
@@ -233,7 +233,7 @@ fn an_unacknowledged_red_rings_every_n_seconds_until_acknowledged() {
         &mut s,
         Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
     );
-    assert!(s.find_alert("a-red").unwrap().ack.is_some());
+    assert!(s.records.find_alert("a-red").unwrap().ack.is_some());
     for t in [185, 245, 600] {
         assert!(
             tick(&mut s, secs(t)).is_empty(),
@@ -307,15 +307,15 @@ fn status_row(s: &mut State) -> String {
 fn an_undelivered_notice_falls_back_to_the_bell_and_the_status_bar_says_so_quietly() {
     let mut s = state();
     assert!(!status_row(&mut s).contains("通知不可用"));
-    let flash_before = s.flash.clone();
+    let flash_before = s.view.flash.clone();
     let failed = |bell| Msg::Notified {
         outcome: Err(NotifyError::Timeout(std::time::Duration::from_secs(3))),
         bell_if_undelivered: bell,
     };
     assert_eq!(update(&mut s, failed(true)), [Effect::Bell]);
     assert!(update(&mut s, failed(false)).is_empty(), "it rang already");
-    assert_eq!(s.notify.failures, 2);
-    assert_eq!(s.flash, flash_before, "no pop-up, only the status bar");
+    assert_eq!(s.said.notify.failures, 2);
+    assert_eq!(s.view.flash, flash_before, "no pop-up, only the status bar");
     assert!(status_row(&mut s).contains("通知不可用，改用响铃"));
 
     let ok = Msg::Notified {

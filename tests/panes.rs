@@ -96,8 +96,8 @@ fn differences(a: &Buffer, b: &Buffer) -> Vec<String> {
 
 /// No report deadlines: nothing falls overdue (a whole frame) during the walk or the ticks.
 fn without_report_deadlines(s: &mut State) {
-    s.report_rules_mut().rule.clear();
-    s.report_rules_mut().followup_times.clear();
+    s.records.report_rules_mut().rule.clear();
+    s.records.report_rules_mut().followup_times.clear();
 }
 
 /// Tick from `now()` through `seconds` (past the incident's report deadlines), a second at a time at first and then in uneven
@@ -134,7 +134,7 @@ fn frames_drawn_over_the_last_one_equal_whole_frames_at_every_tick() {
         (Lang::Zh, 200, 50, 1),
     ] {
         let mut s = state();
-        s.lang = lang;
+        s.session.lang = lang;
         let c = walk(&mut s, w, h, hours * 3600);
         assert!(
             c.over > c.whole,
@@ -155,7 +155,10 @@ fn with_nothing_blinking_frames_drawn_over_still_equal_whole_frames() {
     let mut s = state();
     // Acknowledged: the labels stop blinking, so the wall is drawn only as ages change.
     for id in ["a-red", "a-orange"] {
-        let a = s.alert_mut("duty_api", id).expect("in the snapshot");
+        let a = s
+            .records
+            .alert_mut("duty_api", id)
+            .expect("in the snapshot");
         a.ack = Some(Box::new(Ack {
             officer: "赵某某（示例）".into(),
             note: Default::default(),
@@ -174,7 +177,7 @@ fn as_the_backend_falls_silent_frames_drawn_over_still_equal_whole_frames() {
     // No contact after the start: the source goes stale, then down (a banner: the layout
     // changes), with the title bar and the status bar saying so by the second.
     let mut s = state();
-    s.report_rules_mut().rule.clear();
+    s.records.report_rules_mut().rule.clear();
     walk(&mut s, 120, 40, 3600);
     assert!(s.backend_offline().is_some(), "the walk reached OFFLINE");
 }
@@ -225,15 +228,15 @@ fn a_minute_in_which_retention_drops_nothing_moves_only_the_clock() {
     update(&mut s, Msg::Tick(now() + mins(9)));
     update(&mut s, Msg::Tick(now() + mins(10)));
     // The alerts changed: retention looks at its next minute, and finds nothing to drop.
-    let mut more = s.alerts()[0].clone();
+    let mut more = s.records.alerts()[0].clone();
     more.id = "a-more".into();
-    s.alerts_mut().push(more);
+    s.records.alerts_mut().push(more);
     s.dirty = false;
     s.clock_moved = false;
-    let alerts = s.alerts().len();
+    let alerts = s.records.alerts().len();
     let then = now() + mins(10) + SignedDuration::from_secs(1);
     update(&mut s, Msg::Tick(then));
-    assert_eq!(s.retention.at(), Some(then), "retention looked");
-    assert_eq!(s.alerts().len(), alerts, "nothing dropped");
+    assert_eq!(s.records.retention.at(), Some(then), "retention looked");
+    assert_eq!(s.records.alerts().len(), alerts, "nothing dropped");
     assert!(s.clock_moved && !s.dirty, "only the clock moved");
 }

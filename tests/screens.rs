@@ -123,7 +123,11 @@ fn help_overlay_lists_the_keymap() {
     let rows = text(&render(&mut s, 120, 40));
     let screen = rows.join("\n");
     println!("{screen}");
-    for b in s.keymap.in_mode(watchroom::app::keymap::Mode::Watch) {
+    for b in s
+        .session
+        .keymap
+        .in_mode(watchroom::app::keymap::Mode::Watch)
+    {
         assert!(screen.contains(&b.zh), "help misses {:?}", b.zh);
     }
     row_with(&rows, "Tab");
@@ -253,13 +257,13 @@ fn english_ascii_state() -> State {
         ..ConsoleConfig::default()
     };
     let mut s = state_in(&cfg);
-    for (n, a) in s.alerts_mut().iter_mut().enumerate() {
+    for (n, a) in s.records.alerts_mut().iter_mut().enumerate() {
         a.texts = Texts::new(&format!("Warning number {n}"), "A test description.");
         a.signal_type = "Storm".into();
         a.area = "Nanshan".into();
         a.source = "Test Met Office".into();
     }
-    for i in s.incidents_mut().iter_mut() {
+    for i in s.records.incidents_mut().iter_mut() {
         i.title = format!("Gas explosion {}", i.id);
         i.category = "gas".into();
         i.district = "Nanshan".into();
@@ -271,12 +275,12 @@ fn english_ascii_state() -> State {
             }
         }
     }
-    for (n, sh) in s.shifts.iter_mut().enumerate() {
+    for (n, sh) in s.records.shifts.iter_mut().enumerate() {
         sh.person = format!("Person {n}");
     }
-    s.officer = Some("Officer A".into());
+    s.session.officer = Some("Officer A".into());
     // The demo's welcome names the (Chinese) officer it picked.
-    s.flash = None;
+    s.view.flash = None;
     s
 }
 
@@ -367,7 +371,7 @@ fn the_filter_line_shows_what_is_typed_and_how_many_match() {
     row_with(&rows, "预警 Alerts [红] 1/4");
     assert!(rows[39].starts_with(" 源"), "{}", rows[39]);
     // English: the same in English words.
-    s.lang = watchroom::app::Lang::En;
+    s.session.lang = watchroom::app::Lang::En;
     let rows = text(&render(&mut s, 120, 40));
     row_with(&rows, "Alerts [红] 1/4");
 }
@@ -412,7 +416,7 @@ fn the_command_line_shows_candidates_and_an_unknown_command_in_the_status_line()
 #[test]
 fn the_sources_overlay_lists_kind_status_times_and_reason() {
     let mut s = state();
-    s.source_kinds = vec![
+    s.session.source_kinds = vec![
         ("duty_api".into(), "duty API".into()),
         ("气象CAP".into(), "cap".into()),
     ];

@@ -63,7 +63,7 @@ fn backend_alive(s: &mut State, t: Timestamp) {
 #[test]
 fn a_silent_feed_goes_stale_then_down_with_one_bell_and_recovers() {
     let mut s = with_quake_feed();
-    let quake = |s: &State| s.health("地震").expect("registered").clone();
+    let quake = |s: &State| s.records.health("地震").expect("registered").clone();
     // Threshold: two intervals (20 min), longer than stale_after (2 min).
     assert_eq!(quake(&s).stale_after, Some(SignedDuration::from_mins(20)));
 
@@ -87,7 +87,7 @@ fn a_silent_feed_goes_stale_then_down_with_one_bell_and_recovers() {
     let effects = update(&mut s, Msg::Tick(t));
     assert_eq!(effects, vec![Effect::Bell]);
     assert_eq!(s.source_down(&quake(&s)), Some(now()));
-    let flash = s.flash.clone().expect("a flash").text;
+    let flash = s.view.flash.clone().expect("a flash").text;
     assert_eq!(flash, "数据源 地震 已中断 03:12 起");
     let shown = screen(&mut s);
     assert!(shown.contains("⚠ 数据源 地震 已中断 03:12 起"), "{shown}");
@@ -105,7 +105,7 @@ fn a_silent_feed_goes_stale_then_down_with_one_bell_and_recovers() {
     update(&mut s, Msg::Tick(t));
     assert_eq!(s.source_down(&quake(&s)), None);
     assert!(!screen(&mut s).contains("已中断"));
-    assert!(s.down_seen.is_empty(), "a later outage rings again");
+    assert!(s.said.down_seen.is_empty(), "a later outage rings again");
 }
 
 #[test]
@@ -211,7 +211,7 @@ fn the_cache_shows_at_once_with_its_age_until_fresh_data_replaces_it() {
     );
     assert!(effects.is_empty());
     assert_eq!(s.cached_since(), Some(now() - mins(12)));
-    assert!(s.unsaved.is_empty(), "the cache is not written back");
+    assert!(s.store.unsaved.is_empty(), "the cache is not written back");
     let shown = screen(&mut s);
     assert!(shown.contains("台风红色预警信号"), "{shown}");
     assert!(shown.contains(" 缓存 12分钟前 "), "header mark:\n{shown}");
@@ -222,14 +222,14 @@ fn the_cache_shows_at_once_with_its_age_until_fresh_data_replaces_it() {
 
     update(&mut s, source(snapshot(), now() + mins(1)));
     assert_eq!(s.cached_since(), None);
-    assert!(s.unsaved.contains("duty_api"), "fresh data is saved");
+    assert!(s.store.unsaved.contains("duty_api"), "fresh data is saved");
     assert!(!screen(&mut s).contains("缓存"));
 }
 
 #[test]
 fn a_cache_older_than_the_threshold_is_stale_and_offline_says_as_of_when() {
     let mut s = fresh_console();
-    s.lang = watchroom::app::Lang::En;
+    s.session.lang = watchroom::app::Lang::En;
     update(
         &mut s,
         Msg::Restored(Restored {
@@ -266,7 +266,7 @@ fn fresh_data_that_came_first_is_not_replaced_by_the_cache() {
             ..Default::default()
         }),
     );
-    assert_eq!(s.alerts().len(), 4);
+    assert_eq!(s.records.alerts().len(), 4);
     assert_eq!(s.cached_since(), None);
 }
 
@@ -315,9 +315,9 @@ fn actions_left_in_the_outbox_show_over_the_cache_and_a_fresh_snapshot() {
         }),
     );
     let check = |s: &State| {
-        let red = s.find_alert("a-red").expect("a-red");
+        let red = s.records.find_alert("a-red").expect("a-red");
         assert_eq!(red.ack.as_ref().map(|a| a.officer.as_str()), Some("测试乙"));
-        let i2 = s.find_incident("i-2").expect("i-2");
+        let i2 = s.records.find_incident("i-2").expect("i-2");
         let ours: Vec<_> = i2
             .timeline
             .iter()
@@ -326,7 +326,7 @@ fn actions_left_in_the_outbox_show_over_the_cache_and_a_fresh_snapshot() {
         assert_eq!(ours.len(), 1, "{:?}", i2.timeline);
     };
     check(&s);
-    assert_eq!(s.outbox.len(), 2);
+    assert_eq!(s.actions.queue.len(), 2);
     assert!(screen(&mut s).contains("待发送 2"));
 
     // The backend's picture does not have them yet; they stay, once each.
@@ -342,7 +342,7 @@ fn actions_left_in_the_outbox_show_over_the_cache_and_a_fresh_snapshot() {
             outcome: Outcome::Accepted,
         },
     );
-    assert_eq!(s.outbox.len(), 1);
+    assert_eq!(s.actions.queue.len(), 1);
     assert!(screen(&mut s).contains("待发送 1"));
 }
 
@@ -372,7 +372,7 @@ fn refusals_from_an_earlier_run_are_shown_and_marked_seen() {
         }),
     );
     assert_eq!(effects, vec![Effect::RejectionsShown(vec!["k-9".into()])]);
-    let flash = s.flash.clone().expect("flash");
+    let flash = s.view.flash.clone().expect("flash");
     assert!(
         flash
             .text

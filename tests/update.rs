@@ -41,12 +41,12 @@ fn q_and_ctrl_c_quit() {
 #[test]
 fn tab_cycles_focus_and_shift_tab_goes_back() {
     let mut s = state();
-    assert_eq!(s.focus, Pane::Alerts);
+    assert_eq!(s.view.focus, Pane::Alerts);
     update(&mut s, code(KeyCode::Tab));
-    assert_eq!(s.focus, Pane::Incidents);
+    assert_eq!(s.view.focus, Pane::Incidents);
     update(&mut s, code(KeyCode::BackTab));
     update(&mut s, code(KeyCode::BackTab));
-    assert_eq!(s.focus, Pane::Duty);
+    assert_eq!(s.view.focus, Pane::Duty);
 }
 
 #[test]
@@ -80,7 +80,7 @@ fn selection_stays_on_its_alert_when_a_more_severe_one_arrives() {
 fn a_live_alert_is_marked_new_and_flashed_until_it_ages() {
     let mut s = state();
     // No report deadlines here: their overdue flash would mask the one under test.
-    s.report_rules_mut().rule.clear();
+    s.records.report_rules_mut().rule.clear();
     s.dirty = false;
     let a = alert(
         "a-new",
@@ -92,18 +92,24 @@ fn a_live_alert_is_marked_new_and_flashed_until_it_ages() {
     );
     update(&mut s, source(SourceEvent::Alert(a), now()));
     assert!(s.dirty);
-    assert!(s.arrived.contains_key(&AlertKey::new("duty_api", "a-new")));
-    let flash = s.flash.clone().expect("a flash for the new alert");
+    assert!(
+        s.said
+            .arrived
+            .contains_key(&AlertKey::new("duty_api", "a-new"))
+    );
+    let flash = s.view.flash.clone().expect("a flash for the new alert");
     assert!(
         flash.text.contains("新预警") && flash.text.contains("大风橙色预警信号"),
         "{}",
         flash.text
     );
     update(&mut s, Msg::Tick(now() + SignedDuration::from_secs(9)));
-    assert!(s.flash.is_none(), "the flash clears itself");
+    assert!(s.view.flash.is_none(), "the flash clears itself");
     update(&mut s, Msg::Tick(now() + SignedDuration::from_mins(11)));
     assert!(
-        !s.arrived.contains_key(&AlertKey::new("duty_api", "a-new")),
+        !s.said
+            .arrived
+            .contains_key(&AlertKey::new("duty_api", "a-new")),
         "the 新 mark fades"
     );
 }
@@ -111,18 +117,18 @@ fn a_live_alert_is_marked_new_and_flashed_until_it_ages() {
 #[test]
 fn an_updated_alert_replaces_the_old_copy_and_a_superseded_one_leaves_the_wall() {
     let mut s = state();
-    let mut red = s.find_alert("a-red").cloned().unwrap();
+    let mut red = s.records.find_alert("a-red").cloned().unwrap();
     red.ack = Some(Box::new(Ack {
         officer: "测试甲".into(),
         note: String::new(),
         at: now(),
     }));
     update(&mut s, source(SourceEvent::Alert(red), now()));
-    assert_eq!(s.alerts().len(), 4);
-    assert!(s.find_alert("a-red").unwrap().ack.is_some());
-    assert!(s.arrived.is_empty(), "an update is not a new arrival");
+    assert_eq!(s.records.alerts().len(), 4);
+    assert!(s.records.find_alert("a-red").unwrap().ack.is_some());
+    assert!(s.said.arrived.is_empty(), "an update is not a new arrival");
 
-    let mut orange = s.find_alert("a-orange").cloned().unwrap();
+    let mut orange = s.records.find_alert("a-orange").cloned().unwrap();
     orange.extra.superseded_by = Some("a-red".into());
     update(&mut s, source(SourceEvent::Alert(orange), now()));
     assert_eq!(visible_ids(&s), ["a-red", "a-yellow", "a-blue"]);
@@ -169,7 +175,7 @@ fn remote_text_is_sanitised_on_arrival() {
         0,
     );
     update(&mut s, source(SourceEvent::Alert(a), now()));
-    let got = s.find_alert("a-x").unwrap();
+    let got = s.records.find_alert("a-x").unwrap();
     assert_eq!(got.title(), "雷电蓝色预警");
     assert_eq!(got.area, "全市 ");
 }
@@ -199,7 +205,7 @@ fn timeline_entries_join_their_incident_in_time_order() {
             now(),
         ),
     );
-    let inc = s.find_incident("i-2").unwrap();
+    let inc = s.records.find_incident("i-2").unwrap();
     let kinds: Vec<&str> = inc.timeline.iter().map(|e| e.kind.as_str()).collect();
     assert_eq!(kinds, ["接报", "核实", "处置", "批示", "初报"]);
 }
@@ -207,11 +213,11 @@ fn timeline_entries_join_their_incident_in_time_order() {
 #[test]
 fn incident_events_without_a_timeline_keep_the_known_one() {
     let mut s = state();
-    let mut i = s.find_incident("i-2").cloned().unwrap();
+    let mut i = s.records.find_incident("i-2").cloned().unwrap();
     i.timeline.clear();
     i.status = IncidentStatus::Closed;
     update(&mut s, source(SourceEvent::Incident(i), now()));
-    let got = s.find_incident("i-2").unwrap();
+    let got = s.records.find_incident("i-2").unwrap();
     assert_eq!(got.status, IncidentStatus::Closed);
     assert_eq!(got.timeline.len(), 3);
 }
@@ -223,18 +229,18 @@ fn open_incidents_come_first_and_enter_opens_details() {
     assert_eq!(order, ["i-2", "i-1"]);
     update(&mut s, code(KeyCode::Enter));
     assert_eq!(
-        s.overlay,
+        s.view.overlay,
         Overlay::Detail {
             target: DetailTarget::Alert(AlertKey::new("duty_api", "a-red")),
             scroll: 0
         }
     );
     update(&mut s, code(KeyCode::Esc));
-    assert_eq!(s.overlay, Overlay::None);
+    assert_eq!(s.view.overlay, Overlay::None);
     update(&mut s, code(KeyCode::Tab));
     update(&mut s, code(KeyCode::Enter));
     assert_eq!(
-        s.overlay,
+        s.view.overlay,
         Overlay::Detail {
             target: DetailTarget::Incident("i-2".into()),
             scroll: 0
@@ -246,19 +252,19 @@ fn open_incidents_come_first_and_enter_opens_details() {
 fn help_opens_and_its_keys_do_not_move_the_watch_screen() {
     let mut s = state();
     update(&mut s, key('?'));
-    assert_eq!(s.overlay, Overlay::Help { scroll: 0 });
+    assert_eq!(s.view.overlay, Overlay::Help { scroll: 0 });
     update(&mut s, key('j'));
-    assert_eq!(s.overlay, Overlay::Help { scroll: 1 });
-    assert_eq!(s.selected_alert, None);
+    assert_eq!(s.view.overlay, Overlay::Help { scroll: 1 });
+    assert_eq!(s.view.selected_alert, None);
     // q closes help rather than quitting.
     assert!(update(&mut s, key('q')).is_empty());
-    assert_eq!(s.overlay, Overlay::None);
+    assert_eq!(s.view.overlay, Overlay::None);
 }
 
 #[test]
 fn source_health_follows_the_stream() {
     let mut s = state();
-    assert_eq!(s.sources[0].status, SourceStatus::Live);
+    assert_eq!(s.records.sources[0].status, SourceStatus::Live);
     let t1 = now() + SignedDuration::from_secs(5);
     update(
         &mut s,
@@ -270,10 +276,10 @@ fn source_health_follows_the_stream() {
         ),
     );
     assert_eq!(
-        s.sources[0].status,
+        s.records.sources[0].status,
         SourceStatus::Failed("connection refused".into())
     );
-    assert_eq!(s.sources[0].failed_since, Some(t1));
+    assert_eq!(s.records.sources[0].failed_since, Some(t1));
     update(
         &mut s,
         source(
@@ -284,7 +290,7 @@ fn source_health_follows_the_stream() {
         ),
     );
     assert_eq!(
-        s.sources[0].failed_since,
+        s.records.sources[0].failed_since,
         Some(t1),
         "failing since the first failure"
     );
@@ -295,8 +301,8 @@ fn source_health_follows_the_stream() {
             t1 + SignedDuration::from_secs(9),
         ),
     );
-    assert_eq!(s.sources[0].status, SourceStatus::Polling);
-    let last = s.sources[0].clone();
+    assert_eq!(s.records.sources[0].status, SourceStatus::Polling);
+    let last = s.records.sources[0].clone();
     update(&mut s, Msg::Tick(t1 + SignedDuration::from_mins(3)));
     assert!(
         s.source_stale(&last),
@@ -340,11 +346,11 @@ fn a_snapshot_replaces_only_its_own_sources_items() {
     };
     update(&mut s, Msg::Source(other.clone()));
     assert_eq!(s.visible_alerts().len(), 5);
-    assert_eq!(s.find_alert("us7000abcd").unwrap().origin, "usgs");
+    assert_eq!(s.records.find_alert("us7000abcd").unwrap().origin, "usgs");
     // The duty API's next snapshot leaves the usgs alert alone, and vice versa.
     update(&mut s, source(snapshot(), now()));
     assert_eq!(s.visible_alerts().len(), 5);
-    assert_eq!(s.incidents().len(), 2);
+    assert_eq!(s.records.incidents().len(), 2);
     let empty = watchroom::sources::SourceUpdate {
         event: SourceEvent::Snapshot {
             alerts: vec![],
@@ -355,7 +361,7 @@ fn a_snapshot_replaces_only_its_own_sources_items() {
     };
     update(&mut s, Msg::Source(empty));
     assert_eq!(visible_ids(&s), ["a-red", "a-orange", "a-yellow", "a-blue"]);
-    assert_eq!(s.shifts.len(), 6);
+    assert_eq!(s.records.shifts.len(), 6);
 }
 
 #[test]
@@ -364,7 +370,7 @@ fn a_cancelled_alert_stays_visible_as_cancelled_for_two_hours() {
     let mut cancel = alert("c-1", Colour::Orange, "暴雨", "解除暴雨橙色预警", "全市", 0);
     cancel.msg_type = MsgType::Cancel;
     cancel.extra.references = vec!["a-orange".into()];
-    let mut orange = s.find_alert("a-orange").cloned().unwrap();
+    let mut orange = s.records.find_alert("a-orange").cloned().unwrap();
     orange.extra.cancelled_by = Some("c-1".into());
     update(&mut s, source(SourceEvent::Alert(cancel), now()));
     update(&mut s, source(SourceEvent::Alert(orange), now()));
@@ -374,7 +380,7 @@ fn a_cancelled_alert_stays_visible_as_cancelled_for_two_hours() {
         "last, not gone"
     );
     assert!(
-        !s.find_alert("a-orange").unwrap().needs_ack(),
+        !s.records.find_alert("a-orange").unwrap().needs_ack(),
         "a cancelled alert does not blink"
     );
     update(&mut s, Msg::Tick(now() + SignedDuration::from_mins(121)));
@@ -416,7 +422,10 @@ fn expired_updated_and_cancelled_alerts_leave_the_wall_for_the_history() {
         &mut s,
         Msg::Key(KeyEvent::new(KeyCode::Char('H'), KeyModifiers::NONE)),
     );
-    assert_eq!(s.overlay, watchroom::app::Overlay::History { scroll: 0 });
+    assert_eq!(
+        s.view.overlay,
+        watchroom::app::Overlay::History { scroll: 0 }
+    );
 }
 
 #[test]
@@ -433,7 +442,12 @@ fn a_feed_warning_marks_its_source_and_names_what_was_off() {
             event: warning,
         }),
     );
-    let h = s.sources.iter().find(|h| h.name == "澳门气象局").unwrap();
+    let h = s
+        .records
+        .sources
+        .iter()
+        .find(|h| h.name == "澳门气象局")
+        .unwrap();
     let (at, text) = h.warning.clone().expect("the warning is kept");
     assert_eq!(at, now());
     assert!(text.starts_with("declared charset GB2312"), "{text}");
@@ -447,12 +461,18 @@ fn a_feed_warning_marks_its_source_and_names_what_was_off() {
 fn an_incidents_next_report_follows_its_timeline_and_the_rules() {
     let mut s = state();
     let next = |s: &State| {
-        let gas = s.incidents().iter().find(|i| i.id == "i-2").expect("i-2");
+        let gas = s
+            .records
+            .incidents()
+            .iter()
+            .find(|i| i.id == "i-2")
+            .expect("i-2");
         s.next_report(gas)
     };
     let owed = next(&s).expect("the open incident owes a report");
     assert_eq!(next(&s), Some(owed.clone()), "asked again, the same");
     let kind = s
+        .records
         .report_rules()
         .rule
         .iter()
@@ -461,6 +481,7 @@ fn an_incidents_next_report_follows_its_timeline_and_the_rules() {
         .kind
         .clone();
     let gas = s
+        .records
         .incidents_mut()
         .iter_mut()
         .find(|i| i.id == "i-2")
@@ -472,7 +493,7 @@ fn an_incidents_next_report_follows_its_timeline_and_the_rules() {
         Some(owed.label),
         "once made, another report is next"
     );
-    s.report_rules_mut().rule.clear();
-    s.report_rules_mut().followup_times.clear();
+    s.records.report_rules_mut().rule.clear();
+    s.records.report_rules_mut().followup_times.clear();
     assert_eq!(next(&s), None, "no rules, nothing owed");
 }

@@ -20,7 +20,7 @@ fn ids(s: &State) -> Vec<String> {
 /// The same questions answered with the kept wall thrown away.
 fn afresh(s: &State) -> State {
     let mut copy = s.clone();
-    copy.alerts_mut();
+    copy.records.alerts_mut();
     copy
 }
 
@@ -198,7 +198,8 @@ fn an_update_replaces_only_the_alert_of_its_own_source() {
     b.texts.set_title("暴雨黄色预警（更新）");
     arrive(&mut s, "feed", b);
     let titles = |origin: &str| -> Vec<String> {
-        s.alerts()
+        s.records
+            .alerts()
             .iter()
             .filter(|x| x.id == "same" && x.origin == origin)
             .map(|x| x.title().to_owned())
@@ -247,5 +248,5 @@ fn the_colour_an_alert_had_counts_every_copy_a_feed_repeated() {
     next.origin = "feed".into();
     next.msg_type = MsgType::Update;
     next.extra.references = vec!["twice".into()];
-    assert_eq!(s.previous_colour(&next), Some(Colour::Red));
+    assert_eq!(s.records.previous_colour(&next), Some(Colour::Red));
 }

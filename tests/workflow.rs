@@ -24,8 +24,8 @@ fn typed(s: &mut State, text: &str) {
 
 fn with_officer() -> State {
     let mut s = state();
-    s.officer = Some("测试甲".into());
-    s.key_prefix = "t".into();
+    s.session.officer = Some("测试甲".into());
+    s.actions.key_prefix = "t".into();
     s
 }
 
@@ -43,10 +43,10 @@ fn sent(effects: &[Effect]) -> Vec<&CommandBody> {
 fn acknowledging_marks_the_alert_at_once_and_queues_it_with_a_key() {
     let mut s = with_officer();
     update(&mut s, key('a'));
-    assert!(matches!(&s.overlay, Overlay::Form(f) if matches!(f.kind, FormKind::Ack { .. })));
+    assert!(matches!(&s.view.overlay, Overlay::Form(f) if matches!(f.kind, FormKind::Ack { .. })));
     typed(&mut s, "已报带班领导");
     let effects = update(&mut s, code(KeyCode::Enter));
-    assert_eq!(s.overlay, Overlay::None);
+    assert_eq!(s.view.overlay, Overlay::None);
     assert_eq!(
         sent(&effects),
         [&CommandBody::Ack {
@@ -55,10 +55,10 @@ fn acknowledging_marks_the_alert_at_once_and_queues_it_with_a_key() {
             note: "已报带班领导".into()
         }]
     );
-    let ack = s.find_alert("a-red").unwrap().ack.clone().unwrap();
+    let ack = s.records.find_alert("a-red").unwrap().ack.clone().unwrap();
     assert_eq!((ack.officer.as_str(), ack.at), ("测试甲", now()));
-    assert_eq!(s.outbox.len(), 1);
-    assert_eq!(s.outbox[0].command.key, "t-1");
+    assert_eq!(s.actions.queue.len(), 1);
+    assert_eq!(s.actions.queue[0].command.key, "t-1");
     // An acknowledged red no longer leads an unacknowledged orange.
     let order: Vec<String> = s
         .visible_alerts()
@@ -75,7 +75,7 @@ fn acknowledging_marks_the_alert_at_once_and_queues_it_with_a_key() {
         },
     );
     assert_eq!(
-        s.outbox[0].last_error.as_deref(),
+        s.actions.queue[0].last_error.as_deref(),
         Some("connection refused")
     );
     update(
@@ -85,32 +85,32 @@ fn acknowledging_marks_the_alert_at_once_and_queues_it_with_a_key() {
             outcome: Outcome::Accepted,
         },
     );
-    assert!(s.outbox.is_empty());
+    assert!(s.actions.queue.is_empty());
 }
 
 #[test]
 fn without_an_officer_an_action_asks_who_first() {
     let mut s = state();
-    s.officer = None;
+    s.session.officer = None;
     update(&mut s, key('a'));
-    let Overlay::Form(form) = &s.overlay else {
+    let Overlay::Form(form) = &s.view.overlay else {
         panic!("expected the officer form")
     };
     assert_eq!(form.kind, FormKind::Officer);
     // The choice lists the people on the current shift; Right moves to the next one.
     update(&mut s, code(KeyCode::Right));
     update(&mut s, code(KeyCode::Enter));
-    assert_eq!(s.officer.as_deref(), Some("李某某（示例）"));
+    assert_eq!(s.session.officer.as_deref(), Some("李某某（示例）"));
 }
 
 #[test]
 fn outside_the_demo_the_console_asks_who_is_on_duty_when_the_roster_arrives() {
     let mut s = initial();
     update(&mut s, source(snapshot(), now()));
-    assert!(matches!(&s.overlay, Overlay::Form(f) if f.kind == FormKind::Officer));
+    assert!(matches!(&s.view.overlay, Overlay::Form(f) if f.kind == FormKind::Officer));
     update(&mut s, code(KeyCode::Esc));
     update(&mut s, source(snapshot(), now()));
-    assert_eq!(s.overlay, Overlay::None, "asked once only");
+    assert_eq!(s.view.overlay, Overlay::None, "asked once only");
 }
 
 fn initial() -> State {
@@ -121,7 +121,7 @@ fn initial() -> State {
 #[test]
 fn the_demo_picks_an_officer_itself() {
     let s = state();
-    assert_eq!(s.officer.as_deref(), Some("赵某某（示例）"));
+    assert_eq!(s.session.officer.as_deref(), Some("赵某某（示例）"));
 }
 
 #[test]
@@ -149,14 +149,14 @@ fn a_log_entry_appears_at_once_and_its_echo_does_not_duplicate_it() {
         (kind.as_str(), text.as_str(), incident_id.as_str()),
         ("核实", "消防已到场", "i-2")
     );
-    let inc = s.find_incident("i-2").unwrap();
+    let inc = s.records.find_incident("i-2").unwrap();
     assert_eq!(inc.timeline.last().unwrap().text, "消防已到场");
     let n = inc.timeline.len();
 
     let mut echo = entry("i-2", "server-77", 0, "核实", "消防已到场");
     echo.idempotency_key = Some("t-1".into());
     update(&mut s, source(SourceEvent::Timeline(echo), now()));
-    let inc = s.find_incident("i-2").unwrap();
+    let inc = s.records.find_incident("i-2").unwrap();
     assert_eq!(inc.timeline.len(), n);
     assert_eq!(inc.timeline.last().unwrap().id, "server-77");
 }
@@ -167,7 +167,7 @@ fn a_log_entry_needs_text() {
     update(&mut s, key('l'));
     let effects = update(&mut s, code(KeyCode::Enter));
     assert!(effects.is_empty());
-    let Overlay::Form(form) = &s.overlay else {
+    let Overlay::Form(form) = &s.view.overlay else {
         panic!("the form stays open")
     };
     assert_eq!(form.flagged, vec![1]);
@@ -187,7 +187,7 @@ fn intake_flags_missing_elements_then_opens_the_incident_on_a_second_enter() {
     typed(&mut s, "福田区 某路下穿通道");
     let first = update(&mut s, code(KeyCode::Enter));
     assert!(first.is_empty());
-    let Overlay::Form(form) = &s.overlay else {
+    let Overlay::Form(form) = &s.view.overlay else {
         panic!("the form stays open for a second look")
     };
     assert_eq!(form.flagged.len(), 7, "the other elements are flagged");
@@ -256,8 +256,15 @@ fn a_rejected_command_leaves_the_outbox_and_says_why() {
             outcome: Outcome::Rejected("HTTP 404: no such alert".into()),
         },
     );
-    assert!(s.outbox.is_empty());
-    assert!(s.flash.as_ref().unwrap().text.contains("no such alert"));
+    assert!(s.actions.queue.is_empty());
+    assert!(
+        s.view
+            .flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("no such alert")
+    );
 }
 
 #[test]
@@ -282,31 +289,50 @@ fn acknowledging_an_alert_from_another_feed_stays_local() {
     update(&mut s, key('a'));
     let effects = update(&mut s, code(KeyCode::Enter));
     assert!(sent(&effects).is_empty());
-    assert!(s.find_alert("us1").unwrap().ack.is_some());
+    assert!(s.records.find_alert("us1").unwrap().ack.is_some());
 }
 
 #[test]
 fn read_only_removes_every_action_from_keys_and_help() {
     let mut s = with_officer();
-    s.read_only = true;
-    s.keymap = s.keymap.clone().without_writes();
+    s.session.read_only = true;
+    s.session.keymap = s.session.keymap.clone().without_writes();
     assert!(update(&mut s, key('a')).is_empty());
-    assert_eq!(s.overlay, Overlay::None);
-    assert!(s.keymap.in_mode(Mode::Watch).all(|b| !b.action.writes()));
-    assert!(s.keymap.in_mode(Mode::Watch).any(|b| b.zh == "帮助"));
+    assert_eq!(s.view.overlay, Overlay::None);
+    assert!(
+        s.session
+            .keymap
+            .in_mode(Mode::Watch)
+            .all(|b| !b.action.writes())
+    );
+    assert!(
+        s.session
+            .keymap
+            .in_mode(Mode::Watch)
+            .any(|b| b.zh == "帮助")
+    );
 }
 
 #[test]
 fn an_overdue_report_rings_once_goes_to_the_top_and_clears_when_made() {
     let mut s = with_officer();
     // i-2 (较大) was opened 40 minutes ago and has no 初报: the 30-minute phone report is late.
-    let next = s.next_report(s.find_incident("i-2").unwrap()).unwrap();
+    let next = s
+        .next_report(s.records.find_incident("i-2").unwrap())
+        .unwrap();
     assert_eq!(next.label, "电话初报");
     assert!(next.overdue(now()));
     assert_eq!(s.sorted_incidents()[0].id, "i-2");
     // It rings (once, with the red reminder) and notifies the desktop (tests/notify.rs).
     assert_eq!(update(&mut s, Msg::Tick(now()))[0], Effect::Bell);
-    assert!(s.flash.as_ref().unwrap().text.contains("报告逾期 电话初报"));
+    assert!(
+        s.view
+            .flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("报告逾期 电话初报")
+    );
     assert!(
         update(&mut s, Msg::Tick(now() + SignedDuration::from_secs(1))).is_empty(),
         "once"
@@ -321,7 +347,9 @@ fn an_overdue_report_rings_once_goes_to_the_top_and_clears_when_made() {
     update(&mut s, code(KeyCode::Tab));
     typed(&mut s, "电话报市政府总值班室");
     update(&mut s, code(KeyCode::Enter));
-    let next = s.next_report(s.find_incident("i-2").unwrap()).unwrap();
+    let next = s
+        .next_report(s.records.find_incident("i-2").unwrap())
+        .unwrap();
     assert_eq!(next.label, "书面报告");
     assert!(!next.overdue(now()));
 }
@@ -339,13 +367,13 @@ fn y_in_the_expert_list_copies_the_phone_with_osc52() {
         panic!("one copy effect expected: {effects:?}")
     };
     assert!(phone.starts_with("100-0000-"), "{phone}");
-    assert!(s.flash.as_ref().unwrap().text.contains("OSC 52"));
+    assert!(s.view.flash.as_ref().unwrap().text.contains("OSC 52"));
     // Esc returns to the search box, Esc again clears it, then leaves.
     update(&mut s, code(KeyCode::Esc));
     update(&mut s, code(KeyCode::Esc));
-    assert!(matches!(&s.overlay, Overlay::Experts(v) if v.query.is_blank()));
+    assert!(matches!(&s.view.overlay, Overlay::Experts(v) if v.query.is_blank()));
     update(&mut s, code(KeyCode::Esc));
-    assert_eq!(s.overlay, Overlay::None);
+    assert_eq!(s.view.overlay, Overlay::None);
 }
 
 /// A red `dup-1` from `origin`, with its own title and text, arrives live.
@@ -450,7 +478,8 @@ fn acknowledging_acts_on_the_selected_rows_source_after_the_wall_moves() {
     );
     update(&mut s, code(KeyCode::Enter));
     let acked = |origin: &str| {
-        s.alerts()
+        s.records
+            .alerts()
             .iter()
             .find(|a| a.origin == origin && a.id == "dup-1")
             .map(|a| a.ack.is_some())
@@ -471,7 +500,7 @@ fn acknowledging_acts_on_the_selected_rows_source_after_the_wall_moves() {
 fn a_new_arrival_marks_its_own_sources_row_not_another_of_the_same_id() {
     let mut s = with_officer();
     dup_arrives(&mut s, "feed_a");
-    s.arrived.clear();
+    s.said.arrived.clear();
     dup_arrives(&mut s, "feed_b");
     let wall = screen(&mut s);
     assert!(wall.contains("新 feed_b 暴雨红色预警"), "{wall}");

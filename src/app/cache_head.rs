@@ -30,7 +30,7 @@ pub struct Restoring {
 /// its head counted as its whole wall.
 pub fn whole_counts(state: &State, held: [usize; 4]) -> [usize; 4] {
     let mut counts = held;
-    for (source, head) in &state.restoring.heads {
+    for (source, head) in &state.records.restoring.heads {
         let Some((_, whole)) = head.figures.at(state.now) else {
             continue;
         };
@@ -48,11 +48,11 @@ pub fn whole_counts(state: &State, held: [usize; 4]) -> [usize; 4] {
 /// counted as its whole wall.
 pub fn whole_rows(state: &State, order: &[u32]) -> usize {
     let mut rows = order.len();
-    for (source, head) in &state.restoring.heads {
+    for (source, head) in &state.records.restoring.heads {
         let Some((whole, _)) = head.figures.at(state.now) else {
             continue;
         };
-        let alerts = state.alerts();
+        let alerts = state.records.alerts();
         let held = order
             .iter()
             .filter(|&&i| alerts[i as usize].origin == source.as_str())
@@ -63,12 +63,16 @@ pub fn whole_rows(state: &State, order: &[u32]) -> usize {
 }
 
 fn head_alerts<'a>(state: &'a State, source: &'a str) -> impl Iterator<Item = &'a Alert> {
-    state.alerts().iter().filter(move |a| a.origin == source)
+    state
+        .records
+        .alerts()
+        .iter()
+        .filter(move |a| a.origin == source)
 }
 
 /// The officer is kept waiting: said in the status line.
 fn waiting_text(state: &State) -> &'static str {
-    state.lang.pick(
+    state.lang().pick(
         "正在读取本地缓存中的其余预警，按键稍后执行…",
         "Reading the rest of the cached alerts; the key will act once they are in…",
     )
@@ -78,17 +82,17 @@ fn waiting_text(state: &State) -> &'static str {
 /// end, filtering, the history, a command, the handover, the silences), or if an earlier
 /// key is already waiting. True when held.
 pub fn hold(state: &mut State, key: KeyEvent) -> bool {
-    if state.restoring.heads.is_empty() {
+    if state.records.restoring.heads.is_empty() {
         return false;
     }
-    let action = state.keymap.action(state.mode(), &key);
+    let action = state.session.keymap.action(state.mode(), &key);
     if action == Some(Action::Quit) {
         return false;
     }
-    if state.restoring.waiting.is_empty() && !needs_whole_wall(state, action) {
+    if state.records.restoring.waiting.is_empty() && !needs_whole_wall(state, action) {
         return false;
     }
-    state.restoring.waiting.push(key);
+    state.records.restoring.waiting.push(key);
     let text = waiting_text(state).to_owned();
     super::workflow::flash(state, text);
     state.dirty = true;
@@ -106,10 +110,10 @@ fn needs_whole_wall(state: &State, action: Option<Action>) -> bool {
             | Action::Bottom,
         ) => true,
         Some(Action::Down | Action::PageDown)
-            if state.mode() == Mode::Watch && state.focus == Pane::Alerts =>
+            if state.mode() == Mode::Watch && state.view.focus == Pane::Alerts =>
         {
             let shown = state.shown_alerts();
-            let row = shown.selected(state.selected_alert.as_ref());
+            let row = state.selected_row(&shown);
             row + NEAR_END >= shown.len()
         }
         _ => false,
@@ -119,36 +123,37 @@ fn needs_whole_wall(state: &State, action: Option<Action>) -> bool {
 /// Keys held back, to act now that every head has been replaced (none while one is
 /// still shown).
 pub fn release(state: &mut State) -> Vec<KeyEvent> {
-    if !state.restoring.heads.is_empty() || state.restoring.waiting.is_empty() {
+    if !state.records.restoring.heads.is_empty() || state.records.restoring.waiting.is_empty() {
         return Vec::new();
     }
     if state
+        .view
         .flash
         .as_ref()
         .is_some_and(|f| f.text == waiting_text(state))
     {
-        state.flash = None;
+        state.view.flash = None;
     }
-    std::mem::take(&mut state.restoring.waiting)
+    std::mem::take(&mut state.records.restoring.waiting)
 }
 
 /// The rest of `source`'s cache has been read (or could not be). Ignored when fresh data
 /// replaced the head first; otherwise it takes the head's place, keeping what changed on
 /// screen since (a live alert, an acknowledgement) over the cached copy.
 pub fn rest_arrived(state: &mut State, source: &str, alerts: Result<Vec<Alert>, String>) {
-    if state.restoring.heads.remove(source).is_none() {
+    if state.records.restoring.heads.remove(source).is_none() {
         return;
     }
     let mut whole = match alerts {
         Ok(alerts) => alerts,
         // The head stays on screen, with its own counts; the next save replaces the row.
         Err(e) => {
-            state.store_problem = Some(sanitize(&e));
+            state.store.problem = Some(sanitize(&e));
             return;
         }
     };
     let held: Vec<Alert> = {
-        let all = state.alerts_mut();
+        let all = state.records.alerts_mut();
         let (held, others): (Vec<Alert>, Vec<Alert>) = std::mem::take(all)
             .into_iter()
             .partition(|a| a.origin == source);
@@ -171,7 +176,7 @@ pub fn rest_arrived(state: &mut State, source: &str, alerts: Result<Vec<Alert>, 
         }
     }
     // The rest was read with room for the others: it is not copied to make room.
-    let all = state.alerts_mut();
+    let all = state.records.alerts_mut();
     let others = std::mem::replace(all, whole);
     all.extend(others);
     // Actions still queued for alerts past the head show on them too.

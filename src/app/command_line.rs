@@ -261,19 +261,19 @@ fn distance(a: &str, b: &str) -> usize {
 
 pub fn notice(state: &mut State, text: String, error: bool) {
     let until = state.now + NOTICE_FOR;
-    state.notice = Some(Notice { text, error, until });
+    state.view.notice = Some(Notice { text, error, until });
 }
 
 pub fn open_command(state: &mut State) {
-    state.prompt = Some(Prompt::new(PromptKind::Command, ""));
+    state.view.prompt = Some(Prompt::new(PromptKind::Command, ""));
 }
 
 /// The list a `/` typed now would narrow: the open list overlay's, else the focused pane's.
 pub fn filter_target(state: &State) -> Option<FilterTarget> {
-    match &state.overlay {
+    match &state.view.overlay {
         Overlay::Silences { .. } => Some(FilterTarget::Silences),
         Overlay::Instructions { .. } => Some(FilterTarget::Instructions),
-        Overlay::None => match state.focus {
+        Overlay::None => match state.view.focus {
             Pane::Alerts => Some(FilterTarget::Alerts),
             // The timeline belongs to the selected incident: narrow the incidents.
             Pane::Incidents | Pane::Timeline => Some(FilterTarget::Incidents),
@@ -284,7 +284,7 @@ pub fn filter_target(state: &State) -> Option<FilterTarget> {
 }
 
 fn cannot_filter(state: &mut State) {
-    let text = state.lang.pick(
+    let text = state.lang().pick(
         "此处没有可筛选的列表：请先切到预警或事件窗格",
         "Nothing to filter here: move to the alerts or the incidents first",
     );
@@ -294,8 +294,8 @@ fn cannot_filter(state: &mut State) {
 pub fn open_filter(state: &mut State) {
     match filter_target(state) {
         Some(target) => {
-            let now = state.filters.get(target).to_owned();
-            state.prompt = Some(Prompt::new(PromptKind::Filter(target), &now));
+            let now = state.view.filters.get(target).to_owned();
+            state.view.prompt = Some(Prompt::new(PromptKind::Filter(target), &now));
         }
         None => cannot_filter(state),
     }
@@ -304,38 +304,40 @@ pub fn open_filter(state: &mut State) {
 /// Narrow `target` to `text`, keeping the cursor on its row while that row is still shown
 /// (else on the first row shown; with nothing shown, the old selection waits).
 pub fn set_filter(state: &mut State, target: FilterTarget, text: &str) {
-    state.filters.set(target, text);
+    state.view.filters.set(target, text);
     match target {
         FilterTarget::Alerts => {
             let shown = state.shown_alerts();
             let keep = state
+                .view
                 .selected_alert
                 .as_ref()
                 .is_some_and(|key| shown.iter().any(|a| key.is(a)));
             let first = shown.get(0).map(AlertKey::of);
             if !keep && first.is_some() {
-                state.selected_alert = first;
+                state.view.selected_alert = first;
             }
         }
         FilterTarget::Incidents => {
             let shown = state.shown_incidents().items;
             let keep = state
+                .view
                 .selected_incident
                 .as_ref()
                 .is_some_and(|id| shown.iter().any(|i| &i.id == id));
             if !keep && let Some(first) = shown.first() {
-                state.selected_incident = Some(first.id.clone());
-                state.timeline_scroll = 0;
+                state.view.selected_incident = Some(first.id.clone());
+                state.view.timeline_scroll = 0;
             }
         }
         FilterTarget::Silences => {
-            if let Overlay::Silences { scroll } = &mut state.overlay {
+            if let Overlay::Silences { scroll } = &mut state.view.overlay {
                 *scroll = 0;
             }
         }
         FilterTarget::Instructions => {
             let n = instructions::listed(state).len();
-            if let Overlay::Instructions { selected } = &mut state.overlay {
+            if let Overlay::Instructions { selected } = &mut state.view.overlay {
                 *selected = (*selected).min(n.saturating_sub(1));
             }
         }
@@ -356,30 +358,30 @@ pub fn counts(state: &State, target: FilterTarget) -> (usize, usize) {
         FilterTarget::Silences => (silences::listed(state).len(), silences::active(state).len()),
         FilterTarget::Instructions => (
             instructions::listed(state).len(),
-            crate::model::instruction::instructions(state.incidents()).len(),
+            crate::model::instruction::instructions(state.records.incidents()).len(),
         ),
     }
 }
 
 /// A key bound in the prompt's mode.
 pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
-    let Some(prompt) = &mut state.prompt else {
+    let Some(prompt) = &mut state.view.prompt else {
         return Vec::new();
     };
     match (action, prompt.kind) {
-        (Action::Close, PromptKind::Command) => state.prompt = None,
+        (Action::Close, PromptKind::Command) => state.view.prompt = None,
         (Action::Close, PromptKind::Filter(target)) => {
-            state.prompt = None;
+            state.view.prompt = None;
             set_filter(state, target, "");
         }
         (Action::Submit, PromptKind::Command) => {
             let line = prompt.input.text().trim().to_owned();
-            state.prompt = None;
+            state.view.prompt = None;
             return run(state, &line);
         }
         (Action::Submit, PromptKind::Filter(target)) => {
             let text = prompt.input.text().to_owned();
-            state.prompt = None;
+            state.view.prompt = None;
             set_filter(state, target, &text);
         }
         (Action::Complete, _) => complete(state),
@@ -397,7 +399,7 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
 
 /// Keys the prompt's mode does not bind type into it; a filter narrows as it is typed.
 pub fn edit(state: &mut State, key: KeyEvent) -> bool {
-    let Some(prompt) = &mut state.prompt else {
+    let Some(prompt) = &mut state.view.prompt else {
         return false;
     };
     if !prompt.input.handle_key(key) {
@@ -415,8 +417,8 @@ pub fn edit(state: &mut State, key: KeyEvent) -> bool {
 
 /// Up (-1) / Down (+1) through the commands run before.
 fn recall(state: &mut State, by: isize) {
-    let n = state.command_history.len();
-    let Some(prompt) = &mut state.prompt else {
+    let n = state.view.command_history.len();
+    let Some(prompt) = &mut state.view.prompt else {
         return;
     };
     if n == 0 {
@@ -434,7 +436,7 @@ fn recall(state: &mut State, by: isize) {
     };
     prompt.history_at = at;
     let text = match at {
-        Some(i) => state.command_history[i].clone(),
+        Some(i) => state.view.command_history[i].clone(),
         None => std::mem::take(&mut prompt.draft),
     };
     prompt.input = LineEdit::with_text(&text);
@@ -447,7 +449,7 @@ fn argument_words(state: &State, arg: Arg) -> Vec<String> {
         Arg::None => Vec::new(),
         Arg::Theme => Theme::builtin_names()
             .map(str::to_owned)
-            .chain(state.user_themes.iter().cloned())
+            .chain(state.session.user_themes.iter().cloned())
             .collect(),
         Arg::Lang => vec!["zh".to_owned(), "en".to_owned()],
         Arg::Filter => {
@@ -460,7 +462,7 @@ fn argument_words(state: &State, arg: Arg) -> Vec<String> {
             v
         }
         Arg::Experts => {
-            let Some(pool) = &state.expert_pool else {
+            let Some(pool) = &state.records.expert_pool else {
                 return Vec::new();
             };
             let dir = &pool.directory;
@@ -533,7 +535,7 @@ fn common_prefix(words: &[String]) -> String {
 /// Tab: one candidate is taken; several are extended to what they share, and a Tab that
 /// cannot extend runs through them one by one.
 fn complete(state: &mut State) {
-    let Some(prompt) = &state.prompt else {
+    let Some(prompt) = &state.view.prompt else {
         return;
     };
     let kind = prompt.kind;
@@ -542,7 +544,7 @@ fn complete(state: &mut State) {
         None => prompt.input.text().to_owned(),
     };
     let found = candidates(state, kind, &stem);
-    let Some(prompt) = &mut state.prompt else {
+    let Some(prompt) = &mut state.view.prompt else {
         return;
     };
     prompt.candidates = found.clone();
@@ -570,11 +572,11 @@ fn complete(state: &mut State) {
 }
 
 fn remember(state: &mut State, line: &str) {
-    if state.command_history.last().map(String::as_str) != Some(line) {
-        state.command_history.push(line.to_owned());
+    if state.view.command_history.last().map(String::as_str) != Some(line) {
+        state.view.command_history.push(line.to_owned());
     }
-    if state.command_history.len() > HISTORY {
-        state.command_history.remove(0);
+    if state.view.command_history.len() > HISTORY {
+        state.view.command_history.remove(0);
     }
 }
 
@@ -590,7 +592,7 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
         .map_or((line, ""), |(w, a)| (w, a.trim()));
     let Some(spec) = find(word) else {
         let near = closest(word);
-        let text = match state.lang {
+        let text = match state.lang() {
             Lang::Zh => format!(
                 "未知命令 :{word}，是否要 :{}？（:help 列出全部命令）",
                 near.name
@@ -603,24 +605,26 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
         notice(state, text, true);
         return Vec::new();
     };
-    let l = state.lang;
+    let l = state.lang();
     match spec.cmd {
         Cmd::Quit => {
             state.quit = true;
             return vec![Effect::Quit];
         }
-        Cmd::Help => state.overlay = Overlay::Help { scroll: 0 },
+        Cmd::Help => state.view.overlay = Overlay::Help { scroll: 0 },
         Cmd::Handover => handover_view::open(state),
-        Cmd::Sources => state.overlay = Overlay::Sources { scroll: 0 },
+        Cmd::Sources => state.view.overlay = Overlay::Sources { scroll: 0 },
         Cmd::Silences => silences::open_list(state),
         Cmd::Instructions => instructions::open_list(state),
-        Cmd::History => state.overlay = Overlay::History { scroll: 0 },
+        Cmd::History => state.view.overlay = Overlay::History { scroll: 0 },
         Cmd::Experts => {
             experts_view::open(state);
-            if let Overlay::Experts(view) = &mut state.overlay {
+            if let Overlay::Experts(view) = &mut state.view.overlay {
                 view.query = LineEdit::with_text(arg);
             }
-            if let (Overlay::Experts(view), Some(pool)) = (&mut state.overlay, &state.expert_pool) {
+            if let (Overlay::Experts(view), Some(pool)) =
+                (&mut state.view.overlay, &state.records.expert_pool)
+            {
                 experts_view::refresh(view, pool);
             }
         }
@@ -629,8 +633,8 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
             None => cannot_filter(state),
         },
         Cmd::Lang => match arg {
-            "zh" | "中文" => state.lang = Lang::Zh,
-            "en" | "english" | "English" => state.lang = Lang::En,
+            "zh" | "中文" => state.session.lang = Lang::Zh,
+            "en" | "english" | "English" => state.session.lang = Lang::En,
             _ => {
                 let text = format!("{} zh | en", l.pick("语言可选：", "Languages:"));
                 notice(state, text, true);
@@ -645,26 +649,26 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
 /// theme file is read off the UI task (`Effect::LoadTheme`) and comes back as
 /// `Msg::ThemeLoaded`. A user theme wins over a built-in one of the same name, as at start.
 fn theme(state: &mut State, name: &str) -> Vec<Effect> {
-    let l = state.lang;
+    let l = state.lang();
     if name.is_empty() {
         let all = argument_words(state, Arg::Theme).join(", ");
         let text = format!(
             "{} {} · {} {all}",
             l.pick("当前主题", "Theme"),
-            state.theme.name,
+            state.theme().name,
             l.pick("可选", "available:")
         );
         notice(state, text, false);
         return Vec::new();
     }
-    if state.user_themes.iter().any(|t| t == name) || crate::look::is_path(name) {
+    if state.session.user_themes.iter().any(|t| t == name) || crate::look::is_path(name) {
         let text = format!("{} {name}…", l.pick("正在读取主题", "Reading theme"));
         notice(state, text, false);
         return vec![Effect::LoadTheme(name.to_owned())];
     }
     match Theme::builtin(name) {
         Some(t) => {
-            state.theme = t;
+            state.session.theme = t;
             let text = format!("{} {name}", l.pick("主题：", "Theme:"));
             notice(state, text, false);
         }
@@ -682,10 +686,10 @@ fn theme(state: &mut State, name: &str) -> Vec<Effect> {
 
 /// The answer to `Effect::LoadTheme`.
 pub fn theme_loaded(state: &mut State, name: &str, result: Result<Theme, String>) {
-    let l = state.lang;
+    let l = state.lang();
     match result {
         Ok(t) => {
-            state.theme = t;
+            state.session.theme = t;
             notice(
                 state,
                 format!("{} {name}", l.pick("主题：", "Theme:")),

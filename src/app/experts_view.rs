@@ -186,22 +186,22 @@ fn base64(bytes: &[u8]) -> String {
 
 pub fn open(state: &mut State) {
     let mut view = ExpertView::new();
-    if let Some(pool) = &state.expert_pool {
+    if let Some(pool) = &state.records.expert_pool {
         refresh(&mut view, pool);
     }
-    state.overlay = Overlay::Experts(view);
+    state.view.overlay = Overlay::Experts(view);
 }
 
 /// The directory arrived: index it, refresh an open view, and keep a copy offline.
 pub fn on_directory(state: &mut State, dir: ExpertDirectory) -> Vec<Effect> {
     let pool = ExpertPool::new(dir);
-    if let Overlay::Experts(view) = &mut state.overlay {
+    if let Overlay::Experts(view) = &mut state.view.overlay {
         refresh(view, &pool);
     }
     let keep = Arc::clone(&pool.directory);
-    state.expert_pool = Some(pool);
+    state.records.expert_pool = Some(pool);
     // The demo's fictional pool must not replace a real offline copy.
-    if state.demo {
+    if state.session.demo {
         return Vec::new();
     }
     vec![Effect::SaveExperts(keep)]
@@ -209,6 +209,7 @@ pub fn on_directory(state: &mut State, dir: ExpertDirectory) -> Vec<Effect> {
 
 fn rows_len(state: &State) -> usize {
     state
+        .records
         .expert_pool
         .as_ref()
         .map_or(1, |p| tree_rows(&p.directory).len())
@@ -216,18 +217,18 @@ fn rows_len(state: &State) -> usize {
 
 pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
     let rows = rows_len(state);
-    let Overlay::Experts(view) = &mut state.overlay else {
+    let Overlay::Experts(view) = &mut state.view.overlay else {
         return Vec::new();
     };
     let mut requery = false;
     match action {
         Action::Quit => return vec![Effect::Quit],
-        Action::CloseView => state.overlay = Overlay::None,
+        Action::CloseView => state.view.overlay = Overlay::None,
         Action::Close => {
             if view.focus != ExpertFocus::Query {
                 view.focus = ExpertFocus::Query;
             } else if view.query.is_blank() {
-                state.overlay = Overlay::None;
+                state.view.overlay = Overlay::None;
             } else {
                 view.query = LineEdit::default();
                 requery = true;
@@ -286,14 +287,16 @@ fn clamp_step(from: usize, by: isize, len: usize) -> usize {
 }
 
 fn requery_open(state: &mut State) {
-    if let (Overlay::Experts(view), Some(pool)) = (&mut state.overlay, &state.expert_pool) {
+    if let (Overlay::Experts(view), Some(pool)) =
+        (&mut state.view.overlay, &state.records.expert_pool)
+    {
         refresh(view, pool);
     }
 }
 
 /// Typing in the search box.
 pub fn edit(state: &mut State, key: KeyEvent) -> bool {
-    let Overlay::Experts(view) = &mut state.overlay else {
+    let Overlay::Experts(view) = &mut state.view.overlay else {
         return false;
     };
     if view.focus != ExpertFocus::Query {
@@ -307,7 +310,8 @@ pub fn edit(state: &mut State, key: KeyEvent) -> bool {
 }
 
 fn copy(state: &mut State) -> Vec<Effect> {
-    let (Overlay::Experts(view), Some(pool)) = (&state.overlay, &state.expert_pool) else {
+    let (Overlay::Experts(view), Some(pool)) = (&state.view.overlay, &state.records.expert_pool)
+    else {
         return Vec::new();
     };
     let Some(expert) = view.hits.get(view.selected).and_then(|h| pool.expert(h)) else {
@@ -317,17 +321,17 @@ fn copy(state: &mut State) -> Vec<Effect> {
         let text = format!(
             "{} {}",
             expert.name,
-            state.lang.pick("没有电话", "has no phone number")
+            state.lang().pick("没有电话", "has no phone number")
         );
         flash(state, text);
         return Vec::new();
     };
     let text = format!(
         "{} {} {phone}{}",
-        state.lang.pick("已复制", "Copied"),
+        state.lang().pick("已复制", "Copied"),
         expert.name,
         state
-            .lang
+            .lang()
             .pick("（OSC 52，经 SSH 也可用）", " (OSC 52: works over SSH too)")
     );
     flash(state, text);

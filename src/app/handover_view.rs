@@ -21,22 +21,22 @@ pub struct HandoverView {
 /// The review as of now, with the notes typed so far.
 pub fn report(state: &State, notes: &str) -> HandoverReport {
     build(&Inputs {
-        office: &state.office,
-        tz: &state.tz,
+        office: &state.session.office,
+        tz: &state.session.tz,
         now: state.now,
         since: None,
-        alerts: state.alerts(),
-        incidents: state.incidents(),
-        shifts: &state.shifts,
-        rules: state.report_rules(),
+        alerts: state.records.alerts(),
+        incidents: state.records.incidents(),
+        shifts: &state.records.shifts,
+        rules: state.records.report_rules(),
         notes,
     })
 }
 
 pub fn open(state: &mut State) {
-    state.overlay = Overlay::Handover(HandoverView {
+    state.view.overlay = Overlay::Handover(HandoverView {
         scroll: 0,
-        notes: LineEdit::with_text(&state.handover_notes),
+        notes: LineEdit::with_text(&state.view.handover_notes),
         markdown: String::new(),
     });
     refresh(state);
@@ -44,24 +44,24 @@ pub fn open(state: &mut State) {
 
 /// Rebuild the open review (no-op when it is closed).
 pub fn refresh(state: &mut State) {
-    let Overlay::Handover(v) = &state.overlay else {
+    let Overlay::Handover(v) = &state.view.overlay else {
         return;
     };
-    let markdown = crate::handover::to_markdown(&report(state, v.notes.text()), state.lang, None);
-    if let Overlay::Handover(v) = &mut state.overlay {
+    let markdown = crate::handover::to_markdown(&report(state, v.notes.text()), state.lang(), None);
+    if let Overlay::Handover(v) = &mut state.view.overlay {
         v.markdown = markdown;
     }
 }
 
 pub fn close(state: &mut State) {
-    if let Overlay::Handover(v) = &state.overlay {
-        state.handover_notes = v.notes.text().to_owned();
+    if let Overlay::Handover(v) = &state.view.overlay {
+        state.view.handover_notes = v.notes.text().to_owned();
     }
-    state.overlay = crate::app::Overlay::None;
+    state.view.overlay = crate::app::Overlay::None;
 }
 
 pub fn scroll(state: &mut State, by: isize) {
-    if let Overlay::Handover(v) = &mut state.overlay {
+    if let Overlay::Handover(v) = &mut state.view.overlay {
         v.scroll = (v.scroll as isize)
             .saturating_add(by)
             .clamp(0, u16::MAX as isize) as u16;
@@ -70,10 +70,10 @@ pub fn scroll(state: &mut State, by: isize) {
 
 /// Keys the handover keymap does not bind type the notes.
 pub fn edit(state: &mut State, key: KeyEvent) -> bool {
-    let Overlay::Handover(v) = &mut state.overlay else {
+    let Overlay::Handover(v) = &mut state.view.overlay else {
         return false;
     };
-    if state.read_only {
+    if state.session.read_only {
         return false;
     }
     v.notes.handle_key(key)
@@ -82,6 +82,7 @@ pub fn edit(state: &mut State, key: KeyEvent) -> bool {
 /// The newest signed record not yet confirmed, if any.
 pub fn awaiting_confirmation(state: &State) -> Option<&Handover> {
     state
+        .records
         .handovers
         .iter()
         .filter(|h| h.confirmed_at.is_none())
@@ -94,12 +95,12 @@ pub fn sign(state: &mut State) -> Vec<Effect> {
     if need_officer(state) {
         return Vec::new();
     }
-    let Overlay::Handover(v) = &state.overlay else {
+    let Overlay::Handover(v) = &state.view.overlay else {
         return Vec::new();
     };
     let notes = v.notes.text().trim().to_owned();
     let report = report(state, &notes);
-    let shift_end = shift_window(&state.shifts, state.now).map_or(state.now, |w| w.1);
+    let shift_end = shift_window(&state.records.shifts, state.now).map_or(state.now, |w| w.1);
     let who = officer(state);
     let record = Handover {
         id: String::new(),
@@ -112,7 +113,7 @@ pub fn sign(state: &mut State) -> Vec<Effect> {
         confirmed_at: None,
         report: Some(report.clone()),
     };
-    let markdown = crate::handover::to_markdown(&report, state.lang, Some(&record));
+    let markdown = crate::handover::to_markdown(&report, state.lang(), Some(&record));
     let send = queue(
         state,
         CommandBody::Handover {
@@ -123,20 +124,20 @@ pub fn sign(state: &mut State) -> Vec<Effect> {
             report: Box::new(report),
         },
     );
-    state.handover_notes.clear();
-    state.overlay = Overlay::None;
+    state.view.handover_notes.clear();
+    state.view.overlay = Overlay::None;
     let text = format!(
         "{} {who}{}",
-        state.lang.pick("已签字交班：", "Handover signed by"),
+        state.lang().pick("已签字交班：", "Handover signed by"),
         state
-            .lang
+            .lang()
             .pick("，待接班人确认", ", awaiting the incoming officer")
     );
     flash(state, text);
     let stamp = state.local(state.now, "%Y%m%d-%H%M");
     let mut effects = vec![send];
     // The demo keeps nothing on the machine.
-    if !state.demo {
+    if !state.session.demo {
         effects.push(Effect::SaveHandover {
             name: format!("handover-{stamp}.md"),
             markdown,
@@ -154,23 +155,23 @@ pub fn confirm(state: &mut State) -> Vec<Effect> {
     let who = officer(state);
     let Some(record) = awaiting_confirmation(state).cloned() else {
         let text = state
-            .lang
+            .lang()
             .pick("没有待确认的交班记录", "No signed handover to confirm");
         flash(state, text.to_owned());
         return Vec::new();
     };
     if record.outgoing == who {
-        let text = state.lang.pick(
+        let text = state.lang().pick(
             "交班人不能自己确认接班：请接班人选择本席值班员 (o) 后确认",
             "The outgoing officer cannot confirm: the incoming officer chooses themselves (o) first",
         );
         flash(state, text.to_owned());
         return Vec::new();
     }
-    state.overlay = Overlay::None;
+    state.view.overlay = Overlay::None;
     let text = format!(
         "{} {who} ← {}",
-        state.lang.pick("已确认接班：", "Handover confirmed:"),
+        state.lang().pick("已确认接班：", "Handover confirmed:"),
         record.outgoing
     );
     flash(state, text);

@@ -15,25 +15,25 @@ pub fn open(state: &mut State) {
         return;
     }
     let Some(id) = state.selected_incident().map(|i| i.id.clone()) else {
-        let text = state.lang.pick("没有选中的事件", "No incident selected");
+        let text = state.lang().pick("没有选中的事件", "No incident selected");
         flash(state, text.to_owned());
         return;
     };
-    let (now, _) = on_duty(&state.shifts, state.now);
+    let (now, _) = on_duty(&state.records.shifts, state.now);
     let leader = now
         .iter()
         .find(|s| s.role == DutyRole::Leader)
         .map(|s| s.person.clone())
         .unwrap_or_default();
-    state.overlay = Overlay::Form(Form::instruction(id, &leader));
+    state.view.overlay = Overlay::Form(Form::instruction(id, &leader));
 }
 
 /// Open instructions first (oldest first: longest waiting), then closed ones; narrowed by
 /// the list's `/` filter.
 pub fn listed(state: &State) -> Vec<Instruction<'_>> {
-    let mut all = instructions(state.incidents());
+    let mut all = instructions(state.records.incidents());
     all.sort_by_key(|i| !i.open());
-    let q = Query::parse(state.filters.get(FilterTarget::Instructions));
+    let q = Query::parse(state.view.filters.get(FilterTarget::Instructions));
     if !q.is_empty() {
         all.retain(|i| q.text(&[&i.entry.text, i.leader(), i.assignee(), &i.incident.title]));
     }
@@ -41,12 +41,12 @@ pub fn listed(state: &State) -> Vec<Instruction<'_>> {
 }
 
 pub fn open_list(state: &mut State) {
-    state.overlay = Overlay::Instructions { selected: 0 };
+    state.view.overlay = Overlay::Instructions { selected: 0 };
 }
 
 pub fn step(state: &mut State, by: isize) {
     let n = listed(state).len();
-    if let Overlay::Instructions { selected } = &mut state.overlay {
+    if let Overlay::Instructions { selected } = &mut state.view.overlay {
         *selected = (*selected as isize)
             .saturating_add(by)
             .clamp(0, n.saturating_sub(1) as isize) as usize;
@@ -55,10 +55,10 @@ pub fn step(state: &mut State, by: isize) {
 
 /// Enter on the list: record progress on, or close, the selected instruction.
 pub fn open_follow_up(state: &mut State) {
-    if state.read_only || need_officer(state) {
+    if state.session.read_only || need_officer(state) {
         return;
     }
-    let Overlay::Instructions { selected } = state.overlay else {
+    let Overlay::Instructions { selected } = state.view.overlay else {
         return;
     };
     let target = listed(state)
@@ -66,7 +66,7 @@ pub fn open_follow_up(state: &mut State) {
         .filter(|i| i.open())
         .map(|i| (i.incident.id.clone(), i.entry.id.clone()));
     if let Some((incident_id, entry_id)) = target {
-        state.overlay = Overlay::Form(Form::follow_up(incident_id, entry_id));
+        state.view.overlay = Overlay::Form(Form::follow_up(incident_id, entry_id));
     }
 }
 
@@ -83,7 +83,7 @@ pub fn submit_instruction(
         ..EntryDraft::new(INSTRUCTION, text)
     };
     let said = state
-        .lang
+        .lang()
         .pick("已记录批示，督办中", "Instruction recorded, followed up");
     flash(state, said.to_owned());
     log_entry(state, incident_id, draft).into_iter().collect()
@@ -104,11 +104,11 @@ pub fn submit_follow_up(
         state,
         format!(
             "{} {}",
-            state.lang.pick("已记录", "Recorded"),
-            super::words::show(state.lang, kind)
+            state.lang().pick("已记录", "Recorded"),
+            super::words::show(state.lang(), kind)
         ),
     );
     let effects = log_entry(state, incident_id, draft).into_iter().collect();
-    state.overlay = Overlay::Instructions { selected: 0 };
+    state.view.overlay = Overlay::Instructions { selected: 0 };
     effects
 }

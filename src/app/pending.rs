@@ -16,7 +16,7 @@ pub fn apply_locally(state: &mut State, command: &Command) {
             officer,
             note,
         } => {
-            if let Some(alert) = state.alert_mut(ACTION_SOURCE, alert_id) {
+            if let Some(alert) = state.records.alert_mut(ACTION_SOURCE, alert_id) {
                 alert.ack = Some(Box::new(Ack {
                     officer: officer.clone(),
                     note: note.clone(),
@@ -35,6 +35,7 @@ pub fn apply_locally(state: &mut State, command: &Command) {
             refers_to,
         } => {
             let Some(incident) = state
+                .records
                 .incidents_mut()
                 .iter_mut()
                 .find(|i| &i.id == incident_id && i.origin == ACTION_SOURCE)
@@ -76,13 +77,14 @@ pub fn apply_locally(state: &mut State, command: &Command) {
             opened_at,
         } => {
             if state
+                .records
                 .incidents_mut()
                 .iter()
                 .any(|i| &i.id == id && i.origin == ACTION_SOURCE)
             {
                 return;
             }
-            state.incidents_mut().push(Incident {
+            state.records.incidents_mut().push(Incident {
                 id: id.clone(),
                 title: title.clone(),
                 category: category.clone(),
@@ -102,7 +104,7 @@ pub fn apply_locally(state: &mut State, command: &Command) {
             reason,
             until,
         } => {
-            if let Some(alert) = state.alert_mut(ACTION_SOURCE, alert_id) {
+            if let Some(alert) = state.records.alert_mut(ACTION_SOURCE, alert_id) {
                 alert.silence = Some(Box::new(Silence {
                     officer: officer.clone(),
                     reason: reason.clone(),
@@ -117,7 +119,12 @@ pub fn apply_locally(state: &mut State, command: &Command) {
             handover_id,
             incoming,
         } => {
-            if let Some(h) = state.handovers.iter_mut().find(|h| &h.id == handover_id) {
+            if let Some(h) = state
+                .records
+                .handovers
+                .iter_mut()
+                .find(|h| &h.id == handover_id)
+            {
                 h.incoming = incoming.clone();
                 h.confirmed_at = Some(command.created_at);
             }
@@ -127,7 +134,12 @@ pub fn apply_locally(state: &mut State, command: &Command) {
 
 /// Lay every command still in the outbox over the state, oldest first.
 pub fn overlay_outbox(state: &mut State) {
-    let queued: Vec<Command> = state.outbox.iter().map(|p| p.command.clone()).collect();
+    let queued: Vec<Command> = state
+        .actions
+        .queue
+        .iter()
+        .map(|p| p.command.clone())
+        .collect();
     for command in &queued {
         apply_locally(state, command);
     }

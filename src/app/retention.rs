@@ -116,13 +116,13 @@ impl Soonest {
 /// alerts). True when it dropped or cut anything (it may be on screen).
 pub fn on_tick(state: &mut State) -> bool {
     let now = state.now;
-    let looked = state.retention;
+    let looked = state.records.retention;
     if looked.at.is_some_and(|t| now.duration_since(t) < EVERY)
         || looked.next.is_some_and(|next| now < next)
     {
         return false;
     }
-    state.retention.at = Some(now);
+    state.records.retention.at = Some(now);
     apply(state)
 }
 
@@ -139,7 +139,7 @@ pub fn apply(state: &mut State) -> bool {
     // Alerts: drop the long-ended, then cap the rest of the ended by newest end. Worked
     // out before anything is changed: most runs drop nothing, and changing the alerts
     // means sorting the wall again.
-    let alerts = state.alerts();
+    let alerts = state.records.alerts();
     let mut any_ended = false;
     for a in alerts {
         if a.in_force(now) {
@@ -186,7 +186,7 @@ pub fn apply(state: &mut State) -> bool {
     };
     if drop.contains(&true) {
         let mut n = 0;
-        state.alerts_mut().retain(|_| {
+        state.records.alerts_mut().retain(|_| {
             n += 1;
             !drop[n - 1]
         });
@@ -200,7 +200,7 @@ pub fn apply(state: &mut State) -> bool {
     let gone_from =
         |i: &crate::model::Incident| (i.status != IncidentStatus::Open).then(|| old_from(last(i)));
     let mut any_gone = false;
-    for t in state.incidents().iter().filter_map(gone_from) {
+    for t in state.records.incidents().iter().filter_map(gone_from) {
         if t <= now {
             any_gone = true;
         } else {
@@ -209,11 +209,13 @@ pub fn apply(state: &mut State) -> bool {
     }
     if any_gone {
         state
+            .records
             .incidents_mut()
             .retain(|i| gone_from(i).is_none_or(|t| t > now));
         changed = true;
     }
     let mut closed: Vec<(Timestamp, usize)> = state
+        .records
         .incidents()
         .iter()
         .enumerate()
@@ -222,12 +224,12 @@ pub fn apply(state: &mut State) -> bool {
         .collect();
     if closed.len() > MAX_CLOSED_INCIDENTS {
         closed.sort_by_key(|c| std::cmp::Reverse(c.0));
-        let mut drop = vec![false; state.incidents().len()];
+        let mut drop = vec![false; state.records.incidents().len()];
         for (_, n) in &closed[MAX_CLOSED_INCIDENTS..] {
             drop[*n] = true;
         }
         let mut n = 0;
-        state.incidents_mut().retain(|_| {
+        state.records.incidents_mut().retain(|_| {
             n += 1;
             !drop[n - 1]
         });
@@ -236,20 +238,25 @@ pub fn apply(state: &mut State) -> bool {
     let long = |i: &crate::model::Incident| {
         i.status == IncidentStatus::Closed && i.timeline.len() > MAX_TIMELINE_CLOSED
     };
-    if state.incidents().iter().any(long) {
-        for i in state.incidents_mut().iter_mut().filter(|i| long(i)) {
+    if state.records.incidents().iter().any(long) {
+        for i in state.records.incidents_mut().iter_mut().filter(|i| long(i)) {
             let cut = i.timeline.len() - MAX_TIMELINE_CLOSED;
             i.timeline.drain(..cut);
         }
         changed = true;
     }
-    let open: std::collections::HashSet<String> =
-        state.incidents().iter().map(|i| i.id.clone()).collect();
+    let open: std::collections::HashSet<String> = state
+        .records
+        .incidents()
+        .iter()
+        .map(|i| i.id.clone())
+        .collect();
     state
+        .said
         .overdue_seen
         .retain(|(id, _)| open.contains(id.as_str()));
     // Set last: changing the alerts or incidents above cleared it.
-    state.retention.next = Some(next.at);
+    state.records.retention.next = Some(next.at);
     changed
 }
 
@@ -310,20 +317,30 @@ mod tests {
     #[test]
     fn long_ended_alerts_go_and_the_rest_are_capped_newest_first() {
         let mut s = state();
-        s.alerts_mut().push(alert("in-force", 100, None));
-        s.alerts_mut().push(alert("ended-long-ago", 50, Some(30)));
-        s.alerts_mut().push(alert("ended-recently", 10, Some(5)));
-        s.alerts_mut().push(alert("young", 1, Some(0)));
+        s.records.alerts_mut().push(alert("in-force", 100, None));
+        s.records
+            .alerts_mut()
+            .push(alert("ended-long-ago", 50, Some(30)));
+        s.records
+            .alerts_mut()
+            .push(alert("ended-recently", 10, Some(5)));
+        s.records.alerts_mut().push(alert("young", 1, Some(0)));
         for n in 0..MAX_ENDED_ALERTS + 50 {
-            s.alerts_mut()
+            s.records
+                .alerts_mut()
                 .push(alert(&format!("e{n:04}"), 20, Some(3 + (n as i64 % 10))));
         }
         apply(&mut s);
-        let ids: Vec<&str> = s.alerts().iter().map(|a| a.id.as_str()).collect();
+        let ids: Vec<&str> = s.records.alerts().iter().map(|a| a.id.as_str()).collect();
         assert!(ids.contains(&"in-force") && ids.contains(&"young"));
         assert!(!ids.contains(&"ended-long-ago"));
         assert!(ids.contains(&"ended-recently"), "newest ended kept");
-        let ended = s.alerts().iter().filter(|a| !a.in_force(now())).count();
+        let ended = s
+            .records
+            .alerts()
+            .iter()
+            .filter(|a| !a.in_force(now()))
+            .count();
         // The young alert ended last: it is the newest ended, kept, and counted in the cap.
         assert_eq!(ended, MAX_ENDED_ALERTS);
     }
@@ -335,19 +352,27 @@ mod tests {
         for n in 0..5000 {
             let mut a = alert(&format!("e{n}"), 1, None);
             a.expires = Some(now() - SignedDuration::from_secs(n));
-            s.alerts_mut().push(a);
+            s.records.alerts_mut().push(a);
         }
         let mut cancelled = alert("cancelled", 1, None);
         cancelled.extra.cancelled_by = Some("cancel".into());
         let mut cancel = alert("cancel", 1, None);
         cancel.msg_type = MsgType::Cancel;
-        s.alerts_mut().push(cancelled);
-        s.alerts_mut().push(cancel);
+        s.records.alerts_mut().push(cancelled);
+        s.records.alerts_mut().push(cancel);
         apply(&mut s);
-        assert_eq!(s.alerts().len(), MAX_ENDED_ALERTS + 2);
-        assert!(s.find_alert("cancelled").is_some() && s.find_alert("cancel").is_some());
-        assert!(s.find_alert("e0").is_some(), "the newest ended are kept");
-        assert!(s.find_alert("e4999").is_none(), "the oldest ended go");
+        assert_eq!(s.records.alerts().len(), MAX_ENDED_ALERTS + 2);
+        assert!(
+            s.records.find_alert("cancelled").is_some() && s.records.find_alert("cancel").is_some()
+        );
+        assert!(
+            s.records.find_alert("e0").is_some(),
+            "the newest ended are kept"
+        );
+        assert!(
+            s.records.find_alert("e4999").is_none(),
+            "the oldest ended go"
+        );
     }
 
     #[test]
@@ -360,12 +385,12 @@ mod tests {
             c.msg_type = MsgType::Cancel;
             c.extra.references = vec![format!("gone{n}")];
             c.sent = now() - SignedDuration::from_secs(n);
-            s.alerts_mut().push(c);
+            s.records.alerts_mut().push(c);
         }
         apply(&mut s);
-        assert_eq!(s.alerts().len(), MAX_ENDED_ALERTS);
-        assert!(s.find_alert("c0").is_some(), "the newest are kept");
-        assert!(s.find_alert("c4999").is_none());
+        assert_eq!(s.records.alerts().len(), MAX_ENDED_ALERTS);
+        assert!(s.records.find_alert("c0").is_some(), "the newest are kept");
+        assert!(s.records.find_alert("c4999").is_none());
     }
 
     #[test]
@@ -377,25 +402,37 @@ mod tests {
         old.extra.cancelled_by = Some("lifted".into());
         let mut cancel = alert("lifted", 0, None);
         cancel.msg_type = MsgType::Cancel;
-        s.alerts_mut().push(old);
-        s.alerts_mut().push(cancel);
+        s.records.alerts_mut().push(old);
+        s.records.alerts_mut().push(cancel);
         apply(&mut s);
-        assert!(s.find_alert("typhoon").is_some() && s.find_alert("lifted").is_some());
+        assert!(
+            s.records.find_alert("typhoon").is_some() && s.records.find_alert("lifted").is_some()
+        );
     }
 
     #[test]
     fn retention_runs_once_a_minute_on_the_tick() {
         let mut s = state();
-        s.alerts_mut().push(alert("ended-long-ago", 50, Some(30)));
+        s.records
+            .alerts_mut()
+            .push(alert("ended-long-ago", 50, Some(30)));
         on_tick(&mut s);
-        assert!(s.find_alert("ended-long-ago").is_none());
-        s.alerts_mut().push(alert("ended-long-ago", 50, Some(30)));
+        assert!(s.records.find_alert("ended-long-ago").is_none());
+        s.records
+            .alerts_mut()
+            .push(alert("ended-long-ago", 50, Some(30)));
         s.now += SignedDuration::from_secs(30);
         on_tick(&mut s);
-        assert!(s.find_alert("ended-long-ago").is_some(), "not yet: 30 s");
+        assert!(
+            s.records.find_alert("ended-long-ago").is_some(),
+            "not yet: 30 s"
+        );
         s.now += SignedDuration::from_secs(30);
         on_tick(&mut s);
-        assert!(s.find_alert("ended-long-ago").is_none(), "a minute on");
+        assert!(
+            s.records.find_alert("ended-long-ago").is_none(),
+            "a minute on"
+        );
     }
 
     #[test]
@@ -404,39 +441,41 @@ mod tests {
         let mut s = state();
         let mut in_force = alert("in-force", 1, None);
         in_force.expires = Some(now() + h(3));
-        s.alerts_mut().push(in_force);
+        s.records.alerts_mut().push(in_force);
         // Ended an hour ago: kept for a day.
-        s.alerts_mut().push(alert("ended", 5, Some(1)));
+        s.records.alerts_mut().push(alert("ended", 5, Some(1)));
         assert!(!on_tick(&mut s), "nothing to drop");
         // The in-force alert's end is the first change; the ended one goes a day after it ended.
-        assert_eq!(s.retention.next(), Some(now() + h(3)));
+        assert_eq!(s.records.retention.next(), Some(now() + h(3)));
 
         s.now = now() + h(3) - SignedDuration::from_mins(1);
         assert!(!on_tick(&mut s));
         assert_eq!(
-            s.retention.at(),
+            s.records.retention.at(),
             Some(now()),
             "skipped: nothing can have changed"
         );
 
         s.now = now() + h(3);
         assert!(!on_tick(&mut s), "it ended; kept for a day");
-        assert_eq!(s.retention.at(), Some(now() + h(3)));
+        assert_eq!(s.records.retention.at(), Some(now() + h(3)));
         let ended_from = now() + h(23) + SignedDuration::from_nanos(1);
-        assert_eq!(s.retention.next(), Some(ended_from));
+        assert_eq!(s.records.retention.next(), Some(ended_from));
 
         // A change of the alerts makes the next minute look, whatever the instant.
-        s.alerts_mut().push(alert("another", 1, None));
-        assert_eq!(s.retention.next(), None);
+        s.records.alerts_mut().push(alert("another", 1, None));
+        assert_eq!(s.records.retention.next(), None);
         s.now = now() + h(3) + SignedDuration::from_mins(1);
         assert!(!on_tick(&mut s));
-        assert_eq!(s.retention.at(), Some(s.now));
+        assert_eq!(s.records.retention.at(), Some(s.now));
 
         s.now = ended_from;
         assert!(on_tick(&mut s), "a day after it ended it goes");
-        assert!(s.find_alert("ended").is_none() && s.find_alert("in-force").is_some());
+        assert!(
+            s.records.find_alert("ended").is_none() && s.records.find_alert("in-force").is_some()
+        );
         assert_eq!(
-            s.retention.next(),
+            s.records.retention.next(),
             Some(now() + h(27) + SignedDuration::from_nanos(1)),
             "then the next to go: the alert that ended at +3 h"
         );
@@ -445,16 +484,17 @@ mod tests {
     #[test]
     fn a_closed_incident_is_looked_at_again_when_it_is_due_to_go() {
         let mut s = state();
-        s.incidents_mut()
+        s.records
+            .incidents_mut()
             .push(incident("c", IncidentStatus::Closed, 0));
         assert!(!on_tick(&mut s));
         let from = now() + SignedDuration::from_hours(21) + SignedDuration::from_nanos(1);
-        assert_eq!(s.retention.next(), Some(from));
+        assert_eq!(s.records.retention.next(), Some(from));
         s.now = from;
         assert!(on_tick(&mut s));
-        assert!(s.incidents().is_empty());
+        assert!(s.records.incidents().is_empty());
         assert_eq!(
-            s.retention.next(),
+            s.records.retention.next(),
             Some(Timestamp::MAX),
             "nothing left to go"
         );
@@ -472,28 +512,36 @@ mod tests {
         ended.sent = Timestamp::MAX;
         ended.expires = Some(now());
         for a in [far, cancel, ended] {
-            s.alerts_mut().push(a);
+            s.records.alerts_mut().push(a);
         }
         assert!(!apply(&mut s));
         s.refresh_wall();
-        assert_eq!(s.alerts().len(), 3);
+        assert_eq!(s.records.alerts().len(), 3);
     }
 
     #[test]
     fn closed_incidents_are_capped_and_trimmed_open_ones_kept_whole() {
         let mut s = state();
-        s.incidents_mut()
+        s.records
+            .incidents_mut()
             .push(incident("open", IncidentStatus::Open, 1000));
         for n in 0..MAX_CLOSED_INCIDENTS + 10 {
-            s.incidents_mut()
+            s.records
+                .incidents_mut()
                 .push(incident(&format!("c{n}"), IncidentStatus::Closed, 300));
         }
         apply(&mut s);
-        assert_eq!(s.incidents().len(), MAX_CLOSED_INCIDENTS + 1);
-        let open = s.incidents().iter().find(|i| i.id == "open").unwrap();
+        assert_eq!(s.records.incidents().len(), MAX_CLOSED_INCIDENTS + 1);
+        let open = s
+            .records
+            .incidents()
+            .iter()
+            .find(|i| i.id == "open")
+            .unwrap();
         assert_eq!(open.timeline.len(), 1000);
         assert!(
-            s.incidents()
+            s.records
+                .incidents()
                 .iter()
                 .filter(|i| i.status == IncidentStatus::Closed)
                 .all(|i| i.timeline.len() == MAX_TIMELINE_CLOSED)

@@ -21,12 +21,12 @@ pub fn open(state: &mut State) {
         return;
     };
     let form = Form::silence(a.id.to_string(), a.origin.to_string());
-    state.focus = Pane::Alerts;
-    state.overlay = Overlay::Form(form);
+    state.view.focus = Pane::Alerts;
+    state.view.overlay = Overlay::Form(form);
 }
 
 pub fn open_list(state: &mut State) {
-    state.overlay = Overlay::Silences { scroll: 0 };
+    state.view.overlay = Overlay::Silences { scroll: 0 };
 }
 
 /// The minutes chosen on the form (0: lift the silence).
@@ -47,7 +47,7 @@ pub fn submit(
     let now = state.now;
     let until = now + SignedDuration::from_mins(minutes_of(duration));
     let who = officer(state);
-    let Some(alert) = state.alert_mut(origin, alert_id) else {
+    let Some(alert) = state.records.alert_mut(origin, alert_id) else {
         return Vec::new();
     };
     let title = alert.title().to_owned();
@@ -64,17 +64,17 @@ pub fn submit(
     let said = if until <= now {
         format!(
             "{} {title}",
-            state.lang.pick("已解除静默", "Silence lifted:")
+            state.lang().pick("已解除静默", "Silence lifted:")
         )
     } else {
         format!(
             "{} {} · {title}",
-            state.lang.pick("已静默至", "Silenced until"),
+            state.lang().pick("已静默至", "Silenced until"),
             state.local(until, "%H:%M")
         )
     };
     if origin != ACTION_SOURCE {
-        let here = state.lang.pick("（仅本机）", " (this console only)");
+        let here = state.lang().pick("（仅本机）", " (this console only)");
         flash(state, format!("{said}{here}"));
         return Vec::new();
     }
@@ -96,38 +96,41 @@ pub fn on_tick(state: &mut State) -> Vec<Effect> {
     let now = state.now;
     let mut warn = Vec::new();
     let mut ended = Vec::new();
-    for a in state.alerts_with_silence() {
+    for a in state.records.alerts_with_silence() {
         let Some(s) = a.silence.as_ref().filter(|_| a.in_force(now)) else {
             continue;
         };
         let key = (AlertKey::of(a), s.until);
-        if s.active(now) && s.until - WARN_BEFORE <= now && !state.silence_warned.contains(&key) {
+        if s.active(now)
+            && s.until - WARN_BEFORE <= now
+            && !state.said.silence_warned.contains(&key)
+        {
             warn.push((key, a.title().to_owned(), s.until));
         } else if !s.active(now)
             && s.until > s.from
             && now.duration_since(s.until) < SignedDuration::from_mins(10)
-            && !state.silence_ended.contains(&key)
+            && !state.said.silence_ended.contains(&key)
         {
             ended.push((key, a.title().to_owned()));
         }
     }
     let mut effects = Vec::new();
     for (key, title, until) in warn {
-        state.silence_warned.insert(key);
+        state.said.silence_warned.insert(key);
         let text = format!(
             "{} {} · {title}",
-            state.lang.pick("静默即将结束", "Silence ends at"),
+            state.lang().pick("静默即将结束", "Silence ends at"),
             state.local(until, "%H:%M")
         );
         flash(state, text);
     }
     for (key, title) in ended {
-        state.arrived.insert(key.0.clone(), now);
-        state.silence_ended.insert(key);
+        state.said.arrived.insert(key.0.clone(), now);
+        state.said.silence_ended.insert(key);
         let text = format!(
             "{} {title}",
             state
-                .lang
+                .lang()
                 .pick("静默已结束，预警仍生效：", "Silence over, still in force:")
         );
         flash(state, text);
@@ -139,6 +142,7 @@ pub fn on_tick(state: &mut State) -> Vec<Effect> {
 /// Silenced alerts in force, soonest ending first.
 pub fn active(state: &State) -> Vec<(&crate::model::Alert, &Silence)> {
     let mut v: Vec<_> = state
+        .records
         .alerts_with_silence()
         .filter_map(|a| Some((a, a.silence.as_deref().filter(|s| s.active(state.now))?)))
         .filter(|(a, _)| a.in_force(state.now))
@@ -149,7 +153,12 @@ pub fn active(state: &State) -> Vec<(&crate::model::Alert, &Silence)> {
 
 /// The silences as the list shows them, narrowed by its `/` filter.
 pub fn listed(state: &State) -> Vec<(&crate::model::Alert, &Silence)> {
-    let q = super::filter::Query::parse(state.filters.get(super::filter::FilterTarget::Silences));
+    let q = super::filter::Query::parse(
+        state
+            .view
+            .filters
+            .get(super::filter::FilterTarget::Silences),
+    );
     let mut v = active(state);
     if !q.is_empty() {
         v.retain(|(a, s)| q.text(&[a.title(), &a.signal_type, &a.area, &s.officer, &s.reason]));

@@ -38,7 +38,7 @@ fn apply_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Key(key) if cache_head::hold(state, key) => Vec::new(),
         Msg::Key(key) => {
             // A command's answer stays until the officer goes on.
-            if state.notice.take().is_some() {
+            if state.view.notice.take().is_some() {
                 state.dirty = true;
             }
             on_key(state, key)
@@ -69,14 +69,14 @@ fn apply_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::StoreProblem(problem) => {
             let problem = problem.map(|p| sanitize(&p));
-            if state.store_problem != problem {
-                state.store_problem = problem;
+            if state.store.problem != problem {
+                state.store.problem = problem;
                 state.dirty = true;
             }
             Vec::new()
         }
         Msg::Resize(w, h) => {
-            state.size = (w, h);
+            state.view.size = (w, h);
             state.dirty = true;
             Vec::new()
         }
@@ -86,19 +86,20 @@ fn apply_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
             // the console draws only what the time changed (`ui::panes`).
             let marks = |s: &State| {
                 (
-                    s.flash.as_ref().map(|f| f.until),
-                    s.notice.as_ref().map(|n| n.until),
-                    s.arrived.len(),
+                    s.view.flash.as_ref().map(|f| f.until),
+                    s.view.notice.as_ref().map(|n| n.until),
+                    s.said.arrived.len(),
                 )
             };
             let before = marks(state);
-            if state.flash.as_ref().is_some_and(|f| f.until <= now) {
-                state.flash = None;
+            if state.view.flash.as_ref().is_some_and(|f| f.until <= now) {
+                state.view.flash = None;
             }
-            if state.notice.as_ref().is_some_and(|n| n.until <= now) {
-                state.notice = None;
+            if state.view.notice.as_ref().is_some_and(|n| n.until <= now) {
+                state.view.notice = None;
             }
             state
+                .said
                 .arrived
                 .retain(|_, t| now.duration_since(*t) < FRESH_FOR);
             let retained = super::retention::on_tick(state);
@@ -111,7 +112,8 @@ fn apply_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
                 state.clock_moved = true;
             }
             let unacked_red = state.reminder_pending();
-            if state.notify.red_reminder(unacked_red, now) && !effects.contains(&Effect::Bell) {
+            if state.said.notify.red_reminder(unacked_red, now) && !effects.contains(&Effect::Bell)
+            {
                 effects.insert(0, Effect::Bell);
             }
             effects
@@ -121,7 +123,7 @@ fn apply_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
             bell_if_undelivered,
         } => {
             state.dirty = true;
-            state.notify.delivered(&outcome, bell_if_undelivered)
+            state.said.notify.delivered(&outcome, bell_if_undelivered)
         }
         Msg::Source(u) => {
             let effects = on_source(state, u);
@@ -133,7 +135,7 @@ fn apply_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
 }
 
 fn on_key(state: &mut State, key: crossterm::event::KeyEvent) -> Vec<Effect> {
-    match state.keymap.action(state.mode(), &key) {
+    match state.session.keymap.action(state.mode(), &key) {
         Some(action) => apply(state, action),
         None => {
             if command_line::edit(state, key)
@@ -153,11 +155,11 @@ fn on_key(state: &mut State, key: crossterm::event::KeyEvent) -> Vec<Effect> {
 fn newly_overdue(state: &mut State) -> Vec<Effect> {
     let mut fresh = Vec::new();
     let mut effects = vec![Effect::Bell];
-    for i in state.incidents() {
+    for i in state.records.incidents() {
         if let Some(d) = state.next_report(i).filter(|d| d.overdue(state.now)) {
             let key = (i.id.clone(), d.label.clone());
-            if !state.overdue_seen.contains(&key) {
-                let mut n = notice::for_overdue(i, &d.label, state.lang);
+            if !state.said.overdue_seen.contains(&key) {
+                let mut n = notice::for_overdue(i, &d.label, state.lang());
                 n.bell_if_undelivered = false; // it rings here already
                 effects.push(Effect::Notify(n));
                 fresh.push((key, i.title.clone()));
@@ -167,13 +169,16 @@ fn newly_overdue(state: &mut State) -> Vec<Effect> {
     let Some(((_, label), title)) = fresh.last().cloned() else {
         return Vec::new();
     };
-    state.overdue_seen.extend(fresh.into_iter().map(|(k, _)| k));
+    state
+        .said
+        .overdue_seen
+        .extend(fresh.into_iter().map(|(k, _)| k));
     workflow::flash(
         state,
         format!(
             "{} {} · {title}",
-            state.lang.pick("报告逾期", "Report overdue:"),
-            words::show(state.lang, &label)
+            state.lang().pick("报告逾期", "Report overdue:"),
+            words::show(state.lang(), &label)
         ),
     );
     effects
@@ -183,23 +188,28 @@ fn newly_overdue(state: &mut State) -> Vec<Effect> {
 /// source that recovers may ring again the next time.
 fn newly_down(state: &mut State) -> Vec<Effect> {
     let down: Vec<(String, jiff::Timestamp)> = state
+        .records
         .sources
         .iter()
         .filter_map(|s| state.source_down(s).map(|t| (s.name.clone(), t)))
         .collect();
     state
+        .said
         .down_seen
         .retain(|n| down.iter().any(|(name, _)| name == n));
     let fresh: Vec<(String, jiff::Timestamp)> = down
         .into_iter()
-        .filter(|(n, _)| !state.down_seen.contains(n))
+        .filter(|(n, _)| !state.said.down_seen.contains(n))
         .collect();
     let Some((name, since)) = fresh.last().cloned() else {
         return Vec::new();
     };
-    state.down_seen.extend(fresh.into_iter().map(|(n, _)| n));
+    state
+        .said
+        .down_seen
+        .extend(fresh.into_iter().map(|(n, _)| n));
     let hm = state.local(since, "%H:%M");
-    let text = match state.lang {
+    let text = match state.lang() {
         super::Lang::Zh => format!("数据源 {name} 已中断 {hm} 起"),
         super::Lang::En => format!("Source {name} down since {hm}"),
     };
@@ -228,7 +238,11 @@ fn restore(state: &mut State, r: Restored) -> Vec<Effect> {
         }
         replace_source(state, &c.source, alerts, c.incidents, c.shifts);
         if let Some((_, partial)) = head {
-            state.restoring.heads.insert(c.source, partial.clone());
+            state
+                .records
+                .restoring
+                .heads
+                .insert(c.source, partial.clone());
         }
     }
     let mut outbox: Vec<Pending> = r
@@ -239,21 +253,21 @@ fn restore(state: &mut State, r: Restored) -> Vec<Effect> {
             last_error: q.last_error,
         })
         .collect();
-    for p in std::mem::take(&mut state.outbox) {
+    for p in std::mem::take(&mut state.actions.queue) {
         if !outbox.iter().any(|o| o.command.key == p.command.key) {
             outbox.push(p);
         }
     }
-    state.outbox = outbox;
+    state.actions.queue = outbox;
     pending::overlay_outbox(state);
-    state.pending_elsewhere = r.pending_elsewhere;
+    state.actions.elsewhere = r.pending_elsewhere;
     if r.problem.is_some() {
-        state.store_problem = r.problem.map(|p| sanitize(&p));
+        state.store.problem = r.problem.map(|p| sanitize(&p));
     }
-    if state.expert_pool.is_none()
+    if state.records.expert_pool.is_none()
         && let Some(dir) = r.experts
     {
-        state.expert_pool = Some(experts_view::ExpertPool::new(dir));
+        state.records.expert_pool = Some(experts_view::ExpertPool::new(dir));
     }
     let Some(first) = r.rejected.first() else {
         return Vec::new();
@@ -263,7 +277,7 @@ fn restore(state: &mut State, r: Restored) -> Vec<Effect> {
         .as_ref()
         .map_or_else(|| first.kind.clone(), |c| c.body.describe());
     let more = r.rejected.len() - 1;
-    let text = match state.lang {
+    let text = match state.lang() {
         super::Lang::Zh => format!(
             "后台拒绝了 {} 项操作：{what}：{}{}",
             r.rejected.len(),
@@ -294,10 +308,10 @@ fn restore(state: &mut State, r: Restored) -> Vec<Effect> {
 
 fn apply(state: &mut State, action: Action) -> Vec<Effect> {
     state.dirty = true;
-    if state.prompt.is_some() {
+    if state.view.prompt.is_some() {
         return command_line::apply(state, action);
     }
-    if matches!(state.overlay, Overlay::Experts(_)) {
+    if matches!(state.view.overlay, Overlay::Experts(_)) {
         return experts_view::apply(state, action);
     }
     match action {
@@ -305,26 +319,29 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
             state.quit = true;
             return vec![Effect::Quit];
         }
-        Action::Help => state.overlay = Overlay::Help { scroll: 0 },
-        Action::Close if matches!(state.overlay, Overlay::Handover(_)) => {
+        Action::Help => state.view.overlay = Overlay::Help { scroll: 0 },
+        Action::Close if matches!(state.view.overlay, Overlay::Handover(_)) => {
             handover_view::close(state)
         }
         // Esc clears a list's filter before it closes anything.
         Action::Close if clear_filter(state) => {}
-        Action::Close => state.overlay = Overlay::None,
+        Action::Close => state.view.overlay = Overlay::None,
         Action::Command => command_line::open_command(state),
         Action::Filter => command_line::open_filter(state),
         Action::Complete => {}
         Action::FocusNext | Action::FocusPrev => {
             let order = Pane::ORDER;
-            let i = order.iter().position(|p| *p == state.focus).unwrap_or(0);
+            let i = order
+                .iter()
+                .position(|p| *p == state.view.focus)
+                .unwrap_or(0);
             let n = order.len();
             let next = if action == Action::FocusNext {
                 i + 1
             } else {
                 i + n - 1
             };
-            state.focus = order[next % n];
+            state.view.focus = order[next % n];
         }
         Action::Open => open(state),
         Action::Up => step(state, -1),
@@ -334,7 +351,7 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Top => step(state, isize::MIN / 2),
         Action::Bottom => step(state, isize::MAX / 2),
         // The keymap of a read-only wall has none of these, but a user keymap might.
-        _ if action.writes() && state.read_only => {}
+        _ if action.writes() && state.session.read_only => {}
         Action::Ack => workflow::open_ack(state),
         Action::Log => workflow::open_log(state),
         Action::Intake => workflow::open_intake(state),
@@ -342,7 +359,7 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Experts => experts_view::open(state),
         Action::Silence => silences::open(state),
         Action::Silences => silences::open_list(state),
-        Action::History => state.overlay = Overlay::History { scroll: 0 },
+        Action::History => state.view.overlay = Overlay::History { scroll: 0 },
         Action::Instruct => instructions::open(state),
         Action::Instructions => instructions::open_list(state),
         Action::FollowUp => instructions::open_follow_up(state),
@@ -353,7 +370,7 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Search | Action::Copy | Action::ToggleAvailable | Action::CloseView => {}
         Action::Submit => return workflow::submit(state),
         Action::NextField | Action::PrevField => {
-            if let Overlay::Form(form) = &mut state.overlay {
+            if let Overlay::Form(form) = &mut state.view.overlay {
                 form.move_focus(if action == Action::NextField { 1 } else { -1 });
             }
         }
@@ -362,7 +379,7 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
 }
 
 fn open(state: &mut State) {
-    let target = match state.focus {
+    let target = match state.view.focus {
         Pane::Alerts => state
             .selected_alert()
             .map(|a| DetailTarget::Alert(AlertKey::of(a))),
@@ -372,7 +389,7 @@ fn open(state: &mut State) {
         Pane::Duty => None,
     };
     if let Some(target) = target {
-        state.overlay = Overlay::Detail { target, scroll: 0 };
+        state.view.overlay = Overlay::Detail { target, scroll: 0 };
     }
 }
 
@@ -381,7 +398,7 @@ fn clear_filter(state: &mut State) -> bool {
     let Some(target) = command_line::filter_target(state) else {
         return false;
     };
-    if state.filters.get(target).is_empty() {
+    if state.view.filters.get(target).is_empty() {
         return false;
     }
     command_line::set_filter(state, target, "");
@@ -404,7 +421,7 @@ fn moved(len: usize, from: usize, by: isize) -> usize {
 }
 
 fn step(state: &mut State, by: isize) {
-    match &mut state.overlay {
+    match &mut state.view.overlay {
         Overlay::Help { scroll } | Overlay::Detail { scroll, .. } => {
             *scroll = (*scroll as isize)
                 .saturating_add(by)
@@ -424,42 +441,38 @@ fn step(state: &mut State, by: isize) {
         Overlay::Form(_) | Overlay::Experts(_) => return,
         Overlay::None => {}
     }
-    match state.focus {
+    match state.view.focus {
         Pane::Alerts => {
             let shown = state.shown_alerts();
-            let i = moved(
-                shown.len(),
-                shown.selected(state.selected_alert.as_ref()),
-                by,
-            );
+            let i = moved(shown.len(), state.selected_row(&shown), by);
             let key = shown.get(i).map(AlertKey::of);
-            shown.note_selected(i);
-            state.selected_alert = key;
+            state.view.selected_alert = key;
+            state.view.alert_row = i;
         }
         Pane::Incidents => {
             let sorted = state.shown_incidents().items;
             let i = moved(sorted.len(), state.incident_index(&sorted), by);
-            state.selected_incident = sorted.get(i).map(|x| x.id.clone());
-            state.timeline_scroll = 0;
+            state.view.selected_incident = sorted.get(i).map(|x| x.id.clone());
+            state.view.timeline_scroll = 0;
         }
         Pane::Timeline => {
             // Down moves towards the newest entry, which is where scroll 0 sits.
             let len = state.selected_incident().map_or(0, |i| i.timeline.len());
-            state.timeline_scroll = moved(len, state.timeline_scroll, -by);
+            state.view.timeline_scroll = moved(len, state.view.timeline_scroll, -by);
         }
         Pane::Duty => {
-            state.duty_scroll = moved(state.shifts.len(), state.duty_scroll, by);
+            state.view.duty_scroll = moved(state.records.shifts.len(), state.view.duty_scroll, by);
         }
     }
 }
 
 fn health_mut<'a>(state: &'a mut State, name: &str) -> &'a mut SourceHealth {
-    if let Some(i) = state.sources.iter().position(|s| s.name == name) {
-        return &mut state.sources[i];
+    if let Some(i) = state.records.sources.iter().position(|s| s.name == name) {
+        return &mut state.records.sources[i];
     }
-    let limit = Some(state.stale_after);
-    state.sources.push(SourceHealth::new(name, limit));
-    state.sources.last_mut().expect("just pushed")
+    let limit = Some(state.session.stale_after);
+    state.records.sources.push(SourceHealth::new(name, limit));
+    state.records.sources.last_mut().expect("just pushed")
 }
 
 /// A source's snapshot replaces what it said before and nothing else. The alerts come
@@ -472,10 +485,10 @@ fn replace_source(
     shifts: Vec<crate::model::Shift>,
 ) {
     // Fresh data replaces a head and the rest of its cache alike.
-    if let Some(head) = state.restoring.heads.remove(origin) {
+    if let Some(head) = state.records.restoring.heads.remove(origin) {
         head.wanted.give_up();
     }
-    let all = state.alerts_mut();
+    let all = state.records.alerts_mut();
     all.retain(|a| a.origin != origin);
     // A big source (a 100,000-alert feed) is moved in whole, the few others put before it,
     // rather than copied after them into a second allocation of its size.
@@ -488,12 +501,14 @@ fn replace_source(
         all.reserve_exact(alerts.len());
         all.extend(alerts);
     }
-    state.incidents_mut().retain(|i| i.origin != origin);
-    state.shifts.retain(|s| s.origin != origin);
+    state.records.incidents_mut().retain(|i| i.origin != origin);
+    state.records.shifts.retain(|s| s.origin != origin);
     state
+        .records
         .incidents_mut()
         .extend(incidents.into_iter().map(|i| clean_incident(i, origin)));
     state
+        .records
         .shifts
         .extend(shifts.into_iter().map(|s| clean_shift(s, origin)));
 }
@@ -549,7 +564,7 @@ fn on_source(state: &mut State, u: SourceUpdate) -> Vec<Effect> {
             | SourceEvent::Timeline(_)
             | SourceEvent::Shifts(_)
     ) {
-        state.unsaved.insert(origin.clone());
+        state.store.unsaved.insert(origin.clone());
     }
     match u.event {
         SourceEvent::Snapshot {
@@ -563,14 +578,16 @@ fn on_source(state: &mut State, u: SourceUpdate) -> Vec<Effect> {
                 .collect();
             // The first snapshot is what was in force when the console started: it is on the
             // wall, not announced. Later ones (polling) announce what they bring that is new.
-            if !state.notify.baselined.insert(origin.clone()) {
+            if !state.said.notify.baselined.insert(origin.clone()) {
                 for a in &alerts {
-                    let previous = state.previous_colour(a);
-                    effects.extend(
-                        state
-                            .notify
-                            .alert_arrived(a, previous, at, &state.tz, state.lang),
-                    );
+                    let previous = state.records.previous_colour(a);
+                    effects.extend(state.said.notify.alert_arrived(
+                        a,
+                        previous,
+                        at,
+                        &state.session.tz,
+                        state.lang(),
+                    ));
                 }
             }
             replace_source(state, &origin, alerts, incidents, shifts);
@@ -581,27 +598,30 @@ fn on_source(state: &mut State, u: SourceUpdate) -> Vec<Effect> {
         }
         SourceEvent::Alert(a) => {
             let a = clean_alert(a, &origin);
-            let previous = state.previous_colour(&a);
-            effects.extend(
-                state
-                    .notify
-                    .alert_arrived(&a, previous, at, &state.tz, state.lang),
-            );
+            let previous = state.records.previous_colour(&a);
+            effects.extend(state.said.notify.alert_arrived(
+                &a,
+                previous,
+                at,
+                &state.session.tz,
+                state.lang(),
+            ));
             let in_force = a.in_force(state.now);
             // A new alert is added last.
-            if state.upsert_alert(a) && in_force {
-                let a = &state.alerts()[state.alerts().len() - 1];
-                let (text, key) = (flash_text(a, state.lang), AlertKey::of(a));
-                state.flash = Some(Flash {
+            if state.records.upsert_alert(a) && in_force {
+                let a = &state.records.alerts()[state.records.alerts().len() - 1];
+                let (text, key) = (flash_text(a, state.lang()), AlertKey::of(a));
+                state.view.flash = Some(Flash {
                     text,
                     until: at + FLASH_FOR,
                 });
-                state.arrived.insert(key, at);
+                state.said.arrived.insert(key, at);
             }
         }
         SourceEvent::Incident(i) => {
             let mut i = clean_incident(i, &origin);
             match state
+                .records
                 .incidents_mut()
                 .iter_mut()
                 .find(|x| x.origin == i.origin && x.id == i.id)
@@ -614,17 +634,22 @@ fn on_source(state: &mut State, u: SourceUpdate) -> Vec<Effect> {
                     *old = i;
                 }
                 None => {
-                    state.flash = Some(Flash {
-                        text: format!("{} {}", state.lang.pick("新事件", "New incident"), i.title),
+                    state.view.flash = Some(Flash {
+                        text: format!(
+                            "{} {}",
+                            state.lang().pick("新事件", "New incident"),
+                            i.title
+                        ),
                         until: at + FLASH_FOR,
                     });
-                    state.incidents_mut().push(i);
+                    state.records.incidents_mut().push(i);
                 }
             }
         }
         SourceEvent::Timeline(e) => {
             let e = clean_entry(e);
             if let Some(inc) = state
+                .records
                 .incidents_mut()
                 .iter_mut()
                 .find(|x| x.origin == origin && x.id == e.incident_id)
@@ -645,19 +670,20 @@ fn on_source(state: &mut State, u: SourceUpdate) -> Vec<Effect> {
             }
         }
         SourceEvent::Shifts(shifts) => {
-            state.shifts.retain(|s| s.origin != origin);
+            state.records.shifts.retain(|s| s.origin != origin);
             state
+                .records
                 .shifts
                 .extend(shifts.into_iter().map(|s| clean_shift(s, &origin)));
         }
         SourceEvent::Experts(dir) => effects.extend(experts_view::on_directory(state, dir)),
         SourceEvent::Handovers(list) => {
-            state.handovers = list.into_iter().map(clean_handover).collect();
+            state.records.handovers = list.into_iter().map(clean_handover).collect();
         }
         SourceEvent::Handover(h) => {
             let h = clean_handover(h);
-            state.handovers.retain(|x| x.id != h.id);
-            state.handovers.insert(0, h);
+            state.records.handovers.retain(|x| x.id != h.id);
+            state.records.handovers.insert(0, h);
         }
         // A feed warning marks the source (⚠ in the status bar, the text in `:sources`).
         SourceEvent::Warning { text } => {

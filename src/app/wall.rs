@@ -12,7 +12,6 @@
 
 use crate::model::{Alert, Colour, alert};
 use jiff::{SignedDuration, Timestamp};
-use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 
@@ -36,8 +35,6 @@ pub struct Wall {
     /// `built.order` narrowed by the filter text `filter`.
     pub(super) shown: Vec<u32>,
     pub(super) filter: String,
-    /// Where the selected alert was last found in `shown`: a guess, checked before use.
-    pub(super) hint: Cell<usize>,
 }
 
 /// The wall worked out from the alerts.

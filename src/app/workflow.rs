@@ -19,20 +19,20 @@ pub const NOTICE_FOR: SignedDuration = SignedDuration::from_secs(30);
 
 pub fn flash(state: &mut State, text: String) {
     let until = state.now + FLASH_FOR;
-    state.flash = Some(Flash { text, until });
+    state.view.flash = Some(Flash { text, until });
 }
 
 /// Keep the current flash on screen for `d` from now.
 pub fn keep_flash(state: &mut State, d: SignedDuration) {
     let until = state.now + d;
-    if let Some(f) = &mut state.flash {
+    if let Some(f) = &mut state.view.flash {
         f.until = until;
     }
 }
 
 pub(super) fn new_key(state: &mut State) -> String {
-    let key = format!("{}-{}", state.key_prefix, state.next_key);
-    state.next_key += 1;
+    let key = format!("{}-{}", state.actions.key_prefix, state.actions.next_key);
+    state.actions.next_key += 1;
     key
 }
 
@@ -43,7 +43,7 @@ pub(super) fn queue(state: &mut State, body: CommandBody) -> Effect {
         body,
     };
     super::pending::apply_locally(state, &command);
-    state.outbox.push(Pending {
+    state.actions.queue.push(Pending {
         command: command.clone(),
         last_error: None,
     });
@@ -52,7 +52,7 @@ pub(super) fn queue(state: &mut State, body: CommandBody) -> Effect {
 
 /// The people on the current shift, for the "who is at this console" picker.
 fn current_people(state: &State) -> Vec<String> {
-    let (now, _) = on_duty(&state.shifts, state.now);
+    let (now, _) = on_duty(&state.records.shifts, state.now);
     let mut people: Vec<String> = now.iter().map(|s| s.person.clone()).collect();
     people.dedup();
     people
@@ -60,17 +60,17 @@ fn current_people(state: &State) -> Vec<String> {
 
 /// Ask once, when the roster first arrives, who is on duty at this console.
 pub fn maybe_ask_officer(state: &mut State) {
-    if state.officer.is_none()
-        && !state.read_only
-        && !state.asked_officer
-        && state.overlay == Overlay::None
-        && !state.shifts.is_empty()
+    if state.session.officer.is_none()
+        && !state.session.read_only
+        && !state.said.asked_officer
+        && state.view.overlay == Overlay::None
+        && !state.records.shifts.is_empty()
     {
-        state.asked_officer = true;
-        if state.demo {
+        state.said.asked_officer = true;
+        if state.session.demo {
             // The demo should open on the watch screen, not a question: take the first
             // duty officer on the roster and say how to change it.
-            let (now, _) = on_duty(&state.shifts, state.now);
+            let (now, _) = on_duty(&state.records.shifts, state.now);
             let pick = now
                 .iter()
                 .find(|s| s.role == DutyRole::Officer)
@@ -79,31 +79,31 @@ pub fn maybe_ask_officer(state: &mut State) {
             if let Some(name) = pick {
                 let text = format!(
                     "{} {name}  (o)",
-                    state.lang.pick("本席值班员：", "Officer here:")
+                    state.lang().pick("本席值班员：", "Officer here:")
                 );
-                state.officer = Some(name);
+                state.session.officer = Some(name);
                 flash(state, text);
             }
             return;
         }
-        state.overlay = Overlay::Form(Form::officer(&current_people(state)));
+        state.view.overlay = Overlay::Form(Form::officer(&current_people(state)));
     }
 }
 
 pub fn open_officer(state: &mut State) {
-    state.overlay = Overlay::Form(Form::officer(&current_people(state)));
+    state.view.overlay = Overlay::Form(Form::officer(&current_people(state)));
 }
 
 /// Actions need a name to carry; without one, ask for it first.
 pub(super) fn need_officer(state: &mut State) -> bool {
-    if state.officer.is_some() {
+    if state.session.officer.is_some() {
         return false;
     }
     open_officer(state);
     flash(
         state,
         state
-            .lang
+            .lang()
             .pick(
                 "请先选择本席值班员",
                 "Choose the officer at this console first",
@@ -121,8 +121,8 @@ pub fn open_ack(state: &mut State) {
         return;
     };
     let form = Form::ack(a.id.to_string(), a.origin.to_string());
-    state.focus = Pane::Alerts;
-    state.overlay = Overlay::Form(form);
+    state.view.focus = Pane::Alerts;
+    state.view.overlay = Overlay::Form(form);
 }
 
 pub fn open_log(state: &mut State) {
@@ -133,13 +133,13 @@ pub fn open_log(state: &mut State) {
         flash(
             state,
             state
-                .lang
+                .lang()
                 .pick("没有可记录的事件", "No incident selected")
                 .to_owned(),
         );
         return;
     };
-    state.overlay = Overlay::Form(Form::log(id));
+    state.view.overlay = Overlay::Form(Form::log(id));
 }
 
 pub fn open_intake(state: &mut State) {
@@ -147,12 +147,12 @@ pub fn open_intake(state: &mut State) {
         return;
     }
     let hm = state.local(state.now, "%H:%M");
-    state.overlay = Overlay::Form(Form::intake(&hm));
+    state.view.overlay = Overlay::Form(Form::intake(&hm));
 }
 
 /// Keys a form's keymap does not bind edit the focused field.
 pub fn edit(state: &mut State, key: KeyEvent) -> bool {
-    let Overlay::Form(form) = &mut state.overlay else {
+    let Overlay::Form(form) = &mut state.view.overlay else {
         return false;
     };
     let Some(field) = form.focused() else {
@@ -177,7 +177,7 @@ pub fn edit(state: &mut State, key: KeyEvent) -> bool {
 
 /// Submit the open form: refuse with the fields flagged, or apply it and close.
 pub fn submit(state: &mut State) -> Vec<Effect> {
-    let Overlay::Form(form) = &mut state.overlay else {
+    let Overlay::Form(form) = &mut state.view.overlay else {
         return Vec::new();
     };
     let missing = form.missing_required();
@@ -192,7 +192,7 @@ pub fn submit(state: &mut State) -> Vec<Effect> {
             form.flagged = elements;
             form.confirm_missing = true;
             let text = state
-                .lang
+                .lang()
                 .pick(
                     "要素不全（已标出），再按 Enter 仍提交",
                     "Elements missing (flagged); Enter again to submit anyway",
@@ -202,7 +202,7 @@ pub fn submit(state: &mut State) -> Vec<Effect> {
             return Vec::new();
         }
     }
-    let Overlay::Form(form) = std::mem::replace(&mut state.overlay, Overlay::None) else {
+    let Overlay::Form(form) = std::mem::replace(&mut state.view.overlay, Overlay::None) else {
         return Vec::new();
     };
     match form.kind.clone() {
@@ -214,17 +214,17 @@ pub fn submit(state: &mut State) -> Vec<Effect> {
                 typed
             };
             if name.is_empty() {
-                state.overlay = Overlay::Form(form);
+                state.view.overlay = Overlay::Form(form);
                 return Vec::new();
             }
             flash(
                 state,
                 format!(
                     "{} {name}",
-                    state.lang.pick("本席值班员：", "Officer here:")
+                    state.lang().pick("本席值班员：", "Officer here:")
                 ),
             );
-            state.officer = Some(name);
+            state.session.officer = Some(name);
             Vec::new()
         }
         FormKind::Ack { alert_id, origin } => ack(state, &alert_id, &origin, form.value("note")),
@@ -261,13 +261,13 @@ pub fn submit(state: &mut State) -> Vec<Effect> {
 }
 
 pub(super) fn officer(state: &State) -> String {
-    state.officer.clone().unwrap_or_default()
+    state.session.officer.clone().unwrap_or_default()
 }
 
 fn ack(state: &mut State, alert_id: &str, origin: &str, note: String) -> Vec<Effect> {
     let at = state.now;
     let who = officer(state);
-    let Some(alert) = state.alert_mut(origin, alert_id) else {
+    let Some(alert) = state.records.alert_mut(origin, alert_id) else {
         return Vec::new();
     };
     let title = alert.title().to_owned();
@@ -281,7 +281,7 @@ fn ack(state: &mut State, alert_id: &str, origin: &str, note: String) -> Vec<Eff
             state,
             format!(
                 "{} {title}",
-                state.lang.pick(
+                state.lang().pick(
                     "已本地确认（该来源不接受回执）",
                     "Acknowledged here only (source takes no acks)"
                 )
@@ -293,7 +293,7 @@ fn ack(state: &mut State, alert_id: &str, origin: &str, note: String) -> Vec<Eff
         state,
         format!(
             "{} {who} {title}",
-            state.lang.pick("已确认", "Acknowledged")
+            state.lang().pick("已确认", "Acknowledged")
         ),
     );
     vec![queue(
@@ -340,6 +340,7 @@ pub(super) fn log_entry(state: &mut State, incident_id: &str, draft: EntryDraft)
         ..
     } = draft;
     state
+        .records
         .incidents()
         .iter()
         .find(|i| i.id == incident_id && i.origin == ACTION_SOURCE)?;
@@ -366,7 +367,7 @@ pub fn parse_event_time(state: &State, hm: &str) -> Option<Timestamp> {
         .split_once(':')
         .or_else(|| hm.trim().split_once('：'))?;
     let (h, m): (i8, i8) = (h.trim().parse().ok()?, m.trim().parse().ok()?);
-    let today = state.now.to_zoned_datetime(state.tz.clone());
+    let today = state.now.to_zoned_datetime(state.session.tz.clone());
     let t = today
         .with()
         .hour(h)
@@ -401,18 +402,21 @@ fn intake(state: &mut State, form: &Form) -> Vec<Effect> {
                 .position(|f| f.key == "time")
                 .unwrap_or(0),
         ];
-        state.overlay = Overlay::Form(again);
+        state.view.overlay = Overlay::Form(again);
         flash(
             state,
             state
-                .lang
+                .lang()
                 .pick("时间格式应为 HH:MM", "Time must be HH:MM")
                 .to_owned(),
         );
         return Vec::new();
     };
     let grade = grade_of(&form.value("grade"));
-    let id = format!("inc-{}-{}", state.key_prefix, state.next_key);
+    let id = format!(
+        "inc-{}-{}",
+        state.actions.key_prefix, state.actions.next_key
+    );
     let title = form.value("title");
     let place = form.value("place");
     let category = form.value("category");
@@ -435,7 +439,7 @@ fn intake(state: &mut State, form: &Form) -> Vec<Effect> {
         .next()
         .unwrap_or_default()
         .to_owned();
-    state.selected_incident = Some(id.clone());
+    state.view.selected_incident = Some(id.clone());
     let mut effects = vec![queue(
         state,
         CommandBody::OpenIncident {
@@ -454,7 +458,7 @@ fn intake(state: &mut State, form: &Form) -> Vec<Effect> {
     effects.extend(log_entry(state, &id, draft));
     flash(
         state,
-        format!("{} {title}", state.lang.pick("已接报", "Intake recorded")),
+        format!("{} {title}", state.lang().pick("已接报", "Intake recorded")),
     );
     effects
 }
@@ -462,25 +466,31 @@ fn intake(state: &mut State, form: &Form) -> Vec<Effect> {
 /// The backend answered a command.
 pub fn on_result(state: &mut State, key: &str, outcome: Outcome) {
     match outcome {
-        Outcome::Accepted => state.outbox.retain(|p| p.command.key != key),
+        Outcome::Accepted => state.actions.queue.retain(|p| p.command.key != key),
         Outcome::Retrying(why) => {
-            if let Some(p) = state.outbox.iter_mut().find(|p| p.command.key == key) {
+            if let Some(p) = state
+                .actions
+                .queue
+                .iter_mut()
+                .find(|p| p.command.key == key)
+            {
                 p.last_error = Some(why);
             }
         }
         Outcome::Rejected(why) => {
             let what = state
-                .outbox
+                .actions
+                .queue
                 .iter()
                 .find(|p| p.command.key == key)
-                .map(|p| p.command.body.describe_in(state.lang))
+                .map(|p| p.command.body.describe_in(state.lang()))
                 .unwrap_or_default();
-            state.outbox.retain(|p| p.command.key != key);
+            state.actions.queue.retain(|p| p.command.key != key);
             flash(
                 state,
                 format!(
                     "{} {what}: {why}",
-                    state.lang.pick("后台拒绝", "Rejected by the backend:")
+                    state.lang().pick("后台拒绝", "Rejected by the backend:")
                 ),
             );
             keep_flash(state, NOTICE_FOR);

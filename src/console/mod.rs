@@ -45,14 +45,14 @@ pub fn initial_state(config: &ConsoleConfig, demo: bool, now: Timestamp) -> anyh
     let tz = TimeZone::get(&config.timezone)
         .with_context(|| format!("console.timezone: unknown time zone {:?}", config.timezone))?;
     let mut state = State::new(now, tz, Keymap::embedded(), Theme::embedded());
-    state.office = config.office.clone();
-    state.lang = Lang::from_code(&config.language);
-    state.stale_after = SignedDuration::from_secs(config.stale_after_seconds.max(1) as i64);
-    state.demo = demo;
+    state.session.office = config.office.clone();
+    state.session.lang = Lang::from_code(&config.language);
+    state.session.stale_after = SignedDuration::from_secs(config.stale_after_seconds.max(1) as i64);
+    state.session.demo = demo;
     if let Some(rules) = &config.reporting {
-        *state.report_rules_mut() = rules.clone();
+        *state.records.report_rules_mut() = rules.clone();
     }
-    state.notify.settings = config.notify.clone();
+    state.said.notify.settings = config.notify.clone();
     Ok(state)
 }
 
@@ -64,9 +64,9 @@ pub fn register_sources(
     config: &ConsoleConfig,
     feeds: &[crate::feeds::config::FeedConfig],
 ) {
-    let floor = state.stale_after;
+    let floor = state.session.stale_after;
     let limit = |every_secs: u64| Some(floor.max(SignedDuration::from_secs(2 * every_secs as i64)));
-    state.sources.push(SourceHealth::new(
+    state.records.sources.push(SourceHealth::new(
         crate::app::workflow::ACTION_SOURCE,
         limit(config.poll_seconds.max(1)),
     ));
@@ -75,11 +75,15 @@ pub fn register_sources(
         .filter(|f| f.kind != crate::feeds::config::FeedKind::DutyApi)
     {
         state
+            .records
             .sources
             .push(SourceHealth::new(&f.name, limit(f.interval_seconds.max(1))));
     }
     if config.experts_file.is_some() {
-        state.sources.push(SourceHealth::new(EXPERTS_FILE, None));
+        state
+            .records
+            .sources
+            .push(SourceHealth::new(EXPERTS_FILE, None));
     }
 }
 
@@ -99,23 +103,23 @@ pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
     let mut state = initial_state(&opts.config, opts.demo, Timestamp::now())?;
     let mut config_dir = None;
     if let Some(look) = opts.look {
-        state.keymap = look.keymap.value;
-        state.theme = look.theme.value;
-        state.lang = look.lang;
+        state.session.keymap = look.keymap.value;
+        state.session.theme = look.theme.value;
+        state.session.lang = look.lang;
         config_dir = look.config_dir;
     }
     // Listed once here so that `:theme` completes them without touching the disk.
-    state.user_themes = Theme::available(config_dir.as_deref())
+    state.session.user_themes = Theme::available(config_dir.as_deref())
         .into_iter()
         .filter(|n| Theme::builtin(n).is_none())
         .collect();
-    state.source_kinds = source_kinds(&opts.feeds);
-    state.officer = opts.officer.or_else(|| opts.config.officer.clone());
-    state.read_only = opts.read_only;
-    if state.read_only {
-        state.keymap = state.keymap.clone().without_writes();
+    state.session.source_kinds = source_kinds(&opts.feeds);
+    state.session.officer = opts.officer.or_else(|| opts.config.officer.clone());
+    state.session.read_only = opts.read_only;
+    if state.session.read_only {
+        state.session.keymap = state.session.keymap.clone().without_writes();
     }
-    state.key_prefix = uuid::Uuid::new_v4().simple().to_string()[..12].to_owned();
+    state.actions.key_prefix = uuid::Uuid::new_v4().simple().to_string()[..12].to_owned();
     register_sources(&mut state, &opts.config, &opts.feeds);
     // A wrong address or CA file stops the start here, said plainly. The HTTP client itself
     // is built on the blocking pool, out of the first frame's way: it loads the system's
@@ -162,7 +166,7 @@ pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
     let (store, restored, rest) = match opened {
         Ok(opened) => opened,
         Err(e) => {
-            state.store_problem = Some(format!("{e:#}"));
+            state.store.problem = Some(format!("{e:#}"));
             (None, Default::default(), Default::default())
         }
     };
@@ -214,7 +218,7 @@ pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
         feeds.push(tokio::spawn(
             crate::sources::feed::FeedSource {
                 config,
-                zone: state.tz.clone(),
+                zone: state.session.tz.clone(),
                 tx: source_tx.clone(),
             }
             .run(),
@@ -481,7 +485,7 @@ async fn event_loop(
     // the cursor again; `screen` writes the cursor from here on.
     terminal.hide_cursor()?;
     let size = terminal.size()?;
-    state.size = (size.width, size.height);
+    state.view.size = (size.width, size.height);
     // Tick on whole seconds so the clock on screen changes when the real one does.
     let first = Duration::from_nanos(
         1_000_000_000 - u64::from(Timestamp::now().subsec_nanosecond().max(0) as u32),
@@ -498,7 +502,7 @@ async fn event_loop(
             let whole = state.dirty || sorted;
             // The size the last resize event gave, not asked of the terminal: crossterm
             // opens /dev/tty for each such question, every second.
-            let area = ratatui::layout::Rect::new(0, 0, state.size.0, state.size.1);
+            let area = ratatui::layout::Rect::new(0, 0, state.view.size.0, state.view.size.1);
             let due = (!whole)
                 .then(|| ui::panes::due(state, area, &kept))
                 .flatten();
@@ -583,7 +587,7 @@ async fn event_loop(
         }
         // A big wall's passing work — retention each minute, a whole frame after a key —
         // frees memory the allocator would keep: it goes back once a minute.
-        if state.alerts().len() >= crate::memory::BIG_WALL
+        if state.records.alerts().len() >= crate::memory::BIG_WALL
             && io.given_back.elapsed() >= crate::memory::EVERY
         {
             io.given_back = std::time::Instant::now();
@@ -593,7 +597,7 @@ async fn event_loop(
             return Ok(());
         }
         // Changed sources are written a little later, so a burst is one write.
-        if !state.unsaved.is_empty() && io.save_at.is_none() {
+        if !state.store.unsaved.is_empty() && io.save_at.is_none() {
             io.save_at = Some(tokio::time::Instant::now() + persist::SAVE_AFTER);
         }
     }

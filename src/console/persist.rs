@@ -121,6 +121,7 @@ pub async fn open(
 /// state is not copied first), with the head of its wall when it is big.
 pub fn encode_source(state: &State, name: &str, location: &str) -> anyhow::Result<EncodedSource> {
     let saved_at = state
+        .records
         .health(name)
         .and_then(|h| h.last_ok)
         .unwrap_or(state.now);
@@ -133,9 +134,13 @@ pub fn encode_source(state: &State, name: &str, location: &str) -> anyhow::Resul
         name,
         location,
         saved_at,
-        state.alerts().iter().filter(|a| a.origin == name),
-        state.incidents().iter().filter(|i| i.origin == name),
-        state.shifts.iter().filter(|s| s.origin == name),
+        state.records.alerts().iter().filter(|a| a.origin == name),
+        state
+            .records
+            .incidents()
+            .iter()
+            .filter(|i| i.origin == name),
+        state.records.shifts.iter().filter(|s| s.origin == name),
         Some((&wall, state.now)),
     )
 }
@@ -205,10 +210,10 @@ impl Saver {
     pub fn save(&self, state: &mut State) {
         // A source still shown from its head waits for the rest: writing it now would put
         // the head in place of the whole cache.
-        let (names, waiting): (Vec<String>, Vec<String>) = std::mem::take(&mut state.unsaved)
+        let (names, waiting): (Vec<String>, Vec<String>) = std::mem::take(&mut state.store.unsaved)
             .into_iter()
-            .partition(|n| !state.restoring.heads.contains_key(n));
-        state.unsaved.extend(waiting);
+            .partition(|n| !state.records.restoring.heads.contains_key(n));
+        state.store.unsaved.extend(waiting);
         let batch: Vec<anyhow::Result<EncodedSource>> = names
             .iter()
             .filter_map(|n| {
@@ -358,7 +363,7 @@ mod tests {
         );
         let mut head = one.clone();
         head.origin = "监测".into();
-        state.alerts_mut().push(head);
+        state.records.alerts_mut().push(head);
         let figures = crate::store::head::WallFigures {
             at: now,
             rows: 3,
@@ -369,13 +374,13 @@ mod tests {
             figures,
             wanted: Wanted::new(),
         };
-        state.restoring.heads.insert("监测".into(), partial);
-        state.unsaved.insert("监测".into());
+        state.records.restoring.heads.insert("监测".into(), partial);
+        state.store.unsaved.insert("监测".into());
         let (tx, _rx) = mpsc::channel(8);
         let locations = vec![("监测".to_owned(), "/srv/feed.json".to_owned())];
         let mut saver = Saver::start(Some(handle.clone()), locations, tx);
         saver.save(&mut state);
-        assert!(state.unsaved.contains("监测"), "still to be written");
+        assert!(state.store.unsaved.contains("监测"), "still to be written");
         let count = |h: StoreHandle| async move {
             h.run(|s| {
                 Ok(s.load_source("监测", "/srv/feed.json")?
@@ -396,13 +401,13 @@ mod tests {
             a.origin = "监测".into();
         }
         crate::app::cache_head::rest_arrived(&mut state, "监测", Ok(rest));
-        assert_eq!(state.alerts().len(), 3);
+        assert_eq!(state.records.alerts().len(), 3);
         let mut live = one.clone();
         live.id = "a-live".into();
         live.origin = "监测".into();
-        state.alerts_mut().push(live);
+        state.records.alerts_mut().push(live);
         saver.flush(&mut state).await;
-        assert!(state.unsaved.is_empty());
+        assert!(state.store.unsaved.is_empty());
         assert_eq!(
             count(handle.clone()).await.unwrap(),
             4,

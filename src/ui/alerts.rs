@@ -24,8 +24,8 @@ pub fn level_label(lang: Lang, a: &Alert) -> String {
 }
 
 pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
-    let lang = state.lang;
-    let t = &state.theme;
+    let lang = state.lang();
+    let t = &state.theme();
     let shown = state.shown_alerts();
     let name = lang.pick("预警 Alerts", "Alerts");
     let title = super::filtered_title(
@@ -43,7 +43,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
                 "没有符合筛选的预警（Esc 清除）",
                 "No alert matches the filter (Esc clears it)",
             )
-        } else if state.sources.is_empty() {
+        } else if state.records.sources.is_empty() {
             lang.pick("正在连接…", "Connecting…")
         } else {
             lang.pick("当前无生效预警", "No alerts in force")
@@ -111,8 +111,8 @@ fn row_cells<'a>(
     title_w: usize,
     (show_signal, show_source, area_w): (bool, bool, usize),
 ) -> Vec<(Style, Vec<Span<'a>>)> {
-    let lang = state.lang;
-    let t = &state.theme;
+    let lang = state.lang();
+    let t = &state.theme();
     // The selection style must not paint over the colour label, so it is applied to the
     // other cells only.
     let sel = if is_selected {
@@ -121,7 +121,7 @@ fn row_cells<'a>(
         Style::default()
     };
     // Mostly none are marked: no key is made for the row then.
-    let fresh = !state.arrived.is_empty() && state.arrived.contains_key(&AlertKey::of(a));
+    let fresh = !state.said.arrived.is_empty() && state.said.arrived.contains_key(&AlertKey::of(a));
     let mut title_spans = Vec::new();
     if fresh {
         title_spans.push(Span::styled(lang.pick("新 ", "NEW "), t.style("fresh")));
@@ -206,7 +206,7 @@ fn row_cells<'a>(
 /// The selected row, and the first row and number of rows the pane shows: only the rows
 /// that fit are built, so a wall of 100,000 alerts costs one screenful.
 fn rows_shown(state: &State, visible: &ShownAlerts, area: Rect) -> (usize, usize, usize) {
-    let selected = visible.selected(state.selected_alert.as_ref());
+    let selected = state.selected_row(visible);
     let (offset, shown) = window(visible.len(), selected, area.height.saturating_sub(2));
     (selected, offset, shown)
 }
@@ -245,13 +245,13 @@ pub fn blinking(state: &State, area: Rect) -> Vec<Rect> {
         return Vec::new();
     }
     let (_, offset, shown) = rows_shown(state, &visible, area);
-    let label_w = label_width(state.lang);
+    let label_w = label_width(state.lang());
     visible
         .range(offset, offset + shown)
         .enumerate()
         .filter(|(_, a)| blinks(a, state.now))
         .map(|(n, a)| {
-            let w = crate::model::text::width(&format!(" {} ", level_label(state.lang, a)));
+            let w = crate::model::text::width(&format!(" {} ", level_label(state.lang(), a)));
             Rect {
                 x: area.x + 2,
                 y: area.y + 1 + n as u16,

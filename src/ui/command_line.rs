@@ -12,8 +12,8 @@ use ratatui::widgets::Paragraph;
 
 /// Returns where the text cursor goes.
 pub fn draw(state: &State, frame: &mut Frame, area: Rect, prompt: &Prompt) -> Option<Position> {
-    let t = &state.theme;
-    let l = state.lang;
+    let t = &state.theme();
+    let l = state.lang();
     let lead = match prompt.kind {
         PromptKind::Command => ":",
         PromptKind::Filter(_) => "/",
@@ -79,7 +79,7 @@ fn command_list(state: &State) -> String {
     let names: Vec<String> = COMMANDS
         .iter()
         .map(
-            |c| match (state.lang, c.aliases.iter().find(|a| !a.is_ascii())) {
+            |c| match (state.lang(), c.aliases.iter().find(|a| !a.is_ascii())) {
                 (Lang::Zh, Some(alias)) => format!("{} {alias}", c.name),
                 _ => c.name.to_owned(),
             },
@@ -87,7 +87,7 @@ fn command_list(state: &State) -> String {
         .collect();
     format!(
         "{}{}",
-        state.lang.pick("命令：", "commands: "),
+        state.lang().pick("命令：", "commands: "),
         names.join(" · ")
     )
 }

@@ -12,26 +12,30 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 fn field(state: &State, zh: &str, en: &str, value: String) -> Line<'static> {
-    let label = match state.lang {
+    let label = match state.lang() {
         Lang::Zh => format!("{zh}："),
         Lang::En => format!("{en}: "),
     };
     Line::from(vec![
-        Span::styled(label, state.theme.style("muted")),
+        Span::styled(label, state.theme().style("muted")),
         Span::raw(value),
     ])
 }
 
 fn when(state: &State, t: jiff::Timestamp) -> String {
-    day_time(state.lang, &t.to_zoned_datetime(state.tz.clone()), false)
+    day_time(
+        state.lang(),
+        &t.to_zoned_datetime(state.session.tz.clone()),
+        false,
+    )
 }
 
 fn alert_lines(state: &State, a: &Alert) -> Vec<Line<'static>> {
-    let t = &state.theme;
+    let t = &state.theme();
     let mut v = vec![
         Line::from(vec![
             Span::styled(
-                format!(" {} ", level_label(state.lang, a)),
+                format!(" {} ", level_label(state.lang(), a)),
                 t.alert(a.colour),
             ),
             Span::raw(" "),
@@ -43,7 +47,7 @@ fn alert_lines(state: &State, a: &Alert) -> Vec<Line<'static>> {
             state,
             "级别",
             "Level",
-            match state.lang {
+            match state.lang() {
                 Lang::Zh => format!("{}级 {} ({})", a.level.numeral(), a.level.zh(), a.severity),
                 Lang::En => format!("{} {} ({})", a.level.numeral(), a.level.en(), a.severity),
             },
@@ -89,7 +93,7 @@ fn alert_lines(state: &State, a: &Alert) -> Vec<Line<'static>> {
         if !text.is_empty() {
             v.push(Line::raw(""));
             v.push(Line::from(Span::styled(
-                state.lang.pick(zh, en).to_owned(),
+                state.lang().pick(zh, en).to_owned(),
                 t.style("title"),
             )));
             v.push(Line::raw(text.to_owned()));
@@ -104,7 +108,7 @@ fn alert_lines(state: &State, a: &Alert) -> Vec<Line<'static>> {
 }
 
 fn incident_lines(state: &State, i: &Incident) -> Vec<Line<'static>> {
-    let t = &state.theme;
+    let t = &state.theme();
     let mut v = vec![
         Line::from(Span::styled(i.title.clone(), t.style("title"))),
         Line::raw(""),
@@ -112,13 +116,13 @@ fn incident_lines(state: &State, i: &Incident) -> Vec<Line<'static>> {
             state,
             "等级",
             "Grade",
-            format!("{} ({})", grade_label(state.lang, i.grade), i.category),
+            format!("{} ({})", grade_label(state.lang(), i.grade), i.category),
         ),
         field(state, "区域", "District", i.district.clone()),
         field(state, "接报时间", "Opened", when(state, i.opened_at)),
         Line::raw(""),
         Line::from(Span::styled(
-            state.lang.pick("时间线", "Timeline").to_owned(),
+            state.lang().pick("时间线", "Timeline").to_owned(),
             t.style("title"),
         )),
     ];
@@ -127,13 +131,13 @@ fn incident_lines(state: &State, i: &Incident) -> Vec<Line<'static>> {
             Span::styled(state.local(e.at, "%m-%d %H:%M"), t.style("muted")),
             Span::raw(" "),
             Span::styled(
-                words::show(state.lang, &e.kind).into_owned(),
+                words::show(state.lang(), &e.kind).into_owned(),
                 t.style("key"),
             ),
             Span::raw(format!(
                 " {}{}{}",
                 e.author,
-                state.lang.pick("：", ": "),
+                state.lang().pick("：", ": "),
                 e.text
             )),
         ]));
@@ -144,17 +148,20 @@ fn incident_lines(state: &State, i: &Incident) -> Vec<Line<'static>> {
 pub fn draw(state: &State, frame: &mut Frame, area: Rect, target: &DetailTarget, scroll: u16) {
     let (title, body) = match target {
         DetailTarget::Alert(key) => (
-            state.lang.pick("预警详情", "Alert"),
-            state.alert_at(key).map(|a| alert_lines(state, a)),
+            state.lang().pick("预警详情", "Alert"),
+            state.records.alert_at(key).map(|a| alert_lines(state, a)),
         ),
         DetailTarget::Incident(id) => (
-            state.lang.pick("事件详情", "Incident"),
-            state.find_incident(id).map(|i| incident_lines(state, i)),
+            state.lang().pick("事件详情", "Incident"),
+            state
+                .records
+                .find_incident(id)
+                .map(|i| incident_lines(state, i)),
         ),
     };
     let body = body.unwrap_or_else(|| {
         vec![Line::raw(
-            state.lang.pick("已不存在", "No longer available"),
+            state.lang().pick("已不存在", "No longer available"),
         )]
     });
     let rect = centred(
@@ -164,10 +171,10 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, target: &DetailTarget,
     );
     super::clear(state, frame, rect);
     let block = Block::bordered()
-        .border_style(state.theme.style("border.focus"))
+        .border_style(state.theme().style("border.focus"))
         .title(Span::styled(
             format!(" {title} "),
-            state.theme.style("title"),
+            state.theme().style("title"),
         ));
     frame.render_widget(
         Paragraph::new(body)

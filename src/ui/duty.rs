@@ -12,7 +12,7 @@ use ratatui::widgets::Paragraph;
 
 /// Rows the pane wants: both shifts plus the borders and the "next" heading.
 pub fn height(state: &State) -> u16 {
-    let (now, next) = on_duty(&state.shifts, state.now);
+    let (now, next) = on_duty(&state.records.shifts, state.now);
     (now.len().max(1) + next.len() + 3) as u16
 }
 
@@ -26,33 +26,36 @@ fn role_name(lang: Lang, s: &Shift) -> &'static str {
 fn person_line(state: &State, s: &Shift, name_w: usize) -> Line<'static> {
     Line::from(vec![
         Span::raw(" "),
-        Span::styled(pad(role_name(state.lang, s), 9), state.theme.style("muted")),
+        Span::styled(
+            pad(role_name(state.lang(), s), 9),
+            state.theme().style("muted"),
+        ),
         Span::raw(pad(&s.person, name_w + 1)),
-        Span::styled(pad(&s.phone, 15), state.theme.style("key")),
+        Span::styled(pad(&s.phone, 15), state.theme().style("key")),
         Span::styled(
             format!(
                 "{} {}",
-                state.lang.pick("至", "until"),
+                state.lang().pick("至", "until"),
                 state.local(s.end, "%m-%d %H:%M")
             ),
-            state.theme.style("muted"),
+            state.theme().style("muted"),
         ),
     ])
 }
 
 /// When the pane next looks different if only the clock moves: a shift starts or ends.
 pub fn changes_at(state: &State) -> Option<jiff::Timestamp> {
-    crate::model::roster::on_duty_changes_at(&state.shifts, state.now)
+    crate::model::roster::on_duty_changes_at(&state.records.shifts, state.now)
 }
 
 pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
-    let lang = state.lang;
-    let (now, next) = on_duty(&state.shifts, state.now);
+    let lang = state.lang();
+    let (now, next) = on_duty(&state.records.shifts, state.now);
     let mut lines: Vec<Line> = Vec::new();
     if now.is_empty() {
         lines.push(Line::from(Span::styled(
             lang.pick(" 排班表中此刻无人在岗", " Nobody on the roster right now"),
-            state.theme.style("overdue"),
+            state.theme().style("overdue"),
         )));
     }
     let name_w = now
@@ -70,7 +73,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
                 lang.pick("下一班", "Next shift"),
                 state.local(first.start, "%m-%d %H:%M")
             ),
-            state.theme.style("title"),
+            state.theme().style("title"),
         )));
         lines.extend(next.iter().map(|s| person_line(state, s, name_w)));
     }
@@ -79,7 +82,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         Pane::Duty,
         lang.pick("在岗 On duty", "On duty").to_owned(),
     );
-    let scroll = state.duty_scroll.min(u16::MAX as usize) as u16;
+    let scroll = state.view.duty_scroll.min(u16::MAX as usize) as u16;
     let inner = border.draw(frame.buffer_mut(), area);
     frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
 }

@@ -15,7 +15,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
 
 fn block<'a>(state: &State, title: String, focused: bool) -> Block<'a> {
-    let t = &state.theme;
+    let t = &state.theme();
     Block::bordered()
         .border_type(if focused {
             BorderType::Thick
@@ -61,19 +61,19 @@ fn highlighted(
 
 fn role(state: &State, r: GroupRole) -> &'static str {
     match r {
-        GroupRole::Leader => state.lang.pick("组长", "Leader"),
-        GroupRole::Deputy => state.lang.pick("副组长", "Deputy"),
-        GroupRole::Member => state.lang.pick("成员", "Member"),
+        GroupRole::Leader => state.lang().pick("组长", "Leader"),
+        GroupRole::Deputy => state.lang().pick("副组长", "Deputy"),
+        GroupRole::Member => state.lang().pick("成员", "Member"),
     }
 }
 
 /// Returns where the text cursor goes.
 pub fn draw(state: &State, frame: &mut Frame, area: Rect, view: &ExpertView) -> Option<Position> {
     super::clear(state, frame, area);
-    let t = &state.theme;
-    let l = state.lang;
+    let t = &state.theme();
+    let l = state.lang();
     let [top, body] = Layout::vertical([Constraint::Length(3), Constraint::Min(3)]).areas(area);
-    let Some(pool) = &state.expert_pool else {
+    let Some(pool) = &state.records.expert_pool else {
         frame.render_widget(
             Paragraph::new(Span::styled(
                 l.pick(
@@ -226,7 +226,7 @@ fn list_line(
     hi: Style,
     w: u16,
 ) -> Line<'static> {
-    let t = &state.theme;
+    let t = &state.theme();
     let base = if selected {
         t.style("selection")
     } else {
@@ -259,12 +259,12 @@ fn list_line(
     ));
     let avail = if e.available {
         Span::styled(
-            state.lang.pick("可联系  ", "avail. "),
+            state.lang().pick("可联系  ", "avail. "),
             t.style("ok").patch(base),
         )
     } else {
         Span::styled(
-            state.lang.pick("不可联系", "away   "),
+            state.lang().pick("不可联系", "away   "),
             t.style("offline").patch(base),
         )
     };
@@ -285,8 +285,8 @@ fn list_line(
 }
 
 fn card(state: &State, e: &Expert) -> Vec<Line<'static>> {
-    let t = &state.theme;
-    let l = state.lang;
+    let t = &state.theme();
+    let l = state.lang();
     let colon = l.pick("：", ": ");
     let field = |zh: &str, en: &str, v: String| {
         Line::from(vec![

@@ -11,15 +11,17 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 fn title(state: &State, form: &Form) -> String {
-    let l = state.lang;
+    let l = state.lang();
     let alert = |origin: &str, id: &str| {
         state
+            .records
             .alert(origin, id)
             .map(|a| a.title().to_owned())
             .unwrap_or_default()
     };
     let incident = |id: &str| {
         state
+            .records
             .find_incident(id)
             .map(|i| i.title.clone())
             .unwrap_or_default()
@@ -59,8 +61,8 @@ fn title(state: &State, form: &Form) -> String {
 
 /// Returns where the text cursor goes.
 pub fn draw(state: &State, frame: &mut Frame, area: Rect, form: &Form) -> Option<Position> {
-    let t = &state.theme;
-    let l = state.lang;
+    let t = &state.theme();
+    let l = state.lang();
     let label_w = form
         .fields
         .iter()
@@ -126,6 +128,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, form: &Form) -> Option
     }
     lines.push(Line::raw(""));
     let who = state
+        .session
         .officer
         .clone()
         .unwrap_or_else(|| l.pick("（未选择）", "(not chosen)").to_owned());

@@ -12,7 +12,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 fn styled(state: &State, line: &str) -> Line<'static> {
-    let t = &state.theme;
+    let t = &state.theme();
     if let Some(h) = line.strip_prefix("# ") {
         return Line::styled(h.to_owned(), t.style("title"));
     }
@@ -28,6 +28,7 @@ fn styled(state: &State, line: &str) -> Line<'static> {
 
 fn key_of(state: &State, action: Action) -> String {
     state
+        .session
         .keymap
         .in_mode(Mode::Handover)
         .find(|b| b.action == action)
@@ -37,8 +38,8 @@ fn key_of(state: &State, action: Action) -> String {
 
 /// Returns where the text cursor goes.
 pub fn draw(state: &State, frame: &mut Frame, area: Rect, view: &HandoverView) -> Option<Position> {
-    let t = &state.theme;
-    let l = state.lang;
+    let t = &state.theme();
+    let l = state.lang();
     let rect = centred(
         area,
         area.width.saturating_sub(6).min(110),
@@ -78,8 +79,8 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, view: &HandoverView) -
         notes_area,
     );
     let x = notes_area.x + label_w + view.notes.cursor_cells() as u16;
-    let cursor =
-        (!state.read_only && x < notes_area.right()).then(|| Position::new(x, notes_area.y));
+    let cursor = (!state.session.read_only && x < notes_area.right())
+        .then(|| Position::new(x, notes_area.y));
     if let Some(p) = cursor {
         frame.set_cursor_position(p);
     }
@@ -95,7 +96,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, view: &HandoverView) -
         ),
         None => String::new(),
     };
-    let hint = if state.read_only {
+    let hint = if state.session.read_only {
         pending
     } else {
         format!(

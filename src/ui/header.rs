@@ -13,10 +13,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
-    let t = &state.theme;
-    let lang = state.lang;
-    let clock = day_time(lang, &state.now.to_zoned_datetime(state.tz.clone()), true);
-    let (current, _) = on_duty(&state.shifts, state.now);
+    let t = &state.theme();
+    let lang = state.lang();
+    let clock = day_time(
+        lang,
+        &state.now.to_zoned_datetime(state.session.tz.clone()),
+        true,
+    );
+    let (current, _) = on_duty(&state.records.shifts, state.now);
     let leader = current
         .iter()
         .find(|s| s.role == DutyRole::Leader)
@@ -50,13 +54,17 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         right.push(Span::raw("  "));
         right.push(Span::raw(l));
     }
-    if state.demo {
+    if state.session.demo {
         right.push(Span::raw("  "));
         right.push(Span::styled(" DEMO ", t.style("demo")));
     }
     right.push(Span::raw(" "));
     let right_w: usize = right.iter().map(|s| width(&s.content)).sum();
-    let left_text = format!(" {} · {}", lang.pick("值班室", "Duty room"), state.office);
+    let left_text = format!(
+        " {} · {}",
+        lang.pick("值班室", "Duty room"),
+        state.session.office
+    );
     let room = (area.width as usize).saturating_sub(right_w + 1);
     let left_text = truncate(&left_text, room);
     let gap = (area.width as usize).saturating_sub(width(&left_text) + right_w);
@@ -104,11 +112,12 @@ pub fn height(state: &State) -> u16 {
 /// Alarm lines, most important first: the backend OFFLINE (the data stays on screen, with
 /// its age), sources down, the local store failing.
 pub fn banners(state: &State) -> Vec<String> {
-    let lang = state.lang;
-    let at = |t| clock_at(state.now, t, &state.tz);
+    let lang = state.lang();
+    let at = |t| clock_at(state.now, t, &state.session.tz);
     let mut lines = Vec::new();
     if let Some((since, why)) = state.backend_offline() {
         let data = state
+            .records
             .health(crate::app::workflow::ACTION_SOURCE)
             .and_then(|h| h.last_contact());
         let shown = data.map_or_else(String::new, |d| match lang {
@@ -141,7 +150,7 @@ pub fn banners(state: &State) -> Vec<String> {
     if !down.is_empty() {
         lines.push(format!(" ⚠ {}", down.join(" · ")));
     }
-    if let Some(problem) = &state.store_problem {
+    if let Some(problem) = &state.store.problem {
         lines.push(match lang {
             crate::app::Lang::Zh => format!(
                 " ⚠ 本地存储故障：{problem} · 操作照常发送，但未发出的操作重启后可能丢失"
@@ -156,8 +165,8 @@ pub fn banners(state: &State) -> Vec<String> {
 
 /// Counts of warnings in force by colour, open incidents, new arrivals, and any flash.
 fn summary(state: &State) -> Line<'static> {
-    let t = &state.theme;
-    let lang = state.lang;
+    let t = &state.theme();
+    let lang = state.lang();
     let counts = state.alert_counts();
     let mut spans = vec![Span::raw(" ")];
     for c in [Colour::Red, Colour::Orange, Colour::Yellow, Colour::Blue] {
@@ -170,6 +179,7 @@ fn summary(state: &State) -> Line<'static> {
         spans.push(Span::raw(" "));
     }
     let open = state
+        .records
         .incidents()
         .iter()
         .filter(|i| i.status == IncidentStatus::Open)
@@ -178,14 +188,14 @@ fn summary(state: &State) -> Line<'static> {
         "  {} {open}",
         lang.pick("处置中事件", "Open incidents")
     )));
-    let fresh = state.arrived.len();
+    let fresh = state.said.arrived.len();
     if fresh > 0 {
         spans.push(Span::styled(
             format!("  {} {fresh}", lang.pick("新到", "New")),
             t.style("fresh"),
         ));
     }
-    if let Some(f) = &state.flash {
+    if let Some(f) = &state.view.flash {
         spans.push(Span::raw("   "));
         spans.push(Span::styled(format!(" {} ", f.text), t.style("flash")));
     }

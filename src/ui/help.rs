@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 fn mode_title(state: &State, m: Mode) -> &'static str {
-    let l = state.lang;
+    let l = state.lang();
     match m {
         Mode::Global => l.pick("全局", "Everywhere"),
         Mode::Watch => l.pick("值班主屏", "Watch screen"),
@@ -32,6 +32,7 @@ fn mode_title(state: &State, m: Mode) -> &'static str {
 /// The key column fits the longest list of keys, within reason.
 fn key_column(state: &State) -> usize {
     state
+        .session
         .keymap
         .bindings
         .iter()
@@ -42,11 +43,11 @@ fn key_column(state: &State) -> usize {
 }
 
 pub fn lines(state: &State) -> Vec<Line<'static>> {
-    let t = &state.theme;
+    let t = &state.theme();
     let keys_w = key_column(state);
     let mut out = Vec::new();
     for mode in Mode::ALL {
-        let bindings: Vec<_> = state.keymap.in_mode(mode).collect();
+        let bindings: Vec<_> = state.session.keymap.in_mode(mode).collect();
         if bindings.is_empty() {
             continue;
         }
@@ -63,20 +64,20 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
                     format!("  {} ", pad(&b.key_names.join(" / "), keys_w)),
                     t.style("key"),
                 ),
-                Span::raw(state.lang.pick(&b.zh, &b.en).to_owned()),
+                Span::raw(state.lang().pick(&b.zh, &b.en).to_owned()),
             ]));
         }
     }
     out.push(Line::raw(""));
     out.push(Line::from(Span::styled(
-        state.lang.pick(
+        state.lang().pick(
             "命令（按 : 输入，Tab 补全）",
             "Commands (type : first, Tab completes)",
         ),
         t.style("title"),
     )));
     for c in COMMANDS {
-        let arg = state.lang.pick(c.arg_zh, c.arg_en);
+        let arg = state.lang().pick(c.arg_zh, c.arg_en);
         let mut names = format!(":{}", c.name);
         if !arg.is_empty() {
             names.push(' ');
@@ -86,13 +87,13 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
         let aliases = c
             .aliases
             .iter()
-            .filter(|a| state.lang == crate::app::Lang::Zh || a.is_ascii())
+            .filter(|a| state.lang() == crate::app::Lang::Zh || a.is_ascii())
             .map(|a| format!(":{a}"))
             .collect::<Vec<_>>()
             .join(" ");
         out.push(Line::from(vec![
             Span::styled(format!("  {} ", pad(&names, keys_w)), t.style("key")),
-            Span::raw(state.lang.pick(c.zh, c.en).to_owned()),
+            Span::raw(state.lang().pick(c.zh, c.en).to_owned()),
             Span::styled(format!("  {aliases}"), t.style("muted")),
         ]));
     }
@@ -106,10 +107,10 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, scroll: u16) {
     let rect = centred(area, w.max(60), h);
     super::clear(state, frame, rect);
     let block = Block::bordered()
-        .border_style(state.theme.style("border.focus"))
+        .border_style(state.theme().style("border.focus"))
         .title(Span::styled(
-            format!(" {} ", state.lang.pick("帮助 · 按键", "Help · keys")),
-            state.theme.style("title"),
+            format!(" {} ", state.lang().pick("帮助 · 按键", "Help · keys")),
+            state.theme().style("title"),
         ));
     let max_scroll = (body.len() as u16).saturating_sub(rect.height.saturating_sub(2));
     frame.render_widget(

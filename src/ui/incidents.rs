@@ -23,7 +23,7 @@ pub fn grade_label(lang: Lang, g: Grade) -> String {
 }
 
 fn grade_style(state: &State, g: Grade) -> Style {
-    let t = &state.theme;
+    let t = &state.theme();
     match g {
         Grade::I | Grade::II => t.style("overdue"),
         Grade::III => t.style("stale"),
@@ -32,8 +32,8 @@ fn grade_style(state: &State, g: Grade) -> Style {
 }
 
 pub fn draw_list(state: &State, frame: &mut Frame, area: Rect) {
-    let lang = state.lang;
-    let t = &state.theme;
+    let lang = state.lang();
+    let t = &state.theme();
     let shown = state.shown_incidents();
     let sorted = shown.items;
     let open = sorted
@@ -191,8 +191,8 @@ pub fn timeline_changes_at(state: &State) -> Option<Timestamp> {
 }
 
 pub fn draw_timeline(state: &State, frame: &mut Frame, area: Rect) {
-    let lang = state.lang;
-    let t = &state.theme;
+    let lang = state.lang();
+    let t = &state.theme();
     let incident = state.selected_incident();
     let title = match incident {
         Some(i) => format!("{} · {}", lang.pick("时间线", "Timeline"), i.title),
@@ -208,7 +208,7 @@ pub fn draw_timeline(state: &State, frame: &mut Frame, area: Rect) {
     // Newest at the bottom, like a log; scrolling moves the window up.
     let end = entries
         .len()
-        .saturating_sub(state.timeline_scroll.min(entries.len()));
+        .saturating_sub(state.view.timeline_scroll.min(entries.len()));
     let start = end.saturating_sub(inner_h);
     let inner_w = usize::from(area.width.saturating_sub(2));
     let shown = &entries[start..end];

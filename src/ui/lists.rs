@@ -13,10 +13,10 @@ use ratatui::widgets::{Block, Paragraph};
 
 fn frame_for<'a>(state: &State, title: &str) -> Block<'a> {
     Block::bordered()
-        .border_style(state.theme.style("border.focus"))
+        .border_style(state.theme().style("border.focus"))
         .title(Span::styled(
             format!(" {title} "),
-            state.theme.style("title"),
+            state.theme().style("title"),
         ))
 }
 
@@ -29,8 +29,8 @@ fn rect(area: Rect) -> Rect {
 }
 
 pub fn draw_silences(state: &State, frame: &mut Frame, area: Rect, scroll: u16) {
-    let t = &state.theme;
-    let l = state.lang;
+    let t = &state.theme();
+    let l = state.lang();
     let r = rect(area);
     let width = r.width.saturating_sub(2) as usize;
     let mut lines = Vec::new();
@@ -70,7 +70,7 @@ pub fn draw_silences(state: &State, frame: &mut Frame, area: Rect, scroll: u16) 
             t.style("muted"),
         ));
     }
-    if lines.is_empty() && !state.filters.silences.is_empty() {
+    if lines.is_empty() && !state.view.filters.silences.is_empty() {
         lines.push(Line::raw(l.pick(
             "没有符合筛选的静默（Esc 清除筛选）",
             "No silence matches the filter (Esc clears it)",
@@ -92,8 +92,8 @@ pub fn draw_silences(state: &State, frame: &mut Frame, area: Rect, scroll: u16) 
 }
 
 pub fn draw_instructions(state: &State, frame: &mut Frame, area: Rect, selected: usize) {
-    let t = &state.theme;
-    let l = state.lang;
+    let t = &state.theme();
+    let l = state.lang();
     let r = rect(area);
     let width = r.width.saturating_sub(2) as usize;
     let list = instructions::listed(state);
@@ -147,7 +147,7 @@ pub fn draw_instructions(state: &State, frame: &mut Frame, area: Rect, selected:
         }
         lines.push(Line::styled(truncate(&tail, width), t.style("muted")));
     }
-    if lines.is_empty() && !state.filters.instructions.is_empty() {
+    if lines.is_empty() && !state.view.filters.instructions.is_empty() {
         lines.push(Line::raw(l.pick(
             "没有符合筛选的批示（Esc 清除筛选）",
             "No instruction matches the filter (Esc clears it)",
@@ -181,8 +181,8 @@ pub fn draw_instructions(state: &State, frame: &mut Frame, area: Rect, selected:
 
 /// `:sources`: each source's name, kind, status, last contact, failing since and why.
 pub fn draw_sources(state: &State, frame: &mut Frame, area: Rect, scroll: u16) {
-    let t = &state.theme;
-    let l = state.lang;
+    let t = &state.theme();
+    let l = state.lang();
     let r = rect(area);
     let width = r.width.saturating_sub(2) as usize;
     let when = |at: Option<jiff::Timestamp>| match at {
@@ -211,8 +211,9 @@ pub fn draw_sources(state: &State, frame: &mut Frame, area: Rect, scroll: u16) {
         ),
         t.style("title"),
     )];
-    for s in &state.sources {
+    for s in &state.records.sources {
         let kind = state
+            .session
             .source_kinds
             .iter()
             .find(|(n, _)| n == &s.name)
@@ -251,7 +252,7 @@ pub fn draw_sources(state: &State, frame: &mut Frame, area: Rect, scroll: u16) {
             ));
         }
     }
-    if state.sources.is_empty() {
+    if state.records.sources.is_empty() {
         lines.push(Line::raw(l.pick(
             "尚未收到任何数据源的消息。",
             "No source has been heard from yet.",
@@ -268,8 +269,8 @@ pub fn draw_sources(state: &State, frame: &mut Frame, area: Rect, scroll: u16) {
 
 /// `:history` (`H`): alerts that left the wall, newest first, with how each ended.
 pub fn draw_history(state: &State, frame: &mut Frame, area: Rect, scroll: u16) {
-    let t = &state.theme;
-    let l = state.lang;
+    let t = &state.theme();
+    let l = state.lang();
     let r = rect(area);
     let width = r.width.saturating_sub(2) as usize;
     let list = state.history();

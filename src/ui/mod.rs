@@ -91,16 +91,16 @@ fn draw_screen(state: &State, frame: &mut Frame) -> (Option<Position>, Option<Ar
     ground(state, frame.buffer_mut(), area);
     let panes = areas(state, area);
     for part in panes::PARTS {
-        if part != panes::Part::Status || state.prompt.is_none() {
+        if part != panes::Part::Status || state.view.prompt.is_none() {
             part.draw(state, frame, part.rect(&panes));
         }
     }
     let bottom = panes.bottom;
-    let prompt_cursor = match &state.prompt {
+    let prompt_cursor = match &state.view.prompt {
         Some(prompt) => command_line::draw(state, frame, bottom, prompt),
         None => None,
     };
-    let overlay_cursor = match &state.overlay {
+    let overlay_cursor = match &state.view.overlay {
         Overlay::None => None,
         Overlay::Help { scroll } => {
             help::draw(state, frame, area, *scroll);
@@ -138,7 +138,7 @@ fn draw_screen(state: &State, frame: &mut Frame) -> (Option<Position>, Option<Ar
 /// anything is drawn (row by row over the cells: a styled `Block` looks up every cell's
 /// place, a tenth of a frame's cost).
 pub fn ground(state: &State, buf: &mut ratatui::buffer::Buffer, rect: Rect) {
-    let style = state.theme.style("text");
+    let style = state.theme().style("text");
     for row in cells::rows_mut(buf, rect) {
         for cell in row {
             cell.reset();
@@ -157,16 +157,16 @@ fn body_and_top(area: Rect) -> Rect {
 
 /// A pane's frame: highlighted when it has the focus.
 pub fn pane_border(state: &State, pane: Pane, title: String) -> cells::Border<'static> {
-    let focused = state.focus == pane && matches!(state.overlay, Overlay::None);
+    let focused = state.view.focus == pane && matches!(state.view.overlay, Overlay::None);
     let (kind, style) = if focused {
-        (BorderType::Thick, state.theme.style("border.focus"))
+        (BorderType::Thick, state.theme().style("border.focus"))
     } else {
-        (BorderType::Plain, state.theme.style("border"))
+        (BorderType::Plain, state.theme().style("border"))
     };
     cells::Border {
         kind,
         style,
-        title: ratatui::text::Span::styled(format!(" {title} "), state.theme.style("title")),
+        title: ratatui::text::Span::styled(format!(" {title} "), state.theme().style("title")),
     }
 }
 
@@ -177,7 +177,7 @@ pub fn filtered_title(
     target: crate::app::filter::FilterTarget,
     plain: String,
 ) -> String {
-    let words = state.filters.get(target);
+    let words = state.view.filters.get(target);
     if words.is_empty() {
         return plain;
     }
@@ -191,7 +191,7 @@ pub fn filtered_title(
 /// half a character: both neighbours become spaces.
 pub fn clear(state: &State, frame: &mut Frame, rect: Rect) {
     frame.render_widget(ratatui::widgets::Clear, rect);
-    frame.render_widget(Block::new().style(state.theme.style("text")), rect);
+    frame.render_widget(Block::new().style(state.theme().style("text")), rect);
     let buf = frame.buffer_mut();
     let bounds = buf.area;
     for y in rect.top()..rect.bottom() {

@@ -116,7 +116,7 @@ impl Kept {
 
 /// Nothing is drawn over the panes.
 fn only_panes(state: &State) -> bool {
-    !state.too_small() && matches!(state.overlay, Overlay::None) && state.prompt.is_none()
+    !state.too_small() && matches!(state.view.overlay, Overlay::None) && state.view.prompt.is_none()
 }
 
 /// What a frame in which only the clock moved draws again.
@@ -152,7 +152,7 @@ pub fn due(state: &State, area: Rect, kept: &Kept) -> Option<Due> {
     let wall_drawn = due.panes.iter().any(|&(p, _)| p == Part::Alerts);
     if !wall_drawn && !kept.blink.is_empty() && alerts::blink_phase(state.now) != kept.flipped {
         // Flipping stands for drawing only where the ground itself is not reversed.
-        let ground = state.theme.style("text");
+        let ground = state.theme().style("text");
         if ground.add_modifier.contains(Modifier::REVERSED) {
             due.panes.push((Part::Alerts, was.alerts));
         } else {

@@ -10,19 +10,19 @@ use ratatui::widgets::Paragraph;
 
 /// One source's health in a few words: ✓ live, ⟳ polling, ⚠ stale since, ✗ offline and why.
 pub fn health_spans(state: &State) -> Vec<Span<'static>> {
-    let t = &state.theme;
-    let lang = state.lang;
+    let t = &state.theme();
+    let lang = state.lang();
     let mut spans = vec![Span::styled(
         format!(" {} ", lang.pick("源", "Sources")),
         t.style("muted"),
     )];
-    if state.sources.is_empty() {
+    if state.records.sources.is_empty() {
         spans.push(Span::styled(
             lang.pick("连接中…", "connecting…"),
             t.style("stale"),
         ));
     }
-    for (n, s) in state.sources.iter().enumerate() {
+    for (n, s) in state.records.sources.iter().enumerate() {
         if n > 0 {
             spans.push(Span::raw(" · "));
         }
@@ -40,9 +40,9 @@ pub fn health_spans(state: &State) -> Vec<Span<'static>> {
 /// ok (live, polling), cached (age), stale (age), offline (since when and why), and the
 /// theme role to show it in.
 fn source_words(state: &State, s: &SourceHealth) -> (String, &'static str) {
-    let lang = state.lang;
+    let lang = state.lang();
     let since = |t: Option<jiff::Timestamp>| {
-        t.map(|t| clock_at(state.now, t, &state.tz))
+        t.map(|t| clock_at(state.now, t, &state.session.tz))
             .unwrap_or_default()
     };
     let ago = |t: Option<jiff::Timestamp>| t.map(|t| age(lang, state.now, t)).unwrap_or_default();
@@ -60,7 +60,7 @@ fn source_words(state: &State, s: &SourceHealth) -> (String, &'static str) {
             format!(
                 "⚠ {} {}",
                 lang.pick("陈旧", "stale"),
-                ago(s.last_contact().or(Some(state.started)))
+                ago(s.last_contact().or(Some(state.session.started)))
             ),
             "stale",
         ),
@@ -92,35 +92,39 @@ fn source_words(state: &State, s: &SourceHealth) -> (String, &'static str) {
 
 /// Who is at this console, what is still unsent, read-only mode.
 pub fn desk_spans(state: &State) -> Vec<Span<'static>> {
-    let t = &state.theme;
-    let l = state.lang;
+    let t = &state.theme();
+    let l = state.lang();
     let mut spans = Vec::new();
-    if state.read_only {
+    if state.session.read_only {
         spans.push(Span::styled(
             format!(" {} ", l.pick("只读", "READ-ONLY")),
             t.style("demo"),
         ));
-    } else if let Some(o) = &state.officer {
+    } else if let Some(o) = &state.session.officer {
         spans.push(Span::raw(format!("  {} {o}", l.pick("值班员", "Officer"))));
     }
-    if !state.outbox.is_empty() {
-        let failing = state.outbox.iter().any(|p| p.last_error.is_some());
+    if !state.actions.queue.is_empty() {
+        let failing = state.actions.queue.iter().any(|p| p.last_error.is_some());
         spans.push(Span::styled(
-            format!("  {} {}", l.pick("待发送", "pending"), state.outbox.len()),
+            format!(
+                "  {} {}",
+                l.pick("待发送", "pending"),
+                state.actions.queue.len()
+            ),
             t.style(if failing { "offline" } else { "stale" }),
         ));
     }
-    if state.pending_elsewhere > 0 {
+    if state.actions.elsewhere > 0 {
         spans.push(Span::styled(
             format!(
                 "  {} {}",
                 l.pick("另一后台待发送", "pending for another backend"),
-                state.pending_elsewhere
+                state.actions.elsewhere
             ),
             t.style("muted"),
         ));
     }
-    if state.notify.unavailable {
+    if state.said.notify.unavailable {
         spans.push(Span::styled(
             format!(
                 "  {}",
@@ -132,7 +136,7 @@ pub fn desk_spans(state: &State) -> Vec<Span<'static>> {
             t.style("muted"),
         ));
     }
-    if state.store_problem.is_some() {
+    if state.store.problem.is_some() {
         spans.push(Span::styled(
             format!("  ⚠ {}", l.pick("本地存储故障", "local store failing")),
             t.style("offline"),
@@ -142,18 +146,19 @@ pub fn desk_spans(state: &State) -> Vec<Span<'static>> {
 }
 
 pub fn hint_spans(state: &State) -> Vec<Span<'static>> {
-    let t = &state.theme;
+    let t = &state.theme();
     let mut spans = Vec::new();
     // One list mode serves several lists; following up only means something in one.
-    let follow_up_here = matches!(state.overlay, crate::app::Overlay::Instructions { .. });
+    let follow_up_here = matches!(state.view.overlay, crate::app::Overlay::Instructions { .. });
     for b in state
+        .session
         .keymap
         .hints(state.mode())
         .filter(|b| b.action != crate::app::Action::FollowUp || follow_up_here)
     {
         let key = b.key_names.first().cloned().unwrap_or_default();
         spans.push(Span::styled(key, t.style("key")));
-        spans.push(Span::raw(format!(" {}  ", state.lang.pick(&b.zh, &b.en))));
+        spans.push(Span::raw(format!(" {}  ", state.lang().pick(&b.zh, &b.en))));
     }
     spans
 }
@@ -162,14 +167,16 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let mut health = health_spans(state);
     health.extend(desk_spans(state));
     // A command's answer takes the place of the key hints until the next key.
-    let hints = match &state.notice {
+    let hints = match &state.view.notice {
         Some(n) => {
             let hw: usize = health.iter().map(|s| width(&s.content)).sum();
             let room = (area.width as usize).saturating_sub(hw + 3);
             vec![
                 Span::styled(
                     format!(" {} ", truncate(&n.text, room)),
-                    state.theme.style(if n.error { "overdue" } else { "flash" }),
+                    state
+                        .theme()
+                        .style(if n.error { "overdue" } else { "flash" }),
                 ),
                 Span::raw(""),
             ]

@@ -6,21 +6,21 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
-    let (w, h) = state.size;
+    let (w, h) = state.view.size;
     let lines = vec![
         Line::from(Span::styled(
-            state.lang.pick("终端太小", "Terminal too small"),
-            state.theme.style("overdue"),
+            state.lang().pick("终端太小", "Terminal too small"),
+            state.theme().style("overdue"),
         )),
         Line::from(format!(
             "{} {}×{}",
-            state.lang.pick("需要", "need"),
+            state.lang().pick("需要", "need"),
             MIN_SIZE.0,
             MIN_SIZE.1
         )),
         Line::from(Span::styled(
-            format!("{} {w}×{h}", state.lang.pick("当前", "have")),
-            state.theme.style("muted"),
+            format!("{} {w}×{h}", state.lang().pick("当前", "have")),
+            state.theme().style("muted"),
         )),
     ];
     let top = area.height.saturating_sub(lines.len() as u16) / 2;

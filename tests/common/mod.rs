@@ -221,7 +221,7 @@ pub fn state_in(config: &ConsoleConfig) -> State {
 
 /// The id of the alert the cursor is kept on (its source aside).
 pub fn selected_id(s: &State) -> Option<&str> {
-    s.selected_alert.as_ref().map(|k| k.id.as_str())
+    s.view.selected_alert.as_ref().map(|k| k.id.as_str())
 }
 
 /// The state drawn by `ui::draw` on a `w`×`h` screen.

@@ -1,0 +1,74 @@
+//! What this console was started with and for whom: the office, the language, the zone,
+//! the keymap and theme, and the officer on duty at it. Settings change only by an
+//! officer's choice (`:theme`, `:lang`, the officer prompt), never by what a source says.
+
+use crate::app::keymap::Keymap;
+use crate::ui::theme::Theme;
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub fn from_code(code: &str) -> Lang {
+        if code.to_ascii_lowercase().starts_with("en") {
+            Lang::En
+        } else {
+            Lang::Zh
+        }
+    }
+
+    /// Pick the text for this language.
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub office: String,
+    /// The backend holds fictional demo data: the header says DEMO.
+    pub demo: bool,
+    pub lang: Lang,
+    pub tz: TimeZone,
+    /// A source silent longer than this is stale (unless it sets its own threshold).
+    pub stale_after: SignedDuration,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    /// Themes of the user's config directory, by name (listed at start, for `:theme`).
+    pub user_themes: Vec<String>,
+    /// What kind of feed each source is (name, kind), for `:sources`.
+    pub source_kinds: Vec<(String, String)>,
+    /// Who is on duty at this console; every action carries it.
+    pub officer: Option<String>,
+    /// A wall display: no action can be taken.
+    pub read_only: bool,
+    /// When this console started: a source never heard from is silent since then.
+    pub started: Timestamp,
+}
+
+impl Session {
+    pub fn new(now: Timestamp, tz: TimeZone, keymap: Keymap, theme: Theme) -> Session {
+        Session {
+            office: String::new(),
+            demo: false,
+            lang: Lang::Zh,
+            tz,
+            stale_after: SignedDuration::from_secs(120),
+            keymap,
+            theme,
+            user_themes: Vec::new(),
+            source_kinds: Vec::new(),
+            officer: None,
+            read_only: false,
+            started: now,
+        }
+    }
+}
