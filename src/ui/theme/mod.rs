@@ -10,15 +10,15 @@ use toml::Spanned;
 
 /// The themes that ship inside the binary, by name; the first is the default.
 pub const BUILTIN: &[(&str, &str)] = &[
-    ("dark", include_str!("../../themes/dark.toml")),
-    ("light", include_str!("../../themes/light.toml")),
+    ("dark", include_str!("../../../themes/dark.toml")),
+    ("light", include_str!("../../../themes/light.toml")),
     (
         "high-contrast",
-        include_str!("../../themes/high-contrast.toml"),
+        include_str!("../../../themes/high-contrast.toml"),
     ),
-    ("night", include_str!("../../themes/night.toml")),
-    ("ansi16", include_str!("../../themes/ansi16.toml")),
-    ("no-color", include_str!("../../themes/no-color.toml")),
+    ("night", include_str!("../../../themes/night.toml")),
+    ("ansi16", include_str!("../../../themes/ansi16.toml")),
+    ("no-color", include_str!("../../../themes/no-color.toml")),
 ];
 
 /// The modifiers-only theme that `NO_COLOR` selects.
@@ -283,3 +283,6 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod builtin_styles;
