@@ -11,7 +11,7 @@ use std::process::Command;
 use watchroom::app::keymap::{Keymap, Layer, Mode};
 use watchroom::app::{Lang, State, update};
 use watchroom::look::{Env, Inputs, resolve_theme};
-use watchroom::ui::theme::{self, Theme};
+use watchroom::ui::theme::{Role, Theme};
 
 fn repo(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
@@ -298,8 +298,8 @@ fn the_16_colour_theme_uses_only_the_16_ansi_colours() {
         Color::LightCyan,
         Color::White,
     ];
-    for role in theme::ROLES {
-        let st = t.style(role);
+    for &role in Role::ALL {
+        let st = t.get(role);
         for c in [st.fg, st.bg].into_iter().flatten() {
             assert!(ansi.contains(&c), "ansi16 {role}: {c:?}");
         }
@@ -329,8 +329,8 @@ fn rgb(i: u8) -> (u8, u8, u8) {
 #[test]
 fn the_night_theme_keeps_blue_light_low_and_nothing_bright() {
     let t = Theme::builtin("night").unwrap();
-    for role in theme::ROLES {
-        let st = t.style(role);
+    for &role in Role::ALL {
+        let st = t.get(role);
         for c in [st.fg, st.bg].into_iter().flatten() {
             let Color::Indexed(i) = c else {
                 panic!("night {role}: {c:?} (use 256-colour indices, not palette names)");

@@ -28,16 +28,16 @@ fn describe(s: Style) -> String {
 fn every_builtin_theme_gives_every_role_its_pinned_style() {
     for (theme, _) in BUILTIN {
         let t = Theme::builtin(theme).unwrap_or_else(|| panic!("{theme} does not parse"));
-        for role in ROLES {
+        for role in Role::ALL {
             let want = PINNED
                 .iter()
-                .find(|(n, r, _)| n == theme && r == role)
+                .find(|(n, r, _)| n == theme && *r == role.name())
                 .map(|(_, _, s)| *s)
                 .unwrap_or_else(|| panic!("{theme} {role}: not pinned"));
-            assert_eq!(describe(t.style(role)), want, "{theme} {role}");
+            assert_eq!(describe(t.get(*role)), want, "{theme} {role}");
         }
     }
-    assert_eq!(PINNED.len(), BUILTIN.len() * ROLES.len());
+    assert_eq!(PINNED.len(), BUILTIN.len() * Role::COUNT);
 }
 
 const PINNED: &[(&str, &str, &str)] = &[
