@@ -454,6 +454,28 @@ fn check_config_passes_a_good_config_and_fails_a_bad_one_with_file_lines() {
 }
 
 #[test]
+fn check_config_reports_a_misspelt_role_in_a_user_theme_at_its_line() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = repo("tests/fixtures/check-config/typo");
+    let out = watchroom(home.path())
+        .args(["check-config", "--config"])
+        .arg(dir.join("config.toml"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let at = format!("{}:8: ", dir.join("themes/watch.toml").display());
+    assert!(
+        stderr
+            .lines()
+            .any(|l| l.starts_with(&at) && l.contains("unknown role \"alert.rde\"")),
+        "expected {at}… unknown role \"alert.rde\":\n{stderr}"
+    );
+    // Found both as the chosen theme and among the user's themes, and said once.
+    assert!(stderr.contains("1 problem found"), "{stderr}");
+}
+
+#[test]
 fn check_config_without_any_file_is_all_good() {
     let home = tempfile::tempdir().unwrap();
     let out = watchroom(home.path()).arg("check-config").output().unwrap();
