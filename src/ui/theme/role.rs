@@ -143,4 +143,29 @@ mod tests {
         assert_eq!(Role::from_name("alert.purple"), None);
         assert_eq!(Role::from_name("Text"), None);
     }
+
+    #[test]
+    fn the_tree_in_the_docs_is_the_tree_of_parents() {
+        let doc = include_str!("../../../docs/themes.md");
+        let tree = doc
+            .split("Each role's parent")
+            .nth(1)
+            .and_then(|rest| rest.split("```text\n").nth(1))
+            .and_then(|rest| rest.split("```").next())
+            .expect("docs/themes.md draws the tree in a text block after \"Each role's parent\"");
+        // The tree's lines indent by four columns a level; the path down to the line read.
+        let mut path: Vec<Role> = Vec::new();
+        let mut seen = Vec::new();
+        for line in tree.lines() {
+            let name = line.trim_start_matches(['│', '├', '└', '─', ' ']);
+            let depth = (line.chars().count() - name.chars().count()) / 4;
+            let role = Role::from_name(name).unwrap_or_else(|| panic!("docs: no role {name:?}"));
+            path.truncate(depth);
+            assert_eq!(role.parent(), path.last().copied(), "docs: {role}'s parent");
+            path.push(role);
+            seen.push(role);
+        }
+        seen.sort();
+        assert_eq!(seen, Role::ALL, "docs: the tree must show every role once");
+    }
 }
