@@ -11,7 +11,7 @@ use std::process::Command;
 use watchroom::app::keymap::{Keymap, Layer, Mode};
 use watchroom::app::{Lang, State, update};
 use watchroom::look::{Env, Inputs, resolve_theme};
-use watchroom::ui::theme::{self, Theme};
+use watchroom::ui::theme::{Role, Theme};
 
 fn repo(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
@@ -298,8 +298,8 @@ fn the_16_colour_theme_uses_only_the_16_ansi_colours() {
         Color::LightCyan,
         Color::White,
     ];
-    for role in theme::ROLES {
-        let st = t.style(role);
+    for &role in Role::ALL {
+        let st = t.get(role);
         for c in [st.fg, st.bg].into_iter().flatten() {
             assert!(ansi.contains(&c), "ansi16 {role}: {c:?}");
         }
@@ -329,8 +329,8 @@ fn rgb(i: u8) -> (u8, u8, u8) {
 #[test]
 fn the_night_theme_keeps_blue_light_low_and_nothing_bright() {
     let t = Theme::builtin("night").unwrap();
-    for role in theme::ROLES {
-        let st = t.style(role);
+    for &role in Role::ALL {
+        let st = t.get(role);
         for c in [st.fg, st.bg].into_iter().flatten() {
             let Color::Indexed(i) = c else {
                 panic!("night {role}: {c:?} (use 256-colour indices, not palette names)");
@@ -451,6 +451,28 @@ fn check_config_passes_a_good_config_and_fails_a_bad_one_with_file_lines() {
         );
     }
     assert!(stderr.contains("3 problems"), "{stderr}");
+}
+
+#[test]
+fn check_config_reports_a_misspelt_role_in_a_user_theme_at_its_line() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = repo("tests/fixtures/check-config/typo");
+    let out = watchroom(home.path())
+        .args(["check-config", "--config"])
+        .arg(dir.join("config.toml"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let at = format!("{}:8: ", dir.join("themes/watch.toml").display());
+    assert!(
+        stderr
+            .lines()
+            .any(|l| l.starts_with(&at) && l.contains("unknown role \"alert.rde\"")),
+        "expected {at}… unknown role \"alert.rde\":\n{stderr}"
+    );
+    // Found both as the chosen theme and among the user's themes, and said once.
+    assert!(stderr.contains("1 problem found"), "{stderr}");
 }
 
 #[test]

@@ -3,6 +3,7 @@
 use super::cells::{self, TableRow};
 use super::format::{age, age_changes_at};
 use super::pane_border;
+use super::theme::Role;
 use crate::app::filter::FilterTarget;
 use crate::app::state::ShownAlerts;
 use crate::app::{AlertKey, Lang, Pane, State};
@@ -49,7 +50,10 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             lang.pick("当前无生效预警", "No alerts in force")
         };
         let inner = border.draw(frame.buffer_mut(), area);
-        frame.render_widget(Paragraph::new(Span::styled(text, t.style("muted"))), inner);
+        frame.render_widget(
+            Paragraph::new(Span::styled(text, t.get(Role::Muted))),
+            inner,
+        );
         return;
     }
     // Narrow panes drop the source, then the signal column: the title says most.
@@ -116,7 +120,7 @@ fn row_cells<'a>(
     // The selection style must not paint over the colour label, so it is applied to the
     // other cells only.
     let sel = if is_selected {
-        t.style("selection")
+        t.get(Role::Selection)
     } else {
         Style::default()
     };
@@ -124,13 +128,13 @@ fn row_cells<'a>(
     let fresh = !state.said.arrived.is_empty() && state.said.arrived.contains_key(&AlertKey::of(a));
     let mut title_spans = Vec::new();
     if fresh {
-        title_spans.push(Span::styled(lang.pick("新 ", "NEW "), t.style("fresh")));
+        title_spans.push(Span::styled(lang.pick("新 ", "NEW "), t.get(Role::Fresh)));
     }
     // The acknowledged mark leads the title so a long title cannot push it off.
     if let Some(ack) = &a.ack {
         title_spans.push(Span::styled(
             format!("✓{} ", ack.officer),
-            t.style("acknowledged"),
+            t.get(Role::Acknowledged),
         ));
     }
     let silenced = crate::app::silences::silenced(a, state.now);
@@ -141,13 +145,13 @@ fn row_cells<'a>(
                 lang.pick("静默至", "silenced to "),
                 state.local(s.until, "%H:%M")
             ),
-            t.style("muted"),
+            t.get(Role::Muted),
         ));
     }
     if a.extra.cancelled_by.is_some() {
         title_spans.push(Span::styled(
             lang.pick("【已解除】", "[CANCELLED] "),
-            t.style("muted"),
+            t.get(Role::Muted),
         ));
     }
     // Exercises and tests must never be mistaken for the real thing.
@@ -155,17 +159,17 @@ fn row_cells<'a>(
     if status.eq_ignore_ascii_case("exercise") {
         title_spans.push(Span::styled(
             lang.pick("【演练】", "[EXERCISE] "),
-            t.style("demo"),
+            t.get(Role::Demo),
         ));
     } else if status.eq_ignore_ascii_case("test") {
         title_spans.push(Span::styled(
             lang.pick("【测试】", "[TEST] "),
-            t.style("demo"),
+            t.get(Role::Demo),
         ));
     } else if !status.is_empty() && !status.eq_ignore_ascii_case("actual") {
         title_spans.push(Span::styled(
             format!("[{}] ", status.to_ascii_lowercase().to_uppercase()),
-            t.style("demo"),
+            t.get(Role::Demo),
         ));
     }
     let used: usize = title_spans.iter().map(|s| s.width()).sum();
@@ -196,7 +200,7 @@ fn row_cells<'a>(
     if show_source {
         cells.push((
             sel,
-            vec![Span::styled(truncate(&a.source, 14), t.style("muted"))],
+            vec![Span::styled(truncate(&a.source, 14), t.get(Role::Muted))],
         ));
     }
     cells.push((sel, vec![Span::raw(age(lang, state.now, a.sent))]));

@@ -1,6 +1,7 @@
 //! The prompt on the bottom row while a `:` command or a `/` filter is typed: the line
 //! with its cursor, then what Tab could complete to, or for a filter how many rows match.
 
+use super::theme::Role;
 use crate::app::Lang;
 use crate::app::State;
 use crate::app::command_line::{COMMANDS, Prompt, PromptKind, counts};
@@ -22,22 +23,22 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, prompt: &Prompt) -> Op
     let mut right: Vec<Span> = Vec::new();
     if let PromptKind::Filter(target) = prompt.kind {
         let (n, total) = counts(state, target);
-        let style = if n == 0 { "overdue" } else { "title" };
-        right.push(Span::styled(format!(" {n}/{total} "), t.style(style)));
+        let role = if n == 0 { Role::Overdue } else { Role::Title };
+        right.push(Span::styled(format!(" {n}/{total} "), t.get(role)));
         right.push(Span::styled(
             format!(
                 " Enter {}  Esc {} ",
                 l.pick("保留", "keep"),
                 l.pick("清除", "clear")
             ),
-            t.style("muted"),
+            t.get(Role::Muted),
         ));
     }
     let right_w: usize = right.iter().map(|s| width(&s.content)).sum();
     let line_w = 1 + width(text);
     let room = (area.width as usize).saturating_sub(line_w + right_w + 2);
     let mut spans = vec![
-        Span::styled(lead, t.style("key")),
+        Span::styled(lead, t.get(Role::Key)),
         Span::raw(text.to_owned()),
         Span::raw("  "),
     ];
@@ -49,12 +50,12 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, prompt: &Prompt) -> Op
             .collect();
         spans.push(Span::styled(
             truncate(&words.join("  "), room),
-            t.style("muted"),
+            t.get(Role::Muted),
         ));
     } else if text.is_empty() && prompt.kind == PromptKind::Command {
         spans.push(Span::styled(
             truncate(&command_list(state), room),
-            t.style("muted"),
+            t.get(Role::Muted),
         ));
     }
     let used: usize = spans.iter().map(|s| width(&s.content)).sum();
@@ -63,7 +64,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, prompt: &Prompt) -> Op
     ));
     spans.extend(right);
     frame.render_widget(
-        Paragraph::new(Line::from(spans)).style(t.style("text")),
+        Paragraph::new(Line::from(spans)).style(t.get(Role::Text)),
         area,
     );
     let x = area.x + 1 + prompt.input.cursor_cells() as u16;

@@ -4,6 +4,7 @@ use super::alerts::level_label;
 use super::centred;
 use super::format::day_time;
 use super::incidents::grade_label;
+use super::theme::Role;
 use crate::app::{DetailTarget, Lang, State, words};
 use crate::model::{Alert, Incident};
 use ratatui::Frame;
@@ -17,7 +18,7 @@ fn field(state: &State, zh: &str, en: &str, value: String) -> Line<'static> {
         Lang::En => format!("{en}: "),
     };
     Line::from(vec![
-        Span::styled(label, state.theme().style("muted")),
+        Span::styled(label, state.theme().get(Role::Muted)),
         Span::raw(value),
     ])
 }
@@ -39,7 +40,7 @@ fn alert_lines(state: &State, a: &Alert) -> Vec<Line<'static>> {
                 t.alert(a.colour),
             ),
             Span::raw(" "),
-            Span::styled(a.title().to_owned(), t.style("title")),
+            Span::styled(a.title().to_owned(), t.get(Role::Title)),
         ]),
         Line::raw(""),
         field(state, "信号", "Signal", a.signal_type.to_string()),
@@ -94,7 +95,7 @@ fn alert_lines(state: &State, a: &Alert) -> Vec<Line<'static>> {
             v.push(Line::raw(""));
             v.push(Line::from(Span::styled(
                 state.lang().pick(zh, en).to_owned(),
-                t.style("title"),
+                t.get(Role::Title),
             )));
             v.push(Line::raw(text.to_owned()));
         }
@@ -102,7 +103,7 @@ fn alert_lines(state: &State, a: &Alert) -> Vec<Line<'static>> {
     v.push(Line::raw(""));
     v.push(Line::from(Span::styled(
         format!("id {}", a.id),
-        t.style("muted"),
+        t.get(Role::Muted),
     )));
     v
 }
@@ -110,7 +111,7 @@ fn alert_lines(state: &State, a: &Alert) -> Vec<Line<'static>> {
 fn incident_lines(state: &State, i: &Incident) -> Vec<Line<'static>> {
     let t = &state.theme();
     let mut v = vec![
-        Line::from(Span::styled(i.title.clone(), t.style("title"))),
+        Line::from(Span::styled(i.title.clone(), t.get(Role::Title))),
         Line::raw(""),
         field(
             state,
@@ -123,16 +124,16 @@ fn incident_lines(state: &State, i: &Incident) -> Vec<Line<'static>> {
         Line::raw(""),
         Line::from(Span::styled(
             state.lang().pick("时间线", "Timeline").to_owned(),
-            t.style("title"),
+            t.get(Role::Title),
         )),
     ];
     for e in &i.timeline {
         v.push(Line::from(vec![
-            Span::styled(state.local(e.at, "%m-%d %H:%M"), t.style("muted")),
+            Span::styled(state.local(e.at, "%m-%d %H:%M"), t.get(Role::Muted)),
             Span::raw(" "),
             Span::styled(
                 words::show(state.lang(), &e.kind).into_owned(),
-                t.style("key"),
+                t.get(Role::Key),
             ),
             Span::raw(format!(
                 " {}{}{}",
@@ -171,10 +172,10 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, target: &DetailTarget,
     );
     super::clear(state, frame, rect);
     let block = Block::bordered()
-        .border_style(state.theme().style("border.focus"))
+        .border_style(state.theme().get(Role::BorderFocus))
         .title(Span::styled(
             format!(" {title} "),
-            state.theme().style("title"),
+            state.theme().get(Role::Title),
         ));
     frame.render_widget(
         Paragraph::new(body)

@@ -1,6 +1,7 @@
 //! Who is on duty now, and who takes over next, by role, with phone numbers.
 
 use super::pane_border;
+use super::theme::Role;
 use crate::app::{Lang, Pane, State};
 use crate::model::Shift;
 use crate::model::roster::on_duty;
@@ -28,17 +29,17 @@ fn person_line(state: &State, s: &Shift, name_w: usize) -> Line<'static> {
         Span::raw(" "),
         Span::styled(
             pad(role_name(state.lang(), s), 9),
-            state.theme().style("muted"),
+            state.theme().get(Role::Muted),
         ),
         Span::raw(pad(&s.person, name_w + 1)),
-        Span::styled(pad(&s.phone, 15), state.theme().style("key")),
+        Span::styled(pad(&s.phone, 15), state.theme().get(Role::Key)),
         Span::styled(
             format!(
                 "{} {}",
                 state.lang().pick("至", "until"),
                 state.local(s.end, "%m-%d %H:%M")
             ),
-            state.theme().style("muted"),
+            state.theme().get(Role::Muted),
         ),
     ])
 }
@@ -55,7 +56,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     if now.is_empty() {
         lines.push(Line::from(Span::styled(
             lang.pick(" 排班表中此刻无人在岗", " Nobody on the roster right now"),
-            state.theme().style("overdue"),
+            state.theme().get(Role::Overdue),
         )));
     }
     let name_w = now
@@ -73,7 +74,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
                 lang.pick("下一班", "Next shift"),
                 state.local(first.start, "%m-%d %H:%M")
             ),
-            state.theme().style("title"),
+            state.theme().get(Role::Title),
         )));
         lines.extend(next.iter().map(|s| person_line(state, s, name_w)));
     }

@@ -1,6 +1,7 @@
 //! The expert lookup: search box, domain → group tree with counts, ranked list with the
 //! matched characters highlighted, and a card for the selected expert.
 
+use super::theme::Role;
 use crate::app::State;
 use crate::app::experts_view::{
     ExpertFocus, ExpertView, TreeRow, first_phone, row_count, tree_rows,
@@ -23,11 +24,11 @@ fn block<'a>(state: &State, title: String, focused: bool) -> Block<'a> {
             BorderType::Plain
         })
         .border_style(if focused {
-            t.style("border.focus")
+            t.get(Role::BorderFocus)
         } else {
-            t.style("border")
+            t.get(Role::Border)
         })
-        .title(Span::styled(format!(" {title} "), t.style("title")))
+        .title(Span::styled(format!(" {title} "), t.get(Role::Title)))
 }
 
 /// `text` split into spans with the byte ranges highlighted.
@@ -80,7 +81,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, view: &ExpertView) -> 
                     "专家库尚未从后台收到",
                     "The expert pool has not arrived from the backend yet",
                 ),
-                t.style("muted"),
+                t.get(Role::Muted),
             ))
             .block(block(state, l.pick("专家库", "Experts").to_owned(), true)),
             area,
@@ -108,7 +109,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, view: &ExpertView) -> 
     let q = view.query.text();
     frame.render_widget(
         Paragraph::new(Line::from(vec![
-            Span::styled(prompt, t.style("muted")),
+            Span::styled(prompt, t.get(Role::Muted)),
             Span::raw(q.to_owned()),
         ]))
         .block(block(state, title, view.focus == ExpertFocus::Query)),
@@ -156,11 +157,11 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, view: &ExpertView) -> 
                 let room = (tree_w as usize).saturating_sub(4 + indent.len() + count.len());
                 let text = format!("{indent}{} {count}", pad(&label, room));
                 let style = if i == view.tree {
-                    t.style("selection")
+                    t.get(Role::Selection)
                 } else if matches!(r, TreeRow::Group { .. }) {
-                    t.style("text")
+                    t.get(Role::Text)
                 } else {
-                    t.style("title")
+                    t.get(Role::Title)
                 };
                 Line::from(Span::styled(text, style))
             })
@@ -178,7 +179,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, view: &ExpertView) -> 
     // List.
     let inner_h = list_area.height.saturating_sub(2) as usize;
     let start = view.selected.saturating_sub(inner_h.saturating_sub(1));
-    let hi = t.style("match");
+    let hi = t.get(Role::Match);
     let lines: Vec<Line> = view
         .hits
         .iter()
@@ -194,7 +195,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, view: &ExpertView) -> 
     let body_text = if lines.is_empty() {
         vec![Line::from(Span::styled(
             l.pick("无匹配", "Nobody matches"),
-            t.style("muted"),
+            t.get(Role::Muted),
         ))]
     } else {
         lines
@@ -228,14 +229,14 @@ fn list_line(
 ) -> Line<'static> {
     let t = &state.theme();
     let base = if selected {
-        t.style("selection")
+        t.get(Role::Selection)
     } else {
-        t.style("text")
+        t.get(Role::Text)
     };
     let name_w: usize = 8;
     let mut spans = vec![Span::styled(
         if selected { "▌" } else { " " },
-        t.style("key"),
+        t.get(Role::Key),
     )];
     let name_spans = highlighted(&e.name, &h.name_ranges(e), base, hi.patch(base));
     let name_cells: usize = name_spans.iter().map(|s| width(&s.content)).sum();
@@ -245,8 +246,8 @@ fn list_line(
         base,
     ));
     let role_style = match e.role {
-        GroupRole::Leader | GroupRole::Deputy => t.style("key"),
-        GroupRole::Member => t.style("muted"),
+        GroupRole::Leader | GroupRole::Deputy => t.get(Role::Key),
+        GroupRole::Member => t.get(Role::Muted),
     };
     spans.push(Span::styled(
         pad(role(state, e.role), 7),
@@ -255,17 +256,17 @@ fn list_line(
     let phone = first_phone(e).unwrap_or("—");
     spans.push(Span::styled(
         pad(&sanitize(phone), 15),
-        t.style("key").patch(base),
+        t.get(Role::Key).patch(base),
     ));
     let avail = if e.available {
         Span::styled(
             state.lang().pick("可联系  ", "avail. "),
-            t.style("ok").patch(base),
+            t.get(Role::Ok).patch(base),
         )
     } else {
         Span::styled(
             state.lang().pick("不可联系", "away   "),
-            t.style("offline").patch(base),
+            t.get(Role::Offline).patch(base),
         )
     };
     spans.push(avail);
@@ -279,7 +280,7 @@ fn list_line(
     );
     spans.push(Span::styled(
         truncate(&rest, room),
-        t.style("muted").patch(base),
+        t.get(Role::Muted).patch(base),
     ));
     Line::from(spans)
 }
@@ -290,15 +291,15 @@ fn card(state: &State, e: &Expert) -> Vec<Line<'static>> {
     let colon = l.pick("：", ": ");
     let field = |zh: &str, en: &str, v: String| {
         Line::from(vec![
-            Span::styled(format!("{}{colon}", l.pick(zh, en)), t.style("muted")),
+            Span::styled(format!("{}{colon}", l.pick(zh, en)), t.get(Role::Muted)),
             Span::raw(v),
         ])
     };
     let mut v = vec![
         Line::from(vec![
-            Span::styled(sanitize(&e.name), t.style("title")),
+            Span::styled(sanitize(&e.name), t.get(Role::Title)),
             Span::raw("  "),
-            Span::styled(role(state, e.role), t.style("key")),
+            Span::styled(role(state, e.role), t.get(Role::Key)),
         ]),
         Line::raw(""),
         field("领域", "Domain", sanitize(&e.domain)),
@@ -317,20 +318,20 @@ fn card(state: &State, e: &Expert) -> Vec<Line<'static>> {
         v.push(Line::from(vec![
             Span::styled(
                 format!("{}{colon}", l.pick("电话", "Phone")),
-                t.style("muted"),
+                t.get(Role::Muted),
             ),
-            Span::styled(sanitize(p), t.style("key")),
+            Span::styled(sanitize(p), t.get(Role::Key)),
         ]));
     }
     v.push(if e.available {
         Line::from(Span::styled(
             l.pick("● 可联系", "● Available"),
-            t.style("ok"),
+            t.get(Role::Ok),
         ))
     } else {
         Line::from(Span::styled(
             l.pick("○ 暂不可联系", "○ Not available"),
-            t.style("offline"),
+            t.get(Role::Offline),
         ))
     });
     v

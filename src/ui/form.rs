@@ -2,6 +2,7 @@
 //! fields marked *, flagged fields (missing on submit) in the overdue style.
 
 use super::centred;
+use super::theme::Role;
 use crate::app::State;
 use crate::app::form::{Form, FormKind};
 use crate::model::text::{pad, truncate, width};
@@ -81,11 +82,11 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, form: &Form) -> Option
         let flagged = form.flagged.contains(&i);
         let mark = if f.required { "*" } else { " " };
         let label_style = if flagged {
-            t.style("overdue")
+            t.get(Role::Overdue)
         } else if focused {
-            t.style("key")
+            t.get(Role::Key)
         } else {
-            t.style("muted")
+            t.get(Role::Muted)
         };
         let value = if f.choices.is_empty() {
             f.input.text().to_owned()
@@ -107,9 +108,9 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, form: &Form) -> Option
             truncate(&value, value_w)
         };
         let value_style = if focused {
-            t.style("selection")
+            t.get(Role::Selection)
         } else {
-            t.style("text")
+            t.get(Role::Text)
         };
         lines.push(Line::from(vec![
             Span::styled(
@@ -134,13 +135,13 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, form: &Form) -> Option
         .unwrap_or_else(|| l.pick("（未选择）", "(not chosen)").to_owned());
     lines.push(Line::from(Span::styled(
         format!("{} {who}", l.pick("值班员", "Officer")),
-        t.style("muted"),
+        t.get(Role::Muted),
     )));
     let block = Block::bordered()
-        .border_style(t.style("border.focus"))
+        .border_style(t.get(Role::BorderFocus))
         .title(Span::styled(
             format!(" {} ", title(state, form)),
-            t.style("title"),
+            t.get(Role::Title),
         ));
     frame.render_widget(Paragraph::new(lines).block(block), rect);
     if let Some(p) = cursor {

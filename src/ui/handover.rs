@@ -2,6 +2,7 @@
 //! lightly styled), the notes line being typed, and what signing/confirming would do.
 
 use super::centred;
+use super::theme::Role;
 use crate::app::Action;
 use crate::app::State;
 use crate::app::handover_view::{HandoverView, awaiting_confirmation};
@@ -14,14 +15,14 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 fn styled(state: &State, line: &str) -> Line<'static> {
     let t = &state.theme();
     if let Some(h) = line.strip_prefix("# ") {
-        return Line::styled(h.to_owned(), t.style("title"));
+        return Line::styled(h.to_owned(), t.get(Role::Title));
     }
     if let Some(h) = line.strip_prefix("## ") {
-        return Line::styled(format!("▌{h}"), t.style("border.focus"));
+        return Line::styled(format!("▌{h}"), t.get(Role::BorderFocus));
     }
     let plain = line.replace("**", "");
     if plain.contains("已超时") || plain.contains("overdue") {
-        return Line::styled(plain, t.style("overdue"));
+        return Line::styled(plain, t.get(Role::Overdue));
     }
     Line::raw(plain)
 }
@@ -47,10 +48,10 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, view: &HandoverView) -
     );
     super::clear(state, frame, rect);
     let block = Block::bordered()
-        .border_style(t.style("border.focus"))
+        .border_style(t.get(Role::BorderFocus))
         .title(Span::styled(
             format!(" {} ", l.pick("交接班", "Shift handover")),
-            t.style("title"),
+            t.get(Role::Title),
         ));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
@@ -73,7 +74,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, view: &HandoverView) -
     let label_w = crate::model::text::width(label) as u16;
     frame.render_widget(
         Paragraph::new(Line::from(vec![
-            Span::styled(label, t.style("key")),
+            Span::styled(label, t.get(Role::Key)),
             Span::raw(view.notes.text().to_owned()),
         ])),
         notes_area,
@@ -109,7 +110,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, view: &HandoverView) -
         )
     };
     frame.render_widget(
-        Paragraph::new(Line::styled(hint, t.style("muted"))),
+        Paragraph::new(Line::styled(hint, t.get(Role::Muted))),
         hint_area,
     );
     cursor

@@ -3,6 +3,7 @@
 //! store failing.
 
 use super::format::{age, clock_at, day_time};
+use super::theme::Role;
 use crate::app::State;
 use crate::model::roster::on_duty;
 use crate::model::text::{truncate, width};
@@ -41,12 +42,12 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
                 age(lang, state.now, saved),
                 lang.pick("前", " ago")
             ),
-            t.style("stale"),
+            t.get(Role::Stale),
         ));
         right.push(Span::raw("  "));
     }
     if state.backend_offline().is_some() {
-        right.push(Span::styled(" OFFLINE ", t.style("offline")));
+        right.push(Span::styled(" OFFLINE ", t.get(Role::Offline)));
         right.push(Span::raw("  "));
     }
     right.push(Span::raw(clock));
@@ -56,7 +57,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     }
     if state.session.demo {
         right.push(Span::raw("  "));
-        right.push(Span::styled(" DEMO ", t.style("demo")));
+        right.push(Span::styled(" DEMO ", t.get(Role::Demo)));
     }
     right.push(Span::raw(" "));
     let right_w: usize = right.iter().map(|s| width(&s.content)).sum();
@@ -71,7 +72,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let mut spans = vec![Span::raw(left_text), Span::raw(" ".repeat(gap))];
     spans.extend(right);
     frame.render_widget(
-        Paragraph::new(Line::from(spans)).style(t.style("header")),
+        Paragraph::new(Line::from(spans)).style(t.get(Role::Header)),
         Rect { height: 1, ..area },
     );
 
@@ -94,7 +95,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         let fill = (area.width as usize).saturating_sub(width(&text));
         frame.render_widget(
             Paragraph::new(Line::from(format!("{text}{}", " ".repeat(fill))))
-                .style(t.style("alert.red")),
+                .style(t.get(Role::AlertRed)),
             Rect {
                 y,
                 height: 1,
@@ -192,12 +193,12 @@ fn summary(state: &State) -> Line<'static> {
     if fresh > 0 {
         spans.push(Span::styled(
             format!("  {} {fresh}", lang.pick("新到", "New")),
-            t.style("fresh"),
+            t.get(Role::Fresh),
         ));
     }
     if let Some(f) = &state.view.flash {
         spans.push(Span::raw("   "));
-        spans.push(Span::styled(format!(" {} ", f.text), t.style("flash")));
+        spans.push(Span::styled(format!(" {} ", f.text), t.get(Role::Flash)));
     }
     Line::from(spans)
 }

@@ -1,6 +1,7 @@
 //! The `?` overlay, generated from the keymap so it always tells the truth.
 
 use super::centred;
+use super::theme::Role;
 use crate::app::State;
 use crate::app::command_line::COMMANDS;
 use crate::app::keymap::Mode;
@@ -56,13 +57,13 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
         }
         out.push(Line::from(Span::styled(
             mode_title(state, mode),
-            t.style("title"),
+            t.get(Role::Title),
         )));
         for b in bindings {
             out.push(Line::from(vec![
                 Span::styled(
                     format!("  {} ", pad(&b.key_names.join(" / "), keys_w)),
-                    t.style("key"),
+                    t.get(Role::Key),
                 ),
                 Span::raw(state.lang().pick(&b.zh, &b.en).to_owned()),
             ]));
@@ -74,7 +75,7 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
             "命令（按 : 输入，Tab 补全）",
             "Commands (type : first, Tab completes)",
         ),
-        t.style("title"),
+        t.get(Role::Title),
     )));
     for c in COMMANDS {
         let arg = state.lang().pick(c.arg_zh, c.arg_en);
@@ -92,9 +93,9 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
             .collect::<Vec<_>>()
             .join(" ");
         out.push(Line::from(vec![
-            Span::styled(format!("  {} ", pad(&names, keys_w)), t.style("key")),
+            Span::styled(format!("  {} ", pad(&names, keys_w)), t.get(Role::Key)),
             Span::raw(state.lang().pick(c.zh, c.en).to_owned()),
-            Span::styled(format!("  {aliases}"), t.style("muted")),
+            Span::styled(format!("  {aliases}"), t.get(Role::Muted)),
         ]));
     }
     out
@@ -107,10 +108,10 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, scroll: u16) {
     let rect = centred(area, w.max(60), h);
     super::clear(state, frame, rect);
     let block = Block::bordered()
-        .border_style(state.theme().style("border.focus"))
+        .border_style(state.theme().get(Role::BorderFocus))
         .title(Span::styled(
             format!(" {} ", state.lang().pick("帮助 · 按键", "Help · keys")),
-            state.theme().style("title"),
+            state.theme().get(Role::Title),
         ));
     let max_scroll = (body.len() as u16).saturating_sub(rect.height.saturating_sub(2));
     frame.render_widget(

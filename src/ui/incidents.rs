@@ -3,6 +3,7 @@
 use super::cells::{self, Like, TableRow};
 use super::format::{age, age_changes_at, countdown, next_second};
 use super::pane_border;
+use super::theme::Role;
 use crate::app::filter::FilterTarget;
 use crate::app::words;
 use crate::app::{Lang, Pane, State};
@@ -25,9 +26,9 @@ pub fn grade_label(lang: Lang, g: Grade) -> String {
 fn grade_style(state: &State, g: Grade) -> Style {
     let t = &state.theme();
     match g {
-        Grade::I | Grade::II => t.style("overdue"),
-        Grade::III => t.style("stale"),
-        Grade::IV => t.style("text"),
+        Grade::I | Grade::II => t.get(Role::Overdue),
+        Grade::III => t.get(Role::Stale),
+        Grade::IV => t.get(Role::Text),
     }
 }
 
@@ -58,7 +59,10 @@ pub fn draw_list(state: &State, frame: &mut Frame, area: Rect) {
             lang.pick("无事件", "No incidents")
         };
         let inner = border.draw(frame.buffer_mut(), area);
-        frame.render_widget(Paragraph::new(Span::styled(text, t.style("muted"))), inner);
+        frame.render_widget(
+            Paragraph::new(Span::styled(text, t.get(Role::Muted))),
+            inner,
+        );
         return;
     }
     // English grade words are long; a narrow pane shows the numeral alone.
@@ -93,7 +97,7 @@ pub fn draw_list(state: &State, frame: &mut Frame, area: Rect) {
         return;
     }
     let columns = cells::columns(inner, &widths, 1);
-    let highlight = t.style("selection");
+    let highlight = t.get(Role::Selection);
     let buf = frame.buffer_mut();
     for (n, i) in sorted[offset..offset + shown].iter().enumerate() {
         let closed = i.status == IncidentStatus::Closed;
@@ -106,11 +110,11 @@ pub fn draw_list(state: &State, frame: &mut Frame, area: Rect) {
         let due = state.next_report(i).map(|d| {
             let left = d.due.duration_since(state.now);
             let style = if d.overdue(state.now) {
-                t.style("overdue")
+                t.get(Role::Overdue)
             } else if left < jiff::SignedDuration::from_mins(10) {
-                t.style("stale")
+                t.get(Role::Stale)
             } else {
-                t.style("muted")
+                t.get(Role::Muted)
             };
             Span::styled(
                 format!("{} {}", words::show(lang, &d.label), countdown(left)),
@@ -119,7 +123,7 @@ pub fn draw_list(state: &State, frame: &mut Frame, area: Rect) {
         });
         let plain = Style::default();
         let row = TableRow {
-            style: if closed { t.style("muted") } else { plain },
+            style: if closed { t.get(Role::Muted) } else { plain },
             selected: n + offset == selected,
             cells: vec![
                 (
@@ -223,9 +227,9 @@ pub fn draw_timeline(state: &State, frame: &mut Frame, area: Rect) {
     for (n, e) in shown.iter().enumerate().take(usize::from(inner.height)) {
         let used = 5 + 1 + kind_w + 1;
         let line = [
-            Span::styled(state.local(e.at, "%H:%M"), t.style("muted")),
+            Span::styled(state.local(e.at, "%H:%M"), t.get(Role::Muted)),
             Span::raw(" "),
-            Span::styled(kind_cell(lang, &e.kind, kind_w), t.style("key")),
+            Span::styled(kind_cell(lang, &e.kind, kind_w), t.get(Role::Key)),
             Span::raw(" "),
             Span::raw(truncate(&e.text, inner_w.saturating_sub(used))),
         ];

@@ -3,6 +3,7 @@
 
 use super::centred;
 use super::format::age;
+use super::theme::Role;
 use crate::app::filter::FilterTarget;
 use crate::app::{Lang, SourceStatus, State, instructions, silences};
 use crate::model::text::{pad, truncate};
@@ -13,10 +14,10 @@ use ratatui::widgets::{Block, Paragraph};
 
 fn frame_for<'a>(state: &State, title: &str) -> Block<'a> {
     Block::bordered()
-        .border_style(state.theme().style("border.focus"))
+        .border_style(state.theme().get(Role::BorderFocus))
         .title(Span::styled(
             format!(" {title} "),
-            state.theme().style("title"),
+            state.theme().get(Role::Title),
         ))
 }
 
@@ -43,7 +44,7 @@ pub fn draw_silences(state: &State, frame: &mut Frame, area: Rect, scroll: u16) 
             Span::raw(" "),
             Span::styled(
                 truncate(a.title(), width.saturating_sub(12)),
-                t.style("title"),
+                t.get(Role::Title),
             ),
         ]));
         let left = state.now.until(s.until).map_or(0, |d| d.get_minutes());
@@ -67,7 +68,7 @@ pub fn draw_silences(state: &State, frame: &mut Frame, area: Rect, scroll: u16) 
                 },
                 width,
             ),
-            t.style("muted"),
+            t.get(Role::Muted),
         ));
     }
     if lines.is_empty() && !state.view.filters.silences.is_empty() {
@@ -115,12 +116,12 @@ pub fn draw_instructions(state: &State, frame: &mut Frame, area: Rect, selected:
             i.entry.text
         );
         let mut style = if i.open() {
-            t.style("text")
+            t.get(Role::Text)
         } else {
-            t.style("muted")
+            t.get(Role::Muted)
         };
         if n == selected {
-            style = style.patch(t.style("selection"));
+            style = style.patch(t.get(Role::Selection));
             selected_line = lines.len();
         }
         lines.push(Line::styled(truncate(&head, width), style));
@@ -145,7 +146,7 @@ pub fn draw_instructions(state: &State, frame: &mut Frame, area: Rect, selected:
         if let Some(c) = i.closed_by {
             tail.push_str(&format!(" · {}{colon}{}", l.pick("办结", "closed"), c.text));
         }
-        lines.push(Line::styled(truncate(&tail, width), t.style("muted")));
+        lines.push(Line::styled(truncate(&tail, width), t.get(Role::Muted)));
     }
     if lines.is_empty() && !state.view.filters.instructions.is_empty() {
         lines.push(Line::raw(l.pick(
@@ -209,7 +210,7 @@ pub fn draw_sources(state: &State, frame: &mut Frame, area: Rect, scroll: u16) {
                 .join(" "),
             width,
         ),
-        t.style("title"),
+        t.get(Role::Title),
     )];
     for s in &state.records.sources {
         let kind = state
@@ -219,23 +220,23 @@ pub fn draw_sources(state: &State, frame: &mut Frame, area: Rect, scroll: u16) {
             .find(|(n, _)| n == &s.name)
             .map_or("—", |(_, k)| k.as_str());
         let (status, role) = match &s.status {
-            SourceStatus::Failed(_) => (l.pick("✗ 离线", "✗ offline"), "offline"),
-            _ if state.source_stale(s) => (l.pick("⚠ 陈旧", "⚠ stale"), "stale"),
-            SourceStatus::Connecting => (l.pick("连接中", "connecting"), "stale"),
-            SourceStatus::Live => (l.pick("✓ 实时", "✓ live"), "ok"),
-            SourceStatus::Polling => (l.pick("⟳ 轮询", "⟳ polling"), "stale"),
+            SourceStatus::Failed(_) => (l.pick("✗ 离线", "✗ offline"), Role::Offline),
+            _ if state.source_stale(s) => (l.pick("⚠ 陈旧", "⚠ stale"), Role::Stale),
+            SourceStatus::Connecting => (l.pick("连接中", "connecting"), Role::Stale),
+            SourceStatus::Live => (l.pick("✓ 实时", "✓ live"), Role::Ok),
+            SourceStatus::Polling => (l.pick("⟳ 轮询", "⟳ polling"), Role::Stale),
         };
         lines.push(Line::from(vec![
             Span::raw(format!("{} ", pad(&truncate(&s.name, 16), 16))),
-            Span::styled(format!("{} ", pad(kind, 14)), t.style("muted")),
-            Span::styled(format!("{} ", pad(status, 10)), t.style(role)),
+            Span::styled(format!("{} ", pad(kind, 14)), t.get(Role::Muted)),
+            Span::styled(format!("{} ", pad(status, 10)), t.get(role)),
             Span::raw(format!("{} ", pad(&when(s.last_ok), 26))),
             Span::raw(pad(&when(s.failed_since), 26)),
         ]));
         if let SourceStatus::Failed(why) = &s.status {
             lines.push(Line::styled(
                 truncate(&format!("  {} {why}", l.pick("原因：", "Reason:")), width),
-                t.style("offline"),
+                t.get(Role::Offline),
             ));
         }
         if let Some((at, text)) = &s.warning {
@@ -248,7 +249,7 @@ pub fn draw_sources(state: &State, frame: &mut Frame, area: Rect, scroll: u16) {
                     ),
                     width,
                 ),
-                t.style("stale"),
+                t.get(Role::Stale),
             ));
         }
     }
@@ -301,8 +302,8 @@ pub fn draw_history(state: &State, frame: &mut Frame, area: Rect, scroll: u16) {
         let tail = format!("  {how}{when}");
         let room = width.saturating_sub(crate::model::text::width(&tail));
         lines.push(Line::from(vec![
-            Span::styled(truncate(&head, room), t.style("text")),
-            Span::styled(tail, t.style("muted")),
+            Span::styled(truncate(&head, room), t.get(Role::Text)),
+            Span::styled(tail, t.get(Role::Muted)),
         ]));
     }
     if lines.is_empty() {

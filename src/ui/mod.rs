@@ -22,6 +22,7 @@ use crate::app::{Overlay, Pane, State};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::widgets::{Block, BorderType};
+use theme::Role;
 
 pub fn draw(state: &State, frame: &mut Frame) {
     draw_frame(state, frame);
@@ -138,7 +139,7 @@ fn draw_screen(state: &State, frame: &mut Frame) -> (Option<Position>, Option<Ar
 /// anything is drawn (row by row over the cells: a styled `Block` looks up every cell's
 /// place, a tenth of a frame's cost).
 pub fn ground(state: &State, buf: &mut ratatui::buffer::Buffer, rect: Rect) {
-    let style = state.theme().style("text");
+    let style = state.theme().get(Role::Text);
     for row in cells::rows_mut(buf, rect) {
         for cell in row {
             cell.reset();
@@ -159,14 +160,14 @@ fn body_and_top(area: Rect) -> Rect {
 pub fn pane_border(state: &State, pane: Pane, title: String) -> cells::Border<'static> {
     let focused = state.view.focus == pane && matches!(state.view.overlay, Overlay::None);
     let (kind, style) = if focused {
-        (BorderType::Thick, state.theme().style("border.focus"))
+        (BorderType::Thick, state.theme().get(Role::BorderFocus))
     } else {
-        (BorderType::Plain, state.theme().style("border"))
+        (BorderType::Plain, state.theme().get(Role::Border))
     };
     cells::Border {
         kind,
         style,
-        title: ratatui::text::Span::styled(format!(" {title} "), state.theme().style("title")),
+        title: ratatui::text::Span::styled(format!(" {title} "), state.theme().get(Role::Title)),
     }
 }
 
@@ -191,7 +192,7 @@ pub fn filtered_title(
 /// half a character: both neighbours become spaces.
 pub fn clear(state: &State, frame: &mut Frame, rect: Rect) {
     frame.render_widget(ratatui::widgets::Clear, rect);
-    frame.render_widget(Block::new().style(state.theme().style("text")), rect);
+    frame.render_widget(Block::new().style(state.theme().get(Role::Text)), rect);
     let buf = frame.buffer_mut();
     let bounds = buf.area;
     for y in rect.top()..rect.bottom() {

@@ -8,6 +8,7 @@
 //! different if nothing but the clock moves (`changes_at`); anything else that changes
 //! (a key, a source, a resize, an overlay, a new layout) draws the whole screen.
 
+use super::theme::Role;
 use super::{Areas, alerts, duty, header, incidents, status};
 use crate::app::{Overlay, State};
 use jiff::Timestamp;
@@ -152,7 +153,7 @@ pub fn due(state: &State, area: Rect, kept: &Kept) -> Option<Due> {
     let wall_drawn = due.panes.iter().any(|&(p, _)| p == Part::Alerts);
     if !wall_drawn && !kept.blink.is_empty() && alerts::blink_phase(state.now) != kept.flipped {
         // Flipping stands for drawing only where the ground itself is not reversed.
-        let ground = state.theme().style("text");
+        let ground = state.theme().get(Role::Text);
         if ground.add_modifier.contains(Modifier::REVERSED) {
             due.panes.push((Part::Alerts, was.alerts));
         } else {

@@ -1,6 +1,7 @@
 //! Bottom bar: per-source health, then key hints from the keymap.
 
 use super::format::{age, clock_at};
+use super::theme::Role;
 use crate::app::{SourceHealth, SourceStatus, State};
 use crate::model::text::{truncate, width};
 use ratatui::Frame;
@@ -14,12 +15,12 @@ pub fn health_spans(state: &State) -> Vec<Span<'static>> {
     let lang = state.lang();
     let mut spans = vec![Span::styled(
         format!(" {} ", lang.pick("源", "Sources")),
-        t.style("muted"),
+        t.get(Role::Muted),
     )];
     if state.records.sources.is_empty() {
         spans.push(Span::styled(
             lang.pick("连接中…", "connecting…"),
-            t.style("stale"),
+            t.get(Role::Stale),
         ));
     }
     for (n, s) in state.records.sources.iter().enumerate() {
@@ -28,10 +29,10 @@ pub fn health_spans(state: &State) -> Vec<Span<'static>> {
         }
         spans.push(Span::raw(format!("{} ", s.name)));
         let (text, role) = source_words(state, s);
-        spans.push(Span::styled(text, t.style(role)));
+        spans.push(Span::styled(text, t.get(role)));
         // Read, but something in it was off: `:sources` says what.
         if s.warning.is_some() {
-            spans.push(Span::styled(" ⚠", t.style("stale")));
+            spans.push(Span::styled(" ⚠", t.get(Role::Stale)));
         }
     }
     spans
@@ -39,7 +40,7 @@ pub fn health_spans(state: &State) -> Vec<Span<'static>> {
 
 /// ok (live, polling), cached (age), stale (age), offline (since when and why), and the
 /// theme role to show it in.
-fn source_words(state: &State, s: &SourceHealth) -> (String, &'static str) {
+fn source_words(state: &State, s: &SourceHealth) -> (String, Role) {
     let lang = state.lang();
     let since = |t: Option<jiff::Timestamp>| {
         t.map(|t| clock_at(state.now, t, &state.session.tz))
@@ -54,7 +55,7 @@ fn source_words(state: &State, s: &SourceHealth) -> (String, &'static str) {
                 since(s.failed_since),
                 truncate(why, 40)
             ),
-            "offline",
+            Role::Offline,
         ),
         _ if state.source_stale(s) => (
             format!(
@@ -62,7 +63,7 @@ fn source_words(state: &State, s: &SourceHealth) -> (String, &'static str) {
                 lang.pick("陈旧", "stale"),
                 ago(s.last_contact().or(Some(state.session.started)))
             ),
-            "stale",
+            Role::Stale,
         ),
         SourceStatus::Connecting if s.cached_at.is_some() => (
             format!(
@@ -71,21 +72,21 @@ fn source_words(state: &State, s: &SourceHealth) -> (String, &'static str) {
                 ago(s.cached_at),
                 lang.pick("前", " ago")
             ),
-            "stale",
+            Role::Stale,
         ),
-        SourceStatus::Connecting => (lang.pick("连接中…", "connecting…").to_owned(), "stale"),
+        SourceStatus::Connecting => (lang.pick("连接中…", "connecting…").to_owned(), Role::Stale),
         SourceStatus::Live => (
             format!("✓ {} {}", lang.pick("实时", "live"), ago(s.last_ok)),
-            "ok",
+            Role::Ok,
         ),
         // Read once (a file): nothing to wait for.
         SourceStatus::Polling if s.stale_after.is_none() => (
             format!("✓ {} {}", lang.pick("已读取", "read"), since(s.last_ok)),
-            "ok",
+            Role::Ok,
         ),
         SourceStatus::Polling => (
             format!("⟳ {} {}", lang.pick("轮询", "polling"), ago(s.last_ok)),
-            "stale",
+            Role::Stale,
         ),
     }
 }
@@ -98,7 +99,7 @@ pub fn desk_spans(state: &State) -> Vec<Span<'static>> {
     if state.session.read_only {
         spans.push(Span::styled(
             format!(" {} ", l.pick("只读", "READ-ONLY")),
-            t.style("demo"),
+            t.get(Role::Demo),
         ));
     } else if let Some(o) = &state.session.officer {
         spans.push(Span::raw(format!("  {} {o}", l.pick("值班员", "Officer"))));
@@ -111,7 +112,7 @@ pub fn desk_spans(state: &State) -> Vec<Span<'static>> {
                 l.pick("待发送", "pending"),
                 state.actions.queue.len()
             ),
-            t.style(if failing { "offline" } else { "stale" }),
+            t.get(if failing { Role::Offline } else { Role::Stale }),
         ));
     }
     if state.actions.elsewhere > 0 {
@@ -121,7 +122,7 @@ pub fn desk_spans(state: &State) -> Vec<Span<'static>> {
                 l.pick("另一后台待发送", "pending for another backend"),
                 state.actions.elsewhere
             ),
-            t.style("muted"),
+            t.get(Role::Muted),
         ));
     }
     if state.said.notify.unavailable {
@@ -133,13 +134,13 @@ pub fn desk_spans(state: &State) -> Vec<Span<'static>> {
                     "notifications unavailable, using the bell"
                 )
             ),
-            t.style("muted"),
+            t.get(Role::Muted),
         ));
     }
     if state.store.problem.is_some() {
         spans.push(Span::styled(
             format!("  ⚠ {}", l.pick("本地存储故障", "local store failing")),
-            t.style("offline"),
+            t.get(Role::Offline),
         ));
     }
     spans
@@ -157,7 +158,7 @@ pub fn hint_spans(state: &State) -> Vec<Span<'static>> {
         .filter(|b| b.action != crate::app::Action::FollowUp || follow_up_here)
     {
         let key = b.key_names.first().cloned().unwrap_or_default();
-        spans.push(Span::styled(key, t.style("key")));
+        spans.push(Span::styled(key, t.get(Role::Key)));
         spans.push(Span::raw(format!(" {}  ", state.lang().pick(&b.zh, &b.en))));
     }
     spans
@@ -176,7 +177,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
                     format!(" {} ", truncate(&n.text, room)),
                     state
                         .theme()
-                        .style(if n.error { "overdue" } else { "flash" }),
+                        .get(if n.error { Role::Overdue } else { Role::Flash }),
                 ),
                 Span::raw(""),
             ]

@@ -1,3 +1,4 @@
+use super::theme::Role;
 use crate::app::State;
 use crate::app::state::MIN_SIZE;
 use ratatui::Frame;
@@ -10,7 +11,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let lines = vec![
         Line::from(Span::styled(
             state.lang().pick("终端太小", "Terminal too small"),
-            state.theme().style("overdue"),
+            state.theme().get(Role::Overdue),
         )),
         Line::from(format!(
             "{} {}×{}",
@@ -20,7 +21,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         )),
         Line::from(Span::styled(
             format!("{} {w}×{h}", state.lang().pick("当前", "have")),
-            state.theme().style("muted"),
+            state.theme().get(Role::Muted),
         )),
     ];
     let top = area.height.saturating_sub(lines.len() as u16) / 2;

@@ -5,20 +5,23 @@ use crate::file_error::{Collector, FileErrors};
 use crate::model::Colour;
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use toml::Spanned;
+
+mod role;
+pub use role::Role;
 
 /// The themes that ship inside the binary, by name; the first is the default.
 pub const BUILTIN: &[(&str, &str)] = &[
-    ("dark", include_str!("../../themes/dark.toml")),
-    ("light", include_str!("../../themes/light.toml")),
+    ("dark", include_str!("../../../themes/dark.toml")),
+    ("light", include_str!("../../../themes/light.toml")),
     (
         "high-contrast",
-        include_str!("../../themes/high-contrast.toml"),
+        include_str!("../../../themes/high-contrast.toml"),
     ),
-    ("night", include_str!("../../themes/night.toml")),
-    ("ansi16", include_str!("../../themes/ansi16.toml")),
-    ("no-color", include_str!("../../themes/no-color.toml")),
+    ("night", include_str!("../../../themes/night.toml")),
+    ("ansi16", include_str!("../../../themes/ansi16.toml")),
+    ("no-color", include_str!("../../../themes/no-color.toml")),
 ];
 
 /// The modifiers-only theme that `NO_COLOR` selects.
@@ -26,35 +29,11 @@ pub const NO_COLOR: &str = "no-color";
 
 pub const DARK: &str = BUILTIN[0].1;
 
-/// Every role the views ask for; a theme file must define them all (or extend one that does).
-pub const ROLES: &[&str] = &[
-    "text",
-    "muted",
-    "border",
-    "border.focus",
-    "title",
-    "header",
-    "selection",
-    "alert.red",
-    "alert.orange",
-    "alert.yellow",
-    "alert.blue",
-    "acknowledged",
-    "fresh",
-    "ok",
-    "stale",
-    "offline",
-    "overdue",
-    "demo",
-    "flash",
-    "key",
-    "match",
-];
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct Theme {
     pub name: String,
-    roles: HashMap<String, Style>,
+    /// Indexed by `Role as usize`, so drawing reads a style without looking up a name.
+    styles: [Style; Role::COUNT],
 }
 
 #[derive(Deserialize)]
@@ -98,7 +77,9 @@ impl Theme {
     }
 
     /// Parse a theme file; every problem is reported as `origin:line: message`.
-    /// `extends = "NAME"` starts from a built-in theme, so a file need only name what differs.
+    /// `extends = "NAME"` starts from a built-in theme, so a file need only name what differs;
+    /// without it, a role the file leaves out takes its nearest named ancestor's style
+    /// (`Role::parent`), and `text`, the root, must be named.
     pub fn parse(text: &str, origin: &str) -> Result<Theme, FileErrors> {
         let mut c = Collector::new(origin, text);
         let file: File = match toml::from_str(text) {
@@ -108,76 +89,76 @@ impl Theme {
                 return Err(FileErrors(c.errors));
             }
         };
-        let mut roles = HashMap::new();
-        if let Some(base) = &file.extends {
-            match BUILTIN.iter().find(|(n, _)| n == base.get_ref()) {
+        let mut base = None;
+        if let Some(name) = &file.extends {
+            match BUILTIN.iter().find(|(n, _)| n == name.get_ref()) {
                 Some((n, text)) => match Theme::parse(text, &format!("themes/{n}.toml")) {
-                    Ok(t) => roles = t.roles,
+                    Ok(t) => base = Some(t),
                     Err(e) => c.errors.extend(e.0),
                 },
                 None => c.at(
-                    &base.span(),
+                    &name.span(),
                     format!(
                         "extends {:?}: no such built-in theme (there are {})",
-                        base.get_ref(),
+                        name.get_ref(),
                         Theme::builtin_names().collect::<Vec<_>>().join(", ")
                     ),
                 ),
             }
         }
-        for (role, raw) in file.roles.get_ref() {
-            if !ROLES.contains(&role.get_ref().as_str()) {
+        let mut defined = [None; Role::COUNT];
+        for (name, raw) in file.roles.get_ref() {
+            let Some(role) = Role::from_name(name.get_ref()) else {
                 c.at(
-                    &role.span(),
+                    &name.span(),
                     format!(
                         "unknown role {:?} (the roles are listed in docs/themes.md)",
-                        role.get_ref()
+                        name.get_ref()
                     ),
                 );
                 continue;
-            }
+            };
             match to_style(raw.get_ref()) {
-                Ok(style) => {
-                    roles.insert(role.get_ref().clone(), style);
-                }
+                Ok(style) => defined[role as usize] = Some(style),
                 Err(e) => {
-                    c.at(&role.span(), format!("role {:?}: {e}", role.get_ref()));
+                    c.at(&name.span(), format!("role {:?}: {e}", name.get_ref()));
                     // Reported once, not again as missing.
-                    roles.insert(role.get_ref().clone(), Style::default());
+                    defined[role as usize] = Some(Style::default());
                 }
             }
         }
-        let missing: Vec<&str> = ROLES
-            .iter()
-            .copied()
-            .filter(|r| !roles.contains_key(*r))
-            .collect();
-        if !missing.is_empty() && file.extends.is_none() {
+        if file.extends.is_none() && defined[Role::Text as usize].is_none() {
             c.at(
                 &file.roles.span(),
-                format!(
-                    "roles not defined: {} (define them, or add extends = \"dark\" at the top)",
-                    missing.join(", ")
-                ),
+                "role \"text\" not defined: every role the file leaves out falls back to it \
+                 (define it, or add extends = \"dark\" at the top)",
             );
         }
+        let styles = std::array::from_fn(|i| {
+            let role = Role::ALL[i];
+            match &base {
+                // A role the file leaves out keeps the base theme's style, whatever the file
+                // gives that role's parent: extending changes only what it names.
+                Some(base) => defined[i].unwrap_or(base.get(role)),
+                None => role
+                    .lineage()
+                    .find_map(|r| defined[r as usize])
+                    .unwrap_or_default(),
+            }
+        });
         c.finish(Theme {
             name: file.name.into_inner(),
-            roles,
+            styles,
         })
     }
 
-    pub fn style(&self, role: &str) -> Style {
-        self.roles.get(role).copied().unwrap_or_default()
+    /// The style this theme gives `role`.
+    pub fn get(&self, role: Role) -> Style {
+        self.styles[role as usize]
     }
 
     pub fn alert(&self, c: Colour) -> Style {
-        self.style(match c {
-            Colour::Red => "alert.red",
-            Colour::Orange => "alert.orange",
-            Colour::Yellow => "alert.yellow",
-            Colour::Blue => "alert.blue",
-        })
+        self.get(Role::alert(c))
     }
 }
 
@@ -221,13 +202,27 @@ fn to_colour(c: &toml::Value) -> Result<Color, String> {
 mod tests {
     use super::*;
 
+    /// The roles a theme file names itself, whatever it would inherit.
+    fn named(text: &str) -> Vec<String> {
+        let file: File = toml::from_str(text).unwrap_or_else(|e| panic!("{e}"));
+        file.roles
+            .into_inner()
+            .into_keys()
+            .map(|k| k.into_inner())
+            .collect()
+    }
+
     #[test]
-    fn every_builtin_theme_defines_every_role() {
+    fn every_builtin_theme_names_every_role_itself() {
         for (name, text) in BUILTIN {
             let t = Theme::parse(text, name).unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(t.name, *name);
-            for role in ROLES {
-                assert!(t.roles.contains_key(*role), "{name} lacks {role}");
+            let named = named(text);
+            for role in Role::ALL {
+                assert!(
+                    named.iter().any(|n| n == role.name()),
+                    "{name} lacks {role}"
+                );
             }
         }
     }
@@ -237,7 +232,7 @@ mod tests {
         let t = Theme::embedded();
         assert_eq!(t.name, "dark");
         assert_eq!(t.alert(Colour::Red).bg, Some(Color::Indexed(160)));
-        assert!(t.style("selection").add_modifier.contains(Modifier::BOLD));
+        assert!(t.get(Role::Selection).add_modifier.contains(Modifier::BOLD));
     }
 
     #[test]
@@ -252,11 +247,11 @@ mod tests {
             err.starts_with("t.toml:4: ") && err.contains("mauve-ish"),
             "{err}"
         );
-        let err = Theme::parse("name=\"x\"\n[roles]\ntext={}\n", "t.toml")
+        let err = Theme::parse("name=\"x\"\n[roles]\nmuted={}\n", "t.toml")
             .unwrap_err()
             .to_string();
         assert!(
-            err.starts_with("t.toml:2: ") && err.contains("not defined"),
+            err.starts_with("t.toml:2: ") && err.contains("role \"text\" not defined"),
             "{err}"
         );
         let err = Theme::parse("name=\"x\"\nextends=\"dusk\"\n[roles]\n", "t.toml")
@@ -276,10 +271,74 @@ mod tests {
         )
         .unwrap();
         let night = Theme::builtin("night").unwrap();
-        assert_eq!(t.style("alert.red"), night.style("alert.red"));
+        assert_eq!(t.get(Role::AlertRed), night.get(Role::AlertRed));
         assert_eq!(
-            t.style("selection"),
+            t.get(Role::Selection),
             Style::default().add_modifier(Modifier::REVERSED)
         );
     }
+
+    #[test]
+    fn an_unknown_role_is_an_error_at_its_line() {
+        let err = Theme::parse(
+            "name=\"x\"\n[roles]\ntext={}\n\"border.focsu\"={bold=true}\nkey={}\n",
+            "t.toml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert_eq!(
+            err,
+            "t.toml:4: unknown role \"border.focsu\" (the roles are listed in docs/themes.md)"
+        );
+    }
+
+    #[test]
+    fn a_role_left_out_takes_its_nearest_named_ancestors_style() {
+        let t = Theme::parse(
+            "name=\"x\"\n[roles]\ntext={fg=\"white\"}\nborder={fg=\"gray\"}\n\
+             overdue={fg=\"red\",bold=true}\n\"alert.orange\"={bg=208}\n",
+            "t.toml",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let text = Style::default().fg(Color::White);
+        let border = Style::default().fg(Color::Gray);
+        let overdue = Style::default().fg(Color::Red).add_modifier(Modifier::BOLD);
+        let orange = Style::default().bg(Color::Indexed(208));
+        // The parent itself, then a grandparent past a role the file leaves out too.
+        assert_eq!(t.get(Role::BorderFocus), border);
+        assert_eq!(t.get(Role::Muted), text);
+        assert_eq!(t.get(Role::AlertRed), overdue);
+        assert_eq!(t.get(Role::Stale), overdue);
+        assert_eq!(t.get(Role::AlertOrange), orange);
+        assert_eq!(t.get(Role::AlertBlue), orange);
+        assert_eq!(t.get(Role::Match), text);
+    }
+
+    #[test]
+    fn extending_keeps_the_base_style_of_a_role_left_out() {
+        let t = Theme::parse(
+            "name=\"x\"\nextends=\"dark\"\n[roles]\nborder={fg=\"red\"}\n",
+            "t.toml",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let dark = Theme::builtin("dark").unwrap();
+        assert_eq!(t.get(Role::Border), Style::default().fg(Color::Red));
+        assert_eq!(t.get(Role::BorderFocus), dark.get(Role::BorderFocus));
+    }
+
+    #[test]
+    fn a_theme_naming_only_text_styles_every_role_alike() {
+        let t = Theme::parse("name=\"x\"\n[roles]\ntext={dim=true}\n", "t.toml")
+            .unwrap_or_else(|e| panic!("{e}"));
+        for &role in Role::ALL {
+            assert_eq!(
+                t.get(role),
+                Style::default().add_modifier(Modifier::DIM),
+                "{role}"
+            );
+        }
+    }
 }
+
+#[cfg(test)]
+mod builtin_styles;
