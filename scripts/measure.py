@@ -68,6 +68,20 @@ def peak_rss_mib(pid):
     return status_mib(pid, "VmHWM")
 
 
+def perf_figures(path):
+    """task-clock (ms) from `perf stat -x ,`'s file."""
+    out = {}
+    with open(path) as f:
+        for line in f:
+            parts = line.strip().split(",")
+            if len(parts) < 3 or not parts[0] or parts[0].startswith("<"):
+                continue
+            name = parts[2]
+            if name.startswith("task-clock"):
+                out["perf_task_clock_ms"] = float(parts[0])
+    return out
+
+
 def pct(values, p):
     """Nearest-rank percentile."""
     s = sorted(values)
@@ -254,17 +268,33 @@ class Run:
 
     def idle(self, c, seconds):
         c.pump_for(0.5)
+        perf = None
+        if self.args.perf:
+            # The kernel's count of this process's CPU time, to the microsecond (/proc's
+            # figures come in ticks of 10 ms).
+            perf_out = os.path.join(self.tmp, f"perf-{c.pid}-{len(c.frames)}.csv")
+            perf = subprocess.Popen(
+                ["perf", "stat", "-x", ",", "-o", perf_out, "-e",
+                 "task-clock", "-p", str(c.pid)],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )
+            c.pump_for(0.3)
         cpu0, bytes0, frames0 = cpu_seconds(c.pid), c.bytes, len(c.frames)
         t0 = time.monotonic()
         c.pump_for(seconds)
         wall = time.monotonic() - t0
         cpu = cpu_seconds(c.pid) - cpu0
-        return {
+        out = {
             "seconds": wall,
             "cpu_pct": 100 * cpu / wall,
             "bytes_per_s": (c.bytes - bytes0) / wall,
             "frames_per_s": (len(c.frames) - frames0) / wall,
         }
+        if perf:
+            perf.send_signal(signal.SIGINT)
+            perf.wait(timeout=10)
+            out.update(perf_figures(perf_out))
+        return out
 
     def keys(self, c, presses):
         """j and k alternately; each press is sent a little after a clock frame so that the
@@ -373,12 +403,20 @@ def main():
     ap.add_argument("--alerts", type=int, default=100_000)
     ap.add_argument("--entries", type=int, default=10_000)
     ap.add_argument("--keep", action="store_true", help="keep the scratch directory")
+    ap.add_argument("--perf", action="store_true",
+                    help="also count the console's task-clock over each idle window "
+                         "(perf stat -p)")
+    ap.add_argument("--idle-only", action="store_true",
+                    help="idle windows only: only the clock changing, then 100,000 alerts "
+                         "(no start-up, key or cache runs)")
     ap.add_argument("--memory", action="store_true",
                     help="memory only: RSS with demo data, peak and settled RSS with the big "
                          "wall, and the first frame from its cache (no idle or key runs)")
     args = ap.parse_args()
     if args.memory:
         return memory(args)
+    if args.idle_only:
+        return idle_only(args)
     run = Run(args)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     out = {}
@@ -473,6 +511,42 @@ def main():
           f"after the keys {out['big_rss_after_keys_mib']:.1f} MiB; settled: {out['big_settled']})")
     print(f"RSS, the same wall started from its cache  {out['big_cache_rss_mib']:.1f} MiB "
           f"(max {out['big_cache_rss_max_mib']:.1f} in the 20 s after settling)")
+    if os.environ.get("MEASURE_JSON"):
+        with open(os.environ["MEASURE_JSON"], "w") as f:
+            json.dump(out, f, indent=1)
+
+
+def idle_only(args):
+    run = Run(args)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    out = {}
+    try:
+        run.start_server()
+        c = run.quiet_console()
+        c.wait_frames(1, 30)
+        run.settle(c, 30)
+        out["quiet_idle"] = run.idle(c, args.idle)
+        c.quit()
+        config, _ = run.big_feed(args.alerts)
+        run.timeline(args.entries)
+        c = run.console(os.path.join(run.tmp, "big"), config)
+        c.wait_frames(1, 30)
+        out["big_settled"] = run.settle(c, 300)
+        # Past the store's write and the first retention pass after the load.
+        c.pump_for(70)
+        out["big_idle"] = run.idle(c, args.idle)
+        c.quit()
+    finally:
+        run.cleanup()
+    print()
+    for label, k in (("only the clock changing", "quiet"), ("100k alerts", "big")):
+        i = out[f"{k}_idle"]
+        line = (f"idle, {label:<24} {i['cpu_pct']:.3f} % CPU, {i['bytes_per_s']:.1f} bytes/s, "
+                f"{i['frames_per_s']:.2f} frames/s over {i['seconds']:.0f} s")
+        if "perf_task_clock_ms" in i:
+            ms = i["perf_task_clock_ms"]
+            line += f"; perf: {ms:.1f} ms task-clock ({ms / 10 / i['seconds']:.3f} %)"
+        print(line)
     if os.environ.get("MEASURE_JSON"):
         with open(os.environ["MEASURE_JSON"], "w") as f:
             json.dump(out, f, indent=1)

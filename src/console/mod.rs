@@ -13,7 +13,6 @@ use crossterm::event::{Event, EventStream, KeyEventKind};
 use futures::StreamExt;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
-use ratatui::DefaultTerminal;
 use std::time::Duration;
 use tokio::sync::mpsc;
 
@@ -260,13 +259,11 @@ pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
         result_tx.clone(),
     );
     let saver = persist::Saver::start(store.clone(), locations, result_tx.clone());
-    // ratatui::try_init enters raw mode and the alternate screen and installs a panic hook
-    // that restores the terminal before the panic message is printed.
     // NO_COLOR is handled by choosing the modifiers-only theme. crossterm's own handling
     // writes an SGR reset for every colour change, which would also cancel the bold and
     // reverse video that theme relies on; and a theme the user named on purpose wins.
     crossterm::style::force_color_output(true);
-    let mut terminal = ratatui::try_init().context("setting up the terminal")?;
+    let mut terminal = screen::enter().context("setting up the terminal")?;
     let mut io = LoopIo {
         sources: &mut rx,
         results: &mut result_rx,
@@ -290,7 +287,7 @@ pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
     };
     io.perform(restore_effects);
     let result = event_loop(&mut terminal, &mut state, &mut io).await;
-    restore_terminal();
+    screen::leave();
     source.abort();
     for f in feeds {
         f.abort();
@@ -474,16 +471,13 @@ fn ring_bell() {
 }
 
 async fn event_loop(
-    terminal: &mut DefaultTerminal,
+    terminal: &mut screen::Term,
     state: &mut State,
     io: &mut LoopIo<'_>,
 ) -> anyhow::Result<()> {
     let mut events = EventStream::new();
     let mut signals = Signals::new()?;
-    let mut screen = screen::Screen::new();
-    // Hidden through ratatui once, so that dropping the terminal (a panic unwinding) shows
-    // the cursor again; `screen` writes the cursor from here on.
-    terminal.hide_cursor()?;
+    let mut shown = screen::Shown::default();
     let size = terminal.size()?;
     state.view.size = (size.width, size.height);
     // Tick on whole seconds so the clock on screen changes when the real one does.
@@ -507,15 +501,13 @@ async fn event_loop(
                 .then(|| ui::panes::due(state, area, &kept))
                 .flatten();
             let over = match due {
-                Some(due) => {
-                    screen::present_over(terminal, &mut screen, area, &due.rects(), |f| {
-                        ui::panes::draw_due(state, f, &due, &mut kept)
-                    })?
-                }
+                Some(due) => screen::over(terminal, &mut shown, area, |f| {
+                    ui::panes::draw_due(state, f, &due, &mut kept)
+                })?,
                 None => false,
             };
             if !over {
-                screen::present(terminal, &mut screen, |f| {
+                screen::whole(terminal, &mut shown, |f| {
                     ui::draw_whole(state, f, &mut kept)
                 })?;
             }
@@ -567,15 +559,18 @@ async fn event_loop(
             match input {
                 TerminalInput::Msg(m) => {
                     // Shrunk and grown back between frames, the terminal may hold reflowed
-                    // or cut cells that the last frame no longer describes.
-                    if matches!(m, Msg::Resize(..)) {
-                        screen.forget();
+                    // or cut cells that the last frame no longer describes: the next frame
+                    // clears it and is drawn whole.
+                    if let Msg::Resize(width, height) = m {
+                        terminal.backend_mut().resize(width, height);
+                        terminal.clear()?;
+                        shown.forget();
                     }
                     effects.extend(update(state, m))
                 }
                 TerminalInput::Suspend => {
                     suspend(terminal)?;
-                    screen.forget();
+                    shown.forget();
                     let size = terminal.size()?;
                     effects.extend(update(state, Msg::Resize(size.width, size.height)));
                     state.dirty = true;
@@ -649,15 +644,8 @@ pub fn coalesce(events: Vec<Event>) -> Vec<TerminalInput> {
 
 /// Ctrl-Z: restore the terminal, stop like any job does (SIGTSTP), and on `fg` (SIGCONT)
 /// take the terminal back; the caller redraws.
-/// Leave raw mode and the alternate screen, and show the cursor again (the frame writer,
-/// `screen`, hides it behind ratatui's back).
-fn restore_terminal() {
-    ratatui::restore();
-    let _ = crossterm::execute!(std::io::stdout(), crossterm::cursor::Show);
-}
-
-fn suspend(terminal: &mut DefaultTerminal) -> anyhow::Result<()> {
-    restore_terminal();
+fn suspend(terminal: &mut screen::Term) -> anyhow::Result<()> {
+    screen::leave();
     #[cfg(unix)]
     nix::sys::signal::raise(nix::sys::signal::Signal::SIGTSTP).context("suspending (SIGTSTP)")?;
     // Execution resumes here after SIGCONT.
@@ -668,11 +656,13 @@ fn suspend(terminal: &mut DefaultTerminal) -> anyhow::Result<()> {
         crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
     )
     .context("re-entering the alternate screen")?;
-    // A fresh terminal has a blank previous frame, so the next draw paints everything.
-    // (`Terminal::clear` would ask the terminal for the cursor position, an answer the
-    // running event reader takes instead.)
-    *terminal = ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(std::io::stdout()))?;
-    terminal.hide_cursor()?;
+    // The shell wrote to the terminal meanwhile, and its window may have changed size: the
+    // next frame clears it and is drawn whole, with the cursor set afresh.
+    let (width, height) = crossterm::terminal::size().context("reading the terminal's size")?;
+    let writer = terminal.backend_mut();
+    writer.forget_cursor();
+    writer.resize(width, height);
+    terminal.clear().context("clearing the terminal")?;
     Ok(())
 }
 

@@ -1,17 +1,18 @@
 //! Writing frames to the terminal with as few bytes as the change needs.
 //!
 //! A watch screen runs for days, often over SSH, and most seconds only the clock changes.
-//! ratatui's own writer spends about 70 bytes on such a frame (a synchronized-update pair,
-//! colours and attributes set and reset one by one, the cursor hidden again); this one
-//! writes the cells that changed with one combined SGR per style change and one reset,
-//! wraps only frames that change more than a few cells in a synchronized update, touches
-//! the cursor only when it changes, and writes nothing at all for a frame that changed
-//! nothing. ratatui still lays out and renders each frame into its buffer; only the
-//! diffing and writing are here.
+//! ratatui's crossterm writer spends about 70 bytes on such a frame (a synchronized-update
+//! pair, colours and attributes set and reset one by one, the cursor hidden again). This
+//! backend writes the cells ratatui's diff hands it with one combined SGR per style change
+//! and one reset, wraps only frames that change more than a few cells in a synchronized
+//! update, touches the cursor only when it changes, and writes nothing at all for a frame
+//! that changed nothing. ratatui's `Terminal` keeps the buffers, the diff and the cursor.
 
+use ratatui::backend::{Backend, ClearType, WindowSize};
 use ratatui::buffer::{Buffer, Cell};
-use ratatui::layout::{Position, Rect};
+use ratatui::layout::{Position, Rect, Size};
 use ratatui::style::{Color, Modifier};
+use ratatui::{Frame, Terminal};
 use std::io::Write;
 
 /// Frames changing more cells than this are wrapped in a synchronized update (so a
@@ -24,6 +25,9 @@ const HIDE_CURSOR: &[u8] = b"\x1b[?25l";
 const SHOW_CURSOR: &[u8] = b"\x1b[?25h";
 const CLEAR: &[u8] = b"\x1b[2J";
 
+/// The console's terminal: ratatui's, drawing through this backend to standard output.
+pub type Term = Terminal<Writer<std::io::Stdout>>;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Cursor {
     Unknown,
@@ -31,191 +35,290 @@ enum Cursor {
     At(Position),
 }
 
-/// What the terminal shows, as far as this console wrote it.
+/// A ratatui backend that collects a frame's bytes and writes them in one piece when the
+/// frame is flushed.
 #[derive(Debug)]
-pub struct Screen {
-    shown: Option<Buffer>,
+pub struct Writer<W: Write> {
+    out: W,
+    /// The bytes of the frame being drawn, written by `flush`.
+    bytes: Vec<u8>,
+    /// Cells ratatui's diff handed over for this frame.
+    cells: usize,
+    /// The screen was cleared in this frame: it is drawn whole, in one synchronized update.
+    cleared: bool,
+    /// Where the terminal's cursor is after `bytes` (None: not known).
+    at: Option<Position>,
+    /// The cursor as the terminal shows it.
     cursor: Cursor,
-    /// The next frame clears the terminal first and is drawn whole, in one synchronized
-    /// update (after a resize or a resume, the terminal's cells are not what was written).
-    redraw: bool,
+    /// The cursor as the frame wants it: shown or not, and where.
+    visible: bool,
+    wanted: Position,
+    /// The screen's size as last told (`resize`): asking the terminal opens /dev/tty.
+    size: Size,
 }
 
-impl Default for Screen {
-    fn default() -> Self {
-        Screen::new()
-    }
-}
-
-impl Screen {
-    pub fn new() -> Screen {
-        Screen {
-            shown: None,
+impl<W: Write> Writer<W> {
+    pub fn new(out: W, size: Size) -> Writer<W> {
+        Writer {
+            out,
+            bytes: Vec::new(),
+            cells: 0,
+            cleared: false,
+            at: None,
             cursor: Cursor::Unknown,
-            redraw: false,
+            visible: false,
+            wanted: Position::ORIGIN,
+            size,
         }
     }
 
-    /// The terminal was resized, cleared or replaced (resume): clear it and draw everything
-    /// next time.
-    pub fn forget(&mut self) {
-        self.shown = None;
+    /// The terminal is now this size (a resize event); the next frame lays out for it.
+    pub fn resize(&mut self, width: u16, height: u16) {
+        self.size = Size::new(width, height);
+        self.at = None;
+    }
+
+    /// Something else wrote to the terminal (a suspended console's shell): where its cursor
+    /// is and whether it shows are no longer known.
+    pub fn forget_cursor(&mut self) {
         self.cursor = Cursor::Unknown;
-        self.redraw = true;
+        self.at = None;
     }
 
-    /// The bytes that bring the terminal up to date after `draw` drew `rects` again over
-    /// what is shown (lent to it as its argument). None (and nothing drawn) when nothing
-    /// is shown at the screen's size, `area`.
-    pub fn over(
-        &mut self,
-        area: Rect,
-        rects: &[Rect],
-        draw: impl FnOnce(&mut Buffer),
-    ) -> Option<Vec<u8>> {
-        let shown = match &mut self.shown {
-            Some(shown) if shown.area == area && !self.redraw => shown,
-            _ => return None,
-        };
-        let rects: Vec<Rect> = rects.iter().map(|r| r.intersection(shown.area)).collect();
-        let before: Vec<Buffer> = rects.iter().map(|&r| cut(shown, r)).collect();
-        draw(shown);
-        let after: Vec<Buffer> = rects.iter().map(|&r| cut(shown, r)).collect();
-        let changes: Vec<(u16, u16, &Cell)> = before
-            .iter()
-            .zip(&after)
-            .flat_map(|(b, a)| b.diff(a))
-            .collect();
-        let mut out = Vec::new();
-        let sync = changes.len() > SYNC_ABOVE;
-        if sync {
-            out.extend_from_slice(BEGIN_SYNC);
-        }
-        write_cells(&mut out, &changes);
-        // Writing cells moved the terminal's cursor: a shown cursor goes back.
-        if let (Cursor::At(p), false) = (self.cursor, changes.is_empty()) {
-            move_to(&mut out, p.x, p.y);
-        }
-        if sync {
-            out.extend_from_slice(END_SYNC);
-        }
-        Some(out)
+    /// Where the frames go.
+    pub fn writer_mut(&mut self) -> &mut W {
+        &mut self.out
     }
 
-    /// The bytes that turn what is shown into `next`, with the cursor at `cursor` (None:
-    /// hidden). Empty when nothing changed. `next` becomes what is shown, and is left
-    /// blank for the next frame to be rendered into (the two buffers trade places: no frame
-    /// is copied).
-    pub fn frame(&mut self, next: &mut Buffer, cursor: Option<Position>) -> Vec<u8> {
-        let blank;
-        let shown = match &self.shown {
-            Some(b) if b.area == next.area => b,
-            _ => {
-                blank = Buffer::empty(next.area);
-                &blank
+    /// Move the terminal's cursor to `p`, along the row when it is known to be on it (a
+    /// clock second is then a backspace away from the last one).
+    fn move_to(&mut self, p: Position) {
+        match self.at {
+            // At the right margin a terminal holds the cursor on the last column until the
+            // next character wraps; moves from there are taken from the screen's corner.
+            Some(at) if at.y == p.y && at.x < self.size.width => {
+                move_along(&mut self.bytes, at.x, p.x)
             }
+            _ => move_to(&mut self.bytes, p.x, p.y),
+        }
+        self.at = Some(p);
+    }
+}
+
+impl<W: Write> Backend for Writer<W> {
+    type Error = std::io::Error;
+
+    fn draw<'a, I>(&mut self, content: I) -> std::io::Result<()>
+    where
+        I: Iterator<Item = (u16, u16, &'a Cell)>,
+    {
+        let mut pen = PLAIN;
+        for (x, y, cell) in content {
+            self.cells += 1;
+            let p = Position::new(x, y);
+            if self.at != Some(p) {
+                self.move_to(p);
+            }
+            // A cell advances the terminal's cursor by its width; after a wide character the
+            // diff skips its second cell, and the next cell is moved to explicitly.
+            let symbol = cell.symbol();
+            self.at = (symbol.len() == 1 || unicode_width::UnicodeWidthStr::width(symbol) == 1)
+                .then(|| Position::new(x.saturating_add(1), y));
+            let want = Pen {
+                fg: cell.fg,
+                bg: cell.bg,
+                modifier: cell.modifier,
+            };
+            if want != pen {
+                sgr(&mut self.bytes, want, pen != PLAIN);
+                pen = want;
+            }
+            self.bytes.extend_from_slice(symbol.as_bytes());
+        }
+        if pen != PLAIN {
+            self.bytes.extend_from_slice(b"\x1b[m");
+        }
+        Ok(())
+    }
+
+    fn hide_cursor(&mut self) -> std::io::Result<()> {
+        self.visible = false;
+        Ok(())
+    }
+
+    fn show_cursor(&mut self) -> std::io::Result<()> {
+        self.visible = true;
+        Ok(())
+    }
+
+    /// Where the frame last put the cursor: never asked of the terminal, whose answer the
+    /// running event reader would take instead.
+    fn get_cursor_position(&mut self) -> std::io::Result<Position> {
+        Ok(self.wanted)
+    }
+
+    fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> std::io::Result<()> {
+        self.wanted = position.into();
+        Ok(())
+    }
+
+    fn clear(&mut self) -> std::io::Result<()> {
+        self.clear_region(ClearType::All)
+    }
+
+    fn clear_region(&mut self, clear_type: ClearType) -> std::io::Result<()> {
+        let code: &[u8] = match clear_type {
+            ClearType::All => {
+                // Once is enough, however many times ratatui clears before the frame.
+                if std::mem::replace(&mut self.cleared, true) {
+                    return Ok(());
+                }
+                // What was shown may have been reflowed, and the cursor with it.
+                self.at = None;
+                CLEAR
+            }
+            ClearType::AfterCursor => b"\x1b[J",
+            ClearType::BeforeCursor => b"\x1b[1J",
+            ClearType::CurrentLine => b"\x1b[2K",
+            ClearType::UntilNewLine => b"\x1b[K",
         };
-        let changes = shown.diff(next);
-        let changed = !changes.is_empty();
-        let mut out = Vec::new();
-        let sync = self.redraw || changes.len() > SYNC_ABOVE;
-        if sync {
-            out.extend_from_slice(BEGIN_SYNC);
-        }
-        if std::mem::take(&mut self.redraw) {
-            out.extend_from_slice(CLEAR);
-        }
-        write_cells(&mut out, &changes);
-        let want = cursor.map_or(Cursor::Hidden, Cursor::At);
-        // Writing cells moves the terminal's cursor: put it back where the frame wants it.
-        if want != self.cursor || (changed && cursor.is_some()) {
+        self.bytes.extend_from_slice(code);
+        Ok(())
+    }
+
+    fn size(&self) -> std::io::Result<Size> {
+        Ok(self.size)
+    }
+
+    fn window_size(&mut self) -> std::io::Result<WindowSize> {
+        let pixels = crossterm::terminal::window_size()
+            .map(|w| Size::new(w.width, w.height))
+            .unwrap_or_default();
+        Ok(WindowSize {
+            columns_rows: self.size,
+            pixels,
+        })
+    }
+
+    /// The end of a frame: put the cursor where the frame wants it and write the frame's
+    /// bytes, if any, in one piece.
+    fn flush(&mut self) -> std::io::Result<()> {
+        let want = if self.visible {
+            Cursor::At(self.wanted)
+        } else {
+            Cursor::Hidden
+        };
+        // Writing cells moves the terminal's cursor: a shown one goes back where it belongs.
+        let moved = matches!(want, Cursor::At(p) if self.at != Some(p));
+        if want != self.cursor || moved {
             match want {
                 Cursor::At(p) => {
-                    move_to(&mut out, p.x, p.y);
+                    if self.at != Some(p) {
+                        self.move_to(p);
+                    }
                     if !matches!(self.cursor, Cursor::At(_)) {
-                        out.extend_from_slice(SHOW_CURSOR);
+                        self.bytes.extend_from_slice(SHOW_CURSOR);
                     }
                 }
-                _ => out.extend_from_slice(HIDE_CURSOR),
+                _ => self.bytes.extend_from_slice(HIDE_CURSOR),
             }
             self.cursor = want;
         }
-        if sync {
-            out.extend_from_slice(END_SYNC);
+        let cells = std::mem::take(&mut self.cells);
+        let cleared = std::mem::take(&mut self.cleared);
+        if self.bytes.is_empty() {
+            return Ok(());
         }
-        let spare = match self.shown.take() {
-            Some(mut old) if old.area == next.area => {
-                old.reset();
-                old
+        if cleared || cells > SYNC_ABOVE {
+            self.bytes.splice(0..0, BEGIN_SYNC.iter().copied());
+            self.bytes.extend_from_slice(END_SYNC);
+        }
+        let written = self
+            .out
+            .write_all(&self.bytes)
+            .and_then(|()| self.out.flush());
+        self.bytes.clear();
+        written
+    }
+}
+
+/// The last frame written, for the frames drawn over it. ratatui keeps its own copy to
+/// diff against but lends out only a blank buffer to draw in, and a frame that draws a few
+/// panes again must start from the cells of the one before.
+#[derive(Debug, Default)]
+pub struct Shown {
+    frame: Option<Buffer>,
+}
+
+impl Shown {
+    /// The terminal was cleared or resized: the next frame is drawn whole.
+    pub fn forget(&mut self) {
+        self.frame = None;
+    }
+
+    fn keep(&mut self, written: &Buffer) {
+        match &mut self.frame {
+            Some(frame) if frame.area == written.area => {
+                frame.content.clone_from_slice(&written.content)
             }
-            _ => Buffer::empty(next.area),
-        };
-        self.shown = Some(std::mem::replace(next, spare));
-        out
+            _ => self.frame = Some(written.clone()),
+        }
     }
 }
 
-/// Draw a frame rendered into `terminal`'s current buffer: ratatui renders, `screen`
-/// writes. The buffer is left blank for the next frame (ratatui's own flush and swap are
-/// not used, so its idea of the previous frame is never consulted).
-pub fn present(
-    terminal: &mut ratatui::DefaultTerminal,
-    screen: &mut Screen,
-    render: impl FnOnce(&mut ratatui::Frame) -> Option<Position>,
+/// Draw a whole frame with `render` and write what changed.
+pub fn whole<W: Write>(
+    terminal: &mut Terminal<Writer<W>>,
+    shown: &mut Shown,
+    render: impl FnOnce(&mut Frame),
 ) -> std::io::Result<()> {
-    // A new size clears the terminal (ratatui does it here, at once): begin the
-    // synchronized update before that, so the terminal never shows the blank screen, and
-    // draw everything again in it.
-    let size = terminal.size()?;
-    if ratatui::layout::Rect::from((ratatui::layout::Position::ORIGIN, size))
-        != terminal.get_frame().area()
-    {
-        let mut out = std::io::stdout().lock();
-        out.write_all(BEGIN_SYNC)?;
-        screen.forget();
-    }
-    terminal.autoresize()?;
-    let mut frame = terminal.get_frame();
-    let cursor = render(&mut frame);
-    let bytes = screen.frame(terminal.current_buffer_mut(), cursor);
-    write(&bytes)
-}
-
-/// Draw again only `rects` of what is shown, with `render`, and write what changed in
-/// them. Nothing is copied but those rectangles: the shown frame is lent to ratatui to be
-/// drawn over, and only the rectangles are compared. False (nothing done) when what is
-/// shown is not of the screen's size, `area`: draw a whole frame then.
-///
-/// `render` must draw inside `rects` only, and no wide character may cross their edges
-/// (panes are bordered; full-width rows have no neighbours).
-pub fn present_over(
-    terminal: &mut ratatui::DefaultTerminal,
-    screen: &mut Screen,
-    area: Rect,
-    rects: &[Rect],
-    render: impl FnOnce(&mut ratatui::Frame),
-) -> std::io::Result<bool> {
-    if area != terminal.get_frame().area() {
-        return Ok(false);
-    }
-    let Some(bytes) = screen.over(area, rects, |buf| {
-        std::mem::swap(terminal.current_buffer_mut(), buf);
-        render(&mut terminal.get_frame());
-        std::mem::swap(terminal.current_buffer_mut(), buf);
-    }) else {
-        return Ok(false);
-    };
-    write(&bytes).map(|()| true)
-}
-
-fn write(bytes: &[u8]) -> std::io::Result<()> {
-    if !bytes.is_empty() {
-        // The same stream ratatui's backend writes to.
-        let mut out = std::io::stdout().lock();
-        out.write_all(bytes)?;
-        out.flush()?;
-    }
+    let written = terminal.draw(render)?;
+    shown.keep(written.buffer);
     Ok(())
+}
+
+/// Draw `rects` again over the last frame with `render`, and write what changed in them.
+/// False (nothing done) when the last frame is not known at the screen's size, `area`:
+/// draw a whole frame then. The cursor stays hidden: panes alone never show it.
+///
+/// `render` must draw inside `rects` only.
+pub fn over<W: Write>(
+    terminal: &mut Terminal<Writer<W>>,
+    shown: &mut Shown,
+    area: Rect,
+    render: impl FnOnce(&mut Frame),
+) -> std::io::Result<bool> {
+    let last = match &mut shown.frame {
+        Some(last) if last.area == area && terminal.get_frame().area() == area => last,
+        _ => return Ok(false),
+    };
+    // The last frame is drawn over in place of ratatui's blank buffer, which takes its place
+    // here until the frame is written.
+    std::mem::swap(terminal.current_buffer_mut(), last);
+    render(&mut terminal.get_frame());
+    let written = terminal.apply_buffer()?;
+    shown.keep(written.buffer);
+    Ok(true)
+}
+
+/// Enter raw mode and the alternate screen and make the console's terminal. A panic
+/// leaves them again (and shows the cursor) before its message is printed.
+pub fn enter() -> std::io::Result<Term> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        leave();
+        hook(info);
+    }));
+    crossterm::terminal::enable_raw_mode()?;
+    crossterm::execute!(std::io::stdout(), crossterm::terminal::EnterAlternateScreen)?;
+    let (width, height) = crossterm::terminal::size()?;
+    Terminal::new(Writer::new(std::io::stdout(), Size::new(width, height)))
+}
+
+/// Leave raw mode and the alternate screen, and show the cursor again.
+pub fn leave() {
+    ratatui::restore();
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::cursor::Show);
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -231,73 +334,82 @@ const PLAIN: Pen = Pen {
     modifier: Modifier::empty(),
 };
 
-fn write_cells(out: &mut Vec<u8>, changes: &[(u16, u16, &Cell)]) {
-    let mut pen = PLAIN;
-    let mut next_pos: Option<(u16, u16)> = None;
-    for &(x, y, cell) in changes {
-        if next_pos != Some((x, y)) {
-            move_to(out, x, y);
-        }
-        // As ratatui's writer: a cell advances the cursor by one; after a wide character
-        // the diff skips its second cell, so the next cell is moved to explicitly.
-        next_pos = Some((x.saturating_add(1), y));
-        let want = Pen {
-            fg: cell.fg,
-            bg: cell.bg,
-            modifier: cell.modifier,
-        };
-        if want != pen {
-            sgr(out, want);
-            pen = want;
-        }
-        out.extend_from_slice(cell.symbol().as_bytes());
-    }
-    if pen != PLAIN {
-        out.extend_from_slice(b"\x1b[0m");
-    }
-}
-
-/// The cells of `rect` as a buffer of their own, at their place on the screen.
-fn cut(buf: &Buffer, rect: Rect) -> Buffer {
-    let mut part = Buffer::empty(rect);
-    let w = usize::from(rect.width);
-    for y in rect.top()..rect.bottom() {
-        let (from, to) = (buf.index_of(rect.x, y), part.index_of(rect.x, y));
-        part.content[to..to + w].clone_from_slice(&buf.content[from..from + w]);
-    }
-    part
-}
-
 fn move_to(out: &mut Vec<u8>, x: u16, y: u16) {
     let _ = write!(out, "\x1b[{};{}H", u32::from(y) + 1, u32::from(x) + 1);
 }
 
-/// One SGR sequence that sets the whole pen from a reset: `ESC[0;1;38;5;15;48;5;236m`.
-fn sgr(out: &mut Vec<u8>, pen: Pen) {
-    out.extend_from_slice(b"\x1b[0");
-    const MODS: [(Modifier, &str); 9] = [
-        (Modifier::BOLD, "1"),
-        (Modifier::DIM, "2"),
-        (Modifier::ITALIC, "3"),
-        (Modifier::UNDERLINED, "4"),
-        (Modifier::SLOW_BLINK, "5"),
-        (Modifier::RAPID_BLINK, "6"),
-        (Modifier::REVERSED, "7"),
-        (Modifier::HIDDEN, "8"),
-        (Modifier::CROSSED_OUT, "9"),
-    ];
-    for (m, code) in MODS {
-        if pen.modifier.contains(m) {
-            out.push(b';');
-            out.extend_from_slice(code.as_bytes());
+/// The shortest of the moves along a row from column `from` to `to`: backspaces, cursor
+/// back or forward by n, or to the column.
+fn move_along(out: &mut Vec<u8>, from: u16, to: u16) {
+    let digits = |n: u32| {
+        if n < 10 {
+            1
+        } else if n < 100 {
+            2
+        } else if n < 1000 {
+            3
+        } else {
+            5
+        }
+    };
+    let column = u32::from(to) + 1;
+    if to < from {
+        let n = u32::from(from - to);
+        if n <= 3 {
+            out.extend(std::iter::repeat_n(b'\x08', n as usize));
+        } else if digits(n) <= digits(column) {
+            let _ = write!(out, "\x1b[{n}D");
+        } else {
+            let _ = write!(out, "\x1b[{column}G");
+        }
+    } else {
+        let n = u32::from(to - from);
+        if digits(n) <= digits(column) {
+            let _ = write!(out, "\x1b[{n}C");
+        } else {
+            let _ = write!(out, "\x1b[{column}G");
         }
     }
-    colour(out, pen.fg, false);
-    colour(out, pen.bg, true);
+}
+
+/// One SGR sequence that sets the whole pen: from the terminal's plain attributes
+/// (`reset` false) `ESC[1;97;48;5;236m`, else from a reset, `ESC[0;1;97;48;5;236m`.
+fn sgr(out: &mut Vec<u8>, pen: Pen, reset: bool) {
+    const MODS: [(Modifier, u8); 9] = [
+        (Modifier::BOLD, 1),
+        (Modifier::DIM, 2),
+        (Modifier::ITALIC, 3),
+        (Modifier::UNDERLINED, 4),
+        (Modifier::SLOW_BLINK, 5),
+        (Modifier::RAPID_BLINK, 6),
+        (Modifier::REVERSED, 7),
+        (Modifier::HIDDEN, 8),
+        (Modifier::CROSSED_OUT, 9),
+    ];
+    out.extend_from_slice(b"\x1b[");
+    let start = out.len();
+    if reset {
+        out.push(b'0');
+    }
+    for (m, code) in MODS {
+        if pen.modifier.contains(m) {
+            param(out, start);
+            out.push(b'0' + code);
+        }
+    }
+    colour(out, start, pen.fg, false);
+    colour(out, start, pen.bg, true);
     out.push(b'm');
 }
 
-fn colour(out: &mut Vec<u8>, c: Color, background: bool) {
+/// Before each SGR parameter but the first (the sequence's parameters begin at `start`).
+fn param(out: &mut Vec<u8>, start: usize) {
+    if out.len() > start {
+        out.push(b';');
+    }
+}
+
+fn colour(out: &mut Vec<u8>, start: usize, c: Color, background: bool) {
     // The sixteen named colours as 30–37 / 90–97 (40–47 / 100–107 behind), which every
     // terminal knows, rather than as entries of the 256-colour palette.
     let named = |n: u8| {
@@ -323,15 +435,18 @@ fn colour(out: &mut Vec<u8>, c: Color, background: bool) {
         Color::LightCyan => named(14),
         Color::White => named(15),
         Color::Indexed(n) => {
-            let _ = write!(out, ";{};5;{n}", if background { 48 } else { 38 });
+            param(out, start);
+            let _ = write!(out, "{};5;{n}", if background { 48 } else { 38 });
             return;
         }
         Color::Rgb(r, g, b) => {
-            let _ = write!(out, ";{};2;{r};{g};{b}", if background { 48 } else { 38 });
+            param(out, start);
+            let _ = write!(out, "{};2;{r};{g};{b}", if background { 48 } else { 38 });
             return;
         }
     };
-    let _ = write!(out, ";{code}");
+    param(out, start);
+    let _ = write!(out, "{code}");
 }
 
 #[cfg(test)]
@@ -435,83 +550,165 @@ mod tests {
         }
     }
 
+    type TestTerm = Terminal<Writer<Vec<u8>>>;
+
+    fn term() -> TestTerm {
+        Terminal::new(Writer::new(Vec::new(), Size::new(W, H))).expect("a writer to memory")
+    }
+
+    /// The console's terminal, as far as these tests need it.
+    struct Console {
+        term: TestTerm,
+        shown: Shown,
+    }
+
+    impl Console {
+        fn new() -> Console {
+            Console {
+                term: term(),
+                shown: Shown::default(),
+            }
+        }
+
+        /// The bytes that bring the terminal to `b`, with the cursor at `cursor` (None:
+        /// hidden), drawn as a whole frame.
+        fn frame(&mut self, b: &Buffer, cursor: Option<Position>) -> Vec<u8> {
+            whole(&mut self.term, &mut self.shown, |f| {
+                f.buffer_mut().content.clone_from(&b.content);
+                if let Some(p) = cursor {
+                    f.set_cursor_position(p);
+                }
+            })
+            .expect("written to memory");
+            self.written()
+        }
+
+        fn written(&mut self) -> Vec<u8> {
+            std::mem::take(self.term.backend_mut().writer_mut())
+        }
+    }
+
+    fn has(bytes: &[u8], part: &[u8]) -> bool {
+        bytes.windows(part.len()).any(|w| w == part)
+    }
+
     #[test]
     fn frames_written_read_back_the_same_through_a_terminal_emulator() {
         let mut parser = vt100::Parser::new(H, W, 0);
-        let mut screen = Screen::new();
+        let mut console = Console::new();
         let (a, b) = (frame_a(), frame_b());
-        show(&mut parser, &screen.frame(&mut a.clone(), None));
+        show(&mut parser, &console.frame(&a, None));
         same(&parser, &a);
-        show(&mut parser, &screen.frame(&mut b.clone(), None));
+        show(&mut parser, &console.frame(&b, None));
         same(&parser, &b);
-        show(&mut parser, &screen.frame(&mut a.clone(), None));
+        show(&mut parser, &console.frame(&a, None));
         same(&parser, &a);
     }
 
     #[test]
     fn an_unchanged_frame_writes_nothing() {
-        let mut screen = Screen::new();
+        let mut console = Console::new();
         let a = frame_a();
-        let mut next = a.clone();
-        assert!(!screen.frame(&mut next, None).is_empty());
-        assert_eq!(next, Buffer::empty(a.area), "left blank for the next frame");
-        assert!(screen.frame(&mut a.clone(), None).is_empty());
+        assert!(!console.frame(&a, None).is_empty());
+        assert!(console.frame(&a, None).is_empty());
+        let over = over(&mut console.term, &mut console.shown, a.area, |_| {});
+        assert!(over.expect("written to memory"), "drawn over");
+        assert!(console.written().is_empty(), "nothing drawn over changed");
     }
 
     #[test]
     fn a_new_second_on_the_clock_costs_under_40_bytes() {
-        let mut screen = Screen::new();
-        screen.frame(&mut frame_a(), None);
+        let mut console = Console::new();
+        console.frame(&frame_a(), None);
         let mut next = frame_a();
         next.set_string(0, 0, " 值班室 · 测试市            23:49:02 ", header());
-        let bytes = screen.frame(&mut next.clone(), None);
+        let bytes = console.frame(&next, None);
         assert!(bytes.len() < 40, "{} bytes: {bytes:?}", bytes.len());
         // No synchronized update for one cell; one SGR for the whole pen, one reset.
-        assert!(!bytes.windows(BEGIN_SYNC.len()).any(|w| w == BEGIN_SYNC));
+        assert!(!has(&bytes, BEGIN_SYNC));
         let mut parser = vt100::Parser::new(H, W, 0);
-        parser.process(&Screen::new().frame(&mut frame_a(), None));
+        parser.process(&Console::new().frame(&frame_a(), None));
         parser.process(&bytes);
         same(&parser, &next);
     }
 
     #[test]
+    fn a_second_on_the_clock_after_the_last_one_is_a_backspace_and_its_digit() {
+        let mut parser = vt100::Parser::new(H, W, 0);
+        let mut console = Console::new();
+        let mut clock = frame_a();
+        show(&mut parser, &console.frame(&clock, None));
+        let mut sizes = Vec::new();
+        for second in 2..=5 {
+            let time = format!(" 值班室 · 测试市            23:49:0{second} ");
+            clock.set_string(0, 0, &time, header());
+            let bytes = console.frame(&clock, None);
+            show(&mut parser, &bytes);
+            same(&parser, &clock);
+            sizes.push(bytes.len());
+        }
+        // The first moves from where the last whole frame ended; each later one steps back
+        // over the digit it wrote: BS, one SGR from plain (ESC[1;97;48;5;236m), the digit,
+        // one reset (ESC[m).
+        assert!(sizes[1..].iter().all(|&n| n == 21), "{sizes:?}");
+    }
+
+    #[test]
     fn a_big_change_is_one_synchronized_update() {
-        let mut screen = Screen::new();
-        let bytes = screen.frame(&mut frame_a(), None);
+        let mut console = Console::new();
+        let bytes = console.frame(&frame_a(), None);
         assert!(bytes.starts_with(BEGIN_SYNC) && bytes.ends_with(END_SYNC));
+        assert_eq!(
+            bytes
+                .windows(BEGIN_SYNC.len())
+                .filter(|w| *w == BEGIN_SYNC)
+                .count(),
+            1
+        );
     }
 
     #[test]
     fn the_cursor_is_shown_where_asked_and_hidden_once() {
         let mut parser = vt100::Parser::new(H, W, 0);
-        let mut screen = Screen::new();
+        let mut console = Console::new();
         let a = frame_a();
-        show(
-            &mut parser,
-            &screen.frame(&mut a.clone(), Some(Position::new(5, 3))),
-        );
+        show(&mut parser, &console.frame(&a, Some(Position::new(5, 3))));
         assert!(!parser.screen().hide_cursor());
         assert_eq!(parser.screen().cursor_position(), (3, 5));
+        assert!(
+            console.frame(&a, Some(Position::new(5, 3))).is_empty(),
+            "shown where it was: nothing to write"
+        );
         // Cells change elsewhere: the cursor goes back where the frame wants it.
         show(
             &mut parser,
-            &screen.frame(&mut frame_b(), Some(Position::new(5, 3))),
+            &console.frame(&frame_b(), Some(Position::new(5, 3))),
         );
         assert_eq!(parser.screen().cursor_position(), (3, 5));
-        show(&mut parser, &screen.frame(&mut frame_b(), None));
+        let bytes = console.frame(&frame_b(), Some(Position::new(9, 1)));
+        assert!(!has(&bytes, SHOW_CURSOR), "already shown: only moved");
+        show(&mut parser, &bytes);
+        assert_eq!(parser.screen().cursor_position(), (1, 9));
+        show(&mut parser, &console.frame(&frame_b(), None));
         assert!(parser.screen().hide_cursor());
-        assert!(screen.frame(&mut frame_b(), None).is_empty(), "hidden once");
+        assert!(console.frame(&frame_b(), None).is_empty(), "hidden once");
     }
 
     #[test]
-    fn a_forgotten_screen_is_drawn_whole_again() {
-        let mut screen = Screen::new();
+    fn a_cleared_terminal_is_drawn_whole_again() {
+        let mut console = Console::new();
         let a = frame_a();
-        screen.frame(&mut a.clone(), None);
-        screen.forget();
-        let bytes = screen.frame(&mut a.clone(), None);
+        console.frame(&a, None);
+        // A resize event, or the console back from a suspension.
+        console.term.clear().expect("cleared in memory");
+        console.shown.forget();
+        assert!(console.written().is_empty(), "cleared with the next frame");
+        let bytes = console.frame(&a, None);
         // Cleared first, inside the synchronized update, so the screen never shows blank.
-        assert!(bytes.starts_with(&[BEGIN_SYNC, CLEAR].concat()));
+        assert!(
+            bytes.starts_with(&[BEGIN_SYNC, CLEAR].concat()),
+            "{bytes:?}"
+        );
         let mut parser = vt100::Parser::new(H, W, 0);
         parser.process(b"garbage left by a terminal that reflowed");
         show(&mut parser, &bytes);
@@ -519,11 +716,43 @@ mod tests {
     }
 
     #[test]
+    fn a_new_size_is_laid_out_and_cleared_in_the_next_frame() {
+        let mut console = Console::new();
+        console.frame(&frame_a(), None);
+        console.term.backend_mut().resize(W + 4, H + 2);
+        let mut area = None;
+        whole(&mut console.term, &mut console.shown, |f| {
+            area = Some(f.area())
+        })
+        .expect("written to memory");
+        assert_eq!(area, Some(Rect::new(0, 0, W + 4, H + 2)));
+        let bytes = console.written();
+        assert!(
+            bytes.starts_with(&[BEGIN_SYNC, CLEAR].concat()),
+            "{bytes:?}"
+        );
+        assert_eq!(
+            bytes.windows(CLEAR.len()).filter(|w| *w == CLEAR).count(),
+            1
+        );
+        assert!(
+            !over(
+                &mut console.term,
+                &mut console.shown,
+                Rect::new(0, 0, W, H),
+                |_| { panic!("not drawn") }
+            )
+            .expect("nothing written"),
+            "the last frame is of another size"
+        );
+    }
+
+    #[test]
     fn drawing_over_rectangles_writes_their_changes_and_keeps_the_rest() {
         let mut parser = vt100::Parser::new(H, W, 0);
-        let mut screen = Screen::new();
+        let mut console = Console::new();
         let (a, b) = (frame_a(), frame_b());
-        show(&mut parser, &screen.frame(&mut a.clone(), None));
+        show(&mut parser, &console.frame(&a, None));
         // The clock row and the alert row change; the other rows stay as shown.
         let rects = [Rect::new(0, 0, W, 1), Rect::new(0, 2, W, 1)];
         let mut want = a.clone();
@@ -532,33 +761,31 @@ mod tests {
                 want[(x, r.y)] = b[(x, r.y)].clone();
             }
         }
-        let bytes = screen
-            .over(a.area, &rects, |shown| {
-                assert_eq!(*shown, a, "drawn over what is shown");
-                for r in rects {
-                    for x in r.left()..r.right() {
-                        shown[(x, r.y)] = b[(x, r.y)].clone();
-                    }
+        let drawn = over(&mut console.term, &mut console.shown, a.area, |f| {
+            assert_eq!(*f.buffer_mut(), a, "drawn over what is shown");
+            for r in rects {
+                for x in r.left()..r.right() {
+                    f.buffer_mut()[(x, r.y)] = b[(x, r.y)].clone();
                 }
-            })
-            .expect("the same size is shown");
-        show(&mut parser, &bytes);
+            }
+        })
+        .expect("written to memory");
+        assert!(drawn, "the same size is shown");
+        show(&mut parser, &console.written());
         same(&parser, &want);
         assert!(
-            screen.frame(&mut want.clone(), None).is_empty(),
+            console.frame(&want, None).is_empty(),
             "what is shown is the frame drawn over"
         );
         let other = Rect::new(0, 0, W + 1, H);
-        assert!(
-            screen
-                .over(other, &rects, |_| panic!("not drawn"))
-                .is_none()
-        );
-        screen.forget();
-        assert!(
-            screen
-                .over(a.area, &rects, |_| panic!("not drawn"))
-                .is_none()
-        );
+        let not = |console: &mut Console, area| {
+            over(&mut console.term, &mut console.shown, area, |_| {
+                panic!("not drawn")
+            })
+            .expect("nothing written")
+        };
+        assert!(!not(&mut console, other));
+        console.shown.forget();
+        assert!(!not(&mut console, a.area));
     }
 }

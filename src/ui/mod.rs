@@ -20,7 +20,7 @@ pub mod too_small;
 
 use crate::app::{Overlay, Pane, State};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::{Block, BorderType};
 use theme::Role;
 
@@ -63,30 +63,27 @@ pub fn areas(state: &State, area: Rect) -> Areas {
     }
 }
 
-/// Draw the whole screen; returns where the text cursor goes (None: hidden), which the
-/// console's own frame writer needs (ratatui keeps the frame's cursor to itself).
-pub fn draw_frame(state: &State, frame: &mut Frame) -> Option<Position> {
-    draw_screen(state, frame).0
+/// Draw the whole screen, with the text cursor where typing goes (`Frame::set_cursor_position`;
+/// none: hidden).
+pub fn draw_frame(state: &State, frame: &mut Frame) {
+    draw_screen(state, frame);
 }
 
 /// Draw the whole screen and keep, in `kept`, what a frame in which only the clock moves
 /// needs to draw only the panes that changed (`panes::due`).
-pub fn draw_whole(state: &State, frame: &mut Frame, kept: &mut panes::Kept) -> Option<Position> {
-    let (cursor, panes) = draw_screen(state, frame);
-    match panes {
+pub fn draw_whole(state: &State, frame: &mut Frame, kept: &mut panes::Kept) {
+    match draw_screen(state, frame) {
         Some(panes) => kept.drawn(state, panes),
         None => kept.forget(),
     }
-    cursor
 }
 
-/// The whole screen: where the text cursor goes, and where the panes went (None: the
-/// screen is too small for them).
-fn draw_screen(state: &State, frame: &mut Frame) -> (Option<Position>, Option<Areas>) {
+/// The whole screen; returns where the panes went (None: the screen is too small for them).
+fn draw_screen(state: &State, frame: &mut Frame) -> Option<Areas> {
     let area = frame.area();
     if state.too_small() {
         too_small::draw(state, frame, area);
-        return (None, None);
+        return None;
     }
     // The theme's text style is the ground every pane draws on.
     ground(state, frame.buffer_mut(), area);
@@ -132,7 +129,10 @@ fn draw_screen(state: &State, frame: &mut Frame) -> (Option<Position>, Option<Ar
         }
     };
     // The command line is typed over whatever is open, so its cursor wins.
-    (prompt_cursor.or(overlay_cursor), Some(panes))
+    if let Some(at) = prompt_cursor.or(overlay_cursor) {
+        frame.set_cursor_position(at);
+    }
+    Some(panes)
 }
 
 /// Blank cells in the theme's text style over `rect`, as a fresh frame has them before
