@@ -7,6 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use watchroom::app::command_line::PromptKind;
 use watchroom::app::filter::FilterTarget;
 use watchroom::app::keymap::Mode;
+use watchroom::app::lists::{ListKind, ListView};
 use watchroom::app::{Effect, Lang, Msg, Overlay, Pane, State, update};
 use watchroom::sources::SourceEvent;
 use watchroom::ui::theme::Theme;
@@ -259,17 +260,18 @@ fn commands_open_the_views_they_name() {
         s.view.overlay
     );
     for (line, want) in [
-        ("sources", "Sources"),
-        ("silences", "Silences"),
-        ("instructions", "Instructions"),
-        ("help", "Help"),
-        ("源", "Sources"),
-        ("督办", "Instructions"),
+        ("sources", "sources"),
+        ("silences", "silences"),
+        ("instructions", "instructions"),
+        ("history", "history"),
+        ("help", "help"),
+        ("源", "sources"),
+        ("督办", "instructions"),
     ] {
         let mut s = state();
         command(&mut s, line);
-        let got = format!("{:?}", s.view.overlay);
-        assert!(got.starts_with(want), ":{line} opened {got}");
+        let got = watchroom::app::rooms::on_screen(&s).name;
+        assert_eq!(got, want, ":{line} opened {:?}", s.view.overlay);
     }
     let mut s = state();
     command(&mut s, "lang en");
@@ -413,10 +415,22 @@ fn slash_filters_the_instructions_list_and_esc_clears_before_closing() {
     type_in(&mut s, " 暴雨");
     assert_eq!(listed(&s), 0);
     update(&mut s, code(KeyCode::Enter));
-    assert!(matches!(s.view.overlay, Overlay::Instructions { .. }));
+    assert!(matches!(
+        s.view.overlay,
+        Overlay::List(ListView {
+            kind: ListKind::Instructions,
+            ..
+        })
+    ));
     update(&mut s, code(KeyCode::Esc));
     assert_eq!(listed(&s), 1, "the first Esc clears the filter");
-    assert!(matches!(s.view.overlay, Overlay::Instructions { .. }));
+    assert!(matches!(
+        s.view.overlay,
+        Overlay::List(ListView {
+            kind: ListKind::Instructions,
+            ..
+        })
+    ));
     update(&mut s, code(KeyCode::Esc));
     assert_eq!(s.view.overlay, Overlay::None, "the second closes the list");
 }

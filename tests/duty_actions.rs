@@ -8,6 +8,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::SignedDuration;
 use watchroom::app::command::CommandBody;
 use watchroom::app::form::FormKind;
+use watchroom::app::lists::{ListKind, ListView};
 use watchroom::app::{AlertKey, Effect, Msg, Overlay, State, update};
 use watchroom::model::*;
 use watchroom::sources::SourceEvent;
@@ -177,7 +178,13 @@ fn the_silence_list_shows_active_silences_and_lifting_one_ends_it() {
     update(&mut s, code(KeyCode::Enter));
     assert_eq!(watchroom::app::silences::active(&s).len(), 1);
     update(&mut s, key('S'));
-    assert_eq!(s.view.overlay, Overlay::Silences { scroll: 0 });
+    assert_eq!(
+        s.view.overlay,
+        Overlay::List(ListView {
+            kind: ListKind::Silences,
+            at: 0
+        })
+    );
     update(&mut s, code(KeyCode::Esc));
 
     update(&mut s, key('s'));
@@ -239,7 +246,13 @@ fn a_leader_instruction_is_followed_up_until_closed() {
     let new_key = list[1].entry.id.clone();
 
     update(&mut s, code(KeyCode::Down));
-    assert_eq!(s.view.overlay, Overlay::Instructions { selected: 1 });
+    assert_eq!(
+        s.view.overlay,
+        Overlay::List(ListView {
+            kind: ListKind::Instructions,
+            at: 1
+        })
+    );
     update(&mut s, code(KeyCode::Enter));
     assert!(
         matches!(&s.view.overlay, Overlay::Form(f) if matches!(f.kind, FormKind::FollowUp { .. })),

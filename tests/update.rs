@@ -424,7 +424,9 @@ fn expired_updated_and_cancelled_alerts_leave_the_wall_for_the_history() {
     );
     assert_eq!(
         s.view.overlay,
-        watchroom::app::Overlay::History { scroll: 0 }
+        watchroom::app::Overlay::List(watchroom::app::lists::ListView::new(
+            watchroom::app::lists::ListKind::History
+        ))
     );
 }
 

@@ -44,6 +44,12 @@ pub enum Action {
     Silences,
     /// Alerts no longer in force: expired, updated, cancelled, resolved.
     History,
+    /// Every source's health in full.
+    Sources,
+    /// Switch the theme: opens the command line at `:theme `.
+    Theme,
+    /// Switch the language of the screen: opens the command line at `:lang `.
+    Lang,
     /// Record a leader instruction (领导批示) on the selected incident.
     Instruct,
     /// List the leader instructions being followed up (督办).

@@ -1,15 +1,17 @@
 //! The `:` command line and the `/` filter line: one prompt at the bottom of the screen,
 //! with Tab completion, and (for commands) Up/Down through the commands of this run.
-//! The commands and their Chinese aliases are listed in `COMMANDS`; the `:help` overlay
-//! lists them from there.
+//! The commands and their Chinese aliases are listed in `rooms::COMMANDS`, each naming
+//! the action it runs; the `:help` overlay lists them from there.
 
 use super::action::Action;
 use super::alert_key::AlertKey;
 use super::filter::{FilterTarget, vocabulary};
 use super::line_edit::LineEdit;
+use super::lists;
 use super::msg::Effect;
+use super::rooms::{Arg, COMMANDS, Command, command_for};
 use super::state::{Lang, Notice, Overlay, Pane, State};
-use super::{experts_view, handover_view, instructions, silences};
+use super::{experts_view, instructions, silences};
 use crate::model::text::sanitize;
 use crate::ui::theme::Theme;
 use crossterm::event::KeyEvent;
@@ -60,163 +62,12 @@ impl Prompt {
     }
 }
 
-/// What a command takes after its name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Arg {
-    None,
-    /// A name, a specialty, a domain or group.
-    Experts,
-    Theme,
-    Filter,
-    Lang,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Cmd {
-    Experts,
-    Theme,
-    Handover,
-    Filter,
-    Sources,
-    Silences,
-    Instructions,
-    History,
-    Help,
-    Lang,
-    Quit,
-}
-
-pub struct Spec {
-    pub cmd: Cmd,
-    pub name: &'static str,
-    pub aliases: &'static [&'static str],
-    pub arg: Arg,
-    /// What the argument is, for help (empty: none).
-    pub arg_zh: &'static str,
-    pub arg_en: &'static str,
-    pub zh: &'static str,
-    pub en: &'static str,
-}
-
-pub const COMMANDS: &[Spec] = &[
-    Spec {
-        cmd: Cmd::Experts,
-        name: "experts",
-        aliases: &["专家"],
-        arg: Arg::Experts,
-        arg_zh: "查询",
-        arg_en: "QUERY",
-        zh: "专家库，带查询词（姓名、拼音、专业、组）",
-        en: "Expert lookup with a query (name, pinyin, specialty, group)",
-    },
-    Spec {
-        cmd: Cmd::Theme,
-        name: "theme",
-        aliases: &["主题"],
-        arg: Arg::Theme,
-        arg_zh: "主题名",
-        arg_en: "NAME",
-        zh: "切换主题（内置或配置目录 themes/ 下的）",
-        en: "Switch the theme (built-in or from themes/ in the config directory)",
-    },
-    Spec {
-        cmd: Cmd::Handover,
-        name: "handover",
-        aliases: &["交接班"],
-        arg: Arg::None,
-        arg_zh: "",
-        arg_en: "",
-        zh: "交接班",
-        en: "Shift handover",
-    },
-    Spec {
-        cmd: Cmd::Filter,
-        name: "filter",
-        aliases: &["筛选"],
-        arg: Arg::Filter,
-        arg_zh: "词",
-        arg_en: "WORDS",
-        zh: "筛选当前列表（同 /；不带词即清除）",
-        en: "Filter the focused list (as /; no words clears it)",
-    },
-    Spec {
-        cmd: Cmd::Sources,
-        name: "sources",
-        aliases: &["源", "数据源"],
-        arg: Arg::None,
-        arg_zh: "",
-        arg_en: "",
-        zh: "各数据源健康状况",
-        en: "Health of every source",
-    },
-    Spec {
-        cmd: Cmd::Silences,
-        name: "silences",
-        aliases: &["静默"],
-        arg: Arg::None,
-        arg_zh: "",
-        arg_en: "",
-        zh: "静默列表",
-        en: "Silences",
-    },
-    Spec {
-        cmd: Cmd::History,
-        name: "history",
-        aliases: &["历史", "历史预警"],
-        arg: Arg::None,
-        arg_zh: "",
-        arg_en: "",
-        zh: "已失效、已更新、已解除的预警",
-        en: "Alerts no longer in force",
-    },
-    Spec {
-        cmd: Cmd::Instructions,
-        name: "instructions",
-        aliases: &["批示", "督办"],
-        arg: Arg::None,
-        arg_zh: "",
-        arg_en: "",
-        zh: "领导批示督办列表",
-        en: "Leader instructions to follow up",
-    },
-    Spec {
-        cmd: Cmd::Help,
-        name: "help",
-        aliases: &["帮助"],
-        arg: Arg::None,
-        arg_zh: "",
-        arg_en: "",
-        zh: "帮助：按键与命令",
-        en: "Help: keys and commands",
-    },
-    Spec {
-        cmd: Cmd::Lang,
-        name: "lang",
-        aliases: &["语言"],
-        arg: Arg::Lang,
-        arg_zh: "zh|en",
-        arg_en: "zh|en",
-        zh: "界面语言",
-        en: "Language of the screen",
-    },
-    Spec {
-        cmd: Cmd::Quit,
-        name: "quit",
-        aliases: &["q", "退出"],
-        arg: Arg::None,
-        arg_zh: "",
-        arg_en: "",
-        zh: "退出",
-        en: "Quit",
-    },
-];
-
-fn names(spec: &Spec) -> impl Iterator<Item = &'static str> {
+fn names(spec: &Command) -> impl Iterator<Item = &'static str> {
     std::iter::once(spec.name).chain(spec.aliases.iter().copied())
 }
 
 /// A command by its name, an alias, or a prefix of exactly one name.
-pub fn find(word: &str) -> Option<&'static Spec> {
+pub fn find(word: &str) -> Option<&'static Command> {
     let word = word.to_lowercase();
     if let Some(s) = COMMANDS.iter().find(|s| names(s).any(|n| n == word)) {
         return Some(s);
@@ -229,7 +80,7 @@ pub fn find(word: &str) -> Option<&'static Spec> {
 }
 
 /// The command whose name or alias is nearest to `word` (edit distance).
-pub fn closest(word: &str) -> &'static Spec {
+pub fn closest(word: &str) -> &'static Command {
     let word = word.to_lowercase();
     COMMANDS
         .iter()
@@ -268,11 +119,16 @@ pub fn open_command(state: &mut State) {
     state.view.prompt = Some(Prompt::new(PromptKind::Command, ""));
 }
 
+/// The command line with `action`'s command typed, waiting for its argument.
+pub fn open_with(state: &mut State, action: Action) {
+    let typed = command_for(action).map_or_else(String::new, |c| format!("{} ", c.name));
+    state.view.prompt = Some(Prompt::new(PromptKind::Command, &typed));
+}
+
 /// The list a `/` typed now would narrow: the open list overlay's, else the focused pane's.
 pub fn filter_target(state: &State) -> Option<FilterTarget> {
     match &state.view.overlay {
-        Overlay::Silences { .. } => Some(FilterTarget::Silences),
-        Overlay::Instructions { .. } => Some(FilterTarget::Instructions),
+        Overlay::List(view) => view.kind.filter(),
         Overlay::None => match state.view.focus {
             Pane::Alerts => Some(FilterTarget::Alerts),
             // The timeline belongs to the selected incident: narrow the incidents.
@@ -330,17 +186,7 @@ pub fn set_filter(state: &mut State, target: FilterTarget, text: &str) {
                 state.view.timeline_scroll = 0;
             }
         }
-        FilterTarget::Silences => {
-            if let Overlay::Silences { scroll } = &mut state.view.overlay {
-                *scroll = 0;
-            }
-        }
-        FilterTarget::Instructions => {
-            let n = instructions::listed(state).len();
-            if let Overlay::Instructions { selected } = &mut state.view.overlay {
-                *selected = (*selected).min(n.saturating_sub(1));
-            }
-        }
+        FilterTarget::Silences | FilterTarget::Instructions => lists::filtered(state, target),
     }
 }
 
@@ -605,20 +451,19 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
         notice(state, text, true);
         return Vec::new();
     };
+    match spec.arg {
+        Arg::None => super::update::act(state, spec.action),
+        _ => with_arg(state, spec, arg),
+    }
+}
+
+/// A command that takes an argument: the same action as its key, given the argument.
+fn with_arg(state: &mut State, command: &Command, arg: &str) -> Vec<Effect> {
     let l = state.lang();
-    match spec.cmd {
-        Cmd::Quit => {
-            state.quit = true;
-            return vec![Effect::Quit];
-        }
-        Cmd::Help => state.view.overlay = Overlay::Help { scroll: 0 },
-        Cmd::Handover => handover_view::open(state),
-        Cmd::Sources => state.view.overlay = Overlay::Sources { scroll: 0 },
-        Cmd::Silences => silences::open_list(state),
-        Cmd::Instructions => instructions::open_list(state),
-        Cmd::History => state.view.overlay = Overlay::History { scroll: 0 },
-        Cmd::Experts => {
-            experts_view::open(state);
+    match command.arg {
+        Arg::None => return super::update::act(state, command.action),
+        Arg::Experts => {
+            super::update::act(state, command.action);
             if let Overlay::Experts(view) = &mut state.view.overlay {
                 view.query = LineEdit::with_text(arg);
             }
@@ -628,11 +473,11 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
                 experts_view::refresh(view, pool);
             }
         }
-        Cmd::Filter => match filter_target(state) {
+        Arg::Filter => match filter_target(state) {
             Some(target) => set_filter(state, target, arg),
             None => cannot_filter(state),
         },
-        Cmd::Lang => match arg {
+        Arg::Lang => match arg {
             "zh" | "中文" => state.session.lang = Lang::Zh,
             "en" | "english" | "English" => state.session.lang = Lang::En,
             _ => {
@@ -640,7 +485,7 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
                 notice(state, text, true);
             }
         },
-        Cmd::Theme => return theme(state, arg),
+        Arg::Theme => return theme(state, arg),
     }
     Vec::new()
 }
@@ -713,10 +558,10 @@ mod tests {
 
     #[test]
     fn names_aliases_and_unique_prefixes_find_their_command() {
-        assert_eq!(find("theme").map(|s| s.cmd), Some(Cmd::Theme));
-        assert_eq!(find("专家").map(|s| s.cmd), Some(Cmd::Experts));
-        assert_eq!(find("q").map(|s| s.cmd), Some(Cmd::Quit));
-        assert_eq!(find("exp").map(|s| s.cmd), Some(Cmd::Experts));
+        assert_eq!(find("theme").map(|s| s.action), Some(Action::Theme));
+        assert_eq!(find("专家").map(|s| s.action), Some(Action::Experts));
+        assert_eq!(find("q").map(|s| s.action), Some(Action::Quit));
+        assert_eq!(find("exp").map(|s| s.action), Some(Action::Experts));
         // "s" starts both sources and silences.
         assert!(find("s").is_none());
         assert!(find("thme").is_none());

@@ -3,6 +3,7 @@
 
 use super::filter::{FilterTarget, Query};
 use super::form::Form;
+use super::lists::{self, ListKind, ListView};
 use super::msg::Effect;
 use super::state::{Overlay, State};
 use super::workflow::{EntryDraft, flash, log_entry, need_officer};
@@ -40,25 +41,16 @@ pub fn listed(state: &State) -> Vec<Instruction<'_>> {
     all
 }
 
-pub fn open_list(state: &mut State) {
-    state.view.overlay = Overlay::Instructions { selected: 0 };
-}
-
-pub fn step(state: &mut State, by: isize) {
-    let n = listed(state).len();
-    if let Overlay::Instructions { selected } = &mut state.view.overlay {
-        *selected = (*selected as isize)
-            .saturating_add(by)
-            .clamp(0, n.saturating_sub(1) as isize) as usize;
-    }
-}
-
 /// Enter on the list: record progress on, or close, the selected instruction.
 pub fn open_follow_up(state: &mut State) {
     if state.session.read_only || need_officer(state) {
         return;
     }
-    let Overlay::Instructions { selected } = state.view.overlay else {
+    let Some(ListView {
+        kind: ListKind::Instructions,
+        at: selected,
+    }) = lists::open_one(state)
+    else {
         return;
     };
     let target = listed(state)
@@ -109,6 +101,6 @@ pub fn submit_follow_up(
         ),
     );
     let effects = log_entry(state, incident_id, draft).into_iter().collect();
-    state.view.overlay = Overlay::Instructions { selected: 0 };
+    lists::open(state, ListKind::Instructions);
     effects
 }

@@ -25,10 +25,6 @@ pub fn open(state: &mut State) {
     state.view.overlay = Overlay::Form(form);
 }
 
-pub fn open_list(state: &mut State) {
-    state.view.overlay = Overlay::Silences { scroll: 0 };
-}
-
 /// The minutes chosen on the form (0: lift the silence).
 fn minutes_of(choice: &str) -> i64 {
     SILENCE_CHOICES

@@ -5,6 +5,7 @@ use super::action::Action;
 use super::alert_key::AlertKey;
 use super::command::Pending;
 use super::experts_view;
+use super::lists::{self, ListKind};
 use super::msg::{Effect, Msg, Restored};
 use super::pending;
 use super::state::Lang;
@@ -314,6 +315,12 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
     if matches!(state.view.overlay, Overlay::Experts(_)) {
         return experts_view::apply(state, action);
     }
+    act(state, action)
+}
+
+/// What an action does outside the prompt and the expert lookup, which keep their own
+/// keys; a `:` command runs its action here too.
+pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::Quit => {
             state.quit = true;
@@ -358,10 +365,13 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Officer => workflow::open_officer(state),
         Action::Experts => experts_view::open(state),
         Action::Silence => silences::open(state),
-        Action::Silences => silences::open_list(state),
-        Action::History => state.view.overlay = Overlay::History { scroll: 0 },
+        Action::Silences => lists::open(state, ListKind::Silences),
+        Action::History => lists::open(state, ListKind::History),
+        Action::Sources => lists::open(state, ListKind::Sources),
+        Action::Theme => command_line::open_with(state, Action::Theme),
+        Action::Lang => command_line::open_with(state, Action::Lang),
         Action::Instruct => instructions::open(state),
-        Action::Instructions => instructions::open_list(state),
+        Action::Instructions => lists::open(state, ListKind::Instructions),
         Action::FollowUp => instructions::open_follow_up(state),
         Action::Handover => handover_view::open(state),
         Action::Sign => return handover_view::sign(state),
@@ -428,16 +438,8 @@ fn step(state: &mut State, by: isize) {
                 .clamp(0, u16::MAX as isize) as u16;
             return;
         }
-        Overlay::Silences { scroll }
-        | Overlay::Sources { scroll }
-        | Overlay::History { scroll } => {
-            *scroll = (*scroll as isize)
-                .saturating_add(by)
-                .clamp(0, u16::MAX as isize) as u16;
-            return;
-        }
+        Overlay::List(_) => return super::lists::step(state, by),
         Overlay::Handover(_) => return handover_view::scroll(state, by),
-        Overlay::Instructions { .. } => return instructions::step(state, by),
         Overlay::Form(_) | Overlay::Experts(_) => return,
         Overlay::None => {}
     }

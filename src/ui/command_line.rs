@@ -4,7 +4,8 @@
 use super::theme::Role;
 use crate::app::Lang;
 use crate::app::State;
-use crate::app::command_line::{COMMANDS, Prompt, PromptKind, counts};
+use crate::app::command_line::{Prompt, PromptKind, counts};
+use crate::app::rooms::COMMANDS;
 use crate::model::text::{truncate, width};
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};

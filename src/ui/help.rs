@@ -3,32 +3,13 @@
 use super::centred;
 use super::theme::Role;
 use crate::app::State;
-use crate::app::command_line::COMMANDS;
 use crate::app::keymap::Mode;
+use crate::app::rooms::{COMMANDS, mode_title};
 use crate::model::text::{pad, width};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
-
-fn mode_title(state: &State, m: Mode) -> &'static str {
-    let l = state.lang();
-    match m {
-        Mode::Global => l.pick("全局", "Everywhere"),
-        Mode::Watch => l.pick("值班主屏", "Watch screen"),
-        Mode::Help => l.pick("帮助", "Help"),
-        Mode::Detail => l.pick("详情", "Details"),
-        Mode::Form => l.pick("表单", "Forms"),
-        Mode::ExpertSearch => l.pick("专家库 · 搜索框", "Experts · search box"),
-        Mode::Experts => l.pick("专家库 · 列表", "Experts · list"),
-        Mode::Handover => l.pick("交接班", "Shift handover"),
-        Mode::List => l.pick(
-            "列表（静默、督办、数据源）",
-            "Lists (silences, instructions, sources)",
-        ),
-        Mode::Prompt => l.pick("命令行 : 与筛选 /", "Command line : and filter /"),
-    }
-}
 
 /// The key column fits the longest list of keys, within reason.
 fn key_column(state: &State) -> usize {
@@ -56,7 +37,7 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
             out.push(Line::raw(""));
         }
         out.push(Line::from(Span::styled(
-            mode_title(state, mode),
+            mode_title(state.lang(), mode),
             t.get(Role::Title),
         )));
         for b in bindings {
@@ -78,7 +59,7 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
         t.get(Role::Title),
     )));
     for c in COMMANDS {
-        let arg = state.lang().pick(c.arg_zh, c.arg_en);
+        let arg = state.lang().pick(c.arg_text.0, c.arg_text.1);
         let mut names = format!(":{}", c.name);
         if !arg.is_empty() {
             names.push(' ');
@@ -94,7 +75,7 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
             .join(" ");
         out.push(Line::from(vec![
             Span::styled(format!("  {} ", pad(&names, keys_w)), t.get(Role::Key)),
-            Span::raw(state.lang().pick(c.zh, c.en).to_owned()),
+            Span::raw(state.lang().pick(c.text.0, c.text.1).to_owned()),
             Span::styled(format!("  {aliases}"), t.get(Role::Muted)),
         ]));
     }

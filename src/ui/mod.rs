@@ -111,20 +111,8 @@ fn draw_screen(state: &State, frame: &mut Frame) -> Option<Areas> {
         Overlay::Form(form) => form::draw(state, frame, area, form),
         Overlay::Experts(view) => experts::draw(state, frame, body_and_top(area), view),
         Overlay::Handover(view) => handover::draw(state, frame, area, view),
-        Overlay::Silences { scroll } => {
-            lists::draw_silences(state, frame, area, *scroll);
-            None
-        }
-        Overlay::Instructions { selected } => {
-            lists::draw_instructions(state, frame, area, *selected);
-            None
-        }
-        Overlay::Sources { scroll } => {
-            lists::draw_sources(state, frame, area, *scroll);
-            None
-        }
-        Overlay::History { scroll } => {
-            lists::draw_history(state, frame, area, *scroll);
+        Overlay::List(view) => {
+            lists::draw(state, frame, area, view);
             None
         }
     };

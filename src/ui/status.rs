@@ -150,7 +150,8 @@ pub fn hint_spans(state: &State) -> Vec<Span<'static>> {
     let t = &state.theme();
     let mut spans = Vec::new();
     // One list mode serves several lists; following up only means something in one.
-    let follow_up_here = matches!(state.view.overlay, crate::app::Overlay::Instructions { .. });
+    let follow_up_here = crate::app::lists::open_one(state)
+        .is_some_and(|v| v.kind == crate::app::lists::ListKind::Instructions);
     for b in state
         .session
         .keymap

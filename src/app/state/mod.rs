@@ -89,10 +89,7 @@ impl State {
             Overlay::Experts(v) if v.focus == ExpertFocus::Query => Mode::ExpertSearch,
             Overlay::Experts(_) => Mode::Experts,
             Overlay::Handover(_) => Mode::Handover,
-            Overlay::Silences { .. }
-            | Overlay::Instructions { .. }
-            | Overlay::Sources { .. }
-            | Overlay::History { .. } => Mode::List,
+            Overlay::List(_) => Mode::List,
         }
     }
 

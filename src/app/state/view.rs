@@ -7,6 +7,7 @@ use crate::app::experts_view::ExpertView;
 use crate::app::filter::Filters;
 use crate::app::form::Form;
 use crate::app::handover_view::HandoverView;
+use crate::app::lists::ListView;
 use jiff::Timestamp;
 
 /// The panes of the watch screen, in focus order.
@@ -42,22 +43,8 @@ pub enum Overlay {
     Experts(ExpertView),
     /// The shift handover review, with the outgoing officer's notes being typed.
     Handover(HandoverView),
-    /// Active silences: who, why, until when.
-    Silences {
-        scroll: u16,
-    },
-    /// Leader instructions being followed up (督办); Enter records progress or closes one.
-    Instructions {
-        selected: usize,
-    },
-    /// Every source's health in full: kind, status, last contact, failing since, why.
-    Sources {
-        scroll: u16,
-    },
-    /// Alerts no longer in force (expired, updated, cancelled, resolved), newest first.
-    History {
-        scroll: u16,
-    },
+    /// One of the list overlays: silences, instructions, sources, history.
+    List(ListView),
 }
 
 #[derive(Debug, Clone, PartialEq)]
