@@ -2,9 +2,23 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
+/// The enum and the list of every action from one list, so neither can miss one.
+macro_rules! actions {
+    ($($(#[doc = $doc:literal])* $action:ident,)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum Action {
+            $($(#[doc = $doc])* $action,)*
+        }
+
+        impl Action {
+            /// Every action, in the order of the list below.
+            pub const ALL: &[Action] = &[$(Action::$action,)*];
+        }
+    };
+}
+
+actions! {
     Quit,
     FocusNext,
     FocusPrev,

@@ -7,6 +7,8 @@ use super::action::Action;
 use super::keymap::Mode;
 use super::state::{Lang, Overlay, State};
 
+pub mod docs;
+
 /// A text in both languages.
 pub type Text = (&'static str, &'static str);
 
@@ -378,4 +380,88 @@ pub const COMMANDS: &[Command] = &[
 /// The command that runs `action`, if one does.
 pub fn command_for(action: Action) -> Option<&'static Command> {
     COMMANDS.iter().find(|c| c.action == action)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::keymap::{Keymap, serde_name};
+
+    #[test]
+    fn every_builtin_binding_asks_its_mode_for_something_it_answers() {
+        for name in Keymap::builtin_names() {
+            let km = Keymap::builtin(name).expect("built-in keymaps parse");
+            for b in &km.bindings {
+                assert!(
+                    answers(b.mode, b.action),
+                    "keymap {name}: {} in mode {} does nothing there",
+                    serde_name(&b.action),
+                    b.mode.name()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_action_is_answered_somewhere_and_said_in_english() {
+        let km = Keymap::embedded();
+        for a in Action::ALL {
+            assert!(!modes_answering(*a).is_empty(), "{a:?} is answered nowhere");
+            assert!(docs::describe(&km, *a).is_some(), "{a:?} has no text");
+        }
+    }
+
+    #[test]
+    fn every_room_can_be_reached_by_a_key_or_a_command() {
+        let km = Keymap::embedded();
+        for r in ROOMS
+            .iter()
+            .filter(|r| r.name != "watch" && r.name != "form")
+        {
+            let opened_by = r
+                .opened_by
+                .expect("a room other than the watch opens somehow");
+            let key = km.bindings.iter().any(|b| b.action == opened_by);
+            assert!(
+                key || command_for(opened_by).is_some(),
+                "{} cannot be opened",
+                r.name
+            );
+        }
+    }
+
+    #[test]
+    fn every_command_runs_an_action_answered_on_the_watch_screen() {
+        for c in COMMANDS {
+            assert!(answers(Mode::Watch, c.action), ":{}", c.name);
+        }
+    }
+
+    #[test]
+    fn every_list_overlay_heads_the_help_of_the_list_mode() {
+        for lang in [Lang::Zh, Lang::En] {
+            let heading = mode_title(lang, Mode::List);
+            for r in ROOMS.iter().filter(|r| r.modes == [Mode::List]) {
+                assert!(
+                    heading.contains(lang.pick(r.title.0, r.title.1)),
+                    "{heading}"
+                );
+            }
+        }
+        assert_eq!(
+            mode_title(Lang::En, Mode::List),
+            "Lists (silences, instructions, sources, history)"
+        );
+    }
+
+    #[test]
+    fn the_keymap_page_holds_the_tables_the_rooms_give() {
+        let page = include_str!("../../../docs/keymaps.md");
+        let want = docs::tables(&Keymap::embedded());
+        assert!(
+            page.contains(&want),
+            "docs/keymaps.md is behind src/app/rooms; replace its part between the marks \
+             with:\n{want}"
+        );
+    }
 }
