@@ -9,9 +9,10 @@ use super::lists::{self, ListKind};
 use super::msg::{Effect, Msg, Restored};
 use super::pending;
 use super::state::Lang;
-use super::state::{DetailTarget, Flash, Overlay, Pane, SourceHealth, SourceStatus, State};
+use super::state::{Flash, Overlay, SourceHealth, SourceStatus, State};
 use super::workflow;
 use super::{cache_head, command_line, handover_view, instructions, silences, words};
+use super::{detail, help, watch};
 use crate::model::text::{sanitize, sanitize_in_place};
 use crate::model::{Alert, Incident, TimelineEntry};
 use crate::notify::notice;
@@ -326,7 +327,7 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
             state.quit = true;
             return vec![Effect::Quit];
         }
-        Action::Help => state.view.overlay = Overlay::Help { scroll: 0 },
+        Action::Help => help::open(state),
         Action::Close if matches!(state.view.overlay, Overlay::Handover(_)) => {
             handover_view::close(state)
         }
@@ -336,21 +337,9 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Command => command_line::open_command(state),
         Action::Filter => command_line::open_filter(state),
         Action::Complete => {}
-        Action::FocusNext | Action::FocusPrev => {
-            let order = Pane::ORDER;
-            let i = order
-                .iter()
-                .position(|p| *p == state.view.focus)
-                .unwrap_or(0);
-            let n = order.len();
-            let next = if action == Action::FocusNext {
-                i + 1
-            } else {
-                i + n - 1
-            };
-            state.view.focus = order[next % n];
-        }
-        Action::Open => open(state),
+        Action::FocusNext => watch::focus(state, 1),
+        Action::FocusPrev => watch::focus(state, -1),
+        Action::Open => watch::open(state),
         Action::Up => step(state, -1),
         Action::Down => step(state, 1),
         Action::PageUp => step(state, -(PAGE as isize)),
@@ -388,21 +377,6 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
     Vec::new()
 }
 
-fn open(state: &mut State) {
-    let target = match state.view.focus {
-        Pane::Alerts => state
-            .selected_alert()
-            .map(|a| DetailTarget::Alert(AlertKey::of(a))),
-        Pane::Incidents | Pane::Timeline => state
-            .selected_incident()
-            .map(|i| DetailTarget::Incident(i.id.clone())),
-        Pane::Duty => None,
-    };
-    if let Some(target) = target {
-        state.view.overlay = Overlay::Detail { target, scroll: 0 };
-    }
-}
-
 /// Esc on a filtered list: clear the filter (true), else nothing to clear (false).
 fn clear_filter(state: &mut State) -> bool {
     let Some(target) = command_line::filter_target(state) else {
@@ -421,50 +395,14 @@ pub(super) fn move_selection(state: &mut State, by: isize) -> Vec<Effect> {
     Vec::new()
 }
 
-fn moved(len: usize, from: usize, by: isize) -> usize {
-    if len == 0 {
-        return 0;
-    }
-    (from as isize)
-        .saturating_add(by)
-        .clamp(0, len as isize - 1) as usize
-}
-
 fn step(state: &mut State, by: isize) {
-    match &mut state.view.overlay {
-        Overlay::Help { scroll } | Overlay::Detail { scroll, .. } => {
-            *scroll = (*scroll as isize)
-                .saturating_add(by)
-                .clamp(0, u16::MAX as isize) as u16;
-            return;
-        }
-        Overlay::List(_) => return super::lists::step(state, by),
-        Overlay::Handover(_) => return handover_view::scroll(state, by),
-        Overlay::Form(_) | Overlay::Experts(_) => return,
-        Overlay::None => {}
-    }
-    match state.view.focus {
-        Pane::Alerts => {
-            let shown = state.shown_alerts();
-            let i = moved(shown.len(), state.selected_row(&shown), by);
-            let key = shown.get(i).map(AlertKey::of);
-            state.view.selected_alert = key;
-            state.view.alert_row = i;
-        }
-        Pane::Incidents => {
-            let sorted = state.shown_incidents().items;
-            let i = moved(sorted.len(), state.incident_index(&sorted), by);
-            state.view.selected_incident = sorted.get(i).map(|x| x.id.clone());
-            state.view.timeline_scroll = 0;
-        }
-        Pane::Timeline => {
-            // Down moves towards the newest entry, which is where scroll 0 sits.
-            let len = state.selected_incident().map_or(0, |i| i.timeline.len());
-            state.view.timeline_scroll = moved(len, state.view.timeline_scroll, -by);
-        }
-        Pane::Duty => {
-            state.view.duty_scroll = moved(state.records.shifts.len(), state.view.duty_scroll, by);
-        }
+    match &state.view.overlay {
+        Overlay::Help { .. } => help::scroll(state, by),
+        Overlay::Detail { .. } => detail::scroll(state, by),
+        Overlay::List(_) => lists::step(state, by),
+        Overlay::Handover(_) => handover_view::scroll(state, by),
+        Overlay::Form(_) | Overlay::Experts(_) => {}
+        Overlay::None => watch::step(state, by),
     }
 }
 
