@@ -1,8 +1,8 @@
-//! Every text the console shows, one catalogue per language (`words/*.toml`, embedded).
+//! The texts the console shows, one catalogue per language (`words/*.toml`, embedded).
 //!
 //! Drawing code asks for a text by key: `lang.t("status.sources")` for a plain text,
 //! `lang.f("status.offline", &[("since", &since), ("why", &why)])` for one with
-//! placeholders, `lang.n("handover.actions", count, &[])` for one that reads differently
+//! placeholders, `lang.n(key, count, &[])` for one that reads differently
 //! by count (`{n}` is the count). Keys are string literals so that a test can find them
 //! all in the source. The files are parsed and checked once, at start; a lookup is one hash
 //! of the key and an index, and a plain text is borrowed from the catalogue.
