@@ -169,10 +169,12 @@ pub fn parse(text: &str, origin: &str) -> anyhow::Result<Config> {
     let mut config = parse_toml(text, origin)?;
     config.console.lines = setting_lines(text);
     let language = &config.console.language;
-    if !(language.is_empty() || language == "zh" || language == "en") {
+    if !(language.is_empty() || crate::words::codes().any(|c| c == language)) {
+        let codes: Vec<String> = crate::words::codes().map(|c| format!("{c:?}")).collect();
         anyhow::bail!(
-            "{origin}:{}: language {language:?}: use \"zh\" or \"en\" (or leave it out to follow the locale)",
-            config.console.lines.language
+            "{origin}:{}: language {language:?}: use {} (or leave it out to follow the locale)",
+            config.console.lines.language,
+            codes.join(" or ")
         );
     }
     let mut names = std::collections::HashSet::new();

@@ -23,3 +23,4 @@ pub mod server;
 pub mod sources;
 pub mod store;
 pub mod ui;
+pub mod words;

@@ -107,6 +107,11 @@ fn main() -> ExitCode {
     );
     // The only place the environment's say on looks is read; the rest is given it.
     let env = Env::from_process();
+    // Read once here, so that no frame parses and a broken file is named before anything.
+    if let Err(e) = watchroom::words::load() {
+        eprintln!("watchroom: {e}");
+        return ExitCode::FAILURE;
+    }
     match &cli.command {
         Some(Command::Completions { shell }) => {
             clap_complete::generate(
@@ -499,10 +504,6 @@ fn info(cli: &Cli, env: Env) {
         watchroom::app::keymap::Keymap::available(inputs.config_dir()).join(", ")
     );
     let (lang, origin) = look::resolve_language(&inputs);
-    let code = match lang {
-        watchroom::app::Lang::Zh => "zh",
-        watchroom::app::Lang::En => "en",
-    };
-    println!("language:     {code}  ({origin})");
+    println!("language:     {}  ({origin})", lang.code());
     println!("version:      {}", env!("CARGO_PKG_VERSION"));
 }

@@ -72,10 +72,7 @@ fn head_alerts<'a>(state: &'a State, source: &'a str) -> impl Iterator<Item = &'
 
 /// The officer is kept waiting: said in the status line.
 fn waiting_text(state: &State) -> &'static str {
-    state.lang().pick(
-        "正在读取本地缓存中的其余预警，按键稍后执行…",
-        "Reading the rest of the cached alerts; the key will act once they are in…",
-    )
+    state.lang().t("cache_head.waiting")
 }
 
 /// Hold `key` back if it needs the whole wall while only a head is shown (going to the

@@ -74,21 +74,20 @@ impl CommandBody {
 
     /// A few words for the status bar, in the console's language.
     pub fn describe_in(&self, lang: Lang) -> String {
-        let p = |zh, en| lang.pick(zh, en);
         match self {
-            CommandBody::Ack { alert_id, .. } => format!("{} {alert_id}", p("确认", "ack")),
+            CommandBody::Ack { alert_id, .. } => lang.f("command.ack", &[("id", alert_id)]),
             CommandBody::Timeline { kind, .. } => {
-                format!("{} {}", p("记录", "log"), super::words::show(lang, kind))
+                lang.f("command.log", &[("kind", &super::words::show(lang, kind))])
             }
-            CommandBody::OpenIncident { title, .. } => format!("{} {title}", p("接报", "intake")),
-            CommandBody::Silence { alert_id, .. } => {
-                format!("{} {alert_id}", p("静默", "silence"))
+            CommandBody::OpenIncident { title, .. } => {
+                lang.f("command.intake", &[("title", title)])
             }
+            CommandBody::Silence { alert_id, .. } => lang.f("command.silence", &[("id", alert_id)]),
             CommandBody::Handover { outgoing, .. } => {
-                format!("{} {outgoing}", p("交班", "handover by"))
+                lang.f("command.handover", &[("who", outgoing)])
             }
             CommandBody::ConfirmHandover { incoming, .. } => {
-                format!("{} {incoming}", p("接班", "takeover by"))
+                lang.f("command.takeover", &[("who", incoming)])
             }
         }
     }

@@ -318,21 +318,15 @@ fn copy(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     };
     let Some(phone) = first_phone(expert).map(str::to_owned) else {
-        let text = format!(
-            "{} {}",
-            expert.name,
-            state.lang().pick("没有电话", "has no phone number")
-        );
+        let text = state
+            .lang()
+            .f("experts.no_phone", &[("name", &expert.name)]);
         flash(state, text);
         return Vec::new();
     };
-    let text = format!(
-        "{} {} {phone}{}",
-        state.lang().pick("已复制", "Copied"),
-        expert.name,
-        state
-            .lang()
-            .pick("（OSC 52，经 SSH 也可用）", " (OSC 52: works over SSH too)")
+    let text = state.lang().f(
+        "experts.copied",
+        &[("name", &expert.name), ("phone", &phone)],
     );
     flash(state, text);
     vec![Effect::Copy(phone)]

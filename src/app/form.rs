@@ -2,6 +2,7 @@
 //! who is on duty at this console. Field definitions live here; the view only draws them.
 
 use super::line_edit::LineEdit;
+use crate::words;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum FormKind {
@@ -30,8 +31,8 @@ pub enum FormKind {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
     pub key: &'static str,
-    pub zh: &'static str,
-    pub en: &'static str,
+    /// The key of its label in `words/`.
+    pub label: &'static str,
     pub input: LineEdit,
     /// Submitting is refused while a required field is blank.
     pub required: bool,
@@ -43,11 +44,10 @@ pub struct Field {
 }
 
 impl Field {
-    fn text(key: &'static str, zh: &'static str, en: &'static str) -> Field {
+    fn text(key: &'static str, label: &'static str) -> Field {
         Field {
             key,
-            zh,
-            en,
+            label,
             input: LineEdit::default(),
             required: false,
             element: false,
@@ -137,16 +137,16 @@ impl Form {
         let mut fields = Vec::new();
         if !people.is_empty() {
             let names: Vec<&str> = people.iter().map(String::as_str).collect();
-            fields.push(Field::text("pick", "本班人员", "On this shift").choices(&names));
+            fields.push(Field::text("pick", words::key("form.officer_pick")).choices(&names));
         }
-        fields.push(Field::text("name", "或输入姓名", "Or type a name"));
+        fields.push(Field::text("name", words::key("form.officer_name")));
         Form::new(FormKind::Officer, fields)
     }
 
     pub fn ack(alert_id: String, origin: String) -> Form {
         Form::new(
             FormKind::Ack { alert_id, origin },
-            vec![Field::text("note", "备注（可空）", "Note (optional)")],
+            vec![Field::text("note", words::key("form.ack_note"))],
         )
     }
 
@@ -154,8 +154,8 @@ impl Form {
         Form::new(
             FormKind::Log { incident_id },
             vec![
-                Field::text("kind", "类别", "Kind").choices(LOG_KINDS),
-                Field::text("text", "内容", "Text").required(),
+                Field::text("kind", words::key("form.log_kind")).choices(LOG_KINDS),
+                Field::text("text", words::key("form.log_text")).required(),
             ],
         )
     }
@@ -166,19 +166,19 @@ impl Form {
         Form::new(
             FormKind::Intake,
             vec![
-                Field::text("title", "事件名称", "Title").required(),
-                Field::text("grade", "事件等级", "Grade").choices(GRADES),
-                Field::text("time", "事发时间 (HH:MM)", "Time of event (HH:MM)")
+                Field::text("title", words::key("form.intake_title")).required(),
+                Field::text("grade", words::key("form.intake_grade")).choices(GRADES),
+                Field::text("time", words::key("form.intake_time"))
                     .prefilled(now_hm)
                     .required(),
-                Field::text("place", "事发地点（区、街道）", "Place (district, street)").element(),
-                Field::text("category", "事件性质", "Nature").element(),
-                Field::text("channel", "信息来源及渠道", "Source and channel").element(),
-                Field::text("casualties", "伤亡情况", "Casualties").element(),
-                Field::text("measures", "已采取措施", "Measures taken").element(),
-                Field::text("unit", "报告单位", "Caller's unit").element(),
-                Field::text("caller", "报告人", "Caller").element(),
-                Field::text("phone", "联系电话", "Phone").element(),
+                Field::text("place", words::key("form.intake_place")).element(),
+                Field::text("category", words::key("form.intake_category")).element(),
+                Field::text("channel", words::key("form.intake_channel")).element(),
+                Field::text("casualties", words::key("form.intake_casualties")).element(),
+                Field::text("measures", words::key("form.intake_measures")).element(),
+                Field::text("unit", words::key("form.intake_unit")).element(),
+                Field::text("caller", words::key("form.intake_caller")).element(),
+                Field::text("phone", words::key("form.intake_phone")).element(),
             ],
         )
     }
@@ -188,8 +188,8 @@ impl Form {
         Form::new(
             FormKind::Silence { alert_id, origin },
             vec![
-                Field::text("duration", "静默时长", "Silence for").choices(&choices),
-                Field::text("reason", "原因（必填）", "Reason (required)").required(),
+                Field::text("duration", words::key("form.silence_duration")).choices(&choices),
+                Field::text("reason", words::key("form.silence_reason")).required(),
             ],
         )
     }
@@ -199,11 +199,11 @@ impl Form {
         Form::new(
             FormKind::Instruction { incident_id },
             vec![
-                Field::text("text", "批示内容", "Instruction").required(),
-                Field::text("leader", "批示领导", "Leader")
+                Field::text("text", words::key("form.instruction_text")).required(),
+                Field::text("leader", words::key("form.instruction_leader"))
                     .prefilled(leader)
                     .required(),
-                Field::text("assignee", "承办单位/人", "Assignee"),
+                Field::text("assignee", words::key("form.instruction_assignee")),
             ],
         )
     }
@@ -215,8 +215,8 @@ impl Form {
                 entry_id,
             },
             vec![
-                Field::text("kind", "类别", "Kind").choices(FOLLOW_UP_KINDS),
-                Field::text("text", "进展/结果", "Progress or result").required(),
+                Field::text("kind", words::key("form.follow_up_kind")).choices(FOLLOW_UP_KINDS),
+                Field::text("text", words::key("form.follow_up_text")).required(),
             ],
         )
     }

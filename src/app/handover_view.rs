@@ -126,13 +126,7 @@ pub fn sign(state: &mut State) -> Vec<Effect> {
     );
     state.view.handover_notes.clear();
     state.view.overlay = Overlay::None;
-    let text = format!(
-        "{} {who}{}",
-        state.lang().pick("已签字交班：", "Handover signed by"),
-        state
-            .lang()
-            .pick("，待接班人确认", ", awaiting the incoming officer")
-    );
+    let text = state.lang().f("handover.signed", &[("who", &who)]);
     flash(state, text);
     let stamp = state.local(state.now, "%Y%m%d-%H%M");
     let mut effects = vec![send];
@@ -154,25 +148,19 @@ pub fn confirm(state: &mut State) -> Vec<Effect> {
     }
     let who = officer(state);
     let Some(record) = awaiting_confirmation(state).cloned() else {
-        let text = state
-            .lang()
-            .pick("没有待确认的交班记录", "No signed handover to confirm");
+        let text = state.lang().t("handover.nothing_to_confirm");
         flash(state, text.to_owned());
         return Vec::new();
     };
     if record.outgoing == who {
-        let text = state.lang().pick(
-            "交班人不能自己确认接班：请接班人选择本席值班员 (o) 后确认",
-            "The outgoing officer cannot confirm: the incoming officer chooses themselves (o) first",
-        );
+        let text = state.lang().t("handover.not_own");
         flash(state, text.to_owned());
         return Vec::new();
     }
     state.view.overlay = Overlay::None;
-    let text = format!(
-        "{} {who} ← {}",
-        state.lang().pick("已确认接班：", "Handover confirmed:"),
-        record.outgoing
+    let text = state.lang().f(
+        "handover.confirmed",
+        &[("who", &who), ("outgoing", &record.outgoing)],
     );
     flash(state, text);
     vec![queue(

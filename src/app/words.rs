@@ -1,41 +1,23 @@
-//! The duty room's Chinese words (timeline kinds, report labels, form choices) in English,
-//! from one table (`words.toml`). The Chinese word stays the value; only English screens
-//! show the translation.
+//! The duty room's Chinese words (timeline kinds, report labels, form choices) in the
+//! console's language, from the `[values]` table of its file in `words/`. The Chinese word
+//! stays the value; a language whose file has no English, say, for it shows it as it came.
 
 use super::state::Lang;
+use crate::model::{Colour, DutyRole, Grade, Level};
 use std::borrow::Cow;
-use std::collections::HashMap;
-use std::sync::LazyLock;
-
-const TABLE: &str = include_str!("words.toml");
-
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct File {
-    words: HashMap<String, String>,
-}
-
-static WORDS: LazyLock<HashMap<String, String>> = LazyLock::new(|| {
-    toml::from_str::<File>(TABLE)
-        .map(|f| f.words)
-        .expect("the embedded word table is checked by a unit test")
-});
 
 /// Follow-up reports are numbered in Chinese: 续报一, 续报十二.
 const FOLLOW_UP: &str = "续报";
 
 /// `word` as the console's language shows it.
 pub fn show(lang: Lang, word: &str) -> Cow<'_, str> {
-    if lang == Lang::Zh {
-        return Cow::Borrowed(word);
-    }
-    if let Some(en) = WORDS.get(word) {
-        return Cow::Owned(en.clone());
+    if let Some(shown) = lang.value(word) {
+        return Cow::Borrowed(shown);
     }
     if let Some(n) = word.strip_prefix(FOLLOW_UP).and_then(chinese_number)
-        && let Some(en) = WORDS.get(FOLLOW_UP)
+        && let Some(shown) = lang.value(FOLLOW_UP)
     {
-        return Cow::Owned(format!("{en} {n}"));
+        return Cow::Owned(lang.f("timeline.follow_up", &[("update", &shown), ("n", &n)]));
     }
     Cow::Borrowed(word)
 }
@@ -43,9 +25,52 @@ pub fn show(lang: Lang, word: &str) -> Cow<'_, str> {
 /// A "kind：text" line as records keep it (a handover's latest entry), with the kind in
 /// the console's language.
 pub fn show_entry(lang: Lang, line: &str) -> Cow<'_, str> {
-    match (lang, line.split_once('：')) {
-        (Lang::En, Some((kind, text))) => Cow::Owned(format!("{}: {text}", show(lang, kind))),
-        _ => Cow::Borrowed(line),
+    match line.split_once('：') {
+        Some((kind, text)) => Cow::Owned(lang.f(
+            "timeline.entry",
+            &[("kind", &show(lang, kind)), ("text", &text)],
+        )),
+        None => Cow::Borrowed(line),
+    }
+}
+
+/// A warning colour's word (红, red).
+pub fn colour(lang: Lang, c: Colour) -> &'static str {
+    match c {
+        Colour::Blue => lang.t("colour.blue"),
+        Colour::Yellow => lang.t("colour.yellow"),
+        Colour::Orange => lang.t("colour.orange"),
+        Colour::Red => lang.t("colour.red"),
+    }
+}
+
+/// A warning level's word (严重, severe).
+pub fn level(lang: Lang, l: Level) -> &'static str {
+    match l {
+        Level::IV => lang.t("level.iv"),
+        Level::III => lang.t("level.iii"),
+        Level::II => lang.t("level.ii"),
+        Level::I => lang.t("level.i"),
+    }
+}
+
+/// An event grade's word (较大, major).
+pub fn grade(lang: Lang, g: Grade) -> &'static str {
+    match g {
+        Grade::IV => lang.t("grade.iv"),
+        Grade::III => lang.t("grade.iii"),
+        Grade::II => lang.t("grade.ii"),
+        Grade::I => lang.t("grade.i"),
+    }
+}
+
+/// A duty role's name (值班长, Chief).
+pub fn duty_role(lang: Lang, r: DutyRole) -> &'static str {
+    match r {
+        DutyRole::Leader => lang.t("duty_role.leader"),
+        DutyRole::Chief => lang.t("duty_role.chief"),
+        DutyRole::Officer => lang.t("duty_role.officer"),
+        DutyRole::Standby => lang.t("duty_role.standby"),
     }
 }
 
@@ -80,8 +105,45 @@ mod tests {
             .chain(super::super::form::FOLLOW_UP_KINDS)
             .copied()
             .chain(super::super::form::SILENCE_CHOICES.iter().map(|(l, _)| *l));
-        for w in form {
-            assert!(WORDS.contains_key(w), "no English for {w:?} in words.toml");
+        // The words are Chinese already; every other language needs each of them.
+        for lang in Lang::ALL.into_iter().filter(|l| *l != Lang::Zh) {
+            for w in form.clone() {
+                assert!(
+                    lang.value(w).is_some(),
+                    "no {} for {w:?} in the [values] of words/",
+                    lang.code()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn colours_grades_levels_and_roles_read_as_the_filter_and_the_tools_write_them() {
+        // The filter matches the model's words and the command-line tools print them:
+        // what a screen shows is what can be typed there.
+        for c in Colour::ALL {
+            assert_eq!(colour(Lang::Zh, c), c.zh());
+            assert_eq!(colour(Lang::En, c), c.en());
+        }
+        for g in [Grade::IV, Grade::III, Grade::II, Grade::I] {
+            assert_eq!(grade(Lang::Zh, g), g.zh());
+            assert_eq!(grade(Lang::En, g), g.en());
+            let l = g_level(g);
+            assert_eq!(level(Lang::Zh, l), l.zh());
+            assert_eq!(level(Lang::En, l), l.en());
+        }
+        for r in DutyRole::ALL {
+            assert_eq!(duty_role(Lang::Zh, r), r.zh());
+            assert_eq!(duty_role(Lang::En, r), r.en());
+        }
+    }
+
+    fn g_level(g: Grade) -> Level {
+        match g {
+            Grade::IV => Level::IV,
+            Grade::III => Level::III,
+            Grade::II => Level::II,
+            Grade::I => Level::I,
         }
     }
 

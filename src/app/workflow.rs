@@ -5,7 +5,7 @@
 use super::command::{Command, CommandBody, Outcome, Pending};
 use super::form::{Form, FormKind, GRADES};
 use super::msg::Effect;
-use super::state::{Flash, Overlay, Pane, State};
+use super::state::{Flash, Lang, Overlay, Pane, State};
 use crate::model::roster::on_duty;
 use crate::model::{Ack, DutyRole, Grade};
 use crossterm::event::{KeyCode, KeyEvent};
@@ -77,10 +77,7 @@ pub fn maybe_ask_officer(state: &mut State) {
                 .or(now.first())
                 .map(|s| s.person.clone());
             if let Some(name) = pick {
-                let text = format!(
-                    "{} {name}  (o)",
-                    state.lang().pick("本席值班员：", "Officer here:")
-                );
+                let text = state.lang().f("workflow.officer_demo", &[("name", &name)]);
                 state.session.officer = Some(name);
                 flash(state, text);
             }
@@ -100,16 +97,7 @@ pub(super) fn need_officer(state: &mut State) -> bool {
         return false;
     }
     open_officer(state);
-    flash(
-        state,
-        state
-            .lang()
-            .pick(
-                "请先选择本席值班员",
-                "Choose the officer at this console first",
-            )
-            .to_owned(),
-    );
+    flash(state, state.lang().t("workflow.choose_officer").to_owned());
     true
 }
 
@@ -130,13 +118,7 @@ pub fn open_log(state: &mut State) {
         return;
     }
     let Some(id) = state.selected_incident().map(|i| i.id.clone()) else {
-        flash(
-            state,
-            state
-                .lang()
-                .pick("没有可记录的事件", "No incident selected")
-                .to_owned(),
-        );
+        flash(state, state.lang().t("workflow.no_incident").to_owned());
         return;
     };
     state.view.overlay = Overlay::Form(Form::log(id));
@@ -191,13 +173,7 @@ pub fn submit(state: &mut State) -> Vec<Effect> {
         if !elements.is_empty() && !form.confirm_missing {
             form.flagged = elements;
             form.confirm_missing = true;
-            let text = state
-                .lang()
-                .pick(
-                    "要素不全（已标出），再按 Enter 仍提交",
-                    "Elements missing (flagged); Enter again to submit anyway",
-                )
-                .to_owned();
+            let text = state.lang().t("workflow.elements_missing").to_owned();
             flash(state, text);
             return Vec::new();
         }
@@ -219,10 +195,7 @@ pub fn submit(state: &mut State) -> Vec<Effect> {
             }
             flash(
                 state,
-                format!(
-                    "{} {name}",
-                    state.lang().pick("本席值班员：", "Officer here:")
-                ),
+                state.lang().f("workflow.officer", &[("name", &name)]),
             );
             state.session.officer = Some(name);
             Vec::new()
@@ -279,22 +252,15 @@ fn ack(state: &mut State, alert_id: &str, origin: &str, note: String) -> Vec<Eff
         }));
         flash(
             state,
-            format!(
-                "{} {title}",
-                state.lang().pick(
-                    "已本地确认（该来源不接受回执）",
-                    "Acknowledged here only (source takes no acks)"
-                )
-            ),
+            state.lang().f("workflow.acked_here", &[("title", &title)]),
         );
         return Vec::new();
     }
     flash(
         state,
-        format!(
-            "{} {who} {title}",
-            state.lang().pick("已确认", "Acknowledged")
-        ),
+        state
+            .lang()
+            .f("workflow.acked", &[("who", &who), ("title", &title)]),
     );
     vec![queue(
         state,
@@ -403,13 +369,7 @@ fn intake(state: &mut State, form: &Form) -> Vec<Effect> {
                 .unwrap_or(0),
         ];
         state.view.overlay = Overlay::Form(again);
-        flash(
-            state,
-            state
-                .lang()
-                .pick("时间格式应为 HH:MM", "Time must be HH:MM")
-                .to_owned(),
-        );
+        flash(state, state.lang().t("workflow.time_format").to_owned());
         return Vec::new();
     };
     let grade = grade_of(&form.value("grade"));
@@ -422,12 +382,14 @@ fn intake(state: &mut State, form: &Form) -> Vec<Effect> {
     let category = form.value("category");
     let mut parts = Vec::new();
     let mut missing = Vec::new();
+    // The record is written in Chinese, the backend's language, whatever the screen's.
     for f in form.fields.iter().filter(|f| f.element) {
         let v = f.value();
+        let label = Lang::Zh.t(f.label);
         if v.is_empty() {
-            missing.push(f.zh);
+            missing.push(label);
         } else {
-            parts.push(format!("{}：{v}", f.zh));
+            parts.push(format!("{label}：{v}"));
         }
     }
     let mut text = format!("{}。{}", title, parts.join("；"));
@@ -458,7 +420,9 @@ fn intake(state: &mut State, form: &Form) -> Vec<Effect> {
     effects.extend(log_entry(state, &id, draft));
     flash(
         state,
-        format!("{} {title}", state.lang().pick("已接报", "Intake recorded")),
+        state
+            .lang()
+            .f("workflow.intake_recorded", &[("title", &title)]),
     );
     effects
 }
@@ -488,10 +452,9 @@ pub fn on_result(state: &mut State, key: &str, outcome: Outcome) {
             state.actions.queue.retain(|p| p.command.key != key);
             flash(
                 state,
-                format!(
-                    "{} {what}: {why}",
-                    state.lang().pick("后台拒绝", "Rejected by the backend:")
-                ),
+                state
+                    .lang()
+                    .f("workflow.rejected", &[("what", &what), ("why", &why)]),
             );
             keep_flash(state, NOTICE_FOR);
         }

@@ -281,18 +281,37 @@ fn json(hits: &[Hit], experts: &[Expert]) -> String {
 const CAPS: [usize; 6] = [12, 6, 24, 30, 40, 6];
 
 fn table(hits: &[Hit], experts: &[Expert]) -> String {
-    let header = ["姓名", "职务", "专业组", "专业", "电话", "可联系"];
+    // The table has always been printed in Chinese, whatever the console's language.
+    let l = crate::app::Lang::Zh;
+    let header = [
+        l.t("experts.cli_name"),
+        l.t("experts.cli_role"),
+        l.t("experts.cli_group"),
+        l.t("experts.cli_specialties"),
+        l.t("experts.cli_phone"),
+        l.t("experts.cli_available"),
+    ];
+    let role = |r: GroupRole| match r {
+        GroupRole::Leader => l.t("experts.leader"),
+        GroupRole::Deputy => l.t("experts.deputy"),
+        GroupRole::Member => l.t("experts.member"),
+    };
     let rows: Vec<[String; 6]> = hits
         .iter()
         .filter_map(|h| experts.get(h.index))
         .map(|e| {
             [
                 sanitize(&e.name),
-                e.role.zh().to_owned(),
+                role(e.role).to_owned(),
                 sanitize(&e.group),
-                sanitize(&e.specialties.join("、")),
+                sanitize(&e.specialties.join(l.t("experts.list_separator"))),
                 sanitize(&e.phones.join(" ")),
-                if e.available { "是" } else { "否" }.to_owned(),
+                if e.available {
+                    l.t("experts.cli_yes")
+                } else {
+                    l.t("experts.cli_no")
+                }
+                .to_owned(),
             ]
         })
         .collect();

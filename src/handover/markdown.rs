@@ -16,26 +16,6 @@ struct Out<'a> {
 }
 
 impl Out<'_> {
-    fn t(&self, zh: &'static str, en: &'static str) -> &'static str {
-        match self.lang {
-            Lang::Zh => zh,
-            Lang::En => en,
-        }
-    }
-
-    /// Punctuation between the report's own words (data keeps its own).
-    fn p(&self, zh: &'static str) -> &'static str {
-        let en = match zh {
-            "：" => ": ",
-            "，" => ", ",
-            "；" => "; ",
-            "（" => " (",
-            "）" => ")",
-            _ => zh,
-        };
-        self.t(zh, en)
-    }
-
     fn time(&self, t: Timestamp) -> String {
         t.to_zoned_datetime(self.tz.clone())
             .strftime("%m-%d %H:%M")
@@ -47,8 +27,7 @@ impl Out<'_> {
         self.text.push('\n');
     }
 
-    fn heading(&mut self, zh: &'static str, en: &'static str, count: Option<usize>) {
-        let title = self.t(zh, en);
+    fn heading(&mut self, title: &str, count: Option<usize>) {
         self.text.push('\n');
         match count {
             Some(n) => self.line(&format!("## {title} ({n})")),
@@ -58,31 +37,40 @@ impl Out<'_> {
     }
 
     fn none(&mut self) {
-        let word = self.t("无。", "None.");
+        let word = self.lang.t("report.none");
         self.line(word);
     }
 
     fn people(&self, list: &[OnDuty]) -> String {
         if list.is_empty() {
-            return self.t("（排班表无记录）", "(not on the roster)").to_owned();
+            return self.lang.t("report.not_on_the_roster").to_owned();
         }
         list.iter()
             .map(|p| {
-                let role = self.t(p.role.zh(), p.role.en());
+                let role = crate::app::words::duty_role(self.lang, p.role);
                 format!("{role} {}", p.name)
             })
             .collect::<Vec<_>>()
-            .join(self.p("，"))
+            .join(self.lang.t("report.comma"))
     }
 
     fn alert(&self, a: &AlertLine) -> String {
-        let level = match self.lang {
-            Lang::Zh => format!("{}色 {}级", a.colour.zh(), a.level.numeral()),
-            Lang::En => format!("{} {}", a.colour.en(), a.level.numeral()),
-        };
+        let level = self.lang.f(
+            "report.level",
+            &[
+                ("colour", &crate::app::words::colour(self.lang, a.colour)),
+                ("numeral", &a.level.numeral()),
+            ],
+        );
         let mut s = format!("- **{level}** {}", a.title);
         if !a.area.is_empty() {
-            let _ = write!(s, "{}{}{}", self.p("（"), a.area, self.p("）"));
+            let _ = write!(
+                s,
+                "{}{}{}",
+                self.lang.t("report.open_paren"),
+                a.area,
+                self.lang.t("report.close_paren")
+            );
         }
         if a.status != "actual" && !a.status.is_empty() {
             let _ = write!(s, " 【{}】", a.status);
@@ -92,8 +80,8 @@ impl Out<'_> {
             let _ = write!(
                 s,
                 "{}{} {}",
-                self.p("，"),
-                self.t("至", "until"),
+                self.lang.t("report.comma"),
+                self.lang.t("report.until"),
                 self.time(e)
             );
         }
@@ -102,8 +90,8 @@ impl Out<'_> {
                 let _ = write!(
                     s,
                     "{}{} {} {}",
-                    self.p("；"),
-                    self.t("已确认", "acknowledged by"),
+                    self.lang.t("report.semicolon"),
+                    self.lang.t("report.acknowledged_by"),
                     ack.officer,
                     self.time(ack.at)
                 );
@@ -112,8 +100,8 @@ impl Out<'_> {
                 let _ = write!(
                     s,
                     "{}{}",
-                    self.p("；"),
-                    self.t("未确认", "not acknowledged")
+                    self.lang.t("report.semicolon"),
+                    self.lang.t("report.not_acknowledged")
                 );
             }
         }
@@ -130,31 +118,36 @@ pub fn to_markdown(report: &HandoverReport, lang: Lang, record: Option<&Handover
         text: String::new(),
         report,
     };
-    let (colon, comma, semi, lp, rp) = (o.p("："), o.p("，"), o.p("；"), o.p("（"), o.p("）"));
-    let title = o.t("交接班记录", "Shift handover");
+    let (colon, comma, semi, lp, rp) = (
+        o.lang.t("report.colon"),
+        o.lang.t("report.comma"),
+        o.lang.t("report.semicolon"),
+        o.lang.t("report.open_paren"),
+        o.lang.t("report.close_paren"),
+    );
+    let title = o.lang.t("report.title");
     o.line(&format!("# {} {title}", report.office).replace("#  ", "# "));
     o.text.push('\n');
     let window = format!(
         "{} – {}{}{}{}",
         o.time(report.window_start),
         o.time(report.window_end),
-        o.p("（"),
+        o.lang.t("report.open_paren"),
         report.timezone,
-        o.p("）")
+        o.lang.t("report.close_paren")
     );
     let rows = [
-        (o.t("时段", "Window"), window),
-        (o.t("交班", "Outgoing"), o.people(&report.outgoing)),
-        (o.t("接班", "Incoming"), o.people(&report.incoming)),
+        (o.lang.t("report.window"), window),
+        (o.lang.t("report.outgoing"), o.people(&report.outgoing)),
+        (o.lang.t("report.incoming"), o.people(&report.incoming)),
     ];
     for (k, v) in rows {
-        o.line(&format!("- {k}{}{v}", o.p("：")));
+        o.line(&format!("- {k}{}{v}", o.lang.t("report.colon")));
     }
 
     let r = o.report;
     o.heading(
-        "生效中的预警",
-        "Warnings in force",
+        o.lang.t("report.heading_warnings_in_force"),
         Some(r.warnings_in_force.len()),
     );
     if r.warnings_in_force.is_empty() {
@@ -165,34 +158,22 @@ pub fn to_markdown(report: &HandoverReport, lang: Lang, record: Option<&Handover
         o.line(&line);
     }
 
-    o.heading("本班收到的预警", "Alerts received this shift", None);
+    o.heading(o.lang.t("report.heading_alerts_received_this_shift"), None);
     let c = &r.received;
-    let counts = match lang {
-        Lang::Zh => format!(
-            "共 {} 条：红色 {}，橙色 {}，黄色 {}，蓝色 {}；解除 {}。",
-            c.total(),
-            c.red,
-            c.orange,
-            c.yellow,
-            c.blue,
-            c.cancelled
-        ),
-        Lang::En => format!(
-            "{} in all: red {}, orange {}, yellow {}, blue {}; cancellations {}.",
-            c.total(),
-            c.red,
-            c.orange,
-            c.yellow,
-            c.blue,
-            c.cancelled
-        ),
-    };
+    let counts = lang.f(
+        "report.received_counts",
+        &[
+            ("total", &c.total()),
+            ("red", &c.red),
+            ("orange", &c.orange),
+            ("yellow", &c.yellow),
+            ("blue", &c.blue),
+            ("cancelled", &c.cancelled),
+        ],
+    );
     o.line(&counts);
     o.text.push('\n');
-    let sub = o.t(
-        "尚未确认（红、橙）：",
-        "Still unacknowledged (red, orange):",
-    );
+    let sub = o.lang.t("report.unacknowledged");
     o.line(sub);
     o.text.push('\n');
     if r.unacknowledged.is_empty() {
@@ -204,8 +185,7 @@ pub fn to_markdown(report: &HandoverReport, lang: Lang, record: Option<&Handover
     }
 
     o.heading(
-        "本班新增或变化的事件",
-        "Incidents opened or changed",
+        o.lang.t("report.heading_incidents_opened_or_changed"),
         Some(r.incidents.len()),
     );
     if r.incidents.is_empty() {
@@ -213,51 +193,50 @@ pub fn to_markdown(report: &HandoverReport, lang: Lang, record: Option<&Handover
     }
     for i in &r.incidents {
         let status = match i.status {
-            IncidentStatus::Open => o.t("处置中", "open"),
-            IncidentStatus::Closed => o.t("已结束", "closed"),
+            IncidentStatus::Open => o.lang.t("report.open"),
+            IncidentStatus::Closed => o.lang.t("report.closed"),
         };
         let new = if i.opened_in_window {
-            o.t("本班接报", "opened this shift")
+            o.lang.t("report.opened_this_shift")
         } else {
-            o.t("本班有更新", "changed this shift")
+            o.lang.t("report.changed_this_shift")
         };
-        let grade = o.t(i.grade.zh(), i.grade.en());
-        let gap = o.t("", " ");
+        let grade = crate::app::words::grade(o.lang, i.grade);
+        let gap = o.lang.t("report.status_gap");
         let mut s = format!(
             "- **{}**{lp}{grade} {}{comma}{}{comma}{status}{rp}{gap}{new}{comma}{} {}",
             i.title,
             i.grade.numeral(),
             i.district,
-            o.t("记录", "entries"),
+            o.lang.t("report.entries"),
             i.entries_in_window
         );
         if let Some(n) = &i.next_report {
             let _ = write!(
                 s,
                 "{}{} {} {}",
-                o.p("；"),
-                o.t("下一报告", "next report"),
+                o.lang.t("report.semicolon"),
+                o.lang.t("report.next_report"),
                 crate::app::words::show(o.lang, &n.label),
                 o.time(n.due)
             );
             if n.overdue {
-                s.push_str(o.t("（已超时）", " (overdue)"));
+                s.push_str(o.lang.t("report.overdue_note"));
             }
         }
         o.line(&s);
         if !i.latest.is_empty() {
             o.line(&format!(
                 "  - {}{}{}",
-                o.t("最新", "latest"),
-                o.p("："),
+                o.lang.t("report.latest"),
+                o.lang.t("report.colon"),
                 crate::app::words::show_entry(o.lang, &i.latest)
             ));
         }
     }
 
     o.heading(
-        "待报与超时报告",
-        "Reports pending or overdue",
+        o.lang.t("report.heading_reports_pending_or_overdue"),
         Some(r.reports.len()),
     );
     if r.reports.is_empty() {
@@ -265,23 +244,22 @@ pub fn to_markdown(report: &HandoverReport, lang: Lang, record: Option<&Handover
     }
     for d in &r.reports {
         let mark = if d.overdue {
-            o.t("**已超时**", "**overdue**")
+            o.lang.t("report.overdue_mark")
         } else {
-            o.t("待报", "due")
+            o.lang.t("report.due_mark")
         };
         o.line(&format!(
             "- {mark} {} — {}{}{} {}",
             crate::app::words::show(o.lang, &d.label),
             d.incident_title,
-            o.p("，"),
-            o.t("时限", "due"),
+            o.lang.t("report.comma"),
+            o.lang.t("report.due_by"),
             o.time(d.due)
         ));
     }
 
     o.heading(
-        "督办中的领导批示",
-        "Open leader instructions",
+        o.lang.t("report.heading_open_leader_instructions"),
         Some(r.instructions.len()),
     );
     if r.instructions.is_empty() {
@@ -294,7 +272,7 @@ pub fn to_markdown(report: &HandoverReport, lang: Lang, record: Option<&Handover
             i.leader,
             i.text,
             i.incident_title,
-            o.t("承办", "assignee"),
+            o.lang.t("report.assignee"),
             if i.assignee.is_empty() {
                 "—"
             } else {
@@ -305,7 +283,7 @@ pub fn to_markdown(report: &HandoverReport, lang: Lang, record: Option<&Handover
             let _ = write!(
                 s,
                 "{semi}{} {}{colon}{}",
-                o.t("督办", "follow-ups"),
+                o.lang.t("report.follow_ups"),
                 i.followups,
                 i.last_followup
             );
@@ -313,7 +291,10 @@ pub fn to_markdown(report: &HandoverReport, lang: Lang, record: Option<&Handover
         o.line(&s);
     }
 
-    o.heading("静默中的预警", "Active silences", Some(r.silences.len()));
+    o.heading(
+        o.lang.t("report.heading_active_silences"),
+        Some(r.silences.len()),
+    );
     if r.silences.is_empty() {
         o.none();
     }
@@ -322,14 +303,14 @@ pub fn to_markdown(report: &HandoverReport, lang: Lang, record: Option<&Handover
             "- {} — {} {} {}{comma}{}{colon}{}",
             s.title,
             s.silence.officer,
-            o.t("静默至", "silenced until"),
+            o.lang.t("report.silenced_until"),
             o.time(s.silence.until),
-            o.t("原因", "reason"),
+            o.lang.t("report.reason"),
             s.silence.reason
         ));
     }
 
-    o.heading("交班提示与注意事项", "Notes and cautions", None);
+    o.heading(o.lang.t("report.heading_notes_and_cautions"), None);
     if r.notes.trim().is_empty() {
         o.none();
     } else {
@@ -337,21 +318,21 @@ pub fn to_markdown(report: &HandoverReport, lang: Lang, record: Option<&Handover
             o.line(&format!("- {}", l.trim()));
         }
     }
-    o.heading("签字", "Signatures", None);
+    o.heading(o.lang.t("report.heading_signatures"), None);
     let signed = |name: &str, at: Option<Timestamp>| match at {
         Some(at) if !name.is_empty() => format!("{name} {}", o.time(at)),
         _ => String::new(),
     };
     let outgoing = record.map_or_else(String::new, |h| signed(&h.outgoing, h.created_at));
     let incoming = record.map_or_else(String::new, |h| signed(&h.incoming, h.confirmed_at));
-    let colon = o.p("：");
+    let colon = o.lang.t("report.colon");
     o.line(&format!(
         "- {}{colon}{outgoing}",
-        o.t("交班人", "Outgoing officer")
+        o.lang.t("report.outgoing_officer")
     ));
     o.line(&format!(
         "- {}{colon}{incoming}",
-        o.t("接班人", "Incoming officer")
+        o.lang.t("report.incoming_officer")
     ));
     o.text
 }

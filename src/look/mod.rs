@@ -39,16 +39,23 @@ impl Env {
     }
 }
 
-/// The language a locale asks for: zh* → Chinese; C and POSIX say nothing (None); any other
-/// language → English.
+/// The language a locale asks for: one the console has a file for (zh* → Chinese, en* →
+/// English); C and POSIX say nothing (None); any other language → English.
 pub fn language_of_locale(locale: &str) -> Option<Lang> {
-    let lang = locale.split(['.', '@']).next().unwrap_or_default();
-    if lang.is_empty() || lang == "C" || lang == "POSIX" {
+    let lang = locale
+        .split(['.', '@'])
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if lang.is_empty() || lang == "c" || lang == "posix" {
         None
-    } else if lang.to_ascii_lowercase().starts_with("zh") {
-        Some(Lang::Zh)
     } else {
-        Some(Lang::En)
+        Some(
+            Lang::ALL
+                .into_iter()
+                .find(|l| lang.starts_with(l.code()))
+                .unwrap_or(Lang::En),
+        )
     }
 }
 

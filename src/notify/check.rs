@@ -25,14 +25,11 @@ fn sample(colour: Colour, lang: Lang) -> anyhow::Result<Alert> {
     serde_json::from_value(serde_json::json!({
         "id": "check-notify",
         "source": "watchroom",
-        "signal_type": lang.pick("通知测试", "notification test"),
+        "signal_type": lang.t("notify.test_signal"),
         "colour": colour,
         "level": colour.level(),
-        "title": lang.pick(
-            "桌面通知测试：看到这条即可用",
-            "Desktop notification test: if you can read this, it works",
-        ),
-        "area": lang.pick("本机", "this computer"),
+        "title": lang.t("notify.test_title"),
+        "area": lang.t("notify.test_area"),
         "sent": jiff::Timestamp::now(),
     }))
     .context("building the sample warning")

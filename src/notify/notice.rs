@@ -44,20 +44,17 @@ pub fn is_exercise(a: &Alert) -> bool {
 
 /// "红色预警 暴雨 — 南山区", body the headline.
 pub fn for_alert(a: &Alert, lang: Lang) -> Notice {
-    let colour = match lang {
-        Lang::Zh => format!("{}色预警", a.colour.zh()),
-        Lang::En => {
-            let en = a.colour.en();
-            let mut c = en.chars();
-            let first = c.next().map(|f| f.to_ascii_uppercase()).unwrap_or(' ');
-            format!("{first}{} warning", c.as_str())
-        }
+    let colour = match a.colour {
+        Colour::Blue => lang.t("notify.blue_warning"),
+        Colour::Yellow => lang.t("notify.yellow_warning"),
+        Colour::Orange => lang.t("notify.orange_warning"),
+        Colour::Red => lang.t("notify.red_warning"),
     };
     let mut summary = String::new();
     if is_exercise(a) {
-        summary.push_str(lang.pick("【演练】", "[EXERCISE] "));
+        summary.push_str(lang.t("notify.exercise"));
     }
-    summary.push_str(&colour);
+    summary.push_str(colour);
     if !a.signal_type.is_empty() {
         summary.push(' ');
         summary.push_str(&a.signal_type);
@@ -86,9 +83,15 @@ pub fn for_alert(a: &Alert, lang: Lang) -> Notice {
 /// "报告逾期 电话初报", body the incident.
 pub fn for_overdue(i: &Incident, label: &str, lang: Lang) -> Notice {
     Notice {
-        summary: format!("{} {label}", lang.pick("报告逾期", "Report overdue")),
+        summary: lang.f("notify.overdue", &[("label", &label)]),
         body: truncate(
-            &format!("{}（{}）", i.title, lang.pick(i.grade.zh(), i.grade.en())),
+            &lang.f(
+                "notify.overdue_body",
+                &[
+                    ("title", &i.title),
+                    ("grade", &crate::app::words::grade(lang, i.grade)),
+                ],
+            ),
             BODY_WIDTH,
         ),
         urgency: Urgency::Critical,

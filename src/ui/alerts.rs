@@ -7,8 +7,8 @@ use super::theme::Role;
 use crate::app::filter::FilterTarget;
 use crate::app::state::ShownAlerts;
 use crate::app::{AlertKey, Lang, Pane, State};
-use crate::model::Alert;
 use crate::model::text::truncate;
+use crate::model::{Alert, Colour, Level};
 use jiff::Timestamp;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -18,17 +18,27 @@ use ratatui::widgets::Paragraph;
 
 /// The colour-and-level label: never colour alone, so it reads in monochrome too.
 pub fn level_label(lang: Lang, a: &Alert) -> String {
-    match lang {
-        Lang::Zh => format!("{}{}", a.colour.zh(), a.level.numeral()),
-        Lang::En => format!("{} {}", a.colour.en().to_uppercase(), a.level.numeral()),
-    }
+    label(lang, a.colour, a.level)
+}
+
+fn label(lang: Lang, c: Colour, l: Level) -> String {
+    let colour = match c {
+        Colour::Blue => lang.t("alerts.label_blue"),
+        Colour::Yellow => lang.t("alerts.label_yellow"),
+        Colour::Orange => lang.t("alerts.label_orange"),
+        Colour::Red => lang.t("alerts.label_red"),
+    };
+    lang.f(
+        "alerts.label",
+        &[("colour", &colour), ("level", &l.numeral())],
+    )
 }
 
 pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let lang = state.lang();
     let t = &state.theme();
     let shown = state.shown_alerts();
-    let name = lang.pick("预警 Alerts", "Alerts");
+    let name = lang.t("alerts.title");
     let title = super::filtered_title(
         state,
         name,
@@ -40,14 +50,11 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let border = pane_border(state, Pane::Alerts, title);
     if visible.is_empty() {
         let text = if total > 0 {
-            lang.pick(
-                "没有符合筛选的预警（Esc 清除）",
-                "No alert matches the filter (Esc clears it)",
-            )
+            lang.t("alerts.none_match")
         } else if state.records.sources.is_empty() {
-            lang.pick("正在连接…", "Connecting…")
+            lang.t("alerts.connecting")
         } else {
-            lang.pick("当前无生效预警", "No alerts in force")
+            lang.t("alerts.none")
         };
         let inner = border.draw(frame.buffer_mut(), area);
         frame.render_widget(
@@ -128,7 +135,7 @@ fn row_cells<'a>(
     let fresh = !state.said.arrived.is_empty() && state.said.arrived.contains_key(&AlertKey::of(a));
     let mut title_spans = Vec::new();
     if fresh {
-        title_spans.push(Span::styled(lang.pick("新 ", "NEW "), t.get(Role::Fresh)));
+        title_spans.push(Span::styled(lang.t("alerts.new"), t.get(Role::Fresh)));
     }
     // The acknowledged mark leads the title so a long title cannot push it off.
     if let Some(ack) = &a.ack {
@@ -140,32 +147,22 @@ fn row_cells<'a>(
     let silenced = crate::app::silences::silenced(a, state.now);
     if let Some(s) = a.silence.as_ref().filter(|_| silenced) {
         title_spans.push(Span::styled(
-            format!(
-                "{}{} ",
-                lang.pick("静默至", "silenced to "),
-                state.local(s.until, "%H:%M")
+            lang.f(
+                "alerts.silenced_to",
+                &[("until", &state.local(s.until, "%H:%M"))],
             ),
             t.get(Role::Muted),
         ));
     }
     if a.extra.cancelled_by.is_some() {
-        title_spans.push(Span::styled(
-            lang.pick("【已解除】", "[CANCELLED] "),
-            t.get(Role::Muted),
-        ));
+        title_spans.push(Span::styled(lang.t("alerts.cancelled"), t.get(Role::Muted)));
     }
     // Exercises and tests must never be mistaken for the real thing.
     let status = a.status.as_str();
     if status.eq_ignore_ascii_case("exercise") {
-        title_spans.push(Span::styled(
-            lang.pick("【演练】", "[EXERCISE] "),
-            t.get(Role::Demo),
-        ));
+        title_spans.push(Span::styled(lang.t("alerts.exercise"), t.get(Role::Demo)));
     } else if status.eq_ignore_ascii_case("test") {
-        title_spans.push(Span::styled(
-            lang.pick("【测试】", "[TEST] "),
-            t.get(Role::Demo),
-        ));
+        title_spans.push(Span::styled(lang.t("alerts.test"), t.get(Role::Demo)));
     } else if !status.is_empty() && !status.eq_ignore_ascii_case("actual") {
         title_spans.push(Span::styled(
             format!("[{}] ", status.to_ascii_lowercase().to_uppercase()),
@@ -267,8 +264,13 @@ pub fn blinking(state: &State, area: Rect) -> Vec<Rect> {
         .collect()
 }
 
+/// The label column: as wide as the widest label with its two spaces.
 fn label_width(lang: Lang) -> u16 {
-    if lang == Lang::Zh { 5 } else { 10 }
+    Colour::ALL
+        .iter()
+        .map(|c| crate::model::text::width(&label(lang, *c, c.level())) + 2)
+        .max()
+        .unwrap_or_default() as u16
 }
 
 /// The rows a pane of `height` rows shows: the first screenful while the selection is
@@ -305,5 +307,13 @@ mod tests {
         assert_eq!(window(100_000, 99_999, 20), (99_980, 20));
         assert_eq!(window(3, 2, 20), (0, 3));
         assert_eq!(window(0, 0, 20), (0, 0));
+    }
+
+    #[test]
+    fn the_label_column_fits_the_widest_label_of_each_language() {
+        assert_eq!(label_width(Lang::Zh), 5);
+        assert_eq!(label_width(Lang::En), 10);
+        assert_eq!(label(Lang::Zh, Colour::Red, Level::I), "红Ⅰ");
+        assert_eq!(label(Lang::En, Colour::Yellow, Level::III), "YELLOW Ⅲ");
     }
 }

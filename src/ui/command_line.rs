@@ -27,11 +27,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, prompt: &Prompt) -> Op
         let role = if n == 0 { Role::Overdue } else { Role::Title };
         right.push(Span::styled(format!(" {n}/{total} "), t.get(role)));
         right.push(Span::styled(
-            format!(
-                " Enter {}  Esc {} ",
-                l.pick("保留", "keep"),
-                l.pick("清除", "clear")
-            ),
+            format!(" {} ", l.t("command_line.filter_keys")),
             t.get(Role::Muted),
         ));
     }
@@ -87,9 +83,7 @@ fn command_list(state: &State) -> String {
             },
         )
         .collect();
-    format!(
-        "{}{}",
-        state.lang().pick("命令：", "commands: "),
-        names.join(" · ")
-    )
+    state
+        .lang()
+        .f("command_line.commands", &[("names", &names.join(" · "))])
 }

@@ -5,18 +5,15 @@ use super::centred;
 use super::format::day_time;
 use super::incidents::grade_label;
 use super::theme::Role;
-use crate::app::{DetailTarget, Lang, State, words};
+use crate::app::{DetailTarget, State, words};
 use crate::model::{Alert, Incident};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-fn field(state: &State, zh: &str, en: &str, value: String) -> Line<'static> {
-    let label = match state.lang() {
-        Lang::Zh => format!("{zh}："),
-        Lang::En => format!("{en}: "),
-    };
+fn field(state: &State, label: &str, value: String) -> Line<'static> {
+    let label = state.lang().f("detail.field", &[("label", &label)]);
     Line::from(vec![
         Span::styled(label, state.theme().get(Role::Muted)),
         Span::raw(value),
@@ -33,6 +30,7 @@ fn when(state: &State, t: jiff::Timestamp) -> String {
 
 fn alert_lines(state: &State, a: &Alert) -> Vec<Line<'static>> {
     let t = &state.theme();
+    let l = state.lang();
     let mut v = vec![
         Line::from(vec![
             Span::styled(
@@ -43,60 +41,57 @@ fn alert_lines(state: &State, a: &Alert) -> Vec<Line<'static>> {
             Span::styled(a.title().to_owned(), t.get(Role::Title)),
         ]),
         Line::raw(""),
-        field(state, "信号", "Signal", a.signal_type.to_string()),
+        field(state, l.t("detail.signal"), a.signal_type.to_string()),
         field(
             state,
-            "级别",
-            "Level",
-            match state.lang() {
-                Lang::Zh => format!("{}级 {} ({})", a.level.numeral(), a.level.zh(), a.severity),
-                Lang::En => format!("{} {} ({})", a.level.numeral(), a.level.en(), a.severity),
-            },
+            l.t("detail.level"),
+            l.f(
+                "detail.level_value",
+                &[
+                    ("numeral", &a.level.numeral()),
+                    ("level", &words::level(l, a.level)),
+                    ("severity", &a.severity),
+                ],
+            ),
         ),
-        field(state, "区域", "Area", a.area.to_string()),
-        field(state, "发布", "Source", a.source.to_string()),
-        field(state, "发布时间", "Sent", when(state, a.sent)),
+        field(state, l.t("detail.area"), a.area.to_string()),
+        field(state, l.t("detail.source"), a.source.to_string()),
+        field(state, l.t("detail.sent"), when(state, a.sent)),
     ];
     if let Some(e) = a.extra.effective {
-        v.push(field(state, "生效", "Effective", when(state, e)));
+        v.push(field(state, l.t("detail.effective"), when(state, e)));
     }
     if let Some(e) = a.expires {
-        v.push(field(state, "失效", "Expires", when(state, e)));
+        v.push(field(state, l.t("detail.expires"), when(state, e)));
     }
     if !a.urgency.is_empty() || !a.certainty.is_empty() {
         v.push(field(
             state,
-            "紧迫/确定性",
-            "Urgency/certainty",
+            l.t("detail.urgency"),
             format!("{} / {}", a.urgency, a.certainty),
         ));
     }
     if !a.extra.references.is_empty() {
         v.push(field(
             state,
-            "更新自",
-            "Updates",
+            l.t("detail.updates"),
             a.extra.references.join(", "),
         ));
     }
     if let Some(ack) = &a.ack {
         v.push(field(
             state,
-            "已确认",
-            "Acknowledged",
+            l.t("detail.acknowledged"),
             format!("{} {} {}", ack.officer, when(state, ack.at), ack.note),
         ));
     }
-    for (zh, en, text) in [
-        ("内容", "Description", a.description()),
-        ("防御指南", "Instruction", a.extra.instruction.as_str()),
+    for (heading, text) in [
+        (l.t("detail.description"), a.description()),
+        (l.t("detail.instruction"), a.extra.instruction.as_str()),
     ] {
         if !text.is_empty() {
             v.push(Line::raw(""));
-            v.push(Line::from(Span::styled(
-                state.lang().pick(zh, en).to_owned(),
-                t.get(Role::Title),
-            )));
+            v.push(Line::from(Span::styled(heading, t.get(Role::Title))));
             v.push(Line::raw(text.to_owned()));
         }
     }
@@ -110,20 +105,20 @@ fn alert_lines(state: &State, a: &Alert) -> Vec<Line<'static>> {
 
 fn incident_lines(state: &State, i: &Incident) -> Vec<Line<'static>> {
     let t = &state.theme();
+    let l = state.lang();
     let mut v = vec![
         Line::from(Span::styled(i.title.clone(), t.get(Role::Title))),
         Line::raw(""),
         field(
             state,
-            "等级",
-            "Grade",
+            l.t("detail.grade"),
             format!("{} ({})", grade_label(state.lang(), i.grade), i.category),
         ),
-        field(state, "区域", "District", i.district.clone()),
-        field(state, "接报时间", "Opened", when(state, i.opened_at)),
+        field(state, l.t("detail.district"), i.district.clone()),
+        field(state, l.t("detail.opened"), when(state, i.opened_at)),
         Line::raw(""),
         Line::from(Span::styled(
-            state.lang().pick("时间线", "Timeline").to_owned(),
+            state.lang().t("timeline.title"),
             t.get(Role::Title),
         )),
     ];
@@ -136,10 +131,10 @@ fn incident_lines(state: &State, i: &Incident) -> Vec<Line<'static>> {
                 t.get(Role::Key),
             ),
             Span::raw(format!(
-                " {}{}{}",
-                e.author,
-                state.lang().pick("：", ": "),
-                e.text
+                " {}",
+                state
+                    .lang()
+                    .f("detail.entry", &[("author", &e.author), ("text", &e.text)])
             )),
         ]));
     }
@@ -149,22 +144,18 @@ fn incident_lines(state: &State, i: &Incident) -> Vec<Line<'static>> {
 pub fn draw(state: &State, frame: &mut Frame, area: Rect, target: &DetailTarget, scroll: u16) {
     let (title, body) = match target {
         DetailTarget::Alert(key) => (
-            state.lang().pick("预警详情", "Alert"),
+            state.lang().t("detail.alert_title"),
             state.records.alert_at(key).map(|a| alert_lines(state, a)),
         ),
         DetailTarget::Incident(id) => (
-            state.lang().pick("事件详情", "Incident"),
+            state.lang().t("detail.incident_title"),
             state
                 .records
                 .find_incident(id)
                 .map(|i| incident_lines(state, i)),
         ),
     };
-    let body = body.unwrap_or_else(|| {
-        vec![Line::raw(
-            state.lang().pick("已不存在", "No longer available"),
-        )]
-    });
+    let body = body.unwrap_or_else(|| vec![Line::raw(state.lang().t("detail.gone"))]);
     let rect = centred(
         area,
         area.width.saturating_sub(8).min(100),

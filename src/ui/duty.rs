@@ -18,10 +18,7 @@ pub fn height(state: &State) -> u16 {
 }
 
 fn role_name(lang: Lang, s: &Shift) -> &'static str {
-    match lang {
-        Lang::Zh => s.role.zh(),
-        Lang::En => s.role.en(),
-    }
+    crate::app::words::duty_role(lang, s.role)
 }
 
 fn person_line(state: &State, s: &Shift, name_w: usize) -> Line<'static> {
@@ -34,11 +31,9 @@ fn person_line(state: &State, s: &Shift, name_w: usize) -> Line<'static> {
         Span::raw(pad(&s.person, name_w + 1)),
         Span::styled(pad(&s.phone, 15), state.theme().get(Role::Key)),
         Span::styled(
-            format!(
-                "{} {}",
-                state.lang().pick("至", "until"),
-                state.local(s.end, "%m-%d %H:%M")
-            ),
+            state
+                .lang()
+                .f("duty.until", &[("end", &state.local(s.end, "%m-%d %H:%M"))]),
             state.theme().get(Role::Muted),
         ),
     ])
@@ -55,7 +50,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let mut lines: Vec<Line> = Vec::new();
     if now.is_empty() {
         lines.push(Line::from(Span::styled(
-            lang.pick(" 排班表中此刻无人在岗", " Nobody on the roster right now"),
+            lang.t("duty.nobody"),
             state.theme().get(Role::Overdue),
         )));
     }
@@ -70,19 +65,17 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     if let Some(first) = next.first() {
         lines.push(Line::from(Span::styled(
             format!(
-                " {} {}",
-                lang.pick("下一班", "Next shift"),
-                state.local(first.start, "%m-%d %H:%M")
+                " {}",
+                lang.f(
+                    "duty.next_shift",
+                    &[("start", &state.local(first.start, "%m-%d %H:%M"))],
+                )
             ),
             state.theme().get(Role::Title),
         )));
         lines.extend(next.iter().map(|s| person_line(state, s, name_w)));
     }
-    let border = pane_border(
-        state,
-        Pane::Duty,
-        lang.pick("在岗 On duty", "On duty").to_owned(),
-    );
+    let border = pane_border(state, Pane::Duty, lang.t("duty.title").to_owned());
     let scroll = state.view.duty_scroll.min(u16::MAX as usize) as u16;
     let inner = border.draw(frame.buffer_mut(), area);
     frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);

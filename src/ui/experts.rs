@@ -62,9 +62,9 @@ fn highlighted(
 
 fn role(state: &State, r: GroupRole) -> &'static str {
     match r {
-        GroupRole::Leader => state.lang().pick("组长", "Leader"),
-        GroupRole::Deputy => state.lang().pick("副组长", "Deputy"),
-        GroupRole::Member => state.lang().pick("成员", "Member"),
+        GroupRole::Leader => state.lang().t("experts.leader"),
+        GroupRole::Deputy => state.lang().t("experts.deputy"),
+        GroupRole::Member => state.lang().t("experts.member"),
     }
 }
 
@@ -76,14 +76,8 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, view: &ExpertView) -> 
     let [top, body] = Layout::vertical([Constraint::Length(3), Constraint::Min(3)]).areas(area);
     let Some(pool) = &state.records.expert_pool else {
         frame.render_widget(
-            Paragraph::new(Span::styled(
-                l.pick(
-                    "专家库尚未从后台收到",
-                    "The expert pool has not arrived from the backend yet",
-                ),
-                t.get(Role::Muted),
-            ))
-            .block(block(state, l.pick("专家库", "Experts").to_owned(), true)),
+            Paragraph::new(Span::styled(l.t("experts.not_arrived"), t.get(Role::Muted)))
+                .block(block(state, l.t("experts.title").to_owned(), true)),
             area,
         );
         return None;
@@ -91,21 +85,15 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, view: &ExpertView) -> 
     let dir = &pool.directory;
 
     // Search box.
-    let mut title = format!(
-        "{} · {} {} · {} {}",
-        l.pick("专家库", "Experts"),
-        dir.items.len(),
-        l.pick("人", "people"),
-        l.pick("匹配", "matching"),
-        view.hits.len()
+    let mut title = l.f(
+        "experts.search_title",
+        &[("people", &dir.items.len()), ("matching", &view.hits.len())],
     );
     if view.available_only {
-        title.push_str(l.pick(" · 只看可联系", " · available only"));
+        title.push_str(" · ");
+        title.push_str(l.t("experts.available_only"));
     }
-    let prompt = l.pick(
-        "姓名 / 拼音 / 首字母 / 专业：",
-        "Name / pinyin / initials / specialty: ",
-    );
+    let prompt = l.t("experts.prompt");
     let q = view.query.text();
     frame.render_widget(
         Paragraph::new(Line::from(vec![
@@ -146,9 +134,9 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, view: &ExpertView) -> 
             .take(inner_h)
             .map(|(i, r)| {
                 let (label, indent) = match r {
-                    TreeRow::All => (l.pick("全部", "All").to_owned(), ""),
+                    TreeRow::All => (l.t("experts.all").to_owned(), ""),
                     TreeRow::Domain(d) if d.trim().is_empty() => {
-                        (l.pick("（未填领域）", "(no domain)").to_owned(), "")
+                        (l.t("experts.no_domain").to_owned(), "")
                     }
                     TreeRow::Domain(d) => (sanitize(d), ""),
                     TreeRow::Group { name, .. } => (sanitize(name), "  "),
@@ -169,7 +157,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, view: &ExpertView) -> 
         frame.render_widget(
             Paragraph::new(lines).block(block(
                 state,
-                l.pick("领域 · 专业组", "Domains · groups").to_owned(),
+                l.t("experts.tree_title").to_owned(),
                 view.focus == ExpertFocus::Tree,
             )),
             tree_area,
@@ -189,12 +177,10 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, view: &ExpertView) -> 
         .filter_map(|(i, h)| pool.expert(h).map(|e| (i, h, e)))
         .map(|(i, h, e)| list_line(state, i == view.selected, h, e, hi, list_area.width))
         .collect();
-    let list_title = l
-        .pick("专家 · 组长优先", "Experts · leaders first")
-        .to_owned();
+    let list_title = l.t("experts.list_title").to_owned();
     let body_text = if lines.is_empty() {
         vec![Line::from(Span::styled(
-            l.pick("无匹配", "Nobody matches"),
+            l.t("experts.nobody_matches"),
             t.get(Role::Muted),
         ))]
     } else {
@@ -212,7 +198,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, view: &ExpertView) -> 
         frame.render_widget(
             Paragraph::new(card(state, e))
                 .wrap(Wrap { trim: false })
-                .block(block(state, l.pick("详情", "Card").to_owned(), false)),
+                .block(block(state, l.t("experts.card_title").to_owned(), false)),
             card_area,
         );
     }
@@ -260,12 +246,12 @@ fn list_line(
     ));
     let avail = if e.available {
         Span::styled(
-            state.lang().pick("可联系  ", "avail. "),
+            state.lang().t("experts.available_cell"),
             t.get(Role::Ok).patch(base),
         )
     } else {
         Span::styled(
-            state.lang().pick("不可联系", "away   "),
+            state.lang().t("experts.away_cell"),
             t.get(Role::Offline).patch(base),
         )
     };
@@ -288,10 +274,12 @@ fn list_line(
 fn card(state: &State, e: &Expert) -> Vec<Line<'static>> {
     let t = &state.theme();
     let l = state.lang();
-    let colon = l.pick("：", ": ");
-    let field = |zh: &str, en: &str, v: String| {
+    let field = |label: &str, v: String| {
         Line::from(vec![
-            Span::styled(format!("{}{colon}", l.pick(zh, en)), t.get(Role::Muted)),
+            Span::styled(
+                l.f("experts.field", &[("label", &label)]),
+                t.get(Role::Muted),
+            ),
             Span::raw(v),
         ])
     };
@@ -302,35 +290,31 @@ fn card(state: &State, e: &Expert) -> Vec<Line<'static>> {
             Span::styled(role(state, e.role), t.get(Role::Key)),
         ]),
         Line::raw(""),
-        field("领域", "Domain", sanitize(&e.domain)),
-        field("专业组", "Group", sanitize(&e.group)),
-        field("职称", "Title", sanitize(&e.title)),
-        field("单位", "Organisation", sanitize(&e.organisation)),
-        field("区", "District", sanitize(&e.district)),
+        field(l.t("experts.domain"), sanitize(&e.domain)),
+        field(l.t("experts.group"), sanitize(&e.group)),
+        field(l.t("experts.job_title"), sanitize(&e.title)),
+        field(l.t("experts.organisation"), sanitize(&e.organisation)),
+        field(l.t("experts.district"), sanitize(&e.district)),
         field(
-            "专业",
-            "Specialties",
-            sanitize(&e.specialties.join(l.pick("、", ", "))),
+            l.t("experts.specialties"),
+            sanitize(&e.specialties.join(l.t("experts.list_separator"))),
         ),
         Line::raw(""),
     ];
     for p in &e.phones {
         v.push(Line::from(vec![
             Span::styled(
-                format!("{}{colon}", l.pick("电话", "Phone")),
+                l.f("experts.field", &[("label", &l.t("experts.phone"))]),
                 t.get(Role::Muted),
             ),
             Span::styled(sanitize(p), t.get(Role::Key)),
         ]));
     }
     v.push(if e.available {
-        Line::from(Span::styled(
-            l.pick("● 可联系", "● Available"),
-            t.get(Role::Ok),
-        ))
+        Line::from(Span::styled(l.t("experts.available"), t.get(Role::Ok)))
     } else {
         Line::from(Span::styled(
-            l.pick("○ 暂不可联系", "○ Not available"),
+            l.t("experts.not_available"),
             t.get(Role::Offline),
         ))
     });

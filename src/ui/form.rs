@@ -28,35 +28,21 @@ fn title(state: &State, form: &Form) -> String {
             .unwrap_or_default()
     };
     match &form.kind {
-        FormKind::Officer => l.pick("本席值班员", "Officer at this console").to_owned(),
+        FormKind::Officer => l.t("form.officer").to_owned(),
         FormKind::Ack { alert_id, origin } => {
-            format!(
-                "{} · {}",
-                l.pick("确认预警", "Acknowledge"),
-                alert(origin, alert_id)
-            )
+            format!("{} · {}", l.t("form.ack"), alert(origin, alert_id))
         }
         FormKind::Log { incident_id } => {
-            format!(
-                "{} · {}",
-                l.pick("值班记录", "Log entry"),
-                incident(incident_id)
-            )
+            format!("{} · {}", l.t("form.log"), incident(incident_id))
         }
-        FormKind::Intake => l.pick("接报 · 新事件", "Intake · new incident").to_owned(),
+        FormKind::Intake => l.t("form.intake").to_owned(),
         FormKind::Silence { alert_id, origin } => {
-            format!(
-                "{} · {}",
-                l.pick("静默预警", "Silence"),
-                alert(origin, alert_id)
-            )
+            format!("{} · {}", l.t("form.silence"), alert(origin, alert_id))
         }
-        FormKind::Instruction { incident_id } => format!(
-            "{} · {}",
-            l.pick("领导批示", "Leader instruction"),
-            incident(incident_id)
-        ),
-        FormKind::FollowUp { .. } => l.pick("督办 / 办结", "Follow-up / close").to_owned(),
+        FormKind::Instruction { incident_id } => {
+            format!("{} · {}", l.t("form.instruction"), incident(incident_id))
+        }
+        FormKind::FollowUp { .. } => l.t("form.follow_up").to_owned(),
     }
 }
 
@@ -67,7 +53,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, form: &Form) -> Option
     let label_w = form
         .fields
         .iter()
-        .map(|f| width(l.pick(f.zh, f.en)) + 2)
+        .map(|f| width(l.t(f.label)) + 2)
         .max()
         .unwrap_or(8);
     let w = area.width.saturating_sub(8).min(90);
@@ -114,7 +100,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, form: &Form) -> Option
         };
         lines.push(Line::from(vec![
             Span::styled(
-                format!("{mark}{}", pad(l.pick(f.zh, f.en), label_w - 1)),
+                format!("{mark}{}", pad(l.t(f.label), label_w - 1)),
                 label_style,
             ),
             Span::styled(pad(&shown, value_w), value_style),
@@ -132,9 +118,9 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, form: &Form) -> Option
         .session
         .officer
         .clone()
-        .unwrap_or_else(|| l.pick("（未选择）", "(not chosen)").to_owned());
+        .unwrap_or_else(|| l.t("form.not_chosen").to_owned());
     lines.push(Line::from(Span::styled(
-        format!("{} {who}", l.pick("值班员", "Officer")),
+        l.f("form.officer_line", &[("name", &who)]),
         t.get(Role::Muted),
     )));
     let block = Block::bordered()

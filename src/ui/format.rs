@@ -6,13 +6,12 @@ use jiff::{SignedDuration, Timestamp};
 /// "12分钟" / "12m": how long ago `then` was at `now` (future instants read as "now").
 pub fn age(lang: Lang, now: Timestamp, then: Timestamp) -> String {
     let secs = now.duration_since(then).as_secs().max(0);
-    let (n, zh, en) = match secs {
-        s if s < 60 => return lang.pick("刚刚", "now").to_owned(),
-        s if s < 3600 => (s / 60, "分钟", "m"),
-        s if s < 86_400 => (s / 3600, "小时", "h"),
-        s => (s / 86_400, "天", "d"),
-    };
-    format!("{n}{}", lang.pick(zh, en))
+    match secs {
+        s if s < 60 => lang.t("age.now").to_owned(),
+        s if s < 3600 => lang.f("age.minutes", &[("n", &(s / 60))]),
+        s if s < 86_400 => lang.f("age.hours", &[("n", &(s / 3600))]),
+        s => lang.f("age.days", &[("n", &(s / 86_400))]),
+    }
 }
 
 /// The first instant after `now` at which `age(_, now, then)` reads differently: a pane
@@ -62,25 +61,29 @@ pub fn clock_at(now: Timestamp, t: Timestamp, tz: &jiff::tz::TimeZone) -> String
 /// "Sun 29 Nov 2026 03:12" (with `:45` seconds when asked).
 pub fn day_time(lang: Lang, t: &jiff::ZonedDateTime, seconds: bool) -> String {
     let time = t.strftime(if seconds { "%H:%M:%S" } else { "%H:%M" });
-    match lang {
-        Lang::Zh => format!(
-            "{} {} {time}",
-            t.strftime("%Y-%m-%d"),
-            weekday_zh(t.weekday().to_monday_one_offset())
-        ),
-        Lang::En => format!("{} {time}", t.strftime("%a %-d %b %Y")),
-    }
+    lang.f(
+        "date.day_time",
+        &[
+            ("date", &t.strftime(lang.t("date.date"))),
+            (
+                "weekday",
+                &weekday(lang, t.weekday().to_monday_one_offset()),
+            ),
+            ("time", &time),
+        ],
+    )
 }
 
-pub fn weekday_zh(n: i8) -> &'static str {
+/// The day of the week, Monday 1 … Sunday 7, in `lang`.
+pub fn weekday(lang: Lang, n: i8) -> &'static str {
     match n {
-        1 => "周一",
-        2 => "周二",
-        3 => "周三",
-        4 => "周四",
-        5 => "周五",
-        6 => "周六",
-        _ => "周日",
+        1 => lang.t("date.monday"),
+        2 => lang.t("date.tuesday"),
+        3 => lang.t("date.wednesday"),
+        4 => lang.t("date.thursday"),
+        5 => lang.t("date.friday"),
+        6 => lang.t("date.saturday"),
+        _ => lang.t("date.sunday"),
     }
 }
 

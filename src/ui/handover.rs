@@ -4,9 +4,9 @@
 use super::centred;
 use super::theme::Role;
 use crate::app::Action;
-use crate::app::State;
 use crate::app::handover_view::{HandoverView, awaiting_confirmation};
 use crate::app::keymap::Mode;
+use crate::app::{Lang, State};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
@@ -21,7 +21,11 @@ fn styled(state: &State, line: &str) -> Line<'static> {
         return Line::styled(format!("▌{h}"), t.get(Role::BorderFocus));
     }
     let plain = line.replace("**", "");
-    if plain.contains("已超时") || plain.contains("overdue") {
+    // The report is in the console's language, but the language may have changed since.
+    if Lang::ALL
+        .iter()
+        .any(|l| plain.contains(l.t("handover.overdue_word")))
+    {
         return Line::styled(plain, t.get(Role::Overdue));
     }
     Line::raw(plain)
@@ -50,7 +54,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, view: &HandoverView) -
     let block = Block::bordered()
         .border_style(t.get(Role::BorderFocus))
         .title(Span::styled(
-            format!(" {} ", l.pick("交接班", "Shift handover")),
+            format!(" {} ", l.t("handover.title")),
             t.get(Role::Title),
         ));
     let inner = block.inner(rect);
@@ -70,7 +74,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, view: &HandoverView) -
         body,
     );
 
-    let label = l.pick("交班提示：", "Notes: ");
+    let label = l.t("handover.notes");
     let label_w = crate::model::text::width(label) as u16;
     frame.render_widget(
         Paragraph::new(Line::from(vec![
@@ -87,27 +91,30 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, view: &HandoverView) -
     }
 
     let pending = match awaiting_confirmation(state) {
-        Some(h) => format!(
-            "{} {} {}  ",
-            l.pick("待接班确认：", "Awaiting confirmation:"),
-            h.outgoing,
-            h.created_at
+        Some(h) => {
+            let at = h
+                .created_at
                 .map(|at| state.local(at, "%H:%M"))
-                .unwrap_or_default()
-        ),
+                .unwrap_or_default();
+            let text = l.f(
+                "handover.awaiting",
+                &[("outgoing", &h.outgoing), ("at", &at)],
+            );
+            format!("{text}  ")
+        }
         None => String::new(),
     };
     let hint = if state.session.read_only {
         pending
     } else {
-        format!(
-            "{pending}{} {}  {} {}  Esc {}",
-            key_of(state, Action::Sign),
-            l.pick("签字交班", "sign"),
-            key_of(state, Action::Confirm),
-            l.pick("确认接班", "confirm"),
-            l.pick("关闭（保留提示）", "close (notes kept)")
-        )
+        let keys = l.f(
+            "handover.keys",
+            &[
+                ("sign", &key_of(state, Action::Sign)),
+                ("confirm", &key_of(state, Action::Confirm)),
+            ],
+        );
+        format!("{pending}{keys}")
     };
     frame.render_widget(
         Paragraph::new(Line::styled(hint, t.get(Role::Muted))),

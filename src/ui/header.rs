@@ -4,7 +4,7 @@
 
 use super::format::{age, clock_at, day_time};
 use super::theme::Role;
-use crate::app::State;
+use crate::app::{State, words};
 use crate::model::roster::on_duty;
 use crate::model::text::{truncate, width};
 use crate::model::{Colour, DutyRole, IncidentStatus};
@@ -25,29 +25,24 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let leader = current
         .iter()
         .find(|s| s.role == DutyRole::Leader)
-        .map(|s| {
-            format!(
-                "{} {}",
-                lang.pick(DutyRole::Leader.zh(), "Leader on duty"),
-                s.person
-            )
-        });
+        .map(|s| lang.f("header.leader", &[("name", &s.person)]));
 
     let mut right: Vec<Span> = Vec::new();
     if let Some(saved) = state.cached_since() {
         right.push(Span::styled(
             format!(
-                " {} {}{} ",
-                lang.pick("缓存", "cached"),
-                age(lang, state.now, saved),
-                lang.pick("前", " ago")
+                " {} ",
+                lang.f("header.cached", &[("age", &age(lang, state.now, saved))])
             ),
             t.get(Role::Stale),
         ));
         right.push(Span::raw("  "));
     }
     if state.backend_offline().is_some() {
-        right.push(Span::styled(" OFFLINE ", t.get(Role::Offline)));
+        right.push(Span::styled(
+            format!(" {} ", lang.t("header.offline_tag")),
+            t.get(Role::Offline),
+        ));
         right.push(Span::raw("  "));
     }
     right.push(Span::raw(clock));
@@ -57,14 +52,16 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     }
     if state.session.demo {
         right.push(Span::raw("  "));
-        right.push(Span::styled(" DEMO ", t.get(Role::Demo)));
+        right.push(Span::styled(
+            format!(" {} ", lang.t("header.demo_tag")),
+            t.get(Role::Demo),
+        ));
     }
     right.push(Span::raw(" "));
     let right_w: usize = right.iter().map(|s| width(&s.content)).sum();
     let left_text = format!(
-        " {} · {}",
-        lang.pick("值班室", "Duty room"),
-        state.session.office
+        " {}",
+        lang.f("header.office", &[("office", &state.session.office)])
     );
     let room = (area.width as usize).saturating_sub(right_w + 1);
     let left_text = truncate(&left_text, room);
@@ -121,45 +118,28 @@ pub fn banners(state: &State) -> Vec<String> {
             .records
             .health(crate::app::workflow::ACTION_SOURCE)
             .and_then(|h| h.last_contact());
-        let shown = data.map_or_else(String::new, |d| match lang {
-            crate::app::Lang::Zh => format!(" · 画面数据截至 {}", at(d)),
-            crate::app::Lang::En => format!(" · showing data as of {}", at(d)),
+        let shown = data.map_or_else(String::new, |d| {
+            format!(" · {}", lang.f("header.data_as_of", &[("at", &at(d))]))
         });
-        lines.push(match lang {
-            crate::app::Lang::Zh => {
-                format!(
-                    " ✗ OFFLINE 离线 自 {} 起 · 后台不可达：{why}{shown}",
-                    at(since)
-                )
-            }
-            crate::app::Lang::En => {
-                format!(
-                    " ✗ OFFLINE since {} · backend unreachable: {why}{shown}",
-                    at(since)
-                )
-            }
-        });
+        let offline = lang.f("header.offline", &[("since", &at(since)), ("why", &why)]);
+        lines.push(format!(" {offline}{shown}"));
     }
     let down: Vec<String> = state
         .sources_down()
         .into_iter()
-        .map(|(s, since)| match lang {
-            crate::app::Lang::Zh => format!("数据源 {} 已中断 {} 起", s.name, at(since)),
-            crate::app::Lang::En => format!("source {} down since {}", s.name, at(since)),
+        .map(|(s, since)| {
+            lang.f(
+                "header.source_down",
+                &[("name", &s.name), ("since", &at(since))],
+            )
         })
         .collect();
     if !down.is_empty() {
         lines.push(format!(" ⚠ {}", down.join(" · ")));
     }
     if let Some(problem) = &state.store.problem {
-        lines.push(match lang {
-            crate::app::Lang::Zh => format!(
-                " ⚠ 本地存储故障：{problem} · 操作照常发送，但未发出的操作重启后可能丢失"
-            ),
-            crate::app::Lang::En => format!(
-                " ⚠ Local store failing: {problem} · actions are still sent, but unsent ones may not survive a restart"
-            ),
-        });
+        let text = lang.f("header.store_failing", &[("problem", problem)]);
+        lines.push(format!(" {text}"));
     }
     lines
 }
@@ -172,10 +152,7 @@ fn summary(state: &State) -> Line<'static> {
     let mut spans = vec![Span::raw(" ")];
     for c in [Colour::Red, Colour::Orange, Colour::Yellow, Colour::Blue] {
         let n = counts[c as usize];
-        let label = match lang {
-            crate::app::Lang::Zh => c.zh().to_owned(),
-            crate::app::Lang::En => c.en().to_owned(),
-        };
+        let label = words::colour(lang, c);
         spans.push(Span::styled(format!(" {label} {n} "), t.alert(c)));
         spans.push(Span::raw(" "));
     }
@@ -186,13 +163,13 @@ fn summary(state: &State) -> Line<'static> {
         .filter(|i| i.status == IncidentStatus::Open)
         .count();
     spans.push(Span::raw(format!(
-        "  {} {open}",
-        lang.pick("处置中事件", "Open incidents")
+        "  {}",
+        lang.f("header.open_incidents", &[("n", &open)])
     )));
     let fresh = state.said.arrived.len();
     if fresh > 0 {
         spans.push(Span::styled(
-            format!("  {} {fresh}", lang.pick("新到", "New")),
+            format!("  {}", lang.f("header.new", &[("n", &fresh)])),
             t.get(Role::Fresh),
         ));
     }

@@ -16,10 +16,22 @@ use ratatui::style::Style;
 use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 
-pub fn grade_label(lang: Lang, g: Grade) -> String {
-    match lang {
-        Lang::Zh => g.zh().to_owned(),
-        Lang::En => format!("{} {}", g.numeral(), g.en()),
+pub fn grade_label(lang: Lang, g: Grade) -> &'static str {
+    match g {
+        Grade::IV => lang.t("incidents.grade_iv"),
+        Grade::III => lang.t("incidents.grade_iii"),
+        Grade::II => lang.t("incidents.grade_ii"),
+        Grade::I => lang.t("incidents.grade_i"),
+    }
+}
+
+/// The grade as a narrow pane shows it.
+fn grade_short(lang: Lang, g: Grade) -> &'static str {
+    match g {
+        Grade::IV => lang.t("incidents.grade_short_iv"),
+        Grade::III => lang.t("incidents.grade_short_iii"),
+        Grade::II => lang.t("incidents.grade_short_ii"),
+        Grade::I => lang.t("incidents.grade_short_i"),
     }
 }
 
@@ -41,7 +53,7 @@ pub fn draw_list(state: &State, frame: &mut Frame, area: Rect) {
         .iter()
         .filter(|i| i.status == IncidentStatus::Open)
         .count();
-    let name = lang.pick("事件 Incidents", "Incidents");
+    let name = lang.t("incidents.title");
     let title = super::filtered_title(
         state,
         name,
@@ -51,12 +63,9 @@ pub fn draw_list(state: &State, frame: &mut Frame, area: Rect) {
     let border = pane_border(state, Pane::Incidents, title);
     if sorted.is_empty() {
         let text = if shown.total > 0 {
-            lang.pick(
-                "没有符合筛选的事件（Esc 清除）",
-                "No incident matches the filter (Esc clears it)",
-            )
+            lang.t("incidents.none_match")
         } else {
-            lang.pick("无事件", "No incidents")
+            lang.t("incidents.none")
         };
         let inner = border.draw(frame.buffer_mut(), area);
         frame.render_widget(
@@ -67,22 +76,26 @@ pub fn draw_list(state: &State, frame: &mut Frame, area: Rect) {
     }
     // English grade words are long; a narrow pane shows the numeral alone.
     let wide = area.width >= 52;
-    let label = |g: Grade| match (lang, wide) {
-        (Lang::Zh, _) => g.zh().to_owned(),
-        (Lang::En, true) => format!("{} {}", g.numeral(), g.en()),
-        (Lang::En, false) => g.numeral().to_owned(),
+    let label = |g: Grade| {
+        if wide {
+            grade_label(lang, g)
+        } else {
+            grade_short(lang, g)
+        }
     };
     let label_w = sorted
         .iter()
-        .map(|i| width(&label(i.grade)))
+        .map(|i| width(label(i.grade)))
         .max()
         .unwrap_or(1) as u16;
     // English report words are longer than the Chinese ones: a narrow pane keeps the
     // next report and its countdown, and drops the latest step.
-    let progress_w = match lang {
-        Lang::Zh => 6,
-        Lang::En if area.width >= 70 => 12,
-        Lang::En => 0,
+    let progress_w = if lang == Lang::Zh {
+        6
+    } else if area.width >= 70 {
+        12
+    } else {
+        0
     };
     let widths = [
         Constraint::Length(label_w),
@@ -137,7 +150,7 @@ pub fn draw_list(state: &State, frame: &mut Frame, area: Rect) {
                 (
                     plain,
                     vec![Span::raw(if closed {
-                        lang.pick("已结束", "closed").to_owned()
+                        lang.t("incidents.closed").to_owned()
                     } else {
                         progress
                     })],
@@ -199,8 +212,8 @@ pub fn draw_timeline(state: &State, frame: &mut Frame, area: Rect) {
     let t = &state.theme();
     let incident = state.selected_incident();
     let title = match incident {
-        Some(i) => format!("{} · {}", lang.pick("时间线", "Timeline"), i.title),
-        None => lang.pick("时间线", "Timeline").to_owned(),
+        Some(i) => format!("{} · {}", lang.t("timeline.title"), i.title),
+        None => lang.t("timeline.title").to_owned(),
     };
     let border = pane_border(state, Pane::Timeline, title);
     let Some(incident) = incident else {

@@ -14,12 +14,12 @@ pub fn health_spans(state: &State) -> Vec<Span<'static>> {
     let t = &state.theme();
     let lang = state.lang();
     let mut spans = vec![Span::styled(
-        format!(" {} ", lang.pick("源", "Sources")),
+        format!(" {} ", lang.t("status.sources")),
         t.get(Role::Muted),
     )];
     if state.records.sources.is_empty() {
         spans.push(Span::styled(
-            lang.pick("连接中…", "connecting…"),
+            lang.t("status.connecting"),
             t.get(Role::Stale),
         ));
     }
@@ -49,43 +49,38 @@ fn source_words(state: &State, s: &SourceHealth) -> (String, Role) {
     let ago = |t: Option<jiff::Timestamp>| t.map(|t| age(lang, state.now, t)).unwrap_or_default();
     match &s.status {
         SourceStatus::Failed(why) => (
-            format!(
-                "✗ {} {} ({})",
-                lang.pick("离线", "offline"),
-                since(s.failed_since),
-                truncate(why, 40)
+            lang.f(
+                "status.offline",
+                &[
+                    ("since", &since(s.failed_since)),
+                    ("why", &truncate(why, 40)),
+                ],
             ),
             Role::Offline,
         ),
         _ if state.source_stale(s) => (
-            format!(
-                "⚠ {} {}",
-                lang.pick("陈旧", "stale"),
-                ago(s.last_contact().or(Some(state.session.started)))
+            lang.f(
+                "status.stale",
+                &[(
+                    "age",
+                    &ago(s.last_contact().or(Some(state.session.started))),
+                )],
             ),
             Role::Stale,
         ),
         SourceStatus::Connecting if s.cached_at.is_some() => (
-            format!(
-                "◷ {} {}{}",
-                lang.pick("缓存", "cached"),
-                ago(s.cached_at),
-                lang.pick("前", " ago")
-            ),
+            lang.f("status.cached", &[("age", &ago(s.cached_at))]),
             Role::Stale,
         ),
-        SourceStatus::Connecting => (lang.pick("连接中…", "connecting…").to_owned(), Role::Stale),
-        SourceStatus::Live => (
-            format!("✓ {} {}", lang.pick("实时", "live"), ago(s.last_ok)),
-            Role::Ok,
-        ),
+        SourceStatus::Connecting => (lang.t("status.connecting").to_owned(), Role::Stale),
+        SourceStatus::Live => (lang.f("status.live", &[("age", &ago(s.last_ok))]), Role::Ok),
         // Read once (a file): nothing to wait for.
         SourceStatus::Polling if s.stale_after.is_none() => (
-            format!("✓ {} {}", lang.pick("已读取", "read"), since(s.last_ok)),
+            lang.f("status.read", &[("at", &since(s.last_ok))]),
             Role::Ok,
         ),
         SourceStatus::Polling => (
-            format!("⟳ {} {}", lang.pick("轮询", "polling"), ago(s.last_ok)),
+            lang.f("status.polling", &[("age", &ago(s.last_ok))]),
             Role::Stale,
         ),
     }
@@ -98,19 +93,21 @@ pub fn desk_spans(state: &State) -> Vec<Span<'static>> {
     let mut spans = Vec::new();
     if state.session.read_only {
         spans.push(Span::styled(
-            format!(" {} ", l.pick("只读", "READ-ONLY")),
+            format!(" {} ", l.t("status.read_only")),
             t.get(Role::Demo),
         ));
     } else if let Some(o) = &state.session.officer {
-        spans.push(Span::raw(format!("  {} {o}", l.pick("值班员", "Officer"))));
+        spans.push(Span::raw(format!(
+            "  {}",
+            l.f("status.officer", &[("name", o)])
+        )));
     }
     if !state.actions.queue.is_empty() {
         let failing = state.actions.queue.iter().any(|p| p.last_error.is_some());
         spans.push(Span::styled(
             format!(
-                "  {} {}",
-                l.pick("待发送", "pending"),
-                state.actions.queue.len()
+                "  {}",
+                l.f("status.pending", &[("n", &state.actions.queue.len())])
             ),
             t.get(if failing { Role::Offline } else { Role::Stale }),
         ));
@@ -118,28 +115,24 @@ pub fn desk_spans(state: &State) -> Vec<Span<'static>> {
     if state.actions.elsewhere > 0 {
         spans.push(Span::styled(
             format!(
-                "  {} {}",
-                l.pick("另一后台待发送", "pending for another backend"),
-                state.actions.elsewhere
+                "  {}",
+                l.f(
+                    "status.pending_elsewhere",
+                    &[("n", &state.actions.elsewhere)]
+                )
             ),
             t.get(Role::Muted),
         ));
     }
     if state.said.notify.unavailable {
         spans.push(Span::styled(
-            format!(
-                "  {}",
-                l.pick(
-                    "通知不可用，改用响铃",
-                    "notifications unavailable, using the bell"
-                )
-            ),
+            format!("  {}", l.t("status.notify_unavailable")),
             t.get(Role::Muted),
         ));
     }
     if state.store.problem.is_some() {
         spans.push(Span::styled(
-            format!("  ⚠ {}", l.pick("本地存储故障", "local store failing")),
+            format!("  {}", l.t("status.store_failing")),
             t.get(Role::Offline),
         ));
     }

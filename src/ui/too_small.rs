@@ -10,17 +10,16 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let (w, h) = state.view.size;
     let lines = vec![
         Line::from(Span::styled(
-            state.lang().pick("终端太小", "Terminal too small"),
+            state.lang().t("too_small.title"),
             state.theme().get(Role::Overdue),
         )),
-        Line::from(format!(
-            "{} {}×{}",
-            state.lang().pick("需要", "need"),
-            MIN_SIZE.0,
-            MIN_SIZE.1
-        )),
+        Line::from(
+            state
+                .lang()
+                .f("too_small.need", &[("w", &MIN_SIZE.0), ("h", &MIN_SIZE.1)]),
+        ),
         Line::from(Span::styled(
-            format!("{} {w}×{h}", state.lang().pick("当前", "have")),
+            state.lang().f("too_small.have", &[("w", &w), ("h", &h)]),
             state.theme().get(Role::Muted),
         )),
     ];

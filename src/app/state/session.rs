@@ -7,6 +7,8 @@ use crate::ui::theme::Theme;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
+/// A language of the screen: an index into the catalogues of `words/`, in the order of
+/// the list in `crate::words`, where its code and file are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
     Zh,
@@ -14,15 +16,12 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// The language whose code `code` starts with (`en_GB` is English), else Chinese.
     pub fn from_code(code: &str) -> Lang {
-        if code.to_ascii_lowercase().starts_with("en") {
-            Lang::En
-        } else {
-            Lang::Zh
-        }
+        crate::words::lang_of_code(code)
     }
 
-    /// Pick the text for this language.
+    /// Pick the text for this language (files not yet moved to `words/`).
     pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
         match self {
             Lang::Zh => zh,
