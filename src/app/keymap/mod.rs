@@ -402,6 +402,30 @@ mod tests {
     }
 
     #[test]
+    fn every_keymap_example_in_the_docs_loads() {
+        let doc = include_str!("../../../docs/keymaps.md");
+        let blocks: Vec<&str> = doc
+            .split("```toml\n")
+            .skip(1)
+            .filter_map(|b| b.split_once("```").map(|(toml, _)| toml))
+            .collect();
+        assert!(blocks.len() >= 3, "{blocks:?}");
+        for (i, block) in blocks.iter().enumerate() {
+            let origin = format!("docs/keymaps.md example {}", i + 1);
+            let layer = Layer::parse(block, &origin).unwrap_or_else(|e| panic!("{e}"));
+            if layer.extends().is_some() {
+                Keymap::parse(block, &origin).unwrap_or_else(|e| panic!("{e}"));
+            }
+            for name in Keymap::builtin_names() {
+                let base = Keymap::builtin(name).unwrap();
+                layer
+                    .apply(base)
+                    .unwrap_or_else(|e| panic!("over {name}: {e}"));
+            }
+        }
+    }
+
+    #[test]
     fn mode_names_are_the_file_spelling() {
         assert_eq!(Mode::ExpertSearch.name(), "expert_search");
         assert_eq!(serde_name(&Action::PageDown), "page_down");
