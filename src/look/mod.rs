@@ -290,7 +290,10 @@ pub fn resolve_keymap(inputs: &Inputs) -> Result<Chosen<Keymap>, FileErrors> {
     };
     match chosen {
         Some(chosen) if errors.is_empty() => Ok(chosen),
-        _ => Err(FileErrors(errors)),
+        _ => {
+            errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+            Err(FileErrors(errors))
+        }
     }
 }
 

@@ -133,6 +133,8 @@ fn parse_file(text: &str, origin: &str, extending: &mut Vec<String>) -> Result<K
         // Without a base, what the file changes cannot be checked; what it says can.
         Err(e) => errors.extend(e.0),
     }
+    // Read first, laid over second: put them back in the order an editor walks the file.
+    errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     Err(FileErrors(errors))
 }
 
