@@ -260,7 +260,10 @@ pub fn resolve_keymap(inputs: &Inputs) -> Result<Chosen<Keymap>, FileErrors> {
     let base = if by_extends && is_path(&name) {
         Err(choice_error(
             &origin,
-            format!("extends {name:?}: name a keymap (default, vim, …), not a file"),
+            format!(
+                "extends {name:?}: name a keymap ({}), not a file",
+                Keymap::available(dir).join(", ")
+            ),
         ))
     } else {
         placed(Keymap::by_name(&name, dir), &name, &origin, "keymap")

@@ -93,7 +93,13 @@ pub struct Keymap {
 
 /// `extending`: the built-in keymaps already on the way here, so that one extending itself
 /// (through others or not) is an error instead of an endless loop.
-fn parse_file(text: &str, origin: &str, extending: &mut Vec<String>) -> Result<Keymap, FileErrors> {
+/// `builtins`: the keymaps `extends` may name (BUILTIN, but for tests).
+fn parse_file(
+    text: &str,
+    origin: &str,
+    builtins: &[(&str, &str)],
+    extending: &mut Vec<String>,
+) -> Result<Keymap, FileErrors> {
     let (layer, mut errors) = Layer::read(text, origin);
     let base = match layer.extends() {
         None => Ok(Keymap {
@@ -105,17 +111,22 @@ fn parse_file(text: &str, origin: &str, extending: &mut Vec<String>) -> Result<K
                 line,
                 message,
             };
-            match BUILTIN.iter().find(|(n, _)| *n == name) {
+            match builtins.iter().find(|(n, _)| *n == name) {
                 None => Err(FileErrors(vec![at(format!(
                     "extends {name:?}: no such built-in keymap (there are {})",
-                    Keymap::builtin_names().collect::<Vec<_>>().join(", ")
+                    builtins
+                        .iter()
+                        .map(|(n, _)| *n)
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ))])),
                 Some(_) if extending.iter().any(|n| n == name) => Err(FileErrors(vec![at(
                     format!("extends {name:?}: a keymap cannot extend itself"),
                 )])),
                 Some((n, text)) => {
                     extending.push(name.to_owned());
-                    let base = parse_file(text, &format!("keymaps/{n}.toml"), extending);
+                    let origin = format!("keymaps/{n}.toml");
+                    let base = parse_file(text, &origin, builtins, extending);
                     extending.pop();
                     base
                 }
@@ -156,7 +167,7 @@ impl Keymap {
     /// A keymap file: a complete keymap, or with `extends = "NAME"` a patch over that
     /// built-in keymap. Every problem is reported as `origin:line: message`.
     pub fn parse(text: &str, origin: &str) -> Result<Keymap, FileErrors> {
-        parse_file(text, origin, &mut Vec::new())
+        parse_file(text, origin, BUILTIN, &mut Vec::new())
     }
 
     /// This keymap with a user's layer laid over it (rules in docs/keymaps.md).
@@ -425,6 +436,18 @@ mod tests {
                     .unwrap_or_else(|e| panic!("over {name}: {e}"));
             }
         }
+    }
+
+    #[test]
+    fn keymaps_extending_each_other_in_a_ring_are_an_error_not_a_loop() {
+        let ring = [("a", "extends = \"b\"\n"), ("b", "\nextends = \"a\"\n")];
+        let err = parse_file("extends = \"a\"\n", "mine.toml", &ring, &mut Vec::new())
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "keymaps/b.toml:2: extends \"a\": a keymap cannot extend itself"
+        );
     }
 
     #[test]
