@@ -108,3 +108,69 @@ fn check_user_files(dir: &Path, report: &mut Report) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_broken_keymap_patch_is_reported_mistake_by_mistake_at_its_lines() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check-config/patch");
+        let report = check(
+            Some(dir.join("config.toml")),
+            true,
+            None,
+            None,
+            Env::default(),
+        );
+        let errors = report.errors.join("\n");
+        let expected = [
+            ("keymaps/desk.toml", 3, "unknown field `colour`"),
+            (
+                "keymaps/desk.toml",
+                8,
+                "unknown key name \"Ctlr-a\": \"Ctlr\" is not a modifier",
+            ),
+            ("keymaps/desk.toml", 14, "unknown field `hnit`"),
+            ("keymaps/desk.toml", 17, "unknown variant `wach`"),
+            ("keymaps/desk.toml", 23, "unknown variant `acknowledge`"),
+            (
+                "keymaps/desk.toml",
+                29,
+                "after \"ack\": mode \"experts\" has no binding for \"ack\"",
+            ),
+            (
+                "keymaps/desk.toml",
+                34,
+                "key \"A\" in mode \"watch\" is bound to both \"ack\" (line 8)",
+            ),
+            (
+                "keymaps/desk.toml",
+                38,
+                "the binding for \"top\" needs its help text",
+            ),
+            (
+                "keymaps/emacs-ish.toml",
+                2,
+                "extends \"emacs\": no such built-in keymap",
+            ),
+            (
+                "keymap.toml",
+                2,
+                "extends \"default\", but keymap \"desk\" is chosen at",
+            ),
+        ];
+        for (file, line, what) in expected {
+            let at = format!("{}:{line}: ", dir.join(file).display());
+            assert!(
+                report
+                    .errors
+                    .iter()
+                    .any(|e| e.starts_with(&at) && e.contains(what)),
+                "expected {at}… {what}:\n{errors}"
+            );
+        }
+        // Each once, though the chosen keymap is read both at start and among the user's.
+        assert_eq!(report.errors.len(), expected.len(), "{errors}");
+    }
+}

@@ -86,8 +86,8 @@ impl Theme {
 }
 
 impl Keymap {
-    /// A complete keymap by name — `keymaps/NAME.toml` in `config_dir` before a built-in
-    /// one — or by path. Reads the disk.
+    /// A keymap (complete, or a patch over a built-in one) by name — `keymaps/NAME.toml` in
+    /// `config_dir` before a built-in one — or by path. Reads the disk.
     pub fn by_name(name: &str, config_dir: Option<&Path>) -> Result<(Keymap, Place), FileErrors> {
         if is_path(name) {
             let path = PathBuf::from(name);

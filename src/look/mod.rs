@@ -219,28 +219,92 @@ fn placed<T>(
     })
 }
 
+/// The flag, else the config file, else the `extends` of the user's `keymap.toml`, else
+/// default; then `keymap.toml` laid over it. Every problem in both files is reported.
 pub fn resolve_keymap(inputs: &Inputs) -> Result<Chosen<Keymap>, FileErrors> {
     let lines = inputs.console.lines;
-    let (name, origin) = inputs
-        .pick(&inputs.keymap_flag, &inputs.console.keymap, lines.keymap)
-        .unwrap_or_else(|| ("default".to_owned(), Origin::Default));
     let dir = inputs.config_dir();
-    let (base, place) = placed(Keymap::by_name(&name, dir), &name, &origin, "keymap")?;
+    let mut errors = Vec::new();
     let layer_path = dir.map(|d| d.join("keymap.toml")).filter(|p| p.is_file());
-    let value = match &layer_path {
-        Some(path) => {
-            let layer = Layer::parse(&read(path)?, &path.display().to_string())?;
-            base.with_layer(&layer)?
+    let layer = layer_path.as_ref().and_then(|path| match read(path) {
+        Ok(text) => {
+            let (layer, e) = Layer::read(&text, &path.display().to_string());
+            errors.extend(e);
+            Some((path, layer))
         }
-        None => base,
+        Err(e) => {
+            errors.extend(e.0);
+            None
+        }
+    });
+    let chosen = inputs.pick(&inputs.keymap_flag, &inputs.console.keymap, lines.keymap);
+    let extends = layer
+        .as_ref()
+        .and_then(|(path, l)| Some((*path, l.extends()?)));
+    let (name, origin, by_extends) = match (chosen, extends) {
+        (Some((name, origin)), Some((path, (ext, line)))) if name != ext => {
+            errors.push(FileError {
+                file: path.display().to_string(),
+                line,
+                message: format!(
+                    "extends {ext:?}, but keymap {name:?} is {origin}: this file is laid over \
+                     the chosen keymap, so choose {ext:?} there or leave extends out"
+                ),
+            });
+            (name, origin, false)
+        }
+        (Some((name, origin)), _) => (name, origin, false),
+        (None, Some((path, (ext, line)))) => (
+            ext.to_owned(),
+            Origin::Config {
+                file: path.clone(),
+                line,
+            },
+            true,
+        ),
+        (None, None) => ("default".to_owned(), Origin::Default, false),
     };
-    Ok(Chosen {
-        value,
-        name,
-        origin,
-        place,
-        layer: layer_path,
-    })
+    let base = if by_extends && is_path(&name) {
+        Err(choice_error(
+            &origin,
+            format!(
+                "extends {name:?}: name a keymap ({}), not a file",
+                Keymap::available(dir).join(", ")
+            ),
+        ))
+    } else {
+        placed(Keymap::by_name(&name, dir), &name, &origin, "keymap")
+    };
+    let chosen = match base {
+        Ok((base, place)) => {
+            let value = match &layer {
+                Some((_, layer)) => {
+                    let (value, e) = layer.lay_over(base);
+                    errors.extend(e);
+                    value
+                }
+                None => base,
+            };
+            Some(Chosen {
+                value,
+                name,
+                origin,
+                place,
+                layer: layer_path,
+            })
+        }
+        Err(e) => {
+            errors.extend(e.0);
+            None
+        }
+    };
+    match chosen {
+        Some(chosen) if errors.is_empty() => Ok(chosen),
+        _ => {
+            errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+            Err(FileErrors(errors))
+        }
+    }
 }
 
 /// The flag, else the config file, else `NO_COLOR` (the modifiers-only theme), else dark.
@@ -370,5 +434,55 @@ mod tests {
             "{err}"
         );
         assert!(err.contains("night"), "{err}");
+    }
+
+    #[test]
+    fn keymap_toml_with_extends_chooses_its_keymap_unless_another_is_chosen() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("config.toml");
+        let layer = dir.path().join("keymap.toml");
+        std::fs::write(
+            &layer,
+            "extends = \"vim\"\n[[binding]]\nmode = \"watch\"\naction = \"ack\"\nkeys = [\"A\"]\n",
+        )
+        .unwrap();
+        let mut inputs = Inputs {
+            config_file: Some(config.clone()),
+            ..Inputs::default()
+        };
+        let k = resolve_keymap(&inputs).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(k.name, "vim");
+        assert_eq!(
+            k.origin,
+            Origin::Config {
+                file: layer.clone(),
+                line: 1
+            }
+        );
+        let ack = k.value.in_mode(crate::app::keymap::Mode::Watch);
+        let ack = ack
+            .filter(|b| b.action == crate::app::Action::Ack)
+            .collect::<Vec<_>>();
+        assert_eq!(ack[0].key_names, ["A"]);
+        // The same name chosen in the config file agrees with it; another is an error.
+        inputs.console.keymap = Some("vim".into());
+        assert!(resolve_keymap(&inputs).is_ok());
+        inputs.console.keymap = Some("default".into());
+        inputs.console.lines.keymap = 4;
+        let err = resolve_keymap(&inputs).unwrap_err().to_string();
+        let at = format!(
+            "{}:1: extends \"vim\", but keymap \"default\" is chosen at {}:4",
+            layer.display(),
+            config.display()
+        );
+        assert!(err.starts_with(&at), "{err}");
+        // Without extends it is laid over whichever keymap is chosen, as it always was.
+        std::fs::write(
+            &layer,
+            "[[binding]]\nmode = \"watch\"\naction = \"ack\"\nkeys = [\"A\"]\n",
+        )
+        .unwrap();
+        let k = resolve_keymap(&inputs).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((k.name.as_str(), k.layer), ("default", Some(layer)));
     }
 }

@@ -6,6 +6,7 @@ mod file;
 mod keys;
 
 use super::action::Action;
+use crate::file_error::{FileError, FileErrors};
 use crossterm::event::KeyEvent;
 use serde::{Deserialize, Serialize};
 
@@ -86,7 +87,66 @@ pub struct Binding {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Keymap {
+    /// Within a mode, in the order the help and the hint bar list them.
     pub bindings: Vec<Binding>,
+}
+
+/// `extending`: the built-in keymaps already on the way here, so that one extending itself
+/// (through others or not) is an error instead of an endless loop.
+/// `builtins`: the keymaps `extends` may name (BUILTIN, but for tests).
+fn parse_file(
+    text: &str,
+    origin: &str,
+    builtins: &[(&str, &str)],
+    extending: &mut Vec<String>,
+) -> Result<Keymap, FileErrors> {
+    let (layer, mut errors) = Layer::read(text, origin);
+    let base = match layer.extends() {
+        None => Ok(Keymap {
+            bindings: Vec::new(),
+        }),
+        Some((name, line)) => {
+            let at = |message: String| FileError {
+                file: origin.to_owned(),
+                line,
+                message,
+            };
+            match builtins.iter().find(|(n, _)| *n == name) {
+                None => Err(FileErrors(vec![at(format!(
+                    "extends {name:?}: no such built-in keymap (there are {})",
+                    builtins
+                        .iter()
+                        .map(|(n, _)| *n)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))])),
+                Some(_) if extending.iter().any(|n| n == name) => Err(FileErrors(vec![at(
+                    format!("extends {name:?}: a keymap cannot extend itself"),
+                )])),
+                Some((n, text)) => {
+                    extending.push(name.to_owned());
+                    let origin = format!("keymaps/{n}.toml");
+                    let base = parse_file(text, &origin, builtins, extending);
+                    extending.pop();
+                    base
+                }
+            }
+        }
+    };
+    match base {
+        Ok(base) => {
+            let (keymap, more) = layer.lay_over(base);
+            errors.extend(more);
+            if errors.is_empty() {
+                return Ok(keymap);
+            }
+        }
+        // Without a base, what the file changes cannot be checked; what it says can.
+        Err(e) => errors.extend(e.0),
+    }
+    // Read first, laid over second: put them back in the order an editor walks the file.
+    errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    Err(FileErrors(errors))
 }
 
 impl Keymap {
@@ -104,13 +164,14 @@ impl Keymap {
         BUILTIN.iter().map(|(n, _)| *n)
     }
 
-    /// A complete keymap; every problem is reported as `origin:line: message`.
-    pub fn parse(text: &str, origin: &str) -> Result<Keymap, crate::file_error::FileErrors> {
-        Layer::parse(text, origin)?.into_keymap()
+    /// A keymap file: a complete keymap, or with `extends = "NAME"` a patch over that
+    /// built-in keymap. Every problem is reported as `origin:line: message`.
+    pub fn parse(text: &str, origin: &str) -> Result<Keymap, FileErrors> {
+        parse_file(text, origin, BUILTIN, &mut Vec::new())
     }
 
     /// This keymap with a user's layer laid over it (rules in docs/keymaps.md).
-    pub fn with_layer(self, layer: &Layer) -> Result<Keymap, crate::file_error::FileErrors> {
+    pub fn with_layer(self, layer: &Layer) -> Result<Keymap, FileErrors> {
         layer.apply(self)
     }
 
@@ -205,6 +266,188 @@ mod tests {
         // `/` filters and `:` opens the command line, as in vim.
         assert_eq!(at('/', none), Some(Action::Filter));
         assert_eq!(at(':', none), Some(Action::Command));
+    }
+
+    #[test]
+    fn the_vim_patch_gives_binding_for_binding_the_complete_vim_keymap_it_replaced() {
+        let frozen = Keymap::parse(
+            include_str!("../../../tests/fixtures/keymaps/vim-complete.toml"),
+            "tests/fixtures/keymaps/vim-complete.toml",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let vim = BUILTIN.iter().find(|(n, _)| *n == "vim").unwrap().1;
+        assert_eq!(
+            Layer::parse(vim, "vim.toml")
+                .unwrap()
+                .extends()
+                .map(|e| e.0),
+            Some("default")
+        );
+        let patched = Keymap::parse(vim, "keymaps/vim.toml").unwrap_or_else(|e| panic!("{e}"));
+        // Binding by binding, so a difference names its place; Binding's equality covers the
+        // mode, the keys and their names in order, the action, both texts and the hint.
+        for (i, (p, f)) in patched.bindings.iter().zip(&frozen.bindings).enumerate() {
+            assert_eq!(
+                p, f,
+                "binding {i}: the patch gives the first, the frozen copy the second"
+            );
+        }
+        assert_eq!(patched.bindings.len(), frozen.bindings.len());
+        for mode in Mode::ALL {
+            let actions = |k: &Keymap| k.in_mode(mode).map(|b| b.action).collect::<Vec<_>>();
+            assert_eq!(actions(&patched), actions(&frozen), "order in {mode:?}");
+        }
+    }
+
+    #[test]
+    fn every_binding_in_a_builtin_patch_changes_the_keymap_it_extends() {
+        for (name, text) in BUILTIN {
+            let origin = format!("keymaps/{name}.toml");
+            let layer = Layer::parse(text, &origin).unwrap();
+            let Some((base, _)) = layer.extends() else {
+                continue;
+            };
+            let base = Keymap::builtin(base).unwrap();
+            let whole = layer.apply(base.clone()).unwrap();
+            for i in 0..layer.binding_count() {
+                // Err: a later binding is placed after this one, so it is needed.
+                if let Ok(without) = layer.without(i).apply(base.clone()) {
+                    assert_ne!(
+                        without,
+                        whole,
+                        "{origin}: binding {} changes nothing",
+                        i + 1
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_patch_rebinds_unbinds_adds_retexts_and_places() {
+        let patch = "extends = \"default\"\n\
+            [[binding]]\nmode = \"watch\"\naction = \"intake\"\nkeys = []\n\
+            [[binding]]\nmode = \"watch\"\naction = \"ack\"\nen = \"Ack\"\nafter = \"help\"\n\
+            [[binding]]\nmode = \"list\"\naction = \"top\"\nkeys = [\"g\"]\nzh = \"到顶\"\nen = \"Top\"\n\
+            [[binding]]\nmode = \"list\"\naction = \"bottom\"\nkeys = [\"G\"]\nzh = \"到底\"\nen = \"Bottom\"\nbefore = \"close\"\n";
+        let km = Keymap::parse(patch, "p.toml").unwrap_or_else(|e| panic!("{e}"));
+        let none = KeyModifiers::NONE;
+        assert_eq!(km.action(Mode::Watch, &key(KeyCode::Char('n'), none)), None);
+        let watch: Vec<_> = km.in_mode(Mode::Watch).map(|b| b.action).collect();
+        assert_eq!(&watch[..3], [Action::Help, Action::Ack, Action::Quit]);
+        let ack = km
+            .in_mode(Mode::Watch)
+            .find(|b| b.action == Action::Ack)
+            .unwrap();
+        assert_eq!(
+            (ack.en.as_str(), ack.zh.as_str(), ack.hint),
+            ("Ack", "确认预警", true)
+        );
+        assert_eq!(ack.key_names, ["a"], "keys left out stay");
+        let list: Vec<_> = km.in_mode(Mode::List).map(|b| b.action).collect();
+        assert_eq!(list.first(), Some(&Action::Bottom));
+        assert_eq!(
+            list.last(),
+            Some(&Action::Top),
+            "a new binding goes at the end of its mode"
+        );
+    }
+
+    #[test]
+    fn a_user_file_may_extend_vim_and_a_file_without_extends_is_complete() {
+        let mine = Keymap::parse(
+            "extends = \"vim\"\n[[binding]]\nmode = \"watch\"\naction = \"ack\"\nkeys = [\"A\"]\n",
+            "mine.toml",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let vim = Keymap::builtin("vim").unwrap();
+        assert_eq!(mine.bindings.len(), vim.bindings.len());
+        let none = KeyModifiers::NONE;
+        assert_eq!(
+            mine.action(Mode::Watch, &key(KeyCode::Char('A'), none)),
+            Some(Action::Ack)
+        );
+        assert_eq!(
+            mine.action(Mode::Watch, &key(KeyCode::Char('l'), none)),
+            Some(Action::FocusNext)
+        );
+        let complete = Keymap::parse(
+            "[[binding]]\nmode = \"watch\"\naction = \"ack\"\nkeys = [\"A\"]\nzh = \"确认\"\nen = \"Ack\"\n",
+            "wall.toml",
+        )
+        .unwrap();
+        assert_eq!(complete.bindings.len(), 1);
+    }
+
+    #[test]
+    fn a_patch_reports_every_mistake_at_its_line_in_one_run() {
+        let text = "extends = \"vim\"\n\
+            colour = \"red\"\n\
+            [[binding]]\nmode = \"watch\"\naction = \"ack\"\nkeys = [\"Ctlr-x\"]\nhnit = true\n\
+            [[binding]]\nmode = \"wach\"\naction = \"ack\"\n\
+            [[binding]]\nmode = \"watch\"\naction = \"explode\"\n\
+            [[binding]]\nmode = \"experts\"\naction = \"top\"\nafter = \"ack\"\n\
+            [[binding]]\nmode = \"watch\"\naction = \"log\"\nkeys = [\"y\"]\n\
+            [[binding]]\nmode = \"watch\"\naction = \"intake\"\nkeys = [\"y\"]\n";
+        let err = Keymap::parse(text, "p.toml").unwrap_err().to_string();
+        for (line, what) in [
+            (2, "unknown field `colour`"),
+            (6, "\"Ctlr\" is not a modifier"),
+            (7, "unknown field `hnit`"),
+            (9, "unknown variant `wach`"),
+            (13, "unknown variant `explode`"),
+            (17, "mode \"experts\" has no binding for \"ack\""),
+            (25, "bound to both \"log\" (line 21) and \"intake\""),
+        ] {
+            let at = format!("p.toml:{line}: ");
+            assert!(
+                err.lines().any(|l| l.starts_with(&at) && l.contains(what)),
+                "expected {at}… {what}:\n{err}"
+            );
+        }
+        assert_eq!(err.lines().count(), 7, "{err}");
+        let err = Keymap::parse("# mine\nextends = \"emacs\"\n", "p.toml").unwrap_err();
+        assert!(
+            err.to_string().starts_with("p.toml:2: extends \"emacs\""),
+            "{err}"
+        );
+        assert!(err.to_string().contains("default, vim"), "{err}");
+    }
+
+    #[test]
+    fn every_keymap_example_in_the_docs_loads() {
+        let doc = include_str!("../../../docs/keymaps.md");
+        let blocks: Vec<&str> = doc
+            .split("```toml\n")
+            .skip(1)
+            .filter_map(|b| b.split_once("```").map(|(toml, _)| toml))
+            .collect();
+        assert!(blocks.len() >= 3, "{blocks:?}");
+        for (i, block) in blocks.iter().enumerate() {
+            let origin = format!("docs/keymaps.md example {}", i + 1);
+            let layer = Layer::parse(block, &origin).unwrap_or_else(|e| panic!("{e}"));
+            if layer.extends().is_some() {
+                Keymap::parse(block, &origin).unwrap_or_else(|e| panic!("{e}"));
+            }
+            for name in Keymap::builtin_names() {
+                let base = Keymap::builtin(name).unwrap();
+                layer
+                    .apply(base)
+                    .unwrap_or_else(|e| panic!("over {name}: {e}"));
+            }
+        }
+    }
+
+    #[test]
+    fn keymaps_extending_each_other_in_a_ring_are_an_error_not_a_loop() {
+        let ring = [("a", "extends = \"b\"\n"), ("b", "\nextends = \"a\"\n")];
+        let err = parse_file("extends = \"a\"\n", "mine.toml", &ring, &mut Vec::new())
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "keymaps/b.toml:2: extends \"a\": a keymap cannot extend itself"
+        );
     }
 
     #[test]
