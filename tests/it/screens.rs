@@ -1,8 +1,6 @@
 //! The watch screen drawn on a `TestBackend`, at 120×40 and at small sizes.
 
-mod common;
-
-use common::*;
+use crate::support::fixture::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::Color;
 use watchroom::app::{Msg, State, update};
@@ -213,7 +211,7 @@ fn expert_view_fits_a_small_terminal() {
 #[test]
 fn exercises_and_tests_are_marked_on_the_wall() {
     let mut s = state();
-    let mut drill = common::alert(
+    let mut drill = alert(
         "a-drill",
         watchroom::model::Colour::Red,
         "台风",

@@ -1,9 +1,7 @@
 //! Keymaps, themes and the config check: shipped files parse, user files load or fail with
 //! `file:line`, help follows the keymap, each theme paints what its file says.
 
-mod common;
-
-use common::*;
+use crate::support::fixture::*;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 use std::path::{Path, PathBuf};

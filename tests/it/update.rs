@@ -1,8 +1,6 @@
 //! `update()`: keys, source updates and ticks change the state as the officer expects.
 
-mod common;
-
-use common::*;
+use crate::support::fixture::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::SignedDuration;
 use watchroom::app::{

@@ -3,9 +3,8 @@
 //! across a real backend restart without losing or repeating an event, and the
 //! backend's own defences (viewer tokens, body cap).
 
-mod common;
-
-use common::faults::{Fault, FaultServer, Request};
+use crate::support::fault_server::{Fault, FaultServer, Request};
+use crate::support::fixture;
 use jiff::tz::TimeZone;
 use std::collections::HashMap;
 use std::time::Duration;
@@ -141,7 +140,7 @@ async fn each_duty_api_fault_is_one_clear_error_naming_the_url() {
 
 #[tokio::test]
 async fn a_dripping_event_stream_is_declared_silent_and_polling_takes_over() {
-    let alert = common::alert("a1", Colour::Red, "台风", "台风红色预警", "全市", 5);
+    let alert = fixture::alert("a1", Colour::Red, "台风", "台风红色预警", "全市", 5);
     let alerts = vec![alert];
     let server = FaultServer::start(move |req| {
         if req.path.starts_with("/api/v1/events") {
@@ -191,7 +190,7 @@ async fn a_failing_duty_api_leaves_other_sources_working() {
         }
         .run(),
     );
-    let mut state = common::state();
+    let mut state = fixture::state();
     state.records.alerts_mut().clear();
     state.records.sources.clear();
     let (mut duty_failed, mut feed_alive) = (false, false);
@@ -367,14 +366,14 @@ async fn a_cap_feed_with_invalid_utf8_is_read_with_a_warning() {
 }
 
 fn screen_text(state: &mut watchroom::app::State, w: u16, h: u16) -> String {
-    let mut out = common::text(&common::render(state, w, h)).join("\n");
+    let mut out = fixture::text(&fixture::render(state, w, h)).join("\n");
     out.push('\n');
     out
 }
 
 #[tokio::test]
 async fn escapes_in_remote_titles_never_reach_the_screen_and_long_titles_end_with_an_ellipsis() {
-    let evil = common::alert(
+    let evil = fixture::alert(
         "evil",
         Colour::Red,
         "台风",
@@ -382,7 +381,7 @@ async fn escapes_in_remote_titles_never_reach_the_screen_and_long_titles_end_wit
         "全市\u{1b}]8;;http://x\u{1b}\\",
         5,
     );
-    let long = common::alert(
+    let long = fixture::alert(
         "long",
         Colour::Orange,
         "暴雨",
@@ -393,7 +392,7 @@ async fn escapes_in_remote_titles_never_reach_the_screen_and_long_titles_end_wit
     let server = FaultServer::start(healthy_duty_api(vec![evil, long])).await;
     let (tx, mut rx) = mpsc::channel(64);
     let task = tokio::spawn(duty_source(&server.url(""), tx).run());
-    let mut state = common::state();
+    let mut state = fixture::state();
     timeout(LIMIT, async {
         loop {
             let u = rx.recv().await.unwrap();
@@ -421,10 +420,10 @@ async fn escapes_in_remote_titles_never_reach_the_screen_and_long_titles_end_wit
 
 #[test]
 fn a_hundred_thousand_alerts_draw_one_screenful() {
-    let mut state = common::state();
+    let mut state = fixture::state();
     let alerts: Vec<Alert> = (0..100_000)
         .map(|n| {
-            common::alert(
+            fixture::alert(
                 &format!("a{n:06}"),
                 Colour::Blue,
                 "雷电",
@@ -436,13 +435,13 @@ fn a_hundred_thousand_alerts_draw_one_screenful() {
         .collect();
     update(
         &mut state,
-        common::source(
+        fixture::source(
             SourceEvent::Snapshot {
                 alerts,
                 incidents: Vec::new(),
                 shifts: Vec::new(),
             },
-            common::now(),
+            fixture::now(),
         ),
     );
     let text = screen_text(&mut state, 120, 40);

@@ -1,9 +1,7 @@
 //! Silences, leader instructions and the shift handover through `update()`: each key
 //! path, the optimistic change, the command queued, and what the clock does later.
 
-mod common;
-
-use common::*;
+use crate::support::fixture::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::SignedDuration;
 use watchroom::app::command::CommandBody;

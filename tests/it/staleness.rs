@@ -2,9 +2,7 @@
 //! restored from the local store at start — all through `update` with an injected clock,
 //! and drawn on a `TestBackend`.
 
-mod common;
-
-use common::*;
+use crate::support::fixture::*;
 use jiff::{SignedDuration, Timestamp};
 use watchroom::app::command::{Command, CommandBody, Outcome};
 use watchroom::app::msg::Restored;

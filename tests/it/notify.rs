@@ -1,9 +1,7 @@
 //! When the console calls the officer: desktop notices and bells decided by `update()` from
-//! the injected clock (the D-Bus side is in tests/notify_dbus.rs).
+//! the injected clock (the D-Bus side is in `notify_dbus`).
 
-mod common;
-
-use common::*;
+use crate::support::fixture::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::SignedDuration;
 use watchroom::app::{Effect, Msg, State, update};

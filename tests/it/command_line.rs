@@ -1,8 +1,6 @@
 //! The `:` command line and the `/` filter, through `update()` only: keys in, state out.
 
-mod common;
-
-use common::*;
+use crate::support::fixture::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use watchroom::app::command_line::PromptKind;
 use watchroom::app::filter::FilterTarget;

@@ -93,7 +93,6 @@ impl Pty {
 
     /// Blank this test's copy of the screen (not the program's): only what the program
     /// draws afresh shows again.
-    #[allow(dead_code)]
     pub fn blank_view(&self) {
         self.parser.lock().expect("parser lock").process(b"\x1b[2J");
     }

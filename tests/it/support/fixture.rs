@@ -1,9 +1,5 @@
 //! A fixed, fictional watch-room state for update and screen tests: the clock and the
 //! zone are injected, so results do not depend on when or where the tests run.
-#![allow(dead_code)]
-
-pub mod faults;
-pub mod pty;
 
 use jiff::{SignedDuration, Timestamp};
 use ratatui::buffer::Buffer;

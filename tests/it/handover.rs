@@ -2,15 +2,13 @@
 //! Markdown compared with a reviewed copy (set UPDATE_SNAPSHOTS=1 to rewrite it after a
 //! deliberate change, then read the diff).
 
-mod common;
-
-use common::*;
+use crate::support::fixture::*;
 use jiff::SignedDuration;
 use watchroom::app::{Lang, State};
 use watchroom::handover::{Inputs, build, to_markdown};
 use watchroom::model::*;
 
-/// The common fixture plus a silence, a named leader instruction with a follow-up, an
+/// The shared fixture plus a silence, a named leader instruction with a follow-up, an
 /// acknowledged orange and a cancellation received this shift.
 fn data() -> State {
     let mut s = state();

@@ -1,8 +1,6 @@
 //! The duty officer's actions through `update()`: forms, optimistic changes, the outbox.
 
-mod common;
-
-use common::*;
+use crate::support::fixture::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::SignedDuration;
 use watchroom::app::command::{CommandBody, Outcome};
@@ -323,7 +321,7 @@ fn an_overdue_report_rings_once_goes_to_the_top_and_clears_when_made() {
     assert_eq!(next.label, "电话初报");
     assert!(next.overdue(now()));
     assert_eq!(s.sorted_incidents()[0].id, "i-2");
-    // It rings (once, with the red reminder) and notifies the desktop (tests/notify.rs).
+    // It rings (once, with the red reminder) and notifies the desktop (`notify`).
     assert_eq!(update(&mut s, Msg::Tick(now()))[0], Effect::Bell);
     assert!(
         s.view

@@ -3,9 +3,7 @@
 //! replacing a source, the filter — what the kept wall says must be what sorting afresh
 //! says.
 
-mod common;
-
-use common::*;
+use crate::support::fixture::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use watchroom::app::command_line::set_filter;
 use watchroom::app::filter::FilterTarget;

@@ -4,9 +4,7 @@
 //! gives. The clock is injected: saved at `now()`, restored an hour later, after some
 //! alerts expired and some cancellations aged off the wall.
 
-mod common;
-
-use common::*;
+use crate::support::fixture::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::Timestamp;
 use watchroom::app::msg::Restored;

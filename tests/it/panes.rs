@@ -1,9 +1,7 @@
 //! A frame in which only the clock moved is drawn over the last one, pane by pane
 //! (`ui::panes`); whatever it draws must be exactly the whole frame for that moment.
 
-mod common;
-
-use common::*;
+use crate::support::fixture::*;
 use jiff::SignedDuration;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

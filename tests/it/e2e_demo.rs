@@ -1,9 +1,7 @@
 //! End to end: the real `watchroom demo` binary in a pseudo-terminal, read through a
 //! VT100 parser the way a person sees it.
 
-mod common;
-
-use common::pty::Pty;
+use crate::support::pty::Pty;
 use std::time::Duration;
 
 #[test]

@@ -1,9 +1,7 @@
 //! The terminal and the process around the console: a panic restores the terminal and
 //! leaves a report with a backtrace; a token file others can read is warned about.
 
-mod common;
-
-use common::pty::Pty;
+use crate::support::pty::Pty;
 use std::time::Duration;
 
 #[test]

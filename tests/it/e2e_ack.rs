@@ -1,9 +1,7 @@
 //! End to end: a console in a pseudo-terminal acknowledges an alert with keys, and the
 //! acknowledgement is then visible through the duty API.
 
-mod common;
-
-use common::pty::Pty;
+use crate::support::pty::Pty;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;

@@ -2,9 +2,8 @@
 //! store while the backend is down, and actions typed while it is down survive `kill -9`
 //! and reach the backend exactly once when it is back.
 
-mod common;
-
-use common::pty::Pty;
+use crate::support::fixture;
+use crate::support::pty::Pty;
 use jiff::{SignedDuration, Timestamp};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -102,7 +101,7 @@ fn the_console_starts_from_its_cache_while_the_backend_is_down() {
         alerts,
         incidents,
         shifts,
-    } = common::snapshot()
+    } = fixture::snapshot()
     else {
         unreachable!()
     };

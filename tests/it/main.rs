@@ -1,0 +1,32 @@
+//! The integration tests, one binary: each area is a module, so the library and its
+//! dependencies are linked into one test executable instead of one per area. Run one area
+//! with `cargo test --test it <module>::`, e.g. `cargo test --test it api::`.
+#![forbid(unsafe_code)]
+
+mod support;
+
+mod api;
+mod cache_head;
+mod command_line;
+mod corpus;
+mod duty_actions;
+mod e2e_ack;
+mod e2e_demo;
+mod e2e_store;
+mod experts_import;
+mod experts_search;
+mod faults;
+mod handover;
+mod look;
+// The allocator's give_back is only measured against glibc: elsewhere it returns nothing.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+mod memory;
+mod notify;
+mod notify_dbus;
+mod panes;
+mod screens;
+mod staleness;
+mod terminal;
+mod update;
+mod wall;
+mod workflow;
