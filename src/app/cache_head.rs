@@ -91,7 +91,7 @@ pub fn hold(state: &mut State, key: KeyEvent) -> bool {
     }
     state.records.restoring.waiting.push(key);
     let text = waiting_text(state).to_owned();
-    super::workflow::flash(state, text);
+    super::flash::flash(state, text);
     state.dirty = true;
     true
 }

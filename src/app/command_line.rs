@@ -11,7 +11,7 @@ use super::lists;
 use super::msg::Effect;
 use super::rooms::{Arg, COMMANDS, Command, command_for};
 use super::state::{Lang, Notice, Overlay, Pane, State};
-use super::{experts_view, instructions, silences};
+use super::{experts, instructions, silences};
 use crate::model::text::sanitize;
 use crate::ui::theme::Theme;
 use crossterm::event::KeyEvent;
@@ -470,7 +470,7 @@ fn with_arg(state: &mut State, command: &Command, arg: &str) -> Vec<Effect> {
             if let (Overlay::Experts(view), Some(pool)) =
                 (&mut state.view.overlay, &state.records.expert_pool)
             {
-                experts_view::refresh(view, pool);
+                experts::refresh(view, pool);
             }
         }
         Arg::Filter => match filter_target(state) {

@@ -1,8 +1,12 @@
 //! Modal forms: acknowledging an alert, a duty-log entry, an intake (接报), and choosing
 //! who is on duty at this console. Field definitions live here; the view only draws them.
 
+use super::flash::flash;
 use super::line_edit::LineEdit;
+use super::msg::Effect;
+use super::state::{Overlay, State};
 use crate::words;
+use crossterm::event::{KeyCode, KeyEvent};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum FormKind {
@@ -250,5 +254,110 @@ impl Form {
         (0..self.fields.len())
             .filter(|&i| self.fields[i].element && self.fields[i].is_blank())
             .collect()
+    }
+}
+
+/// Keys a form's keymap does not bind edit the focused field.
+pub fn edit(state: &mut State, key: KeyEvent) -> bool {
+    let Overlay::Form(form) = &mut state.view.overlay else {
+        return false;
+    };
+    let Some(field) = form.focused() else {
+        return false;
+    };
+    if !field.choices.is_empty() {
+        let n = field.choices.len();
+        match key.code {
+            KeyCode::Left => field.choice = (field.choice + n - 1) % n,
+            KeyCode::Right | KeyCode::Char(' ') => field.choice = (field.choice + 1) % n,
+            _ => return false,
+        }
+        return true;
+    }
+    if !field.input.handle_key(key) {
+        return false;
+    }
+    form.flagged.clear();
+    form.confirm_missing = false;
+    true
+}
+
+/// Submit the open form: refuse with the fields flagged, or apply it and close.
+pub fn submit(state: &mut State) -> Vec<Effect> {
+    let Overlay::Form(form) = &mut state.view.overlay else {
+        return Vec::new();
+    };
+    let missing = form.missing_required();
+    if !missing.is_empty() {
+        form.focus = missing[0];
+        form.flagged = missing;
+        return Vec::new();
+    }
+    if form.kind == FormKind::Intake {
+        let elements = form.missing_elements();
+        if !elements.is_empty() && !form.confirm_missing {
+            form.flagged = elements;
+            form.confirm_missing = true;
+            let text = state.lang().t("workflow.elements_missing").to_owned();
+            flash(state, text);
+            return Vec::new();
+        }
+    }
+    let Overlay::Form(form) = std::mem::replace(&mut state.view.overlay, Overlay::None) else {
+        return Vec::new();
+    };
+    match form.kind.clone() {
+        FormKind::Officer => {
+            let typed = form.value("name");
+            let name = if typed.is_empty() {
+                form.value("pick")
+            } else {
+                typed
+            };
+            if name.is_empty() {
+                state.view.overlay = Overlay::Form(form);
+                return Vec::new();
+            }
+            flash(
+                state,
+                state.lang().f("workflow.officer", &[("name", &name)]),
+            );
+            state.session.officer = Some(name);
+            Vec::new()
+        }
+        FormKind::Ack { alert_id, origin } => {
+            super::ack::ack(state, &alert_id, &origin, form.value("note"))
+        }
+        FormKind::Log { incident_id } => {
+            let draft = super::duty_log::EntryDraft::new(&form.value("kind"), form.value("text"));
+            super::duty_log::log_entry(state, &incident_id, draft)
+                .into_iter()
+                .collect()
+        }
+        FormKind::Intake => super::intake::intake(state, &form),
+        FormKind::Silence { alert_id, origin } => super::silences::submit(
+            state,
+            &alert_id,
+            &origin,
+            &form.value("duration"),
+            form.value("reason"),
+        ),
+        FormKind::Instruction { incident_id } => super::instructions::submit_instruction(
+            state,
+            &incident_id,
+            form.value("text"),
+            form.value("leader"),
+            form.value("assignee"),
+        ),
+        FormKind::FollowUp {
+            incident_id,
+            entry_id,
+        } => super::instructions::submit_follow_up(
+            state,
+            &incident_id,
+            &entry_id,
+            &form.value("kind"),
+            form.value("text"),
+        ),
     }
 }

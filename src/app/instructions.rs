@@ -1,12 +1,14 @@
 //! Leader instructions (领导批示) at the console: recording one on an incident, and the
 //! follow-up (督办) list where progress is logged until the instruction is closed (办结).
 
+use super::duty_log::{EntryDraft, log_entry};
 use super::filter::{FilterTarget, Query};
+use super::flash::flash;
 use super::form::Form;
 use super::lists::{self, ListKind, ListView};
 use super::msg::Effect;
+use super::officer::need_officer;
 use super::state::{Overlay, State};
-use super::workflow::{EntryDraft, flash, log_entry, need_officer};
 use crate::model::DutyRole;
 use crate::model::instruction::{INSTRUCTION, Instruction, instructions};
 use crate::model::roster::on_duty;

@@ -4,8 +4,8 @@
 //! Applying a command twice changes nothing more.
 
 use super::command::{Command, CommandBody};
+use super::outbox::ACTION_SOURCE;
 use super::state::State;
-use super::workflow::ACTION_SOURCE;
 use crate::model::{Ack, Incident, IncidentStatus, Silence, TimelineEntry};
 
 pub fn apply_locally(state: &mut State, command: &Command) {

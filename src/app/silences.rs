@@ -4,10 +4,12 @@
 
 use super::alert_key::AlertKey;
 use super::command::CommandBody;
+use super::flash::flash;
 use super::form::{Form, SILENCE_CHOICES};
 use super::msg::Effect;
+use super::officer::{need_officer, officer};
+use super::outbox::{ACTION_SOURCE, queue};
 use super::state::{Overlay, Pane, State};
-use super::workflow::{ACTION_SOURCE, flash, need_officer, officer, queue};
 use crate::model::Silence;
 use jiff::{SignedDuration, Timestamp};
 

@@ -4,14 +4,14 @@
 use super::action::Action;
 use super::alert_key::AlertKey;
 use super::command::Pending;
-use super::experts_view;
+use super::experts;
 use super::lists::{self, ListKind};
 use super::msg::{Effect, Msg, Restored};
 use super::pending;
 use super::state::Lang;
 use super::state::{Flash, Overlay, SourceHealth, SourceStatus, State};
-use super::workflow;
-use super::{cache_head, command_line, handover_view, instructions, silences, words};
+use super::{ack, duty_log, flash, form, intake, officer, outbox};
+use super::{cache_head, command_line, handover, instructions, silences, words};
 use super::{detail, help, watch};
 use crate::model::text::{sanitize, sanitize_in_place};
 use crate::model::{Alert, Incident, TimelineEntry};
@@ -19,7 +19,6 @@ use crate::notify::notice;
 use crate::sources::{SourceEvent, SourceUpdate};
 use jiff::SignedDuration;
 
-const FLASH_FOR: SignedDuration = SignedDuration::from_secs(8);
 /// Alerts that arrived live keep their 新 mark this long.
 pub const FRESH_FOR: SignedDuration = SignedDuration::from_mins(10);
 const PAGE: usize = 10;
@@ -31,7 +30,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         effects.extend(apply_msg(state, Msg::Key(key)));
     }
     // The open handover review follows the data and the notes; drawing only reads it.
-    handover_view::refresh(state);
+    handover::refresh(state);
     effects
 }
 
@@ -52,7 +51,7 @@ fn apply_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::CommandResult { key, outcome } => {
             let rejected = matches!(outcome, super::command::Outcome::Rejected(_));
-            workflow::on_result(state, &key, outcome);
+            outbox::on_result(state, &key, outcome);
             state.dirty = true;
             if rejected {
                 vec![Effect::RejectionsShown(vec![key])]
@@ -129,7 +128,7 @@ fn apply_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Source(u) => {
             let effects = on_source(state, u);
-            workflow::maybe_ask_officer(state);
+            officer::maybe_ask_officer(state);
             state.dirty = true;
             effects
         }
@@ -141,9 +140,9 @@ fn on_key(state: &mut State, key: crossterm::event::KeyEvent) -> Vec<Effect> {
         Some(action) => apply(state, action),
         None => {
             if command_line::edit(state, key)
-                || experts_view::edit(state, key)
-                || workflow::edit(state, key)
-                || handover_view::edit(state, key)
+                || experts::edit(state, key)
+                || form::edit(state, key)
+                || handover::edit(state, key)
             {
                 state.dirty = true;
             }
@@ -175,7 +174,7 @@ fn newly_overdue(state: &mut State) -> Vec<Effect> {
         .said
         .overdue_seen
         .extend(fresh.into_iter().map(|(k, _)| k));
-    workflow::flash(
+    flash::flash(
         state,
         format!(
             "{} {} · {title}",
@@ -215,7 +214,7 @@ fn newly_down(state: &mut State) -> Vec<Effect> {
         super::Lang::Zh => format!("数据源 {name} 已中断 {hm} 起"),
         super::Lang::En => format!("Source {name} down since {hm}"),
     };
-    workflow::flash(state, text);
+    flash::flash(state, text);
     vec![Effect::Bell]
 }
 
@@ -269,7 +268,7 @@ fn restore(state: &mut State, r: Restored) -> Vec<Effect> {
     if state.records.expert_pool.is_none()
         && let Some(dir) = r.experts
     {
-        state.records.expert_pool = Some(experts_view::ExpertPool::new(dir));
+        state.records.expert_pool = Some(experts::ExpertPool::new(dir));
     }
     let Some(first) = r.rejected.first() else {
         return Vec::new();
@@ -301,8 +300,8 @@ fn restore(state: &mut State, r: Restored) -> Vec<Effect> {
             }
         ),
     };
-    workflow::flash(state, sanitize(&text));
-    workflow::keep_flash(state, workflow::NOTICE_FOR);
+    flash::flash(state, sanitize(&text));
+    flash::keep_flash(state, flash::NOTICE_FOR);
     vec![Effect::RejectionsShown(
         r.rejected.into_iter().map(|x| x.key).collect(),
     )]
@@ -314,7 +313,7 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         return command_line::apply(state, action);
     }
     if matches!(state.view.overlay, Overlay::Experts(_)) {
-        return experts_view::apply(state, action);
+        return experts::apply(state, action);
     }
     act(state, action)
 }
@@ -329,7 +328,7 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Help => help::open(state),
         Action::Close if matches!(state.view.overlay, Overlay::Handover(_)) => {
-            handover_view::close(state)
+            handover::close(state)
         }
         // Esc clears a list's filter before it closes anything.
         Action::Close if clear_filter(state) => {}
@@ -348,11 +347,11 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Bottom => step(state, isize::MAX / 2),
         // The keymap of a read-only wall has none of these, but a user keymap might.
         _ if action.writes() && state.session.read_only => {}
-        Action::Ack => workflow::open_ack(state),
-        Action::Log => workflow::open_log(state),
-        Action::Intake => workflow::open_intake(state),
-        Action::Officer => workflow::open_officer(state),
-        Action::Experts => experts_view::open(state),
+        Action::Ack => ack::open_ack(state),
+        Action::Log => duty_log::open_log(state),
+        Action::Intake => intake::open_intake(state),
+        Action::Officer => officer::open_officer(state),
+        Action::Experts => experts::open(state),
         Action::Silence => silences::open(state),
         Action::Silences => lists::open(state, ListKind::Silences),
         Action::History => lists::open(state, ListKind::History),
@@ -362,12 +361,12 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Instruct => instructions::open(state),
         Action::Instructions => lists::open(state, ListKind::Instructions),
         Action::FollowUp => instructions::open_follow_up(state),
-        Action::Handover => handover_view::open(state),
-        Action::Sign => return handover_view::sign(state),
-        Action::Confirm => return handover_view::confirm(state),
+        Action::Handover => handover::open(state),
+        Action::Sign => return handover::sign(state),
+        Action::Confirm => return handover::confirm(state),
         // Only meaningful inside the expert lookup, which returned above.
         Action::Search | Action::Copy | Action::ToggleAvailable | Action::CloseView => {}
-        Action::Submit => return workflow::submit(state),
+        Action::Submit => return form::submit(state),
         Action::NextField | Action::PrevField => {
             if let Overlay::Form(form) = &mut state.view.overlay {
                 form.move_focus(if action == Action::NextField { 1 } else { -1 });
@@ -400,7 +399,7 @@ fn step(state: &mut State, by: isize) {
         Overlay::Help { .. } => help::scroll(state, by),
         Overlay::Detail { .. } => detail::scroll(state, by),
         Overlay::List(_) => lists::step(state, by),
-        Overlay::Handover(_) => handover_view::scroll(state, by),
+        Overlay::Handover(_) => handover::scroll(state, by),
         Overlay::Form(_) | Overlay::Experts(_) => {}
         Overlay::None => watch::step(state, by),
     }
@@ -471,7 +470,7 @@ fn on_source(state: &mut State, u: SourceUpdate) -> Vec<Effect> {
             h.cached_at = None;
         }
         // The backend is back: deliver what waited for it now, not after the backoff.
-        if contact && was_unreachable && u.source == workflow::ACTION_SOURCE {
+        if contact && was_unreachable && u.source == outbox::ACTION_SOURCE {
             effects.push(Effect::RetryOutbox);
         }
         match &u.event {
@@ -532,7 +531,7 @@ fn on_source(state: &mut State, u: SourceUpdate) -> Vec<Effect> {
             }
             replace_source(state, &origin, alerts, incidents, shifts);
             // Actions still queued stay visible over the backend's picture.
-            if origin == workflow::ACTION_SOURCE {
+            if origin == outbox::ACTION_SOURCE {
                 pending::overlay_outbox(state);
             }
         }
@@ -553,7 +552,7 @@ fn on_source(state: &mut State, u: SourceUpdate) -> Vec<Effect> {
                 let (text, key) = (flash_text(a, state.lang()), AlertKey::of(a));
                 state.view.flash = Some(Flash {
                     text,
-                    until: at + FLASH_FOR,
+                    until: at + flash::FLASH_FOR,
                 });
                 state.said.arrived.insert(key, at);
             }
@@ -580,7 +579,7 @@ fn on_source(state: &mut State, u: SourceUpdate) -> Vec<Effect> {
                             state.lang().pick("新事件", "New incident"),
                             i.title
                         ),
-                        until: at + FLASH_FOR,
+                        until: at + flash::FLASH_FOR,
                     });
                     state.records.incidents_mut().push(i);
                 }
@@ -616,7 +615,7 @@ fn on_source(state: &mut State, u: SourceUpdate) -> Vec<Effect> {
                 .shifts
                 .extend(shifts.into_iter().map(|s| clean_shift(s, &origin)));
         }
-        SourceEvent::Experts(dir) => effects.extend(experts_view::on_directory(state, dir)),
+        SourceEvent::Experts(dir) => effects.extend(experts::on_directory(state, dir)),
         SourceEvent::Handovers(list) => {
             state.records.handovers = list.into_iter().map(clean_handover).collect();
         }

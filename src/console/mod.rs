@@ -66,7 +66,7 @@ pub fn register_sources(
     let floor = state.session.stale_after;
     let limit = |every_secs: u64| Some(floor.max(SignedDuration::from_secs(2 * every_secs as i64)));
     state.records.sources.push(SourceHealth::new(
-        crate::app::workflow::ACTION_SOURCE,
+        crate::app::outbox::ACTION_SOURCE,
         limit(config.poll_seconds.max(1)),
     ));
     for f in feeds
@@ -140,7 +140,7 @@ pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
 
     // Where each stored source came from: a cache from another server is not shown.
     let mut locations = vec![(
-        crate::app::workflow::ACTION_SOURCE.to_owned(),
+        crate::app::outbox::ACTION_SOURCE.to_owned(),
         opts.server.clone(),
     )];
     locations.extend(
@@ -179,7 +179,7 @@ pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
         let poll = Duration::from_secs(opts.config.poll_seconds.max(1));
         let fetch_experts = opts.config.experts_file.is_none();
         async move {
-            let name = crate::app::workflow::ACTION_SOURCE.to_owned();
+            let name = crate::app::outbox::ACTION_SOURCE.to_owned();
             match client.await {
                 Ok(client) => {
                     DutyApiSource {
@@ -305,7 +305,7 @@ pub async fn run(opts: ConsoleOptions) -> anyhow::Result<()> {
 fn source_kinds(feeds: &[crate::feeds::config::FeedConfig]) -> Vec<(String, String)> {
     let mut kinds = vec![
         (
-            crate::app::workflow::ACTION_SOURCE.to_owned(),
+            crate::app::outbox::ACTION_SOURCE.to_owned(),
             "duty API".to_owned(),
         ),
         ("experts_file".to_owned(), "experts file".to_owned()),
@@ -398,7 +398,7 @@ impl LoopIo<'_> {
                 Effect::Copy(text) => {
                     use std::io::Write;
                     let mut out = std::io::stdout();
-                    let seq = crate::app::experts_view::osc52(&text);
+                    let seq = crate::app::experts::osc52(&text);
                     let _ = out.write_all(seq.as_bytes()).and_then(|()| out.flush());
                 }
                 // Disk work goes to the blocking pool, never the loop that draws.

@@ -3,9 +3,7 @@
 
 use super::theme::Role;
 use crate::app::State;
-use crate::app::experts_view::{
-    ExpertFocus, ExpertView, TreeRow, first_phone, row_count, tree_rows,
-};
+use crate::app::experts::{ExpertFocus, ExpertView, TreeRow, first_phone, row_count, tree_rows};
 use crate::experts::Hit;
 use crate::model::text::{pad, sanitize, truncate, width};
 use crate::model::{Expert, GroupRole};

@@ -4,7 +4,7 @@
 use super::centred;
 use super::theme::Role;
 use crate::app::Action;
-use crate::app::handover_view::{HandoverView, awaiting_confirmation};
+use crate::app::handover::{HandoverView, awaiting_confirmation};
 use crate::app::keymap::Mode;
 use crate::app::{Lang, State};
 use ratatui::Frame;

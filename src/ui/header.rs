@@ -116,7 +116,7 @@ pub fn banners(state: &State) -> Vec<String> {
     if let Some((since, why)) = state.backend_offline() {
         let data = state
             .records
-            .health(crate::app::workflow::ACTION_SOURCE)
+            .health(crate::app::outbox::ACTION_SOURCE)
             .and_then(|h| h.last_contact());
         let shown = data.map_or_else(String::new, |d| {
             format!(" · {}", lang.f("header.data_as_of", &[("at", &at(d))]))

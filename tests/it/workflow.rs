@@ -231,15 +231,15 @@ fn an_event_time_after_now_means_yesterday() {
     let mut s = with_officer();
     // 00:05 in Shanghai.
     s.now = "2026-11-28T16:05:00Z".parse().unwrap();
-    let t = watchroom::app::workflow::parse_event_time(&s, "23:55").unwrap();
+    let t = watchroom::app::intake::parse_event_time(&s, "23:55").unwrap();
     assert_eq!(t, "2026-11-28T15:55:00Z".parse().unwrap());
-    let t = watchroom::app::workflow::parse_event_time(&s, "00:12").unwrap();
+    let t = watchroom::app::intake::parse_event_time(&s, "00:12").unwrap();
     assert_eq!(
         t,
         "2026-11-28T16:12:00Z".parse().unwrap(),
         "a few minutes ahead is a clock skew, not yesterday"
     );
-    assert!(watchroom::app::workflow::parse_event_time(&s, "25:00").is_none());
+    assert!(watchroom::app::intake::parse_event_time(&s, "25:00").is_none());
 }
 
 #[test]

@@ -22,7 +22,7 @@ pub use view::{DetailTarget, Flash, MIN_SIZE, Notice, Overlay, Pane, View};
 
 use super::alert_key::AlertKey;
 use super::deadlines::Due;
-use super::experts_view::ExpertFocus;
+use super::experts::ExpertFocus;
 use super::filter::{FilterTarget, Query, Shown};
 use super::keymap::{Keymap, Mode};
 use super::wall;
@@ -343,7 +343,7 @@ impl State {
     /// The backend (duty API) cannot be reached: since when and why. The screen then says
     /// OFFLINE and keeps showing what it has.
     pub fn backend_offline(&self) -> Option<(Timestamp, String)> {
-        let h = self.records.health(super::workflow::ACTION_SOURCE)?;
+        let h = self.records.health(super::outbox::ACTION_SOURCE)?;
         if let (SourceStatus::Failed(why), Some(since)) = (&h.status, h.failed_since)
             && (h.last_ok.is_none() || self.now.duration_since(since) >= OFFLINE_GRACE)
         {
@@ -360,7 +360,7 @@ impl State {
         self.records
             .sources
             .iter()
-            .filter(|s| !(offline && s.name == super::workflow::ACTION_SOURCE))
+            .filter(|s| !(offline && s.name == super::outbox::ACTION_SOURCE))
             .filter_map(|s| self.source_down(s).map(|t| (s, t)))
             .collect()
     }

@@ -7,7 +7,7 @@ use super::health::SourceHealth;
 use crate::app::alert_key::AlertKey;
 use crate::app::cache_head::Restoring;
 use crate::app::deadlines::{Due, ReportRules, next_due};
-use crate::app::experts_view::ExpertPool;
+use crate::app::experts::ExpertPool;
 use crate::app::retention::Looked;
 use crate::app::wall::{self, Index, Wall};
 use crate::model::{Alert, Handover, Incident, IncidentStatus, Shift};

@@ -3,10 +3,10 @@
 
 use crate::app::alert_key::AlertKey;
 use crate::app::command_line::Prompt;
-use crate::app::experts_view::ExpertView;
+use crate::app::experts::ExpertView;
 use crate::app::filter::Filters;
 use crate::app::form::Form;
-use crate::app::handover_view::HandoverView;
+use crate::app::handover::HandoverView;
 use crate::app::lists::ListView;
 use jiff::Timestamp;
 

@@ -2,10 +2,12 @@
 //! the outgoing officer types under it, signing (交班) and confirming (接班).
 
 use super::command::CommandBody;
+use super::flash::flash;
 use super::line_edit::LineEdit;
 use super::msg::Effect;
+use super::officer::{need_officer, officer};
+use super::outbox::queue;
 use super::state::{Overlay, State};
-use super::workflow::{flash, need_officer, officer, queue};
 use crate::handover::{Inputs, build, shift_window};
 use crate::model::{Handover, HandoverReport};
 use crossterm::event::KeyEvent;

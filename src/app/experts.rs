@@ -3,10 +3,10 @@
 //! typed and selected.
 
 use super::action::Action;
+use super::flash::flash;
 use super::line_edit::LineEdit;
 use super::msg::Effect;
 use super::state::{Overlay, State};
-use super::workflow::flash;
 use crate::experts::{ExpertIndex, Filters, Hit};
 use crate::model::{Expert, ExpertDirectory};
 use crossterm::event::KeyEvent;
