@@ -150,6 +150,11 @@ mod tests {
                 "the binding for \"top\" needs its help text",
             ),
             (
+                "keymaps/desk.toml",
+                44,
+                "action \"ack\" does nothing in mode \"help\"; it works in \"watch\"",
+            ),
+            (
                 "keymaps/emacs-ish.toml",
                 2,
                 "extends \"emacs\": no such built-in keymap",

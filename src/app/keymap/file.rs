@@ -9,6 +9,7 @@
 use super::keys::{Key, parse_key};
 use super::{Binding, Keymap, Mode, serde_name};
 use crate::app::action::Action;
+use crate::app::rooms;
 use crate::file_error::{Collector, FileError, FileErrors};
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
@@ -126,6 +127,21 @@ impl Layer {
             };
             let line = c.line(&action.span());
             let (mode, action_span, action) = (*mode.get_ref(), action.span(), action.into_inner());
+            if !rooms::answers(mode, action) {
+                let works_in: Vec<String> = rooms::modes_answering(action)
+                    .into_iter()
+                    .map(|m| format!("{:?}", m.name()))
+                    .collect();
+                c.at(
+                    &action_span,
+                    format!(
+                        "action {:?} does nothing in mode {:?}; it works in {}",
+                        serde_name(&action),
+                        mode.name(),
+                        works_in.join(", ")
+                    ),
+                );
+            }
             if let Some(first) = by_action.insert((mode, action), line) {
                 c.at(
                     &action_span,
