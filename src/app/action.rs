@@ -60,6 +60,8 @@ actions! {
     History,
     /// Every source's health in full.
     Sources,
+    /// What is overdue, worst first.
+    Overdue,
     /// Switch the theme: opens the command line at `:theme `.
     Theme,
     /// Switch the language of the screen: opens the command line at `:lang `.

@@ -1,7 +1,7 @@
-//! The list overlays — silences, leader instructions, sources, alert history — are one
-//! kind: a titled list over the watch screen that scrolls or, where a row can be chosen,
-//! moves a selection, and that `/` narrows where the list has a filter. What each one
-//! lists is drawn by its module under `ui/lists/`.
+//! The list overlays — silences, leader instructions, sources, alert history, what is
+//! overdue — are one kind: a titled list over the watch screen that scrolls or, where a
+//! row can be chosen, moves a selection, and that `/` narrows where the list has a
+//! filter. What each one lists is drawn by its module under `ui/lists/`.
 
 use super::filter::FilterTarget;
 use super::instructions;
@@ -17,14 +17,17 @@ pub enum ListKind {
     Sources,
     /// Alerts no longer in force (expired, updated, cancelled, resolved), newest first.
     History,
+    /// What is overdue, worst first.
+    Overdue,
 }
 
 impl ListKind {
-    pub const ALL: [ListKind; 4] = [
+    pub const ALL: [ListKind; 5] = [
         ListKind::Silences,
         ListKind::Instructions,
         ListKind::Sources,
         ListKind::History,
+        ListKind::Overdue,
     ];
 
     /// Rows that can be chosen (Enter acts on the chosen one); the others only scroll.
@@ -37,7 +40,7 @@ impl ListKind {
         match self {
             ListKind::Silences => Some(FilterTarget::Silences),
             ListKind::Instructions => Some(FilterTarget::Instructions),
-            ListKind::Sources | ListKind::History => None,
+            ListKind::Sources | ListKind::History | ListKind::Overdue => None,
         }
     }
 

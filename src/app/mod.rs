@@ -24,6 +24,7 @@ pub mod lists;
 pub mod msg;
 pub mod officer;
 pub mod outbox;
+pub mod overdue;
 pub mod pending;
 pub mod retention;
 pub mod rooms;

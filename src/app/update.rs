@@ -356,6 +356,7 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Silences => lists::open(state, ListKind::Silences),
         Action::History => lists::open(state, ListKind::History),
         Action::Sources => lists::open(state, ListKind::Sources),
+        Action::Overdue => lists::open(state, ListKind::Overdue),
         Action::Theme => command_line::open_with(state, Action::Theme),
         Action::Lang => command_line::open_with(state, Action::Lang),
         Action::Instruct => instructions::open(state),

@@ -166,6 +166,13 @@ fn summary(state: &State) -> Line<'static> {
         "  {}",
         lang.f("header.open_incidents", &[("n", &open)])
     )));
+    let overdue = crate::app::overdue::count(state);
+    if overdue > 0 {
+        spans.push(Span::styled(
+            format!("  {}", lang.f("header.overdue", &[("n", &overdue)])),
+            t.get(Role::Overdue),
+        ));
+    }
     let fresh = state.said.arrived.len();
     if fresh > 0 {
         spans.push(Span::styled(

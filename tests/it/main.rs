@@ -23,6 +23,7 @@ mod look;
 mod memory;
 mod notify;
 mod notify_dbus;
+mod overdue;
 mod panes;
 mod screens;
 mod staleness;

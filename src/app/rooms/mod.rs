@@ -46,6 +46,7 @@ pub const FROM_ANYWHERE: &[Action] = &[
     Action::Instructions,
     Action::Sources,
     Action::History,
+    Action::Overdue,
     Action::Theme,
     Action::Lang,
 ];
@@ -79,6 +80,7 @@ pub const ROOMS: &[Room] = &[
             Action::Silences,
             Action::Sources,
             Action::History,
+            Action::Overdue,
             Action::Instruct,
             Action::Instructions,
             Action::Handover,
@@ -155,6 +157,13 @@ pub const ROOMS: &[Room] = &[
         opened_by: Some(Action::History),
     },
     Room {
+        name: "overdue",
+        title: ("逾期", "overdue"),
+        modes: &[Mode::List],
+        answers: with_moves![Action::Close],
+        opened_by: Some(Action::Overdue),
+    },
+    Room {
         name: "experts",
         title: ("专家库", "Experts"),
         modes: &[Mode::Experts, Mode::ExpertSearch],
@@ -205,6 +214,7 @@ pub fn on_screen(state: &State) -> &'static Room {
             ListKind::Instructions => "instructions",
             ListKind::Sources => "sources",
             ListKind::History => "history",
+            ListKind::Overdue => "overdue",
         },
     })
 }
@@ -344,6 +354,14 @@ pub const COMMANDS: &[Command] = &[
         text: ("已失效、已更新、已解除的预警", "Alerts no longer in force"),
     },
     Command {
+        name: "overdue",
+        aliases: &["逾期"],
+        action: Action::Overdue,
+        arg: Arg::None,
+        arg_text: ("", ""),
+        text: ("逾期的报告，最久的在前", "What is overdue, longest first"),
+    },
+    Command {
         name: "instructions",
         aliases: &["批示", "督办"],
         action: Action::Instructions,
@@ -450,7 +468,7 @@ mod tests {
         }
         assert_eq!(
             mode_title(Lang::En, Mode::List),
-            "Lists (silences, instructions, sources, history)"
+            "Lists (silences, instructions, sources, history, overdue)"
         );
     }
 

@@ -3,6 +3,7 @@
 
 mod history;
 mod instructions;
+mod overdue;
 mod silences;
 mod sources;
 
@@ -40,6 +41,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, view: &ListView) {
         ListKind::Instructions => instructions::page(state, width, view.at),
         ListKind::Sources => sources::page(state, width),
         ListKind::History => history::page(state, width),
+        ListKind::Overdue => overdue::page(state, width),
     };
     let scroll = match page.chosen {
         Some(line) => (line + 2).saturating_sub(r.height.saturating_sub(2) as usize),
