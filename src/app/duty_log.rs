@@ -18,7 +18,9 @@ pub fn open_log(state: &mut State) {
         flash(state, state.lang().t("workflow.no_incident").to_owned());
         return;
     };
-    state.view.overlay = Overlay::Form(Form::log(id));
+    let rules = state.records.report_rules();
+    let form = Form::log(id, rules.rule.iter().map(|r| r.kind.as_str()));
+    state.view.overlay = Overlay::Form(form);
 }
 
 /// A timeline entry as the officer writes it; the rest (id, author) is filled in.

@@ -93,9 +93,10 @@ impl Field {
     }
 }
 
-/// Timeline entry kinds a duty officer logs.
+/// Timeline entry kinds a duty officer logs; the log form adds any other kind the
+/// reporting rules wait for, so every report they expect can be logged.
 pub const LOG_KINDS: &[&str] = &[
-    "记录", "接报", "核实", "批示", "处置", "初报", "续报", "终报",
+    "记录", "接报", "核实", "批示", "处置", "初报", "书面报告", "续报", "终报",
 ];
 /// How long a silence lasts, as offered on the silence form (minutes; 0 lifts one).
 pub const SILENCE_CHOICES: &[(&str, i64)] = &[
@@ -154,11 +155,18 @@ impl Form {
         )
     }
 
-    pub fn log(incident_id: String) -> Form {
+    /// A duty-log entry; `reported` are the kinds the reporting rules wait for.
+    pub fn log<'a>(incident_id: String, reported: impl IntoIterator<Item = &'a str>) -> Form {
+        let mut kinds = LOG_KINDS.to_vec();
+        for k in reported {
+            if !kinds.contains(&k) {
+                kinds.push(k);
+            }
+        }
         Form::new(
             FormKind::Log { incident_id },
             vec![
-                Field::text("kind", words::key("form.log_kind")).choices(LOG_KINDS),
+                Field::text("kind", words::key("form.log_kind")).choices(&kinds),
                 Field::text("text", words::key("form.log_text")).required(),
             ],
         )

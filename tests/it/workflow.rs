@@ -508,3 +508,62 @@ fn a_new_arrival_marks_its_own_sources_row_not_another_of_the_same_id() {
         "feed_a's alert did not arrive:\n{wall}"
     );
 }
+
+/// Log an entry of `kind` on the selected incident from the duty-log form.
+fn log_kind(s: &mut State, kind: &str, text: &str) -> Vec<Effect> {
+    update(s, key('l'));
+    let Overlay::Form(form) = &s.view.overlay else {
+        panic!("the duty-log form opens: {:?}", s.view.overlay);
+    };
+    let at = form.fields[0]
+        .choices
+        .iter()
+        .position(|c| c == kind)
+        .unwrap_or_else(|| panic!("{kind} is offered: {:?}", form.fields[0].choices));
+    for _ in 0..at {
+        update(s, code(KeyCode::Right));
+    }
+    update(s, code(KeyCode::Tab));
+    typed(s, text);
+    update(s, code(KeyCode::Enter))
+}
+
+#[test]
+fn a_written_report_can_be_logged_and_stops_its_clock() {
+    let mut s = with_officer();
+    update(&mut s, code(KeyCode::Tab)); // the incidents; i-2 leads (its report is late)
+    log_kind(&mut s, "初报", "电话报市政府总值班室");
+    let i2 = |s: &State| s.next_report(s.records.find_incident("i-2").unwrap());
+    assert_eq!(i2(&s).unwrap().label, "书面报告");
+    let effects = log_kind(&mut s, "书面报告", "书面报告已报送市政府总值班室");
+    assert!(
+        sent(&effects)
+            .iter()
+            .any(|b| matches!(b, CommandBody::Timeline { kind, .. } if kind == "书面报告")),
+        "{effects:?}"
+    );
+    assert_ne!(i2(&s).map(|d| d.label), Some("书面报告".to_owned()));
+}
+
+#[test]
+fn the_duty_log_offers_every_kind_a_local_reporting_rule_waits_for() {
+    let mut s = with_officer();
+    s.records
+        .report_rules_mut()
+        .rule
+        .push(watchroom::app::deadlines::Rule {
+            grade: Grade::III,
+            label: "传真报告".into(),
+            kind: "传真".into(),
+            within_minutes: 90,
+        });
+    update(&mut s, code(KeyCode::Tab));
+    update(&mut s, key('l'));
+    let Overlay::Form(form) = &s.view.overlay else {
+        panic!("{:?}", s.view.overlay);
+    };
+    let kinds = &form.fields[0].choices;
+    for k in ["书面报告", "传真"] {
+        assert!(kinds.iter().any(|c| c == k), "{k} missing from {kinds:?}");
+    }
+}
