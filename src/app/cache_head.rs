@@ -34,7 +34,7 @@ pub fn whole_counts(state: &State, held: [usize; 4]) -> [usize; 4] {
         let Some((_, whole)) = head.figures.at(state.now) else {
             continue;
         };
-        for a in head_alerts(state, source).filter(|a| a.in_force(state.now)) {
+        for a in head_alerts(state, source).filter(|a| a.in_force(state.now) && a.is_live()) {
             counts[a.colour as usize] = counts[a.colour as usize].saturating_sub(1);
         }
         for (c, n) in counts.iter_mut().zip(whole) {

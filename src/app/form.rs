@@ -96,7 +96,15 @@ impl Field {
 /// Timeline entry kinds a duty officer logs; the log form adds any other kind the
 /// reporting rules wait for, so every report they expect can be logged.
 pub const LOG_KINDS: &[&str] = &[
-    "记录", "接报", "核实", "批示", "处置", "初报", "书面报告", "续报", "终报",
+    "记录",
+    "接报",
+    "核实",
+    "批示",
+    "处置",
+    "初报",
+    "书面报告",
+    "续报",
+    "终报",
 ];
 /// How long a silence lasts, as offered on the silence form (minutes; 0 lifts one).
 pub const SILENCE_CHOICES: &[(&str, i64)] = &[

@@ -110,7 +110,7 @@ pub fn build(alerts: &[Alert], now: Timestamp) -> Built {
             later(shown_until(sent));
         }
         let in_force = a.in_force(now);
-        if in_force {
+        if in_force && a.is_live() {
             counts[a.colour as usize] += 1;
             if a.colour == Colour::Red && a.needs_ack() {
                 red_unacked.push(i as u32);

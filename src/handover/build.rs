@@ -83,7 +83,12 @@ pub fn build(inp: &Inputs<'_>) -> HandoverReport {
     in_force.sort_by(|a, b| alert::watch_order(a, b));
 
     let mut received = LevelCounts::default();
-    for a in inp.alerts.iter().filter(|a| in_window(a.sent)) {
+    // Exercises and tests are not warnings received: they stay out of every tally.
+    for a in inp
+        .alerts
+        .iter()
+        .filter(|a| in_window(a.sent) && a.is_live())
+    {
         if a.msg_type == MsgType::Cancel {
             received.cancelled += 1;
         } else {
@@ -187,10 +192,14 @@ pub fn build(inp: &Inputs<'_>) -> HandoverReport {
         incoming: people(&next),
         unacknowledged: in_force
             .iter()
-            .filter(|a| a.needs_ack())
+            .filter(|a| a.needs_ack() && a.is_live())
             .map(|a| alert_line(a))
             .collect(),
-        warnings_in_force: in_force.iter().map(|a| alert_line(a)).collect(),
+        warnings_in_force: in_force
+            .iter()
+            .filter(|a| a.is_live())
+            .map(|a| alert_line(a))
+            .collect(),
         received,
         incidents: incident_lines,
         reports,

@@ -199,6 +199,13 @@ impl Alert {
             && self.msg_type != MsgType::Cancel
             && self.expires.is_none_or(|e| e > now)
     }
+
+    /// The real thing: CAP status `actual` (or none given). Exercises, tests, system
+    /// messages and drafts stay on the wall, marked, but never count as warnings in force:
+    /// not in the tallies, the handover's warnings, or the red reminder.
+    pub fn is_live(&self) -> bool {
+        self.status.is_empty() || self.status.eq_ignore_ascii_case("actual")
+    }
 }
 
 impl Alert {

@@ -447,3 +447,50 @@ fn the_sources_overlay_lists_kind_status_times_and_reason() {
     assert!(cap.contains("✗ 离线") && cap.contains("cap"), "{cap}");
     assert!(rows[y + 1].contains("原因：") && rows[y + 1].contains("HTTP 503"));
 }
+
+#[test]
+fn exercises_and_tests_stay_on_the_wall_but_never_count_as_warnings_in_force() {
+    let mut s = state();
+    let before = s.alert_counts();
+    let earlier = watchroom::app::handover::report(&s, "");
+    for (id, status, colour) in [
+        ("a-drill", "exercise", watchroom::model::Colour::Orange),
+        ("a-probe", "test", watchroom::model::Colour::Red),
+    ] {
+        let mut a = alert(id, colour, "台风", "台风预警信号", "全市", 1);
+        a.status = status.into();
+        update(&mut s, source(SourceEvent::Alert(a), now()));
+    }
+    assert_eq!(
+        s.alert_counts(),
+        before,
+        "the tallies hold live warnings only"
+    );
+    let report = watchroom::app::handover::report(&s, "");
+    assert_eq!(
+        report.warnings_in_force.len(),
+        earlier.warnings_in_force.len()
+    );
+    assert_eq!(
+        report.received, earlier.received,
+        "nor among those received"
+    );
+    assert!(
+        !report
+            .unacknowledged
+            .iter()
+            .any(|l| l.title == "台风预警信号")
+    );
+    let rows = text(&render(&mut s, 120, 40));
+    for mark in ["【演练】台风预警信号", "【测试】台风预警信号"] {
+        assert!(
+            rows.iter().any(|r| r.contains(mark)),
+            "{mark}:\n{}",
+            rows.join("\n")
+        );
+    }
+    assert!(
+        row_text(&render(&mut s, 120, 40), 1).contains(&format!("红 {}", before[3])),
+        "the header's red tally is unchanged"
+    );
+}

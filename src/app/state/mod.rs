@@ -200,7 +200,12 @@ impl State {
             return self.records.wall.built.counts;
         }
         let mut counts = [0; 4];
-        for a in self.records.alerts.iter().filter(|a| a.in_force(self.now)) {
+        for a in self
+            .records
+            .alerts
+            .iter()
+            .filter(|a| a.in_force(self.now) && a.is_live())
+        {
             counts[a.colour as usize] += 1;
         }
         counts
