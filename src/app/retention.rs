@@ -8,13 +8,15 @@
 //!   age — a cancel message naming nothing this console holds too — so a burst of
 //!   short-lived alerts or cancellations cannot grow the console without bound.
 //! - A closed incident is dropped `KEEP_ENDED` after its last change; at most
-//!   `MAX_CLOSED_INCIDENTS` closed ones are kept. Open incidents are never dropped.
+//!   `MAX_CLOSED_INCIDENTS` closed ones are kept. Open incidents, and closed ones with an
+//!   instruction still followed up, are never dropped.
 //! - A closed incident keeps its newest `MAX_TIMELINE_CLOSED` timeline entries (an open
 //!   one keeps all: its reporting deadlines are read from the whole timeline).
 //!
 //! Everything dropped is still in the backend; the console only shows the present.
 
 use super::state::State;
+use crate::model::instruction;
 use crate::model::{Alert, IncidentStatus};
 use jiff::{SignedDuration, Timestamp};
 
@@ -37,6 +39,12 @@ fn shown_until(alerts: &[Alert], now: Timestamp) -> Vec<Option<Timestamp>> {
         }
     }
     shown
+}
+
+/// An incident that is over: not open, and no instruction on it still followed up (an
+/// instruction stands until someone closes it, so its incident is kept whole).
+fn done(i: &crate::model::Incident) -> bool {
+    i.status != IncidentStatus::Open && !instruction::has_open(i)
 }
 
 /// "Longer ago than `KEEP_ENDED`" holds from this instant on.
@@ -197,8 +205,7 @@ pub fn apply(state: &mut State) -> bool {
     // Incidents: changed only when something goes (changing them works out every report
     // deadline again).
     let last = |i: &crate::model::Incident| i.updated_at.unwrap_or(i.opened_at);
-    let gone_from =
-        |i: &crate::model::Incident| (i.status != IncidentStatus::Open).then(|| old_from(last(i)));
+    let gone_from = |i: &crate::model::Incident| done(i).then(|| old_from(last(i)));
     let mut any_gone = false;
     for t in state.records.incidents().iter().filter_map(gone_from) {
         if t <= now {
@@ -219,7 +226,7 @@ pub fn apply(state: &mut State) -> bool {
         .incidents()
         .iter()
         .enumerate()
-        .filter(|(_, i)| i.status == IncidentStatus::Closed)
+        .filter(|(_, i)| i.status == IncidentStatus::Closed && done(i))
         .map(|(n, i)| (last(i), n))
         .collect();
     if closed.len() > MAX_CLOSED_INCIDENTS {
@@ -236,7 +243,7 @@ pub fn apply(state: &mut State) -> bool {
         changed = true;
     }
     let long = |i: &crate::model::Incident| {
-        i.status == IncidentStatus::Closed && i.timeline.len() > MAX_TIMELINE_CLOSED
+        i.status == IncidentStatus::Closed && i.timeline.len() > MAX_TIMELINE_CLOSED && done(i)
     };
     if state.records.incidents().iter().any(long) {
         for i in state.records.incidents_mut().iter_mut().filter(|i| long(i)) {

@@ -86,6 +86,18 @@ pub fn cancellers(alerts: &[Alert]) -> Vec<Option<usize>> {
 /// `alert::watch_key` order.
 pub fn build(alerts: &[Alert], now: Timestamp) -> Built {
     let cancellers = cancellers(alerts);
+    // A Cancel may name every message of its thread (the original and its updates): the
+    // thread is one row, its latest message, whatever the references list.
+    let mut thread_row: HashMap<usize, usize> = HashMap::new();
+    for (i, c) in cancellers.iter().enumerate() {
+        if let Some(c) = *c {
+            let latest = thread_row.entry(c).or_insert(i);
+            let (a, b) = (&alerts[i], &alerts[*latest]);
+            if (a.sent, a.id.as_str()) > (b.sent, b.id.as_str()) {
+                *latest = i;
+            }
+        }
+    }
     let mut until: Option<Timestamp> = None;
     let mut later = |t: Timestamp| {
         if t > now && until.is_none_or(|u| t < u) {
@@ -116,7 +128,8 @@ pub fn build(alerts: &[Alert], now: Timestamp) -> Built {
                 red_unacked.push(i as u32);
             }
         }
-        let recent = cancelled.is_some_and(|sent| now.duration_since(sent) < CANCEL_SHOWN);
+        let recent = cancelled.is_some_and(|sent| now.duration_since(sent) < CANCEL_SHOWN)
+            && cancellers[i].is_some_and(|c| thread_row.get(&c) == Some(&i));
         if in_force || recent {
             keyed.push((
                 a.extra.cancelled_by.is_some(),

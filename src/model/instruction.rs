@@ -3,7 +3,7 @@
 //! entry that refers to it closes it. Keeping them on the timeline keeps one record of
 //! what happened, in order, with its minute.
 
-use super::incident::{Incident, IncidentStatus, TimelineEntry};
+use super::incident::{Incident, TimelineEntry};
 use jiff::Timestamp;
 
 pub const INSTRUCTION: &str = "批示";
@@ -20,8 +20,9 @@ pub struct Instruction<'a> {
 
 impl Instruction<'_> {
     /// Still being followed up: not closed, and its incident still open.
+    /// Followed up until someone closes it (办结), whatever becomes of its incident.
     pub fn open(&self) -> bool {
-        self.closed_by.is_none() && self.incident.status == IncidentStatus::Open
+        self.closed_by.is_none()
     }
 
     /// The leader who gave it (older records only name the author).
@@ -44,6 +45,13 @@ fn refers_to(e: &TimelineEntry, instruction: &TimelineEntry) -> bool {
     e.refers_to
         .as_deref()
         .is_some_and(|r| r == instruction.id || instruction.idempotency_key.as_deref() == Some(r))
+}
+
+/// Whether an instruction on this incident is still being followed up.
+pub fn has_open(incident: &Incident) -> bool {
+    instructions(std::slice::from_ref(incident))
+        .iter()
+        .any(Instruction::open)
 }
 
 /// Every instruction on these incidents, oldest first.

@@ -416,3 +416,38 @@ fn a_silenced_red_does_not_ring_its_reminder_until_the_silence_ends() {
         "the silence is over: {effects:?}"
     );
 }
+
+#[test]
+fn an_instruction_stands_until_closed_though_its_incident_closes() {
+    let mut s = with_officer("测试甲");
+    let closed = {
+        let mut i = s.records.find_incident("i-2").expect("fixture").clone();
+        i.status = IncidentStatus::Closed;
+        i.updated_at = Some(now());
+        i
+    };
+    update(&mut s, source(SourceEvent::Incident(closed), now()));
+    let open: Vec<String> = watchroom::app::instructions::listed(&s)
+        .iter()
+        .filter(|i| i.open())
+        .map(|i| i.entry.id.clone())
+        .collect();
+    assert_eq!(
+        open,
+        ["e-3"],
+        "the 批示 on the closed incident is still followed up"
+    );
+    let report = watchroom::app::handover::report(&s, "");
+    assert!(report.instructions.iter().any(|l| l.entry_id == "e-3"));
+
+    // A day and more later the console forgets closed incidents — not this one.
+    tick(&mut s, now() + SignedDuration::from_hours(30));
+    assert!(
+        s.records.find_incident("i-2").is_some(),
+        "kept for its instruction"
+    );
+    assert!(
+        s.records.find_incident("i-1").is_none(),
+        "a closed one with none goes"
+    );
+}

@@ -248,3 +248,32 @@ fn the_colour_an_alert_had_counts_every_copy_a_feed_repeated() {
     next.extra.references = vec!["twice".into()];
     assert_eq!(s.records.previous_colour(&next), Some(Colour::Red));
 }
+
+#[test]
+fn a_thread_cancelled_by_a_message_naming_all_of_it_stands_once() {
+    let mut s = state();
+    let mut first = alert("t-1", Colour::Yellow, "大风", "大风黄色预警", "全市", 20);
+    let mut update_msg = alert("t-2", Colour::Orange, "大风", "大风橙色预警", "全市", 10);
+    update_msg.msg_type = MsgType::Update;
+    update_msg.extra.references = vec!["t-1".into()];
+    first.extra.superseded_by = Some("t-2".into());
+    let mut cancel = alert("t-3", Colour::Orange, "大风", "大风预警解除", "全市", 0);
+    cancel.msg_type = MsgType::Cancel;
+    cancel.extra.references = vec!["t-1".into(), "t-2".into()];
+    first.extra.cancelled_by = Some("t-3".into());
+    update_msg.extra.cancelled_by = Some("t-3".into());
+    for a in [first, update_msg, cancel] {
+        arrive(&mut s, "duty_api", a);
+    }
+    s.refresh_wall();
+    let shown: Vec<String> = ids(&s)
+        .into_iter()
+        .filter(|id| id.starts_with("t-"))
+        .collect();
+    assert_eq!(shown, ["t-2"], "one row for the thread, its latest message");
+    check(&s, "a cancelled thread");
+    let history: Vec<&str> = s.history().iter().map(|a| a.id.as_str()).collect();
+    for id in ["t-1", "t-2"] {
+        assert!(history.contains(&id), "history keeps {id}: {history:?}");
+    }
+}
