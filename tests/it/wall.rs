@@ -277,3 +277,34 @@ fn a_thread_cancelled_by_a_message_naming_all_of_it_stands_once() {
         assert!(history.contains(&id), "history keeps {id}: {history:?}");
     }
 }
+
+#[test]
+fn the_wall_leads_with_what_waits_for_acknowledgement_then_by_level_then_newest() {
+    let mut s = state();
+    let acked = |mut a: Alert| {
+        a.ack = Some(Box::new(Ack {
+            officer: "值班员 测试甲".into(),
+            note: String::new(),
+            at: now(),
+        }));
+        a
+    };
+    for a in [
+        acked(alert("w-red-acked", Colour::Red, "暴雨", "暴雨红色（已确认）", "全市", 1)),
+        alert("w-orange", Colour::Orange, "大风", "大风橙色", "全市", 30),
+        alert("w-red", Colour::Red, "台风", "台风红色", "全市", 60),
+        acked(alert("w-yellow-new", Colour::Yellow, "雷电", "雷电黄色新", "全市", 2)),
+        acked(alert("w-yellow-old", Colour::Yellow, "雷电", "雷电黄色旧", "全市", 50)),
+    ] {
+        arrive(&mut s, "duty_api", a);
+    }
+    let order: Vec<String> = ids(&s)
+        .into_iter()
+        .filter(|id| id.starts_with("w-"))
+        .collect();
+    assert_eq!(
+        order,
+        ["w-red", "w-orange", "w-red-acked", "w-yellow-new", "w-yellow-old"],
+        "unacknowledged red and orange lead (red first), then by level, then newest"
+    );
+}
