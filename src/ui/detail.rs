@@ -112,7 +112,11 @@ fn incident_lines(state: &State, i: &Incident) -> Vec<Line<'static>> {
         field(
             state,
             l.t("detail.grade"),
-            format!("{} ({})", grade_label(state.lang(), i.grade), i.category),
+            if i.category.is_empty() {
+                grade_label(state.lang(), i.grade).to_owned()
+            } else {
+                format!("{} ({})", grade_label(state.lang(), i.grade), i.category)
+            },
         ),
         field(state, l.t("detail.district"), i.district.clone()),
         field(state, l.t("detail.opened"), when(state, i.opened_at)),

@@ -494,3 +494,23 @@ fn exercises_and_tests_stay_on_the_wall_but_never_count_as_warnings_in_force() {
         "the header's red tally is unchanged"
     );
 }
+
+#[test]
+fn an_incident_without_a_category_shows_its_grade_without_empty_brackets() {
+    let mut s = state();
+    let bare = {
+        let mut i = s.records.find_incident("i-2").expect("fixture").clone();
+        i.category = String::new();
+        i
+    };
+    update(&mut s, source(SourceEvent::Incident(bare), now()));
+    s.view.selected_incident = Some("i-2".into());
+    s.view.focus = watchroom::app::Pane::Incidents;
+    update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    let rows = text(&render(&mut s, 120, 40));
+    let (_, grade) = row_with(&rows, "等级");
+    assert!(!grade.contains("()"), "{grade}");
+}

@@ -290,11 +290,32 @@ fn the_wall_leads_with_what_waits_for_acknowledgement_then_by_level_then_newest(
         a
     };
     for a in [
-        acked(alert("w-red-acked", Colour::Red, "暴雨", "暴雨红色（已确认）", "全市", 1)),
+        acked(alert(
+            "w-red-acked",
+            Colour::Red,
+            "暴雨",
+            "暴雨红色（已确认）",
+            "全市",
+            1,
+        )),
         alert("w-orange", Colour::Orange, "大风", "大风橙色", "全市", 30),
         alert("w-red", Colour::Red, "台风", "台风红色", "全市", 60),
-        acked(alert("w-yellow-new", Colour::Yellow, "雷电", "雷电黄色新", "全市", 2)),
-        acked(alert("w-yellow-old", Colour::Yellow, "雷电", "雷电黄色旧", "全市", 50)),
+        acked(alert(
+            "w-yellow-new",
+            Colour::Yellow,
+            "雷电",
+            "雷电黄色新",
+            "全市",
+            2,
+        )),
+        acked(alert(
+            "w-yellow-old",
+            Colour::Yellow,
+            "雷电",
+            "雷电黄色旧",
+            "全市",
+            50,
+        )),
     ] {
         arrive(&mut s, "duty_api", a);
     }
@@ -304,7 +325,13 @@ fn the_wall_leads_with_what_waits_for_acknowledgement_then_by_level_then_newest(
         .collect();
     assert_eq!(
         order,
-        ["w-red", "w-orange", "w-red-acked", "w-yellow-new", "w-yellow-old"],
+        [
+            "w-red",
+            "w-orange",
+            "w-red-acked",
+            "w-yellow-new",
+            "w-yellow-old"
+        ],
         "unacknowledged red and orange lead (red first), then by level, then newest"
     );
 }
