@@ -163,7 +163,9 @@ fn db_path(db: Option<PathBuf>, data_dir: Option<&Path>) -> anyhow::Result<PathB
         Some(p) => Ok(p),
         None => {
             let dir = crate::config::data_dir(data_dir).ok_or_else(|| {
-                anyhow::anyhow!("no home directory: pass --db PATH (the database `watchroom serve` uses)")
+                anyhow::anyhow!(
+                    "no home directory: pass --db PATH (the database `watchroom serve` uses)"
+                )
             })?;
             Ok(dir.join("server.db"))
         }
@@ -178,14 +180,18 @@ fn actor(by: Option<String>, login: Option<String>) -> Result<Actor, ApiFailure>
         ));
     };
     Ok(Actor {
-        by: super::name("by", &by).map_err(|e| ApiFailure::field("by", format!("--by: {}", e.error)))?,
+        by: super::name("by", &by)
+            .map_err(|e| ApiFailure::field("by", format!("--by: {}", e.error)))?,
         via: "cli".to_owned(),
     })
 }
 
 fn local_date(s: &str, field: &str) -> Result<jiff::civil::Date, ApiFailure> {
     s.trim().parse().map_err(|_| {
-        ApiFailure::field(field, format!("--{field} {s:?} is not a date like 2026-12-01"))
+        ApiFailure::field(
+            field,
+            format!("--{field} {s:?} is not a date like 2026-12-01"),
+        )
     })
 }
 
@@ -201,7 +207,8 @@ pub fn run(
         Err(e) => return failed(e),
     };
     let existed = db.exists();
-    if !existed && let Some(parent) = db.parent().filter(|p| !p.as_os_str().is_empty())
+    if !existed
+        && let Some(parent) = db.parent().filter(|p| !p.as_os_str().is_empty())
         && let Err(e) = std::fs::create_dir_all(parent)
     {
         return failed(format!("cannot create {}: {e}", parent.display()));
@@ -212,10 +219,20 @@ pub fn run(
     };
     let mut out = Outcome::default();
     if !existed {
-        out.stderr
-            .push_str(&format!("watchroom admin: created the database {} (new, empty)\n", db.display()));
+        out.stderr.push_str(&format!(
+            "watchroom admin: created the database {} (new, empty)\n",
+            db.display()
+        ));
     }
-    if opened.demo && !matches!(args.command, AdminCommand::Log | AdminCommand::Roster { command: RosterCommand::List { .. } }) {
+    if opened.demo
+        && !matches!(
+            args.command,
+            AdminCommand::Log
+                | AdminCommand::Roster {
+                    command: RosterCommand::List { .. }
+                }
+        )
+    {
         out.stderr.push_str(&format!(
             "watchroom admin: note: {} holds the fictional demo data set; consoles keep saying DEMO\n",
             db.display()

@@ -125,10 +125,9 @@ fn plan(
     let mut kept = Vec::with_capacity(directory.items.len());
     let mut taken: HashSet<String> = HashSet::new();
     for (mut e, place) in std::mem::take(&mut directory.items).into_iter().zip(places) {
-        let generated = e
-            .id
-            .strip_prefix("line-")
-            .is_some_and(|n| place.ends_with(&format!(":{n}")));
+        let generated =
+            e.id.strip_prefix("line-")
+                .is_some_and(|n| place.ends_with(&format!(":{n}")));
         if generated {
             e.id = match by_name_group.get(&(e.name.as_str(), e.group.as_str())) {
                 Some(same) if same.len() == 1 && !taken.contains(&same[0].id) => same[0].id.clone(),
@@ -169,7 +168,11 @@ fn plan(
         added: Vec::new(),
         changed: Vec::new(),
         removed: Vec::new(),
-        skipped: if skip_bad { rejected.clone() } else { Vec::new() },
+        skipped: if skip_bad {
+            rejected.clone()
+        } else {
+            Vec::new()
+        },
         warnings: warnings
             .into_iter()
             .filter(|w| !rejected.contains(w))

@@ -36,7 +36,10 @@ const MAX_NAME: usize = 64;
 pub fn name(field: &str, value: &str) -> ApiResult<String> {
     let v = crate::model::text::sanitize(value).trim().to_owned();
     if v.is_empty() {
-        return Err(ApiFailure::field(field, format!("`{field}` is empty: say who")));
+        return Err(ApiFailure::field(
+            field,
+            format!("`{field}` is empty: say who"),
+        ));
     }
     if v.chars().count() > MAX_NAME {
         return Err(ApiFailure::field(

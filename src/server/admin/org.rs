@@ -78,7 +78,12 @@ pub fn merged(current: Option<&Office>, change: &OfficeChange) -> ApiResult<Offi
 }
 
 /// Sets the office details in one transaction; returns them.
-pub fn set(store: &Store, change: &OfficeChange, actor: &Actor, at: Timestamp) -> ApiResult<Office> {
+pub fn set(
+    store: &Store,
+    change: &OfficeChange,
+    actor: &Actor,
+    at: Timestamp,
+) -> ApiResult<Office> {
     store.write_blocking(|ch| {
         let current = store::org::get(&ch.tx)?;
         let office = merged(current.as_ref(), change)?;
@@ -117,7 +122,10 @@ mod tests {
             },
         )
         .unwrap();
-        assert_eq!((moved.name.as_str(), moved.handover.as_str()), ("测试市应急管理局", "09:00"));
+        assert_eq!(
+            (moved.name.as_str(), moved.handover.as_str()),
+            ("测试市应急管理局", "09:00")
+        );
         let bad = merged(
             Some(&first),
             &OfficeChange {

@@ -51,12 +51,12 @@ enum Column {
 const HEADERS: &[(Column, &[&str])] = &[
     (Column::Date, &["日期", "date", "day", "值班日期"]),
     (Column::Start, &["开始", "start", "from", "开始时间", "起"]),
-    (Column::End, &["结束", "end", "to", "until", "结束时间", "止"]),
-    (Column::Role, &["角色", "role", "岗位", "职责", "班次"]),
     (
-        Column::Name,
-        &["姓名", "name", "person", "值班人", "人员"],
+        Column::End,
+        &["结束", "end", "to", "until", "结束时间", "止"],
     ),
+    (Column::Role, &["角色", "role", "岗位", "职责", "班次"]),
+    (Column::Name, &["姓名", "name", "person", "值班人", "人员"]),
     (
         Column::Phone,
         &["电话", "phone", "tel", "mobile", "联系电话", "手机"],
@@ -142,7 +142,9 @@ pub fn read_csv(bytes: &[u8], origin: &str, opts: &ReadOptions) -> ApiResult<Rea
         None => {
             return Err(ApiFailure::field(
                 "body",
-                format!("{origin}: the file is empty (expected a header row: 日期,开始,结束,角色,姓名,电话)"),
+                format!(
+                    "{origin}: the file is empty (expected a header row: 日期,开始,结束,角色,姓名,电话)"
+                ),
             ));
         }
         Some(Err(e)) => {
@@ -283,7 +285,8 @@ fn csv_row(
     let begins = at_local(day, start, &opts.zone)?;
     // An end at or before the start is on the next day (08:30 → 08:30 is a whole day).
     let end_day = if end <= start {
-        day.tomorrow().map_err(|e| format!("field 日期 (date): {e}"))?
+        day.tomorrow()
+            .map_err(|e| format!("field 日期 (date): {e}"))?
     } else {
         day
     };
@@ -355,7 +358,11 @@ pub struct RosterReport {
 
 impl RosterReport {
     pub fn text(&self, zone: &TimeZone) -> String {
-        let show = |t: Timestamp| t.to_zoned_datetime(zone.clone()).strftime("%Y-%m-%d %H:%M").to_string();
+        let show = |t: Timestamp| {
+            t.to_zoned_datetime(zone.clone())
+                .strftime("%Y-%m-%d %H:%M")
+                .to_string()
+        };
         let mut out = format!(
             "{}: {} shift{} from {} to {} ({}){}\n",
             self.origin,
@@ -480,7 +487,13 @@ mod tests {
     #[test]
     fn dates_and_times_in_the_spellings_of_sheets() {
         let d = Date::constant(2026, 12, 1);
-        for s in ["2026-12-01", "2026/12/1", "2026.12.01", "20261201", "2026年12月1日"] {
+        for s in [
+            "2026-12-01",
+            "2026/12/1",
+            "2026.12.01",
+            "20261201",
+            "2026年12月1日",
+        ] {
             assert_eq!(date(s), Some(d), "{s}");
         }
         assert_eq!(date("12/01"), None);

@@ -139,7 +139,9 @@ pub async fn swap(
         ));
     }
     let req = SwapRequest {
-        shift_id: body.ident("shift_id")?.ok_or_else(|| ApiFailure::field("shift_id", "missing field `shift_id`"))?,
+        shift_id: body
+            .ident("shift_id")?
+            .ok_or_else(|| ApiFailure::field("shift_id", "missing field `shift_id`"))?,
         person: person.map(|p| admin::name("person", &p)).transpose()?,
         phone: body.text("phone", 64)?.unwrap_or_default(),
         exchange_with,
@@ -185,10 +187,14 @@ pub async fn log(State(app): State<AppState>) -> ApiResult<Json<crate::model::Pa
 }
 
 pub async fn get_org(State(app): State<AppState>) -> ApiResult<Json<Office>> {
-    app.store.read(crate::server::store::org::get).await?.map(Json).ok_or_else(|| {
-        ApiFailure::new(
-            axum::http::StatusCode::NOT_FOUND,
-            "no office is set: watchroom admin org --name NAME --zone Asia/Shanghai",
-        )
-    })
+    app.store
+        .read(crate::server::store::org::get)
+        .await?
+        .map(Json)
+        .ok_or_else(|| {
+            ApiFailure::new(
+                axum::http::StatusCode::NOT_FOUND,
+                "no office is set: watchroom admin org --name NAME --zone Asia/Shanghai",
+            )
+        })
 }

@@ -314,7 +314,12 @@ impl Store {
         };
         if let Some(first) = emitted.first() {
             // Another process's events stored before these go out first.
-            catch_up(&inner.conn, &mut inner.broadcast, &self.bus, Some(first.seq))?;
+            catch_up(
+                &inner.conn,
+                &mut inner.broadcast,
+                &self.bus,
+                Some(first.seq),
+            )?;
         }
         for event in emitted {
             inner.broadcast = inner.broadcast.max(event.seq);

@@ -80,7 +80,12 @@ pub fn insert_missing(conn: &Connection, shifts: &[Shift]) -> ApiResult<usize> {
     insert(conn, shifts, None, true)
 }
 
-fn insert(conn: &Connection, shifts: &[Shift], batch: Option<&str>, or_ignore: bool) -> ApiResult<usize> {
+fn insert(
+    conn: &Connection,
+    shifts: &[Shift],
+    batch: Option<&str>,
+    or_ignore: bool,
+) -> ApiResult<usize> {
     let sql = if or_ignore {
         "INSERT OR IGNORE INTO shifts (id, start_ms, end_ms, role_rank, body, batch)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
@@ -183,15 +188,14 @@ pub fn import(
 }
 
 fn shift_by_id(conn: &Connection, id: &str) -> ApiResult<Option<(Shift, Option<String>)>> {
-    Ok(conn
-        .query_row(
-            "SELECT body, replaced_by FROM shifts WHERE id = ?1",
-            params![id],
-            |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)),
-        )
-        .optional()?
-        .map(|(body, replaced)| decode::<Shift>(&body).map(|s| (s, replaced)))
-        .transpose()?)
+    conn.query_row(
+        "SELECT body, replaced_by FROM shifts WHERE id = ?1",
+        params![id],
+        |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)),
+    )
+    .optional()?
+    .map(|(body, replaced)| decode::<Shift>(&body).map(|s| (s, replaced)))
+    .transpose()
 }
 
 fn swaps_of(conn: &Connection, shift_id: &str) -> ApiResult<Vec<Swap>> {
@@ -257,7 +261,10 @@ pub fn swap(
             if other.shift.person == first.shift.person {
                 return Err(ApiFailure::field(
                     "with",
-                    format!("both shifts are held by {}: nothing to exchange", other.shift.person),
+                    format!(
+                        "both shifts are held by {}: nothing to exchange",
+                        other.shift.person
+                    ),
                 ));
             }
             let (p1, ph1) = (first.shift.person.clone(), first.shift.phone.clone());
