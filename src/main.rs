@@ -67,7 +67,8 @@ enum Command {
         /// alerts, incidents); health and every console then say DEMO.
         #[arg(long)]
         demo_data: bool,
-        /// Play the demo scenario (typhoon, waterlogging, sentinel alerts) in accelerated time.
+        /// Play the demo scenario (typhoon, waterlogging, sentinel alerts) in accelerated time;
+        /// only in a demo database (--demo-data).
         #[arg(long)]
         simulate: bool,
         /// How many times faster than usual the simulator plays (e.g. 100 for soak runs).

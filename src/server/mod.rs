@@ -191,7 +191,7 @@ pub async fn start(opts: ServeOptions) -> anyhow::Result<RunningServer> {
         None
     };
     let db_path = opts.db.clone();
-    let (clock, demo_data) = (opts.clock.clone(), opts.demo_data);
+    let (clock, demo_data, simulate) = (opts.clock.clone(), opts.demo_data, opts.simulate);
     let (store, demo, empty) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
         let (conn, opened) = store::open(&db_path)?;
         let store = Store::new(conn, events::Bus::new())?;
@@ -214,6 +214,13 @@ pub async fn start(opts: ServeOptions) -> anyhow::Result<RunningServer> {
             ),
             (false, false) => false,
         };
+        if simulate && !demo {
+            anyhow::bail!(
+                "--simulate plays the fictional demo scenario, and {} does not hold the demo \
+                 data: add --demo-data for a new database",
+                db_path.display()
+            );
+        }
         roster_hour(&store, demo, now)?;
         Ok((store, demo, empty && !demo))
     })

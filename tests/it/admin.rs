@@ -939,3 +939,76 @@ async fn the_admin_api_imports_with_the_same_checks() {
     assert_eq!(roster_resp.json::<Value>().await.unwrap()["added"], 6);
     s.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn simulate_is_refused_for_a_database_that_is_not_demo() {
+    let dir = TempDir::new().unwrap();
+    let opts = ServeOptions {
+        tokens: vec![ADMIN.into()],
+        simulate: true,
+        ..ServeOptions::new(
+            "127.0.0.1:0".parse().unwrap(),
+            dir.path().join("duty.sqlite"),
+        )
+    };
+    let err = watchroom::server::start(opts).await.err().expect("refused");
+    assert!(format!("{err:#}").contains("add --demo-data"), "{err:#}");
+}
+
+#[test]
+fn the_console_says_demo_when_the_backend_holds_demo_data_and_shows_its_office() {
+    use crate::support::fixture::{now, render, row_text, snapshot, source};
+    use watchroom::app::update;
+    let config = watchroom::config::ConsoleConfig::default();
+    let mut s = watchroom::console::initial_state(&config, false, now()).unwrap();
+    update(&mut s, source(snapshot(), now()));
+    let health = |demo: bool, office: Option<&str>| Health {
+        status: "ok".into(),
+        version: "0".into(),
+        time: now(),
+        demo,
+        office: office.map(|name| Office {
+            name: name.into(),
+            zone: "Asia/Shanghai".into(),
+            handover: "08:30".into(),
+        }),
+    };
+    let header = |s: &mut watchroom::app::State| row_text(&render(s, 120, 40), 0);
+    assert!(!header(&mut s).contains("DEMO"));
+    update(
+        &mut s,
+        source(SourceEvent::Server(health(true, None)), now()),
+    );
+    assert!(header(&mut s).contains("DEMO"), "{}", header(&mut s));
+    update(
+        &mut s,
+        source(
+            SourceEvent::Server(health(false, Some("测试市某区应急管理局"))),
+            now(),
+        ),
+    );
+    let shown = header(&mut s);
+    assert!(!shown.contains("DEMO"), "{shown}");
+    assert!(shown.contains("测试市某区应急管理局"), "{shown}");
+    // A console configured for its own office keeps its name.
+    let own = watchroom::config::ConsoleConfig {
+        office: "测试市某街道值班室".into(),
+        ..watchroom::config::ConsoleConfig::default()
+    };
+    let mut s = watchroom::console::initial_state(&own, false, now()).unwrap();
+    update(
+        &mut s,
+        source(
+            SourceEvent::Server(health(false, Some("测试市某区应急管理局"))),
+            now(),
+        ),
+    );
+    assert!(header(&mut s).contains("测试市某街道值班室"));
+    // `watchroom demo` says DEMO whatever its backend says.
+    let mut s = watchroom::console::initial_state(&config, true, now()).unwrap();
+    update(
+        &mut s,
+        source(SourceEvent::Server(health(false, None)), now()),
+    );
+    assert!(header(&mut s).contains("DEMO"));
+}

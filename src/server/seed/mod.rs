@@ -32,8 +32,9 @@ pub fn seed(store: &Store, now: Timestamp) -> anyhow::Result<()> {
     store.write_blocking(|ch| {
         store::experts::replace_all(&ch.tx, &dir)?;
         store::roster::insert_missing(&ch.tx, &shifts)?;
-        records::apply(ch, plan)?;
+        // Before the records, so that the newest stored change is still a record's.
         store::org::set(ch, &office, &seeder, now)?;
+        records::apply(ch, plan)?;
         store::mark_seeded(&ch.tx, now)
     })?;
     Ok(())
