@@ -80,6 +80,11 @@ enum Command {
         viewer_token: Vec<String>,
     },
     /// Load the office's data into the server's database: experts, roster and swaps, office.
+    ///
+    /// Run it on the server machine with the --db that `watchroom serve` uses: it is safe while
+    /// the server runs (each change is one transaction), and consoles refresh within seconds.
+    /// Every change is recorded with who made it (--by NAME, else the login name) and when;
+    /// `watchroom admin log` lists them. The same changes over the API: see docs/api.md.
     Admin(watchroom::server::admin::cli::AdminArgs),
     /// Look up experts by name, pinyin, initials, specialty, group, organisation or district.
     Experts(watchroom::experts::cli::ExpertsArgs),

@@ -332,7 +332,7 @@ pub fn run(
                     s.shift.phone,
                     s.swaps
                         .last()
-                        .map(|w| format!("  (替 {}, approved by {})", w.previous_person, w.approved_by))
+                        .map(|w| format!("  (was {}; asked by {}, approved by {})", w.previous_person, w.asked_by, w.approved_by))
                         .unwrap_or_default()
                 ));
             }
