@@ -188,7 +188,7 @@ class Run:
         port = port or self.port
         log = open(os.path.join(self.tmp, f"serve-{port}.log"), "w")
         server = subprocess.Popen(
-            [self.bin, "serve", "--listen", f"127.0.0.1:{port}",
+            [self.bin, "serve", "--demo-data", "--listen", f"127.0.0.1:{port}",
              "--db", os.path.join(self.tmp, db), "--token", TOKEN],
             stdout=log, stderr=log, env=self.env,
         )

@@ -36,7 +36,7 @@ SERVER_PID=""
 if [ "${SOAK_SPLIT:-0}" = 1 ]; then
     PORT=$((20000 + RANDOM % 20000))
     TOKEN="soak-$$"
-    WATCHROOM_TOKENS=$TOKEN "$BIN" serve --listen "127.0.0.1:$PORT" --db "$HOME_DIR/server.db" \
+    WATCHROOM_TOKENS=$TOKEN "$BIN" serve --demo-data --listen "127.0.0.1:$PORT" --db "$HOME_DIR/server.db" \
         --simulate --sim-speed "$SPEED" >"$HOME_DIR/serve.log" 2>&1 &
     SERVER_PID=$!
     sleep 2

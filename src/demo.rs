@@ -35,7 +35,7 @@ pub async fn demo(opts: DemoOptions) -> anyhow::Result<()> {
             tokens: vec![token.clone()],
             simulate: true,
             sim_speed,
-            ..ServeOptions::new(([127, 0, 0, 1], 0).into(), dir.join("demo.db"))
+            ..ServeOptions::demo(([127, 0, 0, 1], 0).into(), dir.join("demo.db"))
         })
         .await
         .context("starting the demo backend")?;

@@ -53,15 +53,22 @@ enum Command {
         #[arg(long, default_value_t = 1.0, value_name = "X")]
         sim_speed: f64,
     },
-    /// Run the reference duty backend.
+    /// Run the reference duty backend. A new database starts empty: load the office's data
+    /// with `watchroom admin`, or seed the fictional demo city with --demo-data.
     Serve {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
-        /// SQLite database (created and seeded with demo data when new).
+        /// SQLite database (created, mode 600 and empty, when new; default: server.db in
+        /// the data directory).
         #[arg(long, value_name = "PATH")]
         db: Option<PathBuf>,
-        /// Play the demo scenario (typhoon, waterlogging, sentinel alerts) in accelerated time.
+        /// Seed a new database with the fictional demo city (测试市: experts, roster,
+        /// alerts, incidents); health and every console then say DEMO.
+        #[arg(long)]
+        demo_data: bool,
+        /// Play the demo scenario (typhoon, waterlogging, sentinel alerts) in accelerated time;
+        /// only in a demo database (--demo-data).
         #[arg(long)]
         simulate: bool,
         /// How many times faster than usual the simulator plays (e.g. 100 for soak runs).
@@ -72,6 +79,13 @@ enum Command {
         #[arg(long, value_name = "T")]
         viewer_token: Vec<String>,
     },
+    /// Load the office's data into the server's database: experts, roster and swaps, office.
+    ///
+    /// Run it on the server machine with the --db that `watchroom serve` uses: it is safe while
+    /// the server runs (each change is one transaction), and consoles refresh within seconds.
+    /// Every change is recorded with who made it (--by NAME, else the login name) and when;
+    /// `watchroom admin log` lists them. The same changes over the API: see docs/api.md.
+    Admin(watchroom::server::admin::cli::AdminArgs),
     /// Look up experts by name, pinyin, initials, specialty, group, organisation or district.
     Experts(watchroom::experts::cli::ExpertsArgs),
     /// Read a feed (URL or file) and print what the console would take from it.
@@ -196,14 +210,36 @@ async fn run(cli: Cli, env: Env) -> anyhow::Result<ExitCode> {
         }
         Some(Command::CheckSource(args)) => watchroom::feeds::check::run(args).await,
         Some(Command::CheckNotify(args)) => watchroom::notify::check::run(args, &console_cfg).await,
+        Some(Command::Admin(args)) => {
+            let login = std::env::var("USER")
+                .or_else(|_| std::env::var("LOGNAME"))
+                .ok()
+                .filter(|u| !u.trim().is_empty());
+            let data_dir = cli.data_dir.clone();
+            let out = tokio::task::spawn_blocking(move || {
+                watchroom::server::admin::cli::run(
+                    args,
+                    data_dir.as_deref(),
+                    login,
+                    jiff::Timestamp::now(),
+                )
+            })
+            .await
+            .context("the admin task failed")?;
+            print!("{}", out.stdout);
+            eprint!("{}", out.stderr);
+            Ok(out.exit_code())
+        }
         Some(Command::Serve {
             listen,
             db,
+            demo_data,
             simulate,
             sim_speed,
             viewer_token,
         }) => {
             let opts = watchroom::server::ServeOptions {
+                demo_data,
                 simulate,
                 sim_speed: check_speed(sim_speed)?,
                 viewer_tokens: viewer_token,
@@ -414,6 +450,14 @@ async fn serve(
     );
     if let Some(t) = &server.generated_token {
         println!("No --token given; generated one (shown only now):\n    {t}");
+    }
+    if server.demo {
+        eprintln!(
+            "watchroom serve: {} holds the fictional demo city (DEMO): no real office's data",
+            db.display()
+        );
+    } else if server.empty {
+        eprint!("{}", watchroom::server::empty_database_help(&db));
     }
     wait_for_stop().await;
     server.shutdown().await;

@@ -629,9 +629,28 @@ fn on_source(state: &mut State, u: SourceUpdate) -> Vec<Effect> {
         SourceEvent::Warning { text } => {
             health_mut(state, &origin).warning = Some((at, sanitize(&text)));
         }
+        SourceEvent::Server(h) => {
+            if origin == workflow::ACTION_SOURCE {
+                on_server(state, &h);
+            }
+        }
         SourceEvent::Alive { .. } | SourceEvent::Failed { .. } => {}
     }
     effects
+}
+
+/// The backend's own word on what it holds: DEMO when it holds the demo data set (or
+/// the console was started as the demo), and its office's name unless the console's
+/// config names another than the default.
+fn on_server(state: &mut State, h: &crate::model::Health) {
+    state.session.demo = state.session.demo_started || h.demo;
+    if let Some(office) = &h.office {
+        let default = crate::config::ConsoleConfig::default().office;
+        if state.session.office.is_empty() || state.session.office == default {
+            state.session.office = sanitize(&office.name);
+        }
+    }
+    state.dirty = true;
 }
 
 /// What the status line says when a new alert arrives.

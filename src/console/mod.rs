@@ -48,6 +48,7 @@ pub fn initial_state(config: &ConsoleConfig, demo: bool, now: Timestamp) -> anyh
     state.session.lang = Lang::from_code(&config.language);
     state.session.stale_after = SignedDuration::from_secs(config.stale_after_seconds.max(1) as i64);
     state.session.demo = demo;
+    state.session.demo_started = demo;
     if let Some(rules) = &config.reporting {
         *state.records.report_rules_mut() = rules.clone();
     }

@@ -14,6 +14,12 @@ pub struct Imported {
     pub directory: ExpertDirectory,
     /// `file:line: what is wrong`, one per problem, in file order.
     pub warnings: Vec<String>,
+    /// The warnings about rows that were skipped (unreadable, no name, malformed): each
+    /// is also in `warnings`. An import that must take every row refuses the file if any.
+    pub rejected: Vec<String>,
+    /// Where each expert of `directory.items` was read, in the same order: `file:line`
+    /// for CSV, `file: items[i]` for JSON.
+    pub places: Vec<String>,
 }
 
 /// Reads a CSV or JSON file. JSON is recognised by its extension or by its first character.
@@ -203,12 +209,16 @@ pub fn parse_csv(bytes: &[u8], origin: &str) -> anyhow::Result<Imported> {
         ));
     }
     let mut items = Vec::new();
+    let mut rejected = Vec::new();
+    let mut places = Vec::new();
     for record in records {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
-                warnings.push(format!("{origin}:{line}: unreadable row: {e}"));
+                let w = format!("{origin}:{line}: unreadable row: {e}");
+                rejected.push(w.clone());
+                warnings.push(w);
                 continue;
             }
         };
@@ -224,13 +234,20 @@ pub fn parse_csv(bytes: &[u8], origin: &str) -> anyhow::Result<Imported> {
                         .map(|w| format!("{origin}:{line}: {w}")),
                 );
                 items.push(expert);
+                places.push(format!("{origin}:{line}"));
             }
-            Err(w) => warnings.push(format!("{origin}:{line}: {w}; row skipped")),
+            Err(w) => {
+                let w = format!("{origin}:{line}: {w}; row skipped");
+                rejected.push(w.clone());
+                warnings.push(w);
+            }
         }
     }
     Ok(Imported {
         directory: directory(items, Vec::new(), Vec::new()),
         warnings,
+        rejected,
+        places,
     })
 }
 
@@ -363,6 +380,8 @@ pub fn parse_json(bytes: &[u8], origin: &str) -> anyhow::Result<Imported> {
         }
     };
     let mut warnings = Vec::new();
+    let mut rejected = Vec::new();
+    let mut places = Vec::new();
     let mut experts = Vec::with_capacity(items.len());
     for (i, item) in items.into_iter().enumerate() {
         let label = item
@@ -371,13 +390,22 @@ pub fn parse_json(bytes: &[u8], origin: &str) -> anyhow::Result<Imported> {
             .map(|n| format!(" ({})", sanitize(n)))
             .unwrap_or_default();
         match serde_json::from_value::<Expert>(item) {
-            Ok(e) => experts.push(clean(e)),
-            Err(e) => warnings.push(format!("{origin}: {prefix}[{i}]{label}: {e}; skipped")),
+            Ok(e) => {
+                experts.push(clean(e));
+                places.push(format!("{origin}: {prefix}[{i}]"));
+            }
+            Err(e) => {
+                let w = format!("{origin}: {prefix}[{i}]{label}: {e}; skipped");
+                rejected.push(w.clone());
+                warnings.push(w);
+            }
         }
     }
     Ok(Imported {
         directory: directory(experts, groups, domains),
         warnings,
+        rejected,
+        places,
     })
 }
 

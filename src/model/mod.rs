@@ -65,6 +65,24 @@ pub struct Health {
     pub status: String,
     pub version: String,
     pub time: jiff::Timestamp,
+    /// The backend holds the fictional demo data set (`watchroom serve --demo-data`):
+    /// consoles say DEMO. Absent from older servers: false.
+    #[serde(default)]
+    pub demo: bool,
+    /// The office the backend serves, once `watchroom admin org` has set it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub office: Option<Office>,
+}
+
+/// The office a backend serves (`watchroom admin org`, `GET /api/v1/org`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Office {
+    /// E.g. 测试市应急管理局.
+    pub name: String,
+    /// IANA time zone of the office, e.g. Asia/Shanghai.
+    pub zone: String,
+    /// Local wall-clock time of the daily shift handover, `HH:MM`.
+    pub handover: String,
 }
 
 /// Error body of every non-2xx answer: `{"error": "...", "field": "..."}`.

@@ -71,6 +71,30 @@ pub async fn require_token(State(app): State<AppState>, req: Request, next: Next
     ApiFailure::unauthorized("the bearer token is not valid for this server").into_response()
 }
 
+/// The admin routes: only the server's own (bootstrap) tokens — `--token`,
+/// `WATCHROOM_TOKENS` — until personal tokens with an admin role exist. Runs after
+/// `require_token`, so the token is known to be valid.
+pub async fn require_admin(State(app): State<AppState>, req: Request, next: Next) -> Response {
+    let presented = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().split_once(' ').map(|(_, t)| t.trim().to_owned()))
+        .unwrap_or_default();
+    let mut ok = false;
+    for token in app.tokens.iter() {
+        ok |= same(token.as_bytes(), presented.as_bytes());
+    }
+    if ok {
+        return next.run(req).await;
+    }
+    ApiFailure::new(
+        StatusCode::FORBIDDEN,
+        "the office's data is changed only with an admin token (one the server was started with: --token, WATCHROOM_TOKENS)",
+    )
+    .into_response()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

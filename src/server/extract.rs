@@ -54,3 +54,20 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath
         Ok(ApiPath(value))
     }
 }
+
+/// A request body taken as it is (a file being uploaded), with a JSON rejection.
+pub struct RawBody(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for RawBody {
+    type Rejection = ApiFailure;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiFailure> {
+        let bytes = Bytes::from_request(req, state).await.map_err(|r| {
+            ApiFailure::new(
+                r.status(),
+                format!("cannot read the request body: {}", r.body_text()),
+            )
+        })?;
+        Ok(RawBody(bytes))
+    }
+}

@@ -1,10 +1,13 @@
-//! The reference duty backend (`watchroom serve`): duty API v1 over axum + SQLite,
-//! seeded with fictional demo data, with an optional scenario simulator.
+//! The reference duty backend (`watchroom serve`): duty API v1 over axum + SQLite. A new
+//! database starts empty; the office's data is loaded with `watchroom admin` (the `admin`
+//! module, also behind admin-only routes). `--demo-data` seeds the fictional city instead,
+//! and an optional scenario simulator keeps it alive.
 //!
 //! Layout: `routes` (HTTP handlers) → `validate` (request bodies, field by field) →
 //! `store` (SQLite, one transaction per change, events) → `events` (broadcast + SSE).
 //! `seed` and `simulator` drive the same store operations from the `demo/` data files.
 
+pub mod admin;
 mod auth;
 mod data;
 mod error;
@@ -32,13 +35,49 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+/// Where the server reads the time: the system clock, or a test's.
+#[derive(Clone)]
+pub struct Clock(Arc<dyn Fn() -> Timestamp + Send + Sync>);
+
+impl Clock {
+    pub fn system() -> Clock {
+        Clock(Arc::new(Timestamp::now))
+    }
+
+    /// A clock that reads `f`.
+    pub fn from_fn(f: impl Fn() -> Timestamp + Send + Sync + 'static) -> Clock {
+        Clock(Arc::new(f))
+    }
+
+    pub fn now(&self) -> Timestamp {
+        (self.0)()
+    }
+}
+
+impl std::fmt::Debug for Clock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Clock({})", self.now())
+    }
+}
+
+impl Default for Clock {
+    fn default() -> Self {
+        Clock::system()
+    }
+}
+
 /// How to run the backend.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
     /// Where to listen; port 0 picks a free port.
     pub listen: SocketAddr,
-    /// SQLite file; created and seeded with demo data when new.
+    /// SQLite file; created (mode 600, empty) when new.
     pub db: PathBuf,
+    /// Seed the fictional demo city into a new database, and keep its roster reaching
+    /// ahead. A database that already holds other data is refused.
+    pub demo_data: bool,
+    /// The time seeding, the demo roster and the admin records go by.
+    pub clock: Clock,
     /// Accepted bearer tokens. Empty: one is generated (see `RunningServer::generated_token`).
     pub tokens: Vec<String>,
     /// Tokens that may read but not write (403 on every write).
@@ -50,16 +89,26 @@ pub struct ServeOptions {
 }
 
 impl ServeOptions {
-    /// Listen on `listen` with the database `db`; no token (one is generated), no viewers,
-    /// no simulator.
+    /// Listen on `listen` with the database `db`, empty when new; no token (one is
+    /// generated), no viewers, no simulator.
     pub fn new(listen: SocketAddr, db: PathBuf) -> Self {
         ServeOptions {
             listen,
             db,
+            demo_data: false,
+            clock: Clock::system(),
             tokens: Vec::new(),
             viewer_tokens: Vec::new(),
             simulate: false,
             sim_speed: 1.0,
+        }
+    }
+
+    /// As `new`, with the fictional demo city seeded into a new database.
+    pub fn demo(listen: SocketAddr, db: PathBuf) -> Self {
+        ServeOptions {
+            demo_data: true,
+            ..ServeOptions::new(listen, db)
         }
     }
 }
@@ -69,6 +118,12 @@ pub struct RunningServer {
     pub addr: SocketAddr,
     /// Set when no token was given and one was generated.
     pub generated_token: Option<String>,
+    /// The database holds the fictional demo data set.
+    pub demo: bool,
+    /// The database holds nothing yet (no experts, roster, office or records).
+    pub empty: bool,
+    store: Store,
+    clock: Clock,
     stop: watch::Sender<bool>,
     serving: JoinHandle<std::io::Result<()>>,
     tasks: Vec<JoinHandle<()>>,
@@ -81,6 +136,9 @@ pub(crate) struct AppState {
     tokens: Arc<[String]>,
     /// Read-only tokens.
     viewer_tokens: Arc<[String]>,
+    /// The database holds the demo data set (said in health).
+    demo: bool,
+    clock: Clock,
     /// Turns true once on shutdown; long-lived SSE streams end on it.
     shutdown: watch::Receiver<bool>,
 }
@@ -89,6 +147,22 @@ pub(crate) struct AppState {
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 /// How often the demo roster is extended so it keeps reaching two weeks ahead.
 const ROSTER_TOP_UP: Duration = Duration::from_secs(3600);
+/// How often the server looks for changes another process (`watchroom admin`) stored,
+/// to stream them to the consoles.
+const EXTERNAL_CHANGES: Duration = Duration::from_millis(500);
+
+/// What `watchroom serve` says on stderr when the database holds nothing yet.
+pub fn empty_database_help(db: &std::path::Path) -> String {
+    let db = db.display();
+    format!(
+        "watchroom serve: the database {db} is empty: no experts, roster or office yet.\n\
+         Load the office's data on this machine (safe while the server runs):\n\
+         \x20   watchroom admin --db {db} org --name 测试市应急管理局 --zone Asia/Shanghai --handover 08:30\n\
+         \x20   watchroom admin --db {db} experts import pool.csv      (or pool.json; --dry-run first)\n\
+         \x20   watchroom admin --db {db} roster import roster.csv     (or roster.ics)\n\
+         or try the fictional demo city in a new database: watchroom serve --db demo.sqlite --demo-data\n"
+    )
+}
 
 /// Resolves when `stop` turns true. If the `RunningServer` was dropped without
 /// `shutdown`, the sender is gone and this never resolves: dropping does not stop.
@@ -117,16 +191,38 @@ pub async fn start(opts: ServeOptions) -> anyhow::Result<RunningServer> {
         None
     };
     let db_path = opts.db.clone();
-    let store = tokio::task::spawn_blocking(move || -> anyhow::Result<Store> {
-        let (conn, fresh) = store::open(&db_path)?;
-        let store = Store::new(conn, events::Bus::new());
-        let now = Timestamp::now();
-        if fresh {
-            seed::seed(&store, now)
-                .with_context(|| format!("cannot seed the demo data into {}", db_path.display()))?;
+    let (clock, demo_data, simulate) = (opts.clock.clone(), opts.demo_data, opts.simulate);
+    let (store, demo, empty) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+        let (conn, opened) = store::open(&db_path)?;
+        let store = Store::new(conn, events::Bus::new())?;
+        let now = clock.now();
+        let empty = store
+            .read_blocking(store::is_empty)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", db_path.display()))?;
+        let demo = match (demo_data, opened.demo) {
+            (_, true) => true,
+            (true, false) if empty => {
+                seed::seed(&store, now).with_context(|| {
+                    format!("cannot seed the demo data into {}", db_path.display())
+                })?;
+                true
+            }
+            (true, false) => anyhow::bail!(
+                "--demo-data: {} already holds an office's data; the fictional demo city \
+                 goes only into a new database (pass another --db PATH)",
+                db_path.display()
+            ),
+            (false, false) => false,
+        };
+        if simulate && !demo {
+            anyhow::bail!(
+                "--simulate plays the fictional demo scenario, and {} does not hold the demo \
+                 data: add --demo-data for a new database",
+                db_path.display()
+            );
         }
-        seed::top_up_roster(&store, now)?;
-        Ok(store)
+        roster_hour(&store, demo, now)?;
+        Ok((store, demo, empty && !demo))
     })
     .await
     .context("the database set-up task failed")??;
@@ -140,6 +236,8 @@ pub async fn start(opts: ServeOptions) -> anyhow::Result<RunningServer> {
         store: store.clone(),
         tokens: tokens.into(),
         viewer_tokens: opts.viewer_tokens.clone().into(),
+        demo,
+        clock: opts.clock.clone(),
         shutdown: stop_rx.clone(),
     });
     let mut serve_stop = stop_rx.clone();
@@ -148,10 +246,16 @@ pub async fn start(opts: ServeOptions) -> anyhow::Result<RunningServer> {
             .with_graceful_shutdown(async move { wait_for_stop(&mut serve_stop).await })
             .await
     });
-    let mut tasks = vec![tokio::spawn(keep_roster_ahead(
+    let mut tasks = vec![tokio::spawn(stream_external_changes(
         store.clone(),
         stop_rx.clone(),
     ))];
+    tasks.push(tokio::spawn(keep_roster_ahead(
+        store.clone(),
+        demo,
+        opts.clock.clone(),
+        stop_rx.clone(),
+    )));
     if let Some(scenario) = scenario {
         let speed = if opts.sim_speed.is_finite() && opts.sim_speed > 0.0 {
             opts.sim_speed
@@ -159,34 +263,83 @@ pub async fn start(opts: ServeOptions) -> anyhow::Result<RunningServer> {
             1.0
         };
         tasks.push(tokio::spawn(simulator::run(
-            store, scenario, speed, stop_rx,
+            store.clone(),
+            scenario,
+            speed,
+            stop_rx,
         )));
     }
     Ok(RunningServer {
         addr,
         generated_token,
+        demo,
+        empty,
+        store,
+        clock: opts.clock,
         stop,
         serving,
         tasks,
     })
 }
 
-async fn keep_roster_ahead(store: Store, mut stop: watch::Receiver<bool>) {
+/// What the roster gets at start and hourly: the fictional roster of a demo database is
+/// extended so it keeps reaching two weeks ahead; any other database's roster is what
+/// the office loaded, and is left alone. Returns how many shifts were added.
+fn roster_hour(store: &Store, demo: bool, now: Timestamp) -> anyhow::Result<usize> {
+    if demo {
+        seed::top_up_roster(store, now)
+    } else {
+        Ok(0)
+    }
+}
+
+async fn keep_roster_ahead(
+    store: Store,
+    demo: bool,
+    clock: Clock,
+    mut stop: watch::Receiver<bool>,
+) {
     let mut every = tokio::time::interval(ROSTER_TOP_UP);
     every.tick().await; // `start` has just done it.
     loop {
         tokio::select! {
             _ = wait_for_stop(&mut stop) => return,
             _ = every.tick() => {
-                let store = store.clone();
+                let (store, now) = (store.clone(), clock.now());
                 // Failure is retried at the next tick; the roster reaches days ahead.
-                let _ = tokio::task::spawn_blocking(move || seed::top_up_roster(&store, Timestamp::now())).await;
+                let _ = tokio::task::spawn_blocking(move || roster_hour(&store, demo, now)).await;
+            }
+        }
+    }
+}
+
+/// Streams the changes `watchroom admin` stores from another process.
+async fn stream_external_changes(store: Store, mut stop: watch::Receiver<bool>) {
+    let mut every = tokio::time::interval(EXTERNAL_CHANGES);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = wait_for_stop(&mut stop) => return,
+            _ = every.tick() => {
+                let store = store.clone();
+                // A failure (the file busy past the timeout) is retried at the next tick.
+                let _ = tokio::task::spawn_blocking(move || store.broadcast_external()).await;
             }
         }
     }
 }
 
 impl RunningServer {
+    /// Does now what the server does hourly to the roster: extends the demo roster
+    /// (reading the server's clock), and leaves any other database's roster alone.
+    /// Returns how many shifts were added.
+    pub async fn roster_tick(&self) -> anyhow::Result<usize> {
+        let (store, demo, now) = (self.store.clone(), self.demo, self.clock.now());
+        tokio::task::spawn_blocking(move || roster_hour(&store, demo, now))
+            .await
+            .context("the roster task failed")?
+    }
+
     /// Stops the simulator and the server: open SSE streams end, requests in flight get
     /// a few seconds to finish.
     pub async fn shutdown(mut self) {

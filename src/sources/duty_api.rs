@@ -80,6 +80,9 @@ impl DutyApiSource {
 
     /// Fetch everything once. Ok(None) means the app has gone away.
     async fn snapshot(&self) -> Result<Option<u64>, String> {
+        if !self.server_info().await {
+            return Ok(None);
+        }
         let alerts = self.client.alerts(None).await.map_err(reason)?;
         let incidents = self.client.incidents().await.map_err(reason)?;
         let now = Timestamp::now();
@@ -228,6 +231,11 @@ impl DutyApiSource {
                         if let Some(id) = ev.id.as_deref().and_then(|i| i.parse::<u64>().ok()) {
                             cursors.stream = cursors.stream.max(id);
                         }
+                        match self.refresh_for(&ev.event).await {
+                            Some(true) => continue,
+                            Some(false) => return StreamEnd::Closed,
+                            None => {}
+                        }
                         let decoded = decode_event(&ev.event, &ev.data);
                         // Already delivered by a poll while the stream was down?
                         let repeat = matches!(&decoded, Some(Ok(SourceEvent::Alert(a)))
@@ -285,6 +293,36 @@ impl DutyApiSource {
             }
         }
         Ok(self.send(SourceEvent::Alive { live: false }).await)
+    }
+
+    /// Health says whether the backend holds demo data and which office it serves. A
+    /// server too old to say, or one not answering, leaves the console as it was: the
+    /// data requests that follow report a failure.
+    async fn server_info(&self) -> bool {
+        match self.client.health().await {
+            Ok(h) => self.send(SourceEvent::Server(h)).await,
+            Err(_) => true,
+        }
+    }
+
+    /// An event saying that data the console holds whole changed (an import, a swap,
+    /// the office): fetch it anew. Ok(None) for kinds that are no such notice.
+    async fn refresh_for(&self, kind: &str) -> Option<bool> {
+        match kind {
+            "experts" if self.fetch_experts => {
+                let event = match self.client.experts().await {
+                    Ok(dir) => SourceEvent::Experts(dir),
+                    Err(e) => SourceEvent::Warning {
+                        text: format!("experts: {e}"),
+                    },
+                };
+                Some(self.send(event).await)
+            }
+            "experts" => Some(true),
+            "roster" | "shift" => Some(self.refresh_roster().await),
+            "org" => Some(self.server_info().await),
+            _ => None,
+        }
     }
 
     async fn refresh_roster(&self) -> bool {

@@ -30,6 +30,9 @@ pub enum SourceEvent {
     Handover(crate::model::Handover),
     /// The expert pool (sent once after the snapshot; it changes rarely).
     Experts(crate::model::ExpertDirectory),
+    /// What the backend says about itself (`GET /api/v1/health`): whether it holds the
+    /// demo data set, and the office it serves.
+    Server(crate::model::Health),
     /// The source is alive (live stream, or a successful poll).
     Alive {
         live: bool,

@@ -37,7 +37,7 @@ async fn serve_with(dir: TempDir, tokens: Vec<String>, simulate: bool) -> Server
         watchroom::server::start(ServeOptions {
             tokens,
             simulate,
-            ..ServeOptions::new(
+            ..ServeOptions::demo(
                 "127.0.0.1:0".parse().unwrap(),
                 dir.path().join("duty.sqlite"),
             )

@@ -24,7 +24,15 @@ impl Drop for Server {
 fn serve(token: &str) -> Server {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut child = Command::new(env!("CARGO_BIN_EXE_watchroom"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--token", token, "--db"])
+        .args([
+            "serve",
+            "--demo-data",
+            "--listen",
+            "127.0.0.1:0",
+            "--token",
+            token,
+            "--db",
+        ])
         .arg(dir.path().join("duty.db"))
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

@@ -35,7 +35,15 @@ impl Drop for Server {
 /// `watchroom serve` on `listen` with the database `db`; returns once it listens.
 fn serve(listen: &str, db: &Path) -> (Server, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_watchroom"))
-        .args(["serve", "--listen", listen, "--token", TOKEN, "--db"])
+        .args([
+            "serve",
+            "--demo-data",
+            "--listen",
+            listen,
+            "--token",
+            TOKEN,
+            "--db",
+        ])
         .arg(db)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

@@ -463,7 +463,7 @@ async fn serve(db: &std::path::Path, listen: std::net::SocketAddr) -> RunningSer
         match watchroom::server::start(ServeOptions {
             tokens: vec![TOKEN.into()],
             viewer_tokens: vec![VIEWER.into()],
-            ..ServeOptions::new(listen, db.to_path_buf())
+            ..ServeOptions::demo(listen, db.to_path_buf())
         })
         .await
         {

@@ -5,6 +5,7 @@
 
 mod support;
 
+mod admin;
 mod api;
 mod cache_head;
 mod command_line;

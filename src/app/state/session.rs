@@ -33,8 +33,11 @@ impl Lang {
 #[derive(Debug, Clone)]
 pub struct Session {
     pub office: String,
-    /// The backend holds fictional demo data: the header says DEMO.
+    /// The backend holds fictional demo data: the header says DEMO. Set at start for
+    /// `watchroom demo`, and from the backend's health for a served database.
     pub demo: bool,
+    /// Started as `watchroom demo`: DEMO whatever the backend says.
+    pub demo_started: bool,
     pub lang: Lang,
     pub tz: TimeZone,
     /// A source silent longer than this is stale (unless it sets its own threshold).
@@ -58,6 +61,7 @@ impl Session {
         Session {
             office: String::new(),
             demo: false,
+            demo_started: false,
             lang: Lang::Zh,
             tz,
             stale_after: SignedDuration::from_secs(120),

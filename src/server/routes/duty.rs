@@ -1,29 +1,33 @@
 //! Health, roster, experts and handovers.
 
 use super::limit;
-use crate::model::{ExpertDirectory, Handover, Health, Page, Shift};
+use crate::model::{ExpertDirectory, Handover, Health, Page};
 use crate::server::AppState;
 use crate::server::error::{ApiFailure, ApiResult};
 use crate::server::extract::{ApiPath, ApiQuery, JsonBody};
-use crate::server::store::{experts, handovers, roster};
+use crate::server::store::roster::RosterShift;
+use crate::server::store::{experts, handovers, org, roster};
 use crate::server::validate;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use jiff::{SignedDuration, Timestamp};
 
-pub async fn health() -> Json<Health> {
-    Json(Health {
+pub async fn health(State(app): State<AppState>) -> ApiResult<Json<Health>> {
+    let office = app.store.read(org::get).await?;
+    Ok(Json(Health {
         status: "ok".to_owned(),
         version: env!("CARGO_PKG_VERSION").to_owned(),
         time: Timestamp::now(),
-    })
+        demo: app.demo,
+        office,
+    }))
 }
 
 /// The widest roster window one request may ask for.
 const MAX_WINDOW_DAYS: i64 = 366;
 
-fn instant(q: &ApiQuery, name: &str) -> ApiResult<Option<Timestamp>> {
+pub(super) fn instant(q: &ApiQuery, name: &str) -> ApiResult<Option<Timestamp>> {
     match q.0.get(name).map(|s| s.trim()) {
         None | Some("") => Ok(None),
         Some(s) => s.parse::<Timestamp>().map(Some).map_err(|e| {
@@ -35,7 +39,10 @@ fn instant(q: &ApiQuery, name: &str) -> ApiResult<Option<Timestamp>> {
     }
 }
 
-pub async fn roster(State(app): State<AppState>, q: ApiQuery) -> ApiResult<Json<Page<Shift>>> {
+pub async fn roster(
+    State(app): State<AppState>,
+    q: ApiQuery,
+) -> ApiResult<Json<Page<RosterShift>>> {
     let now = Timestamp::now();
     let day = SignedDuration::from_hours(24);
     let from = instant(&q, "from")?.unwrap_or(now - day);

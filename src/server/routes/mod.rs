@@ -1,6 +1,7 @@
 //! The HTTP surface of duty API v1. Handlers stay thin: read the request (extract,
 //! validate), call the store, shape the answer.
 
+mod admin;
 mod alerts;
 mod duty;
 mod incidents;
@@ -12,15 +13,33 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::middleware;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 
 /// Request bodies are small records; anything larger is a mistake or an attack.
 const MAX_BODY: usize = 256 * 1024;
+/// An uploaded expert pool or roster file (a year's roster is a few hundred KiB).
+const MAX_UPLOAD: usize = 8 * 1024 * 1024;
 pub const DEFAULT_LIMIT: usize = 1000;
 pub const MAX_LIMIT: usize = 5000;
 
 pub fn router(app: AppState) -> Router {
+    let uploads = Router::new()
+        .route("/api/v1/admin/experts/import", post(admin::import_experts))
+        .route("/api/v1/admin/roster/import", post(admin::import_roster))
+        .layer(DefaultBodyLimit::max(MAX_UPLOAD));
+    let admin = Router::new()
+        .route("/api/v1/admin/roster/swaps", post(admin::swap))
+        .route("/api/v1/admin/org", put(admin::set_org))
+        .route("/api/v1/admin/log", get(admin::log))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .merge(uploads)
+        .route_layer(middleware::from_fn_with_state(
+            app.clone(),
+            auth::require_admin,
+        ));
     let protected = Router::new()
+        .merge(admin)
+        .route("/api/v1/org", get(admin::get_org))
         .route("/api/v1/alerts", get(alerts::list).post(alerts::create))
         .route("/api/v1/alerts/{id}", get(alerts::one))
         .route("/api/v1/alerts/{id}/ack", post(alerts::ack))
@@ -48,6 +67,7 @@ pub fn router(app: AppState) -> Router {
             post(duty::confirm_handover),
         )
         .route("/api/v1/events", get(events::stream))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
         .route_layer(middleware::from_fn_with_state(
             app.clone(),
             auth::require_token,
@@ -57,7 +77,6 @@ pub fn router(app: AppState) -> Router {
         .merge(protected)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(app)
 }
 

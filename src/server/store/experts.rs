@@ -44,3 +44,29 @@ pub fn directory(conn: &Connection) -> ApiResult<ExpertDirectory> {
         next_cursor: None,
     })
 }
+
+/// Replaces the whole pool in the open transaction, keeps the previous one in the admin
+/// log, and emits an `experts` event carrying `summary` (consoles fetch the pool anew).
+pub fn import(
+    ch: &mut super::Changes<'_>,
+    dir: &ExpertDirectory,
+    actor: &super::admin_log::Actor,
+    origin: &str,
+    summary: serde_json::Value,
+    at: jiff::Timestamp,
+) -> ApiResult<()> {
+    let previous = directory(&ch.tx)?;
+    replace_all(&ch.tx, dir)?;
+    let seq = ch.next_seq("experts", at)?;
+    super::admin_log::append(
+        ch,
+        "experts.import",
+        actor,
+        at,
+        origin,
+        summary.clone(),
+        serde_json::to_value(&previous)?,
+        seq,
+    )?;
+    ch.publish(seq, "experts", summary.to_string())
+}

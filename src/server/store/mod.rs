@@ -2,23 +2,26 @@
 //! Every change to a record also appends one row to `events`; the row's `seq` is the one
 //! global change counter, used as the record's `seq` and as the SSE event id.
 
+pub mod admin_log;
 pub mod alerts;
 pub mod experts;
 pub mod handovers;
 pub mod incidents;
+pub mod org;
 pub mod roster;
 
 use super::error::{ApiFailure, ApiResult};
 use super::events::{Bus, StoredEvent};
 use anyhow::Context;
 use jiff::Timestamp;
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use serde::de::DeserializeOwned;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-/// Bumped when the tables change shape; an older file is refused rather than misread.
-pub const SCHEMA_VERSION: i64 = 1;
+/// Bumped when the tables change shape; a file of a later version is refused rather than
+/// misread, one of an earlier version is brought up (see `migrate`).
+pub const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -58,6 +61,20 @@ CREATE TABLE IF NOT EXISTS shifts (
     body TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS shifts_by_start ON shifts(start_ms, end_ms);
+CREATE TABLE IF NOT EXISTS shift_swaps (
+    id TEXT PRIMARY KEY,
+    shift_id TEXT NOT NULL REFERENCES shifts(id),
+    seq INTEGER NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS shift_swaps_by_shift ON shift_swaps(shift_id, seq);
+CREATE TABLE IF NOT EXISTS admin_log (
+    id TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL,
+    at_ms INTEGER NOT NULL,
+    action TEXT NOT NULL,
+    body TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS experts (id TEXT PRIMARY KEY, ord INTEGER NOT NULL, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS expert_groups (ord INTEGER PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS expert_domains (ord INTEGER PRIMARY KEY, body TEXT NOT NULL);
@@ -75,12 +92,51 @@ CREATE TABLE IF NOT EXISTS idempotency (
 );
 ";
 
-/// Opens (creating if needed) the database file and brings its schema up.
-/// Returns the connection and whether the demo data still has to be seeded.
-pub fn open(path: &Path) -> anyhow::Result<(Connection, bool)> {
+/// What `open` found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Opened {
+    /// The file was created now, or held no tables yet.
+    pub fresh: bool,
+    /// It holds the fictional demo data set (seeded by `--demo-data`).
+    pub demo: bool,
+}
+
+/// Columns added by schema version 2 to the tables of version 1.
+const MIGRATE_1_TO_2: &str = "
+ALTER TABLE shifts ADD COLUMN batch TEXT;
+ALTER TABLE shifts ADD COLUMN replaced_by TEXT;
+";
+
+/// Indexes over columns a version-1 file gains only in `migrate`.
+const INDEXES_2: &str = "
+CREATE INDEX IF NOT EXISTS shifts_current ON shifts(replaced_by, start_ms);
+";
+
+/// Creates the file readable and writable by its owner only (it holds names and phone
+/// numbers); SQLite gives its -wal and -shm files the same permissions.
+fn create_private(path: &Path) -> anyhow::Result<()> {
+    if path.exists() {
+        return Ok(());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e).with_context(|| format!("cannot create the database {}", path.display())),
+    }
+}
+
+/// Opens (creating if needed, mode 600) the database file and brings its schema up.
+/// Waits up to `BUSY_TIMEOUT` for another process's write (`watchroom admin` beside
+/// `watchroom serve`) rather than failing.
+pub fn open(path: &Path) -> anyhow::Result<(Connection, Opened)> {
+    create_private(path)?;
     let conn = Connection::open(path)
         .with_context(|| format!("cannot open the database {}", path.display()))?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
     // WAL lets readers (another `watchroom` looking at the same file) run beside the writer.
     conn.pragma_update(None, "journal_mode", "WAL")
         .with_context(|| format!("cannot switch {} to WAL mode", path.display()))?;
@@ -95,28 +151,67 @@ pub fn open(path: &Path) -> anyhow::Result<(Connection, bool)> {
             |r| r.get(0),
         )
         .optional()?;
-    match version {
+    let fresh = version.is_none();
+    match version.as_deref() {
         None => {
+            conn.execute_batch(MIGRATE_1_TO_2)?;
             conn.execute(
                 "INSERT INTO meta (key, value) VALUES ('schema_version', ?1)",
                 params![SCHEMA_VERSION.to_string()],
             )?;
         }
+        Some("1") => migrate(&conn)
+            .with_context(|| format!("cannot bring {} up to schema version 2", path.display()))?,
         Some(v) if v == SCHEMA_VERSION.to_string() => {}
         Some(v) => anyhow::bail!(
             "the database {} has schema version {v}, but this watchroom uses version \
-             {SCHEMA_VERSION}: move the file aside (a new one is seeded with demo data)",
+             {SCHEMA_VERSION}: use the watchroom that wrote it, or move the file aside",
             path.display()
         ),
     }
+    conn.execute_batch(INDEXES_2)
+        .with_context(|| format!("cannot create the indexes in {}", path.display()))?;
+    let demo = is_demo(&conn).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    Ok((conn, Opened { fresh, demo }))
+}
+
+/// How long a write waits for another connection's (another process's) write to finish.
+pub const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+fn migrate(conn: &Connection) -> anyhow::Result<()> {
+    let tx = conn.unchecked_transaction()?;
+    tx.execute_batch(MIGRATE_1_TO_2)?;
+    tx.execute(
+        "UPDATE meta SET value = ?1 WHERE key = 'schema_version'",
+        params![SCHEMA_VERSION.to_string()],
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Whether the database holds the fictional demo data set. Every database of schema
+/// version 1 was seeded with it, and carries the same mark.
+pub fn is_demo(conn: &Connection) -> ApiResult<bool> {
     let seeded: Option<String> = conn
         .query_row("SELECT value FROM meta WHERE key = 'seeded_at'", [], |r| {
             r.get(0)
         })
         .optional()?;
-    Ok((conn, seeded.is_none()))
+    Ok(seeded.is_some())
 }
 
+/// Whether nothing has been stored yet: no change event, expert, shift or office details.
+pub fn is_empty(conn: &Connection) -> ApiResult<bool> {
+    let n: i64 = conn.query_row(
+        "SELECT (SELECT COUNT(*) FROM events) + (SELECT COUNT(*) FROM experts)
+              + (SELECT COUNT(*) FROM shifts) + (SELECT COUNT(*) FROM admin_log)",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(n == 0)
+}
+
+/// Marks the database as holding the demo data set (`seeded_at`, the demo mark).
 pub fn mark_seeded(conn: &Connection, at: Timestamp) -> ApiResult<()> {
     conn.execute(
         "INSERT OR REPLACE INTO meta (key, value) VALUES ('seeded_at', ?1)",
@@ -129,8 +224,15 @@ pub fn mark_seeded(conn: &Connection, at: Timestamp) -> ApiResult<()> {
 /// and the broadcast bus that live SSE streams listen to.
 #[derive(Clone)]
 pub struct Store {
-    conn: Arc<Mutex<Connection>>,
+    inner: Arc<Mutex<Inner>>,
     bus: Bus,
+}
+
+struct Inner {
+    conn: Connection,
+    /// The highest event seq put on the bus. Events other processes stored (`watchroom
+    /// admin` on the same file) are put on it in seq order before newer ones of this one.
+    broadcast: u64,
 }
 
 /// An open write transaction plus the events it produced, broadcast only after commit.
@@ -165,48 +267,78 @@ impl Changes<'_> {
     }
 }
 
+/// How many stored events one catch-up puts on the bus at most; the rest follow at the
+/// next one (a subscriber that misses them replays them from the table).
+const CATCH_UP_BATCH: usize = 500;
+
 impl Store {
-    pub fn new(conn: Connection, bus: Bus) -> Self {
-        Store {
-            conn: Arc::new(Mutex::new(conn)),
+    pub fn new(conn: Connection, bus: Bus) -> anyhow::Result<Self> {
+        let broadcast = super::events::max_seq(&conn).map_err(|e| anyhow::anyhow!("{e}"))?;
+        Ok(Store {
+            inner: Arc::new(Mutex::new(Inner { conn, broadcast })),
             bus,
-        }
+        })
     }
 
     pub fn bus(&self) -> &Bus {
         &self.bus
     }
 
-    /// Runs `f` in one transaction; on success commits, then broadcasts its events while
-    /// still holding the lock, so live events go out in seq order.
+    fn lock(&self) -> ApiResult<std::sync::MutexGuard<'_, Inner>> {
+        self.inner
+            .lock()
+            .map_err(|_| ApiFailure::internal("the database lock was poisoned by a panic"))
+    }
+
+    /// Runs `f` in one transaction (taking the write lock at once, so it never has to
+    /// be upgraded past another process's write); on success commits, then broadcasts
+    /// its events while still holding the lock, so live events go out in seq order.
     pub fn write_blocking<R>(
         &self,
         f: impl FnOnce(&mut Changes<'_>) -> ApiResult<R>,
     ) -> ApiResult<R> {
-        let mut conn = self
-            .conn
-            .lock()
-            .map_err(|_| ApiFailure::internal("the database lock was poisoned by a panic"))?;
-        let tx = conn.transaction()?;
-        let mut changes = Changes {
-            tx,
-            emitted: Vec::new(),
+        let mut inner = self.lock()?;
+        let inner = &mut *inner;
+        let (result, emitted) = {
+            let tx = inner
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let mut changes = Changes {
+                tx,
+                emitted: Vec::new(),
+            };
+            let result = f(&mut changes)?;
+            let Changes { tx, emitted } = changes;
+            tx.commit()?;
+            (result, emitted)
         };
-        let result = f(&mut changes)?;
-        let Changes { tx, emitted } = changes;
-        tx.commit()?;
+        if let Some(first) = emitted.first() {
+            // Another process's events stored before these go out first.
+            catch_up(
+                &inner.conn,
+                &mut inner.broadcast,
+                &self.bus,
+                Some(first.seq),
+            )?;
+        }
         for event in emitted {
+            inner.broadcast = inner.broadcast.max(event.seq);
             self.bus.send(event);
         }
         Ok(result)
     }
 
+    /// Puts on the bus the events another process stored since the last broadcast;
+    /// returns how many.
+    pub fn broadcast_external(&self) -> ApiResult<usize> {
+        let mut inner = self.lock()?;
+        let inner = &mut *inner;
+        catch_up(&inner.conn, &mut inner.broadcast, &self.bus, None)
+    }
+
     pub fn read_blocking<R>(&self, f: impl FnOnce(&Connection) -> ApiResult<R>) -> ApiResult<R> {
-        let conn = self
-            .conn
-            .lock()
-            .map_err(|_| ApiFailure::internal("the database lock was poisoned by a panic"))?;
-        f(&conn)
+        let inner = self.lock()?;
+        f(&inner.conn)
     }
 
     pub async fn write<R: Send + 'static>(
@@ -227,6 +359,32 @@ impl Store {
         tokio::task::spawn_blocking(move || store.read_blocking(f))
             .await
             .map_err(|e| ApiFailure::internal(format!("database task failed: {e}")))?
+    }
+}
+
+/// Broadcasts stored events after `broadcast` (and before `below`, when given), in seq
+/// order, advancing `broadcast`.
+fn catch_up(
+    conn: &Connection,
+    broadcast: &mut u64,
+    bus: &Bus,
+    below: Option<u64>,
+) -> ApiResult<usize> {
+    let mut sent = 0;
+    loop {
+        let batch = super::events::events_after(conn, *broadcast, CATCH_UP_BATCH)?;
+        let full = batch.len() == CATCH_UP_BATCH;
+        for event in batch {
+            if below.is_some_and(|b| event.seq >= b) {
+                return Ok(sent);
+            }
+            *broadcast = event.seq;
+            bus.send(Arc::new(event));
+            sent += 1;
+        }
+        if !full {
+            return Ok(sent);
+        }
     }
 }
 
