@@ -630,7 +630,7 @@ fn on_source(state: &mut State, u: SourceUpdate) -> Vec<Effect> {
             health_mut(state, &origin).warning = Some((at, sanitize(&text)));
         }
         SourceEvent::Server(h) => {
-            if origin == workflow::ACTION_SOURCE {
+            if origin == outbox::ACTION_SOURCE {
                 on_server(state, &h);
             }
         }
