@@ -50,11 +50,18 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let border = pane_border(state, Pane::Alerts, title);
     if visible.is_empty() {
         let text = if total > 0 {
-            lang.t("alerts.none_match")
+            lang.t("alerts.none_match").to_owned()
         } else if state.records.sources.is_empty() {
-            lang.t("alerts.connecting")
+            lang.t("alerts.connecting").to_owned()
         } else {
-            lang.t("alerts.none")
+            match state.known() {
+                None => lang.t("alerts.no_data").to_owned(),
+                Some(Some(at)) => lang.f(
+                    "alerts.none_as_of",
+                    &[("at", &state.local(at, "%m-%d %H:%M"))],
+                ),
+                Some(None) => lang.t("alerts.none").to_owned(),
+            }
         };
         let inner = border.draw(frame.buffer_mut(), area);
         frame.render_widget(

@@ -49,8 +49,16 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let (now, next) = on_duty(&state.records.shifts, state.now);
     let mut lines: Vec<Line> = Vec::new();
     if now.is_empty() {
+        let text = match (state.records.shifts.is_empty(), state.known()) {
+            (true, None) => lang.t("duty.no_data").to_owned(),
+            (_, Some(Some(at))) => lang.f(
+                "duty.nobody_as_of",
+                &[("at", &state.local(at, "%m-%d %H:%M"))],
+            ),
+            _ => lang.t("duty.nobody").to_owned(),
+        };
         lines.push(Line::from(Span::styled(
-            lang.t("duty.nobody"),
+            text,
             state.theme().get(Role::Overdue),
         )));
     }

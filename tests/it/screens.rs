@@ -514,3 +514,42 @@ fn an_incident_without_a_category_shows_its_grade_without_empty_brackets() {
     let (_, grade) = row_with(&rows, "等级");
     assert!(!grade.contains("()"), "{grade}");
 }
+
+fn failed(reason: &str) -> SourceEvent {
+    SourceEvent::Failed {
+        reason: reason.into(),
+    }
+}
+
+#[test]
+fn with_no_data_ever_the_screen_says_it_does_not_know_rather_than_none() {
+    let mut s = watchroom::console::initial_state(&Default::default(), true, now())
+        .expect("default config");
+    update(&mut s, source(failed("connection refused"), now()));
+    let rows = text(&render(&mut s, 120, 40));
+    let all = rows.join("\n");
+    assert!(all.contains("尚无数据"), "{all}");
+    assert!(all.contains("尚无排班数据"), "{all}");
+    assert!(!all.contains("当前无生效预警"), "{all}");
+    assert!(!all.contains("此刻无人在岗"), "{all}");
+}
+
+#[test]
+fn with_the_backend_offline_an_empty_wall_says_as_of_when() {
+    let mut s = watchroom::console::initial_state(&Default::default(), true, now())
+        .expect("default config");
+    let empty = SourceEvent::Snapshot {
+        alerts: Vec::new(),
+        incidents: Vec::new(),
+        shifts: Vec::new(),
+    };
+    update(&mut s, source(empty, now()));
+    let rows = text(&render(&mut s, 120, 40));
+    assert!(rows.join("\n").contains("当前无生效预警"), "live and empty: none");
+    let later = now() + mins(10);
+    update(&mut s, source(failed("connection refused"), later));
+    update(&mut s, Msg::Tick(later));
+    let all = text(&render(&mut s, 120, 40)).join("\n");
+    assert!(all.contains("03:12 时无生效预警；此后没有数据"), "{all}");
+    assert!(all.contains("的排班表中此刻无人在岗；此后没有数据"), "{all}");
+}

@@ -359,6 +359,25 @@ impl State {
         Some((since, why))
     }
 
+    /// What the screen can say it knows: `None` while no source has ever given data
+    /// (nothing on screen is known to be so); else the instant the data on screen is
+    /// from when the backend is offline (it may be out of date), or `Some(None)` when it is
+    /// current.
+    pub fn known(&self) -> Option<Option<Timestamp>> {
+        let heard = self
+            .records
+            .sources
+            .iter()
+            .filter_map(SourceHealth::last_contact)
+            .max()?;
+        Some(self.backend_offline().map(|_| {
+            self.records
+                .health(super::outbox::ACTION_SOURCE)
+                .and_then(SourceHealth::last_contact)
+                .unwrap_or(heard)
+        }))
+    }
+
     /// Sources down besides the backend when its OFFLINE banner already says so.
     pub fn sources_down(&self) -> Vec<(&SourceHealth, Timestamp)> {
         let offline = self.backend_offline().is_some();
