@@ -46,7 +46,7 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
                     format!("  {} ", pad(&b.key_names.join(" / "), keys_w)),
                     t.get(Role::Key),
                 ),
-                Span::raw(state.lang().pick(&b.zh, &b.en).to_owned()),
+                Span::raw(b.text(state.lang()).to_owned()),
             ]));
         }
     }

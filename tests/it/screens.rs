@@ -126,7 +126,8 @@ fn help_overlay_lists_the_keymap() {
         .keymap
         .in_mode(watchroom::app::keymap::Mode::Watch)
     {
-        assert!(screen.contains(&b.zh), "help misses {:?}", b.zh);
+        let words = b.text(watchroom::app::Lang::Zh);
+        assert!(screen.contains(words), "help misses {words:?}");
     }
     row_with(&rows, "Tab");
     row_with(&rows, "j / Down");

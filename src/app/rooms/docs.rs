@@ -9,14 +9,14 @@ use crate::app::keymap::{Keymap, Mode, serde_name};
 pub const BEGIN: &str = "<!-- rooms: written from src/app/rooms; a test checks it -->";
 pub const END: &str = "<!-- end of rooms -->";
 
-/// What an action does, in English: the default keymap's help text where it binds the
-/// action, else its command's text.
+/// What an action does, in English: the help text of the default keymap's first binding
+/// for it, else its command's text.
 pub fn describe(keymap: &Keymap, action: Action) -> Option<String> {
     keymap
         .bindings
         .iter()
         .find(|b| b.action == action)
-        .map(|b| b.en.clone())
+        .map(|b| b.text(crate::app::Lang::En).to_owned())
         .or_else(|| super::command_for(action).map(|c| c.text.1.to_owned()))
 }
 
