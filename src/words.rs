@@ -50,6 +50,20 @@ pub const fn key(key: &'static str) -> &'static str {
     key
 }
 
+/// Where the catalogue keeps the help text of a key binding: `keys.in.MODE.ACTION` when
+/// the action reads differently in that mode, else `keys.ACTION` (names as keymap files
+/// spell them). These keys are made from the names, not written in the source: a keymap
+/// finds its bindings' keys once, when it is read, and the help and the hint bar look them
+/// up with `t` like any other; the test that finds the keys used counts every key a
+/// binding could ask for (`app::keymap::text_keys`). None when the catalogue has neither,
+/// which a test rules out for every action.
+pub fn binding_key(mode: &str, action: &str) -> Option<&'static str> {
+    let keys = &catalogues().keys;
+    [format!("keys.in.{mode}.{action}"), format!("keys.{action}")]
+        .iter()
+        .find_map(|k| keys.get_key_value(k.as_str()).map(|(k, _)| &**k))
+}
+
 /// The language codes, in `Lang`'s order (`zh`, `en`).
 pub fn codes() -> impl Iterator<Item = &'static str> {
     FILES.iter().map(|(code, _, _)| *code)
@@ -70,7 +84,8 @@ impl Lang {
     /// Every language, in the order of `FILES`.
     pub const ALL: [Lang; FILES.len()] = [Lang::Zh, Lang::En];
 
-    fn index(self) -> usize {
+    /// Its place in `ALL`.
+    pub fn index(self) -> usize {
         self as usize
     }
 
@@ -720,17 +735,34 @@ mod tests {
         let used: BTreeSet<&str> = calls.iter().map(|(_, k, _)| k.as_str()).collect();
         let missing: Vec<&&str> = used.iter().filter(|k| !c.keys.contains_key(**k)).collect();
         assert!(missing.is_empty(), "used but in no catalogue: {missing:?}");
+        // The help texts of key bindings are found by the names of mode and action
+        // (`binding_key`): each is used if a binding could ask for it.
+        let bindings_may_ask = crate::app::keymap::text_keys();
         let mut unused: Vec<&str> = c
             .keys
             .keys()
             .map(|k| &**k)
-            .filter(|k| !used.contains(k))
+            .filter(|k| !used.contains(k) && !bindings_may_ask.iter().any(|b| b == k))
             .collect();
         unused.sort_unstable();
         assert!(
             unused.is_empty(),
             "in the catalogues but never used: {unused:?}"
         );
+    }
+
+    #[test]
+    fn the_help_texts_of_key_bindings_are_plain_texts() {
+        let c = catalogues();
+        for key in crate::app::keymap::text_keys() {
+            let Some(text) = c.text(Lang::ALL[0], &key) else {
+                continue;
+            };
+            assert!(
+                text.placeholders().is_empty() && text.counted.is_empty(),
+                "{key}: a key's help text has no placeholders and one form"
+            );
+        }
     }
 
     #[test]

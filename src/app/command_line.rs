@@ -140,10 +140,7 @@ pub fn filter_target(state: &State) -> Option<FilterTarget> {
 }
 
 fn cannot_filter(state: &mut State) {
-    let text = state.lang().pick(
-        "此处没有可筛选的列表：请先切到预警或事件窗格",
-        "Nothing to filter here: move to the alerts or the incidents first",
-    );
+    let text = state.lang().t("command_line.cannot_filter");
     notice(state, text.to_owned(), true);
 }
 
@@ -297,7 +294,7 @@ fn argument_words(state: &State, arg: Arg) -> Vec<String> {
             .map(str::to_owned)
             .chain(state.session.user_themes.iter().cloned())
             .collect(),
-        Arg::Lang => vec!["zh".to_owned(), "en".to_owned()],
+        Arg::Lang => crate::words::codes().map(str::to_owned).collect(),
         Arg::Filter => {
             let mut v = vocabulary();
             for a in state.visible_alerts() {
@@ -438,16 +435,10 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
         .map_or((line, ""), |(w, a)| (w, a.trim()));
     let Some(spec) = find(word) else {
         let near = closest(word);
-        let text = match state.lang() {
-            Lang::Zh => format!(
-                "未知命令 :{word}，是否要 :{}？（:help 列出全部命令）",
-                near.name
-            ),
-            Lang::En => format!(
-                "Unknown command :{word}; did you mean :{}? (:help lists them)",
-                near.name
-            ),
-        };
+        let text = state.lang().f(
+            "command_line.unknown",
+            &[("word", &word), ("near", &near.name)],
+        );
         notice(state, text, true);
         return Vec::new();
     };
@@ -477,17 +468,27 @@ fn with_arg(state: &mut State, command: &Command, arg: &str) -> Vec<Effect> {
             Some(target) => set_filter(state, target, arg),
             None => cannot_filter(state),
         },
-        Arg::Lang => match arg {
-            "zh" | "中文" => state.session.lang = Lang::Zh,
-            "en" | "english" | "English" => state.session.lang = Lang::En,
-            _ => {
-                let text = format!("{} zh | en", l.pick("语言可选：", "Languages:"));
+        Arg::Lang => match language_named(arg) {
+            Some(lang) => state.session.lang = lang,
+            None => {
+                let codes = crate::words::codes().collect::<Vec<_>>().join(" | ");
+                let text = l.f("command_line.languages", &[("codes", &codes)]);
                 notice(state, text, true);
             }
         },
         Arg::Theme => return theme(state, arg),
     }
     Vec::new()
+}
+
+/// The language `:lang` names: its code (`zh`, `en`), or 中文 or English as written.
+fn language_named(word: &str) -> Option<Lang> {
+    let code = match word {
+        "中文" => "zh",
+        "english" | "English" => "en",
+        code => code,
+    };
+    Lang::ALL.into_iter().find(|l| l.code() == code)
 }
 
 /// `:theme NAME`. Built-in themes are embedded, so switching to one is pure; a user's
@@ -497,32 +498,27 @@ fn theme(state: &mut State, name: &str) -> Vec<Effect> {
     let l = state.lang();
     if name.is_empty() {
         let all = argument_words(state, Arg::Theme).join(", ");
-        let text = format!(
-            "{} {} · {} {all}",
-            l.pick("当前主题", "Theme"),
-            state.theme().name,
-            l.pick("可选", "available:")
+        let text = l.f(
+            "command_line.theme_now",
+            &[("name", &state.theme().name), ("all", &all)],
         );
         notice(state, text, false);
         return Vec::new();
     }
     if state.session.user_themes.iter().any(|t| t == name) || crate::look::is_path(name) {
-        let text = format!("{} {name}…", l.pick("正在读取主题", "Reading theme"));
+        let text = l.f("command_line.theme_reading", &[("name", &name)]);
         notice(state, text, false);
         return vec![Effect::LoadTheme(name.to_owned())];
     }
     match Theme::builtin(name) {
         Some(t) => {
             state.session.theme = t;
-            let text = format!("{} {name}", l.pick("主题：", "Theme:"));
+            let text = l.f("command_line.theme_set", &[("name", &name)]);
             notice(state, text, false);
         }
         None => {
             let all = argument_words(state, Arg::Theme).join(", ");
-            let text = match l {
-                Lang::Zh => format!("没有主题 {name}；可选：{all}"),
-                Lang::En => format!("No theme called {name}; there are {all}"),
-            };
+            let text = l.f("command_line.no_theme", &[("name", &name), ("all", &all)]);
             notice(state, text, true);
         }
     }
@@ -537,15 +533,14 @@ pub fn theme_loaded(state: &mut State, name: &str, result: Result<Theme, String>
             state.session.theme = t;
             notice(
                 state,
-                format!("{} {name}", l.pick("主题：", "Theme:")),
+                l.f("command_line.theme_set", &[("name", &name)]),
                 false,
             );
         }
         Err(why) => {
-            let text = format!(
-                "{} {name}: {}",
-                l.pick("主题读取失败", "Cannot use theme"),
-                sanitize(&why)
+            let text = l.f(
+                "command_line.theme_failed",
+                &[("name", &name), ("why", &sanitize(&why))],
             );
             notice(state, text, true);
         }

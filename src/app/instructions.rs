@@ -18,7 +18,7 @@ pub fn open(state: &mut State) {
         return;
     }
     let Some(id) = state.selected_incident().map(|i| i.id.clone()) else {
-        let text = state.lang().pick("没有选中的事件", "No incident selected");
+        let text = state.lang().t("instructions.no_incident");
         flash(state, text.to_owned());
         return;
     };
@@ -76,9 +76,7 @@ pub fn submit_instruction(
         assignee: Some(assignee).filter(|a| !a.is_empty()),
         ..EntryDraft::new(INSTRUCTION, text)
     };
-    let said = state
-        .lang()
-        .pick("已记录批示，督办中", "Instruction recorded, followed up");
+    let said = state.lang().t("instructions.recorded");
     flash(state, said.to_owned());
     log_entry(state, incident_id, draft).into_iter().collect()
 }
@@ -96,10 +94,9 @@ pub fn submit_follow_up(
     };
     flash(
         state,
-        format!(
-            "{} {}",
-            state.lang().pick("已记录", "Recorded"),
-            super::words::show(state.lang(), kind)
+        state.lang().f(
+            "instructions.follow_up_recorded",
+            &[("kind", &super::words::show(state.lang(), kind))],
         ),
     );
     let effects = log_entry(state, incident_id, draft).into_iter().collect();

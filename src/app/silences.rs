@@ -60,19 +60,15 @@ pub fn submit(
         }));
     }
     let said = if until <= now {
-        format!(
-            "{} {title}",
-            state.lang().pick("已解除静默", "Silence lifted:")
-        )
+        state.lang().f("silences.lifted", &[("title", &title)])
     } else {
-        format!(
-            "{} {} · {title}",
-            state.lang().pick("已静默至", "Silenced until"),
-            state.local(until, "%H:%M")
+        state.lang().f(
+            "silences.silenced_until",
+            &[("until", &state.local(until, "%H:%M")), ("title", &title)],
         )
     };
     if origin != ACTION_SOURCE {
-        let here = state.lang().pick("（仅本机）", " (this console only)");
+        let here = state.lang().t("silences.here_only");
         flash(state, format!("{said}{here}"));
         return Vec::new();
     }
@@ -115,22 +111,16 @@ pub fn on_tick(state: &mut State) -> Vec<Effect> {
     let mut effects = Vec::new();
     for (key, title, until) in warn {
         state.said.silence_warned.insert(key);
-        let text = format!(
-            "{} {} · {title}",
-            state.lang().pick("静默即将结束", "Silence ends at"),
-            state.local(until, "%H:%M")
+        let text = state.lang().f(
+            "silences.ends_at",
+            &[("until", &state.local(until, "%H:%M")), ("title", &title)],
         );
         flash(state, text);
     }
     for (key, title) in ended {
         state.said.arrived.insert(key.0.clone(), now);
         state.said.silence_ended.insert(key);
-        let text = format!(
-            "{} {title}",
-            state
-                .lang()
-                .pick("静默已结束，预警仍生效：", "Silence over, still in force:")
-        );
+        let text = state.lang().f("silences.over", &[("title", &title)]);
         flash(state, text);
         effects = vec![Effect::Bell];
     }

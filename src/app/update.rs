@@ -176,10 +176,12 @@ fn newly_overdue(state: &mut State) -> Vec<Effect> {
         .extend(fresh.into_iter().map(|(k, _)| k));
     flash::flash(
         state,
-        format!(
-            "{} {} · {title}",
-            state.lang().pick("报告逾期", "Report overdue:"),
-            words::show(state.lang(), &label)
+        state.lang().f(
+            "flash.report_overdue",
+            &[
+                ("label", &words::show(state.lang(), &label)),
+                ("title", &title),
+            ],
         ),
     );
     effects
@@ -209,11 +211,10 @@ fn newly_down(state: &mut State) -> Vec<Effect> {
         .said
         .down_seen
         .extend(fresh.into_iter().map(|(n, _)| n));
-    let hm = state.local(since, "%H:%M");
-    let text = match state.lang() {
-        super::Lang::Zh => format!("数据源 {name} 已中断 {hm} 起"),
-        super::Lang::En => format!("Source {name} down since {hm}"),
-    };
+    let text = state.lang().f(
+        "flash.source_down",
+        &[("name", &name), ("since", &state.local(since, "%H:%M"))],
+    );
     flash::flash(state, text);
     vec![Effect::Bell]
 }
@@ -278,28 +279,21 @@ fn restore(state: &mut State, r: Restored) -> Vec<Effect> {
         .as_ref()
         .map_or_else(|| first.kind.clone(), |c| c.body.describe());
     let more = r.rejected.len() - 1;
-    let text = match state.lang() {
-        super::Lang::Zh => format!(
-            "后台拒绝了 {} 项操作：{what}：{}{}",
-            r.rejected.len(),
-            first.reason,
-            if more > 0 {
-                format!("（另 {more} 项）")
-            } else {
-                String::new()
-            }
-        ),
-        super::Lang::En => format!(
-            "The backend refused {} action(s): {what}: {}{}",
-            r.rejected.len(),
-            first.reason,
-            if more > 0 {
-                format!(" (+{more})")
-            } else {
-                String::new()
-            }
-        ),
+    let l = state.lang();
+    let more = if more > 0 {
+        l.f("flash.rejected_more", &[("more", &more)])
+    } else {
+        String::new()
     };
+    let text = l.f(
+        "flash.rejected",
+        &[
+            ("count", &r.rejected.len()),
+            ("what", &what),
+            ("reason", &first.reason),
+            ("more", &more),
+        ],
+    );
     flash::flash(state, sanitize(&text));
     flash::keep_flash(state, flash::NOTICE_FOR);
     vec![Effect::RejectionsShown(
@@ -575,11 +569,7 @@ fn on_source(state: &mut State, u: SourceUpdate) -> Vec<Effect> {
                 }
                 None => {
                     state.view.flash = Some(Flash {
-                        text: format!(
-                            "{} {}",
-                            state.lang().pick("新事件", "New incident"),
-                            i.title
-                        ),
+                        text: state.lang().f("flash.new_incident", &[("title", &i.title)]),
                         until: at + flash::FLASH_FOR,
                     });
                     state.records.incidents_mut().push(i);
@@ -654,21 +644,15 @@ fn on_server(state: &mut State, h: &crate::model::Health) {
 }
 
 /// What the status line says when a new alert arrives.
+/// The label is the alert pane's, so the two read alike.
 fn flash_text(a: &Alert, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => format!(
-            "新预警 {}{} {}",
-            a.colour.zh(),
-            a.level.numeral(),
-            a.title()
-        ),
-        Lang::En => format!(
-            "New alert {} {} {}",
-            a.colour.en().to_uppercase(),
-            a.level.numeral(),
-            a.title()
-        ),
-    }
+    lang.f(
+        "flash.new_alert",
+        &[
+            ("label", &crate::ui::alerts::level_label(lang, a)),
+            ("title", &a.title()),
+        ],
+    )
 }
 
 /// Only names and notes are drawn from a record (its report is exported, not shown).

@@ -146,11 +146,6 @@ mod tests {
             ),
             (
                 "keymaps/desk.toml",
-                38,
-                "the binding for \"top\" needs its help text",
-            ),
-            (
-                "keymaps/desk.toml",
                 44,
                 "action \"ack\" does nothing in mode \"help\"; it works in \"watch\"",
             ),

@@ -46,24 +46,21 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
                     format!("  {} ", pad(&b.key_names.join(" / "), keys_w)),
                     t.get(Role::Key),
                 ),
-                Span::raw(state.lang().pick(&b.zh, &b.en).to_owned()),
+                Span::raw(b.text(state.lang()).to_owned()),
             ]));
         }
     }
     out.push(Line::raw(""));
     out.push(Line::from(Span::styled(
-        state.lang().pick(
-            "命令（按 : 输入，Tab 补全）",
-            "Commands (type : first, Tab completes)",
-        ),
+        state.lang().t("help.commands"),
         t.get(Role::Title),
     )));
     for c in COMMANDS {
-        let arg = state.lang().pick(c.arg_text.0, c.arg_text.1);
+        let arg = c.arg_words(state.lang());
         let mut names = format!(":{}", c.name);
         if !arg.is_empty() {
             names.push(' ');
-            names.push_str(arg);
+            names.push_str(&arg);
         }
         // Chinese aliases are for Chinese screens.
         let aliases = c
@@ -75,7 +72,7 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
             .join(" ");
         out.push(Line::from(vec![
             Span::styled(format!("  {} ", pad(&names, keys_w)), t.get(Role::Key)),
-            Span::raw(state.lang().pick(c.text.0, c.text.1).to_owned()),
+            Span::raw(state.lang().t(c.text).to_owned()),
             Span::styled(format!("  {aliases}"), t.get(Role::Muted)),
         ]));
     }
@@ -91,7 +88,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, scroll: u16) {
     let block = Block::bordered()
         .border_style(state.theme().get(Role::BorderFocus))
         .title(Span::styled(
-            format!(" {} ", state.lang().pick("帮助 · 按键", "Help · keys")),
+            format!(" {} ", state.lang().t("help.title")),
             state.theme().get(Role::Title),
         ));
     let max_scroll = (body.len() as u16).saturating_sub(rect.height.saturating_sub(2));

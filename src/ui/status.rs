@@ -153,7 +153,7 @@ pub fn hint_spans(state: &State) -> Vec<Span<'static>> {
     {
         let key = b.key_names.first().cloned().unwrap_or_default();
         spans.push(Span::styled(key, t.get(Role::Key)));
-        spans.push(Span::raw(format!(" {}  ", state.lang().pick(&b.zh, &b.en))));
+        spans.push(Span::raw(format!(" {}  ", b.text(state.lang()))));
     }
     spans
 }

@@ -159,14 +159,14 @@ fn help_text(s: &State) -> Vec<String> {
 #[test]
 fn help_lists_every_bound_action_of_the_default_and_vim_keymaps() {
     for name in ["default", "vim"] {
-        for lang in [Lang::Zh, Lang::En] {
+        for lang in Lang::ALL {
             let mut s = state();
             s.session.keymap = Keymap::builtin(name).unwrap();
             s.session.lang = lang;
             let help = help_text(&s);
             for b in &s.session.keymap.bindings {
                 let keys = b.key_names.join(" / ");
-                let words = lang.pick(&b.zh, &b.en);
+                let words = b.text(lang);
                 assert!(
                     help.iter().any(|l| l.contains(&keys) && l.contains(words)),
                     "{name} help ({lang:?}) lacks {keys} {words}:\n{}",
@@ -206,8 +206,12 @@ fn the_vim_keymap_drives_the_console_and_a_user_layer_changes_it() {
         .find(|b| b.action == watchroom::app::Action::Ack)
         .unwrap();
     assert_eq!(ack.key_names, ["A"]);
-    assert_eq!(ack.zh, "确认预警（大写A）");
-    assert_eq!(ack.en, "Acknowledge alert", "text not given stays");
+    assert_eq!(ack.text(Lang::Zh), "确认预警（大写A）");
+    assert_eq!(
+        ack.text(Lang::En),
+        "Acknowledge alert",
+        "a language the layer gives no text for reads the catalogue's"
+    );
     assert!(
         km.in_mode(Mode::Watch)
             .all(|b| b.action != watchroom::app::Action::Intake),

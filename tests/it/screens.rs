@@ -126,7 +126,8 @@ fn help_overlay_lists_the_keymap() {
         .keymap
         .in_mode(watchroom::app::keymap::Mode::Watch)
     {
-        assert!(screen.contains(&b.zh), "help misses {:?}", b.zh);
+        let words = b.text(watchroom::app::Lang::Zh);
+        assert!(screen.contains(words), "help misses {words:?}");
     }
     row_with(&rows, "Tab");
     row_with(&rows, "j / Down");
@@ -545,11 +546,17 @@ fn with_the_backend_offline_an_empty_wall_says_as_of_when() {
     };
     update(&mut s, source(empty, now()));
     let rows = text(&render(&mut s, 120, 40));
-    assert!(rows.join("\n").contains("当前无生效预警"), "live and empty: none");
+    assert!(
+        rows.join("\n").contains("当前无生效预警"),
+        "live and empty: none"
+    );
     let later = now() + mins(10);
     update(&mut s, source(failed("connection refused"), later));
     update(&mut s, Msg::Tick(later));
     let all = text(&render(&mut s, 120, 40)).join("\n");
     assert!(all.contains("03:12 时无生效预警；此后没有数据"), "{all}");
-    assert!(all.contains("的排班表中此刻无人在岗；此后没有数据"), "{all}");
+    assert!(
+        all.contains("的排班表中此刻无人在岗；此后没有数据"),
+        "{all}"
+    );
 }

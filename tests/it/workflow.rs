@@ -307,7 +307,7 @@ fn read_only_removes_every_action_from_keys_and_help() {
         s.session
             .keymap
             .in_mode(Mode::Watch)
-            .any(|b| b.zh == "帮助")
+            .any(|b| b.text(watchroom::app::Lang::Zh) == "帮助")
     );
 }
 

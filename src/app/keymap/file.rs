@@ -7,7 +7,8 @@
 //! out of its binding, and the rest is still laid over its base and checked there.
 
 use super::keys::{Key, parse_key};
-use super::{Binding, Keymap, Mode, serde_name};
+use super::{Binding, Keymap, Mode, OwnWords, serde_name};
+use crate::app::Lang;
 use crate::app::action::Action;
 use crate::app::rooms;
 use crate::file_error::{Collector, FileError, FileErrors};
@@ -17,7 +18,14 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
-const BINDING_FIELDS: &str = "`mode`, `action`, `keys`, `zh`, `en`, `hint`, `after`, `before`";
+/// The fields of a binding; a language's code (`zh`, `en`) is one too, for its help text.
+fn binding_fields() -> String {
+    let codes: Vec<String> = crate::words::codes().map(|c| format!("`{c}`")).collect();
+    format!(
+        "`mode`, `action`, `keys`, {}, `hint`, `after`, `before`",
+        codes.join(", ")
+    )
+}
 
 /// One file's bindings, checked on their own: a complete keymap, or changes to another.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,8 +44,8 @@ struct LayerBinding {
     action: Action,
     /// None: the file leaves the keys out, so the base's stay.
     keys: Option<Vec<(String, Key)>>,
-    zh: Option<String>,
-    en: Option<String>,
+    /// The binding's own help text, in the languages the file gives.
+    words: OwnWords,
     hint: Option<bool>,
     place: Option<Place>,
 }
@@ -56,8 +64,7 @@ struct RawBinding {
     mode: Option<Spanned<Mode>>,
     action: Option<Spanned<Action>>,
     keys: Option<Vec<Spanned<String>>>,
-    zh: Option<String>,
-    en: Option<String>,
+    words: OwnWords,
     hint: Option<bool>,
     after: Option<Spanned<Action>>,
     before: Option<Spanned<Action>>,
@@ -211,8 +218,7 @@ impl Layer {
                 mode,
                 action,
                 keys,
-                zh: raw.zh,
-                en: raw.en,
+                words: raw.words,
                 hint: raw.hint,
                 place,
             });
@@ -238,10 +244,11 @@ impl Layer {
     /// For each binding here, in its mode: its keys are taken from whatever the base bound
     /// them to; the base's binding for the same action gets exactly these keys (none: the
     /// action is unbound; left out: it keeps its own) and keeps its help text and hint
-    /// unless this one gives new ones; an action the base did not bind in that mode is
-    /// added at the end of the mode and must bring keys and help text. `after`/`before`
-    /// then moves the binding next to another of its mode. Returns the keymap made of what
-    /// could be laid over, and every problem.
+    /// unless this one gives new ones (language by language); an action the base did not
+    /// bind in that mode is added at the end of the mode and must bring keys; its help text
+    /// is the catalogue's in each language it gives none for. `after`/`before` then moves
+    /// the binding next to another of its mode. Returns the keymap made of what could be
+    /// laid over, and every problem.
     pub fn lay_over(&self, mut base: Keymap) -> (Keymap, Vec<FileError>) {
         let mut errors = Vec::new();
         let error = |line: usize, message: String| FileError {
@@ -271,11 +278,8 @@ impl Layer {
                     if let Some(keys) = &b.keys {
                         (same.key_names, same.keys) = keys.iter().cloned().unzip();
                     }
-                    if let Some(zh) = &b.zh {
-                        same.zh = zh.clone();
-                    }
-                    if let Some(en) = &b.en {
-                        same.en = en.clone();
+                    for (lang, text) in b.words.iter() {
+                        same.own.set(lang, text.to_owned());
                     }
                     if let Some(hint) = b.hint {
                         same.hint = hint;
@@ -298,24 +302,12 @@ impl Layer {
                     if keys.is_empty() {
                         continue;
                     }
-                    let (Some(zh), Some(en)) = (&b.zh, &b.en) else {
-                        errors.push(needs_text(&self.origin, b.line, b.action));
-                        continue;
-                    };
                     let (key_names, keys) = keys.iter().cloned().unzip();
+                    let mut new = Binding::new(b.mode, b.action, key_names, keys);
+                    new.own = b.words.clone();
+                    new.hint = b.hint.unwrap_or(false);
                     let at = base.end_of_mode(b.mode);
-                    base.bindings.insert(
-                        at,
-                        Binding {
-                            mode: b.mode,
-                            key_names,
-                            keys,
-                            action: b.action,
-                            zh: zh.clone(),
-                            en: en.clone(),
-                            hint: b.hint.unwrap_or(false),
-                        },
-                    );
+                    base.bindings.insert(at, new);
                     at
                 }
             };
@@ -416,27 +408,33 @@ fn read_binding(c: &mut Collector, table: Spanned<DeValue<'_>>) -> Option<RawBin
                 &mut raw.keys,
                 read_value(c, value).map(Spanned::into_inner),
             )),
-            "zh" => Some(set(
-                &mut raw.zh,
-                read_value(c, value).map(Spanned::into_inner),
-            )),
-            "en" => Some(set(
-                &mut raw.en,
-                read_value(c, value).map(Spanned::into_inner),
-            )),
             "hint" => Some(set(
                 &mut raw.hint,
                 read_value(c, value).map(Spanned::into_inner),
             )),
             "after" => Some(set(&mut raw.after, read_value(c, value))),
             "before" => Some(set(&mut raw.before, read_value(c, value))),
-            other => {
-                c.at(
-                    &key.span(),
-                    format!("unknown field `{other}`, expected one of {BINDING_FIELDS}"),
-                );
-                None
-            }
+            other => match Lang::ALL.into_iter().find(|l| l.code() == other) {
+                // The binding's own help text in that language.
+                Some(lang) => {
+                    let text = read_value::<String>(c, value).map(Spanned::into_inner);
+                    let read = text.is_some();
+                    if let Some(text) = text {
+                        raw.words.set(lang, text);
+                    }
+                    Some(read)
+                }
+                None => {
+                    c.at(
+                        &key.span(),
+                        format!(
+                            "unknown field `{other}`, expected one of {}",
+                            binding_fields()
+                        ),
+                    );
+                    None
+                }
+            },
         };
         whole &= read != Some(false);
     }
@@ -460,17 +458,6 @@ fn set<T>(field: &mut Option<T>, value: Option<T>) -> bool {
     let read = value.is_some();
     *field = value;
     read
-}
-
-fn needs_text(origin: &str, line: usize, action: Action) -> FileError {
-    FileError {
-        file: origin.to_owned(),
-        line,
-        message: format!(
-            "the binding for {:?} needs its help text: zh = \"…\" and en = \"…\"",
-            serde_name(&action)
-        ),
-    }
 }
 
 fn unknown_key_message(name: &str) -> String {
@@ -571,7 +558,7 @@ mod tests {
         assert_eq!(km.action(Mode::Watch, &press('k')), Some(Action::Down));
         assert!(km.in_mode(Mode::Watch).all(|b| b.action != Action::Up));
         // The help text stays when the layer gives none.
-        assert_eq!(km.bindings[0].zh, "下");
+        assert_eq!(km.bindings[0].text(Lang::Zh), "下");
         let off = Layer::parse(
             "[[binding]]\nmode = \"watch\"\nkeys = []\naction = \"down\"\n",
             "user.toml",
@@ -583,17 +570,38 @@ mod tests {
     }
 
     #[test]
-    fn a_new_binding_in_a_layer_needs_help_text() {
+    fn a_new_binding_reads_the_catalogue_in_each_language_it_gives_no_text_for() {
         let base = Keymap::parse(TWO, "base.toml").unwrap();
         let layer = Layer::parse(
-            "\n[[binding]]\nmode = \"watch\"\nkeys = [\"x\"]\naction = \"quit\"\n",
+            "\n[[binding]]\nmode = \"watch\"\nkeys = [\"x\"]\naction = \"quit\"\n\n\
+             [[binding]]\nmode = \"watch\"\nkeys = [\"g\"]\naction = \"top\"\nen = \"To the top\"\n",
             "user.toml",
         )
         .unwrap();
-        let err = base.with_layer(&layer).unwrap_err().to_string();
-        assert!(
-            err.starts_with("user.toml:5: ") && err.contains("zh"),
-            "{err}"
+        let km = base.with_layer(&layer).unwrap_or_else(|e| panic!("{e}"));
+        let text = |a: Action, l: Lang| {
+            km.in_mode(Mode::Watch)
+                .find(|b| b.action == a)
+                .map(|b| b.text(l).to_owned())
+        };
+        assert_eq!(text(Action::Quit, Lang::Zh).as_deref(), Some("退出"));
+        assert_eq!(text(Action::Quit, Lang::En).as_deref(), Some("Quit"));
+        // Its own words win in their language; the other reads the catalogue's.
+        assert_eq!(text(Action::Top, Lang::En).as_deref(), Some("To the top"));
+        assert_eq!(text(Action::Top, Lang::Zh).as_deref(), Some("到顶"));
+        // A mode where the action reads differently has its own words in the catalogue.
+        let close = Layer::parse(
+            "[[binding]]\nmode = \"help\"\nkeys = [\"q\"]\naction = \"close\"\n",
+            "user.toml",
+        )
+        .unwrap();
+        let km = Keymap::parse(TWO, "base.toml")
+            .unwrap()
+            .with_layer(&close)
+            .unwrap();
+        assert_eq!(
+            km.in_mode(Mode::Help).next().unwrap().text(Lang::En),
+            "Close help"
         );
     }
 

@@ -6,6 +6,7 @@ mod file;
 mod keys;
 
 use super::action::Action;
+use super::state::Lang;
 use crate::file_error::{FileError, FileErrors};
 use crossterm::event::KeyEvent;
 use serde::{Deserialize, Serialize};
@@ -80,9 +81,86 @@ pub struct Binding {
     pub key_names: Vec<String>,
     pub keys: Vec<Key>,
     pub action: Action,
-    pub zh: String,
-    pub en: String,
+    /// Help text a keymap file gave this binding itself (a user's `zh = "…"`), by language.
+    pub own: OwnWords,
+    /// The catalogue's key for what the action does in this mode, found when the keymap
+    /// is read (`words::binding_key`).
+    catalogue: Option<&'static str>,
     pub hint: bool,
+}
+
+impl Binding {
+    /// A binding with the catalogue's help text and no words of its own.
+    pub fn new(mode: Mode, action: Action, key_names: Vec<String>, keys: Vec<Key>) -> Binding {
+        Binding {
+            mode,
+            key_names,
+            keys,
+            action,
+            own: OwnWords::default(),
+            catalogue: crate::words::binding_key(&mode.name(), &serde_name(&action)),
+            hint: false,
+        }
+    }
+
+    /// The help text in `lang`: the binding's own in that language, else the catalogue's
+    /// for its action in its mode.
+    pub fn text(&self, lang: Lang) -> &str {
+        match (self.own.get(lang), self.catalogue) {
+            (Some(own), _) => own,
+            (None, Some(key)) => lang.t(key),
+            (None, None) => "",
+        }
+    }
+}
+
+/// Help text by language, each optional: what a keymap file wrote for a binding, one field
+/// per language code (`zh`, `en`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OwnWords(Vec<(Lang, String)>);
+
+impl OwnWords {
+    pub fn get(&self, lang: Lang) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, t)| t.as_str())
+    }
+
+    /// Give `lang` this text, in place of any it had.
+    pub fn set(&mut self, lang: Lang, text: String) {
+        match self.0.iter_mut().find(|(l, _)| *l == lang) {
+            Some((_, t)) => *t = text,
+            None => self.0.push((lang, text)),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Each language given, with its text, in the order written.
+    pub fn iter(&self) -> impl Iterator<Item = (Lang, &str)> {
+        self.0.iter().map(|(l, t)| (*l, t.as_str()))
+    }
+}
+
+/// Every key of the catalogue a binding's help text could come from: `keys.ACTION` for
+/// each action, `keys.in.MODE.ACTION` for each mode and an action it answers. The test of
+/// unused keys counts these as used (they are made from names, see `words::binding_key`).
+pub fn text_keys() -> Vec<String> {
+    let mut keys: Vec<String> = Action::ALL
+        .iter()
+        .map(|a| format!("keys.{}", serde_name(a)))
+        .collect();
+    for mode in Mode::ALL {
+        for a in Action::ALL {
+            if super::rooms::answers(mode, *a) {
+                keys.push(format!("keys.in.{}.{}", mode.name(), serde_name(a)));
+            }
+        }
+    }
+    keys
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -223,6 +301,44 @@ mod tests {
     }
 
     #[test]
+    fn builtin_keymaps_carry_no_texts_and_every_binding_has_the_catalogues() {
+        for name in Keymap::builtin_names() {
+            for b in Keymap::builtin(name).unwrap().bindings {
+                assert!(b.own.is_empty(), "keymaps/{name}.toml: {b:?} has words");
+                for lang in Lang::ALL {
+                    assert!(!b.text(lang).is_empty(), "keymaps/{name}.toml: {b:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_action_has_its_help_text_in_the_catalogue_and_a_mode_its_own_only_if_it_differs() {
+        use crate::words::binding_key;
+        for a in Action::ALL {
+            let name = serde_name(a);
+            // No mode is named "", so this is the action's own key.
+            let general = binding_key("", &name);
+            assert_eq!(
+                general,
+                Some(format!("keys.{name}").as_str()),
+                "in words/*.toml"
+            );
+            for mode in Mode::ALL {
+                let here = binding_key(&mode.name(), &name);
+                if here != general
+                    && let (Some(here), Some(general)) = (here, general)
+                {
+                    assert!(
+                        Lang::ALL.iter().any(|l| l.t(here) != l.t(general)),
+                        "{here} reads as {general} in every language: drop it"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn embedded_keymap_parses_and_maps_the_basic_keys() {
         let km = Keymap::embedded();
         let none = KeyModifiers::NONE;
@@ -284,11 +400,24 @@ mod tests {
             Some("default")
         );
         let patched = Keymap::parse(vim, "keymaps/vim.toml").unwrap_or_else(|e| panic!("{e}"));
-        // Binding by binding, so a difference names its place; Binding's equality covers the
-        // mode, the keys and their names in order, the action, both texts and the hint.
+        // Binding by binding, so a difference names its place: the mode, the keys and their
+        // names in order, the action, the hint, and the help text in every language as the
+        // help would show it (the frozen copy's own words, the patch's from the catalogue).
+        let seen = |b: &Binding| {
+            let texts: Vec<&str> = Lang::ALL.iter().map(|l| b.text(*l)).collect();
+            (
+                b.mode,
+                b.key_names.clone(),
+                b.keys.clone(),
+                b.action,
+                b.hint,
+                texts.join(" | "),
+            )
+        };
         for (i, (p, f)) in patched.bindings.iter().zip(&frozen.bindings).enumerate() {
             assert_eq!(
-                p, f,
+                seen(p),
+                seen(f),
                 "binding {i}: the patch gives the first, the frozen copy the second"
             );
         }
@@ -340,7 +469,7 @@ mod tests {
             .find(|b| b.action == Action::Ack)
             .unwrap();
         assert_eq!(
-            (ack.en.as_str(), ack.zh.as_str(), ack.hint),
+            (ack.text(Lang::En), ack.text(Lang::Zh), ack.hint),
             ("Ack", "确认预警", true)
         );
         assert_eq!(ack.key_names, ["a"], "keys left out stay");

@@ -2,6 +2,7 @@
 //! keymap, and checked against the file by a test so the page cannot fall behind.
 
 use super::{COMMANDS, ROOMS, answers};
+use crate::app::Lang;
 use crate::app::action::Action;
 use crate::app::keymap::{Keymap, Mode, serde_name};
 
@@ -9,15 +10,18 @@ use crate::app::keymap::{Keymap, Mode, serde_name};
 pub const BEGIN: &str = "<!-- rooms: written from src/app/rooms; a test checks it -->";
 pub const END: &str = "<!-- end of rooms -->";
 
-/// What an action does, in English: the default keymap's help text where it binds the
-/// action, else its command's text.
+/// The page is in English.
+const LANG: Lang = Lang::En;
+
+/// What an action does, in English: the help text of the default keymap's first binding
+/// for it, else its command's text.
 pub fn describe(keymap: &Keymap, action: Action) -> Option<String> {
     keymap
         .bindings
         .iter()
         .find(|b| b.action == action)
-        .map(|b| b.en.clone())
-        .or_else(|| super::command_for(action).map(|c| c.text.1.to_owned()))
+        .map(|b| b.text(LANG).to_owned())
+        .or_else(|| super::command_for(action).map(|c| LANG.t(c.text).to_owned()))
 }
 
 fn code(name: String) -> String {
@@ -36,7 +40,7 @@ pub fn tables(keymap: &Keymap) -> String {
             ROOMS
                 .iter()
                 .filter(|r| r.modes.contains(&mode))
-                .map(|r| r.title.1)
+                .map(|r| LANG.t(r.title))
                 .collect()
         };
         let actions: Vec<String> = Action::ALL
@@ -66,10 +70,9 @@ pub fn tables(keymap: &Keymap) -> String {
     );
     out.push_str("| command | aliases | runs | what it does |\n| --- | --- | --- | --- |\n");
     for c in COMMANDS {
-        let arg = if c.arg_text.1.is_empty() {
-            String::new()
-        } else {
-            format!(" {}", c.arg_text.1)
+        let arg = match c.arg_words(LANG) {
+            w if w.is_empty() => w,
+            w => format!(" {w}"),
         };
         let aliases: Vec<String> = c.aliases.iter().map(|a| format!("`:{a}`")).collect();
         out.push_str(&format!(
@@ -77,7 +80,7 @@ pub fn tables(keymap: &Keymap) -> String {
             c.name,
             aliases.join(" "),
             serde_name(&c.action),
-            c.text.1
+            LANG.t(c.text)
         ));
     }
     out.push('\n');

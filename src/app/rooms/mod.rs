@@ -6,17 +6,15 @@
 use super::action::Action;
 use super::keymap::Mode;
 use super::state::{Lang, Overlay, State};
+use crate::words;
 
 pub mod docs;
-
-/// A text in both languages.
-pub type Text = (&'static str, &'static str);
 
 pub struct Room {
     /// Its name in docs and tests.
     pub name: &'static str,
-    /// What the help and the docs call it.
-    pub title: Text,
+    /// What the help and the docs call it: a key of the catalogue.
+    pub title: &'static str,
     /// The keymap modes its keys are read in.
     pub modes: &'static [Mode],
     /// What a key can ask of it in those modes.
@@ -60,7 +58,7 @@ macro_rules! with_moves {
 pub const ROOMS: &[Room] = &[
     Room {
         name: "watch",
-        title: ("值班主屏", "Watch screen"),
+        title: words::key("rooms.watch"),
         modes: &[Mode::Watch],
         answers: with_moves![
             Action::Quit,
@@ -91,7 +89,7 @@ pub const ROOMS: &[Room] = &[
     },
     Room {
         name: "prompt",
-        title: ("命令行 : 与筛选 /", "Command line : and filter /"),
+        title: words::key("rooms.prompt"),
         modes: &[Mode::Prompt],
         answers: &[
             Action::Submit,
@@ -104,14 +102,14 @@ pub const ROOMS: &[Room] = &[
     },
     Room {
         name: "detail",
-        title: ("详情", "Details"),
+        title: words::key("rooms.detail"),
         modes: &[Mode::Detail],
         answers: with_moves![Action::Close],
         opened_by: Some(Action::Open),
     },
     Room {
         name: "form",
-        title: ("表单", "Forms"),
+        title: words::key("rooms.form"),
         modes: &[Mode::Form],
         answers: &[
             Action::Submit,
@@ -123,49 +121,49 @@ pub const ROOMS: &[Room] = &[
     },
     Room {
         name: "handover",
-        title: ("交接班", "Shift handover"),
+        title: words::key("rooms.handover"),
         modes: &[Mode::Handover],
         answers: with_moves![Action::Close, Action::Sign, Action::Confirm],
         opened_by: Some(Action::Handover),
     },
     Room {
         name: "silences",
-        title: ("静默", "silences"),
+        title: words::key("rooms.silences"),
         modes: &[Mode::List],
         answers: with_moves![Action::Close, Action::Filter],
         opened_by: Some(Action::Silences),
     },
     Room {
         name: "instructions",
-        title: ("督办", "instructions"),
+        title: words::key("rooms.instructions"),
         modes: &[Mode::List],
         answers: with_moves![Action::Close, Action::Filter, Action::FollowUp],
         opened_by: Some(Action::Instructions),
     },
     Room {
         name: "sources",
-        title: ("数据源", "sources"),
+        title: words::key("rooms.sources"),
         modes: &[Mode::List],
         answers: with_moves![Action::Close],
         opened_by: Some(Action::Sources),
     },
     Room {
         name: "history",
-        title: ("历史", "history"),
+        title: words::key("rooms.history"),
         modes: &[Mode::List],
         answers: with_moves![Action::Close],
         opened_by: Some(Action::History),
     },
     Room {
         name: "overdue",
-        title: ("逾期", "overdue"),
+        title: words::key("rooms.overdue"),
         modes: &[Mode::List],
         answers: with_moves![Action::Close],
         opened_by: Some(Action::Overdue),
     },
     Room {
         name: "experts",
-        title: ("专家库", "Experts"),
+        title: words::key("rooms.experts"),
         modes: &[Mode::Experts, Mode::ExpertSearch],
         answers: with_moves![
             Action::Quit,
@@ -181,7 +179,7 @@ pub const ROOMS: &[Room] = &[
     },
     Room {
         name: "help",
-        title: ("帮助", "Help"),
+        title: words::key("rooms.help"),
         modes: &[Mode::Help],
         answers: with_moves![Action::Close],
         opened_by: Some(Action::Help),
@@ -240,26 +238,22 @@ pub fn modes_answering(action: Action) -> Vec<Mode> {
 /// The help's heading for a mode: the rooms read in it (the list overlays share one).
 pub fn mode_title(lang: Lang, mode: Mode) -> String {
     match mode {
-        Mode::Global => lang.pick("全局", "Everywhere").to_owned(),
-        Mode::ExpertSearch => lang
-            .pick("专家库 · 搜索框", "Experts · search box")
-            .to_owned(),
-        Mode::Experts => lang.pick("专家库 · 列表", "Experts · list").to_owned(),
+        Mode::Global => lang.t("help.everywhere").to_owned(),
+        Mode::ExpertSearch => lang.t("help.expert_search").to_owned(),
+        Mode::Experts => lang.t("help.experts").to_owned(),
         Mode::List => {
             let names: Vec<&str> = ROOMS
                 .iter()
                 .filter(|r| r.modes == [Mode::List])
-                .map(|r| lang.pick(r.title.0, r.title.1))
+                .map(|r| lang.t(r.title))
                 .collect();
-            match lang {
-                Lang::Zh => format!("列表（{}）", names.join("、")),
-                Lang::En => format!("Lists ({})", names.join(", ")),
-            }
+            let names = names.join(lang.t("help.lists_separator"));
+            lang.f("help.lists", &[("names", &names)])
         }
-        _ => ROOMS.iter().find(|r| r.modes == [mode]).map_or_else(
-            || mode.name(),
-            |r| lang.pick(r.title.0, r.title.1).to_owned(),
-        ),
+        _ => ROOMS
+            .iter()
+            .find(|r| r.modes == [mode])
+            .map_or_else(|| mode.name(), |r| lang.t(r.title).to_owned()),
     }
 }
 
@@ -281,9 +275,23 @@ pub struct Command {
     /// What it runs: the action a key bound to it runs, given the argument.
     pub action: Action,
     pub arg: Arg,
-    /// What the argument is, for help (empty: none).
-    pub arg_text: Text,
-    pub text: Text,
+    /// What the argument is, for help: a key of the catalogue, empty for none (and for
+    /// `:lang`, whose argument is a language code: `arg_words`).
+    pub arg_text: &'static str,
+    /// What it does: a key of the catalogue.
+    pub text: &'static str,
+}
+
+impl Command {
+    /// What the help writes after the name for the argument, if the command takes one:
+    /// the codes of the languages there are for `:lang` (`zh|en`).
+    pub fn arg_words(&self, lang: Lang) -> String {
+        match self.arg {
+            Arg::Lang => crate::words::codes().collect::<Vec<_>>().join("|"),
+            _ if self.arg_text.is_empty() => String::new(),
+            _ => lang.t(self.arg_text).to_owned(),
+        }
+    }
 }
 
 /// The `:` commands, in the order the help lists them.
@@ -293,105 +301,96 @@ pub const COMMANDS: &[Command] = &[
         aliases: &["专家"],
         action: Action::Experts,
         arg: Arg::Experts,
-        arg_text: ("查询", "QUERY"),
-        text: (
-            "专家库，带查询词（姓名、拼音、专业、组）",
-            "Expert lookup with a query (name, pinyin, specialty, group)",
-        ),
+        arg_text: words::key("commands.experts_arg"),
+        text: words::key("commands.experts"),
     },
     Command {
         name: "theme",
         aliases: &["主题"],
         action: Action::Theme,
         arg: Arg::Theme,
-        arg_text: ("主题名", "NAME"),
-        text: (
-            "切换主题（内置或配置目录 themes/ 下的）",
-            "Switch the theme (built-in or from themes/ in the config directory)",
-        ),
+        arg_text: words::key("commands.theme_arg"),
+        text: words::key("commands.theme"),
     },
     Command {
         name: "handover",
         aliases: &["交接班"],
         action: Action::Handover,
         arg: Arg::None,
-        arg_text: ("", ""),
-        text: ("交接班", "Shift handover"),
+        arg_text: "",
+        text: words::key("commands.handover"),
     },
     Command {
         name: "filter",
         aliases: &["筛选"],
         action: Action::Filter,
         arg: Arg::Filter,
-        arg_text: ("词", "WORDS"),
-        text: (
-            "筛选当前列表（同 /；不带词即清除）",
-            "Filter the focused list (as /; no words clears it)",
-        ),
+        arg_text: words::key("commands.filter_arg"),
+        text: words::key("commands.filter"),
     },
     Command {
         name: "sources",
         aliases: &["源", "数据源"],
         action: Action::Sources,
         arg: Arg::None,
-        arg_text: ("", ""),
-        text: ("各数据源健康状况", "Health of every source"),
+        arg_text: "",
+        text: words::key("commands.sources"),
     },
     Command {
         name: "silences",
         aliases: &["静默"],
         action: Action::Silences,
         arg: Arg::None,
-        arg_text: ("", ""),
-        text: ("静默列表", "Silences"),
+        arg_text: "",
+        text: words::key("commands.silences"),
     },
     Command {
         name: "history",
         aliases: &["历史", "历史预警"],
         action: Action::History,
         arg: Arg::None,
-        arg_text: ("", ""),
-        text: ("已失效、已更新、已解除的预警", "Alerts no longer in force"),
+        arg_text: "",
+        text: words::key("commands.history"),
     },
     Command {
         name: "overdue",
         aliases: &["逾期"],
         action: Action::Overdue,
         arg: Arg::None,
-        arg_text: ("", ""),
-        text: ("逾期的报告，最久的在前", "What is overdue, longest first"),
+        arg_text: "",
+        text: words::key("commands.overdue"),
     },
     Command {
         name: "instructions",
         aliases: &["批示", "督办"],
         action: Action::Instructions,
         arg: Arg::None,
-        arg_text: ("", ""),
-        text: ("领导批示督办列表", "Leader instructions to follow up"),
+        arg_text: "",
+        text: words::key("commands.instructions"),
     },
     Command {
         name: "help",
         aliases: &["帮助"],
         action: Action::Help,
         arg: Arg::None,
-        arg_text: ("", ""),
-        text: ("帮助：按键与命令", "Help: keys and commands"),
+        arg_text: "",
+        text: words::key("commands.help"),
     },
     Command {
         name: "lang",
         aliases: &["语言"],
         action: Action::Lang,
         arg: Arg::Lang,
-        arg_text: ("zh|en", "zh|en"),
-        text: ("界面语言", "Language of the screen"),
+        arg_text: "",
+        text: words::key("commands.lang"),
     },
     Command {
         name: "quit",
         aliases: &["q", "退出"],
         action: Action::Quit,
         arg: Arg::None,
-        arg_text: ("", ""),
-        text: ("退出", "Quit"),
+        arg_text: "",
+        text: words::key("commands.quit"),
     },
 ];
 
@@ -457,13 +456,10 @@ mod tests {
 
     #[test]
     fn every_list_overlay_heads_the_help_of_the_list_mode() {
-        for lang in [Lang::Zh, Lang::En] {
+        for lang in Lang::ALL {
             let heading = mode_title(lang, Mode::List);
             for r in ROOMS.iter().filter(|r| r.modes == [Mode::List]) {
-                assert!(
-                    heading.contains(lang.pick(r.title.0, r.title.1)),
-                    "{heading}"
-                );
+                assert!(heading.contains(lang.t(r.title)), "{heading}");
             }
         }
         assert_eq!(

@@ -355,7 +355,7 @@ impl State {
             return Some((since, why.clone()));
         }
         let since = self.source_down(h)?;
-        let why = self.lang().pick("无响应", "no answer").to_owned();
+        let why = self.lang().t("header.no_answer").to_owned();
         Some((since, why))
     }
 

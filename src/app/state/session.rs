@@ -20,14 +20,6 @@ impl Lang {
     pub fn from_code(code: &str) -> Lang {
         crate::words::lang_of_code(code)
     }
-
-    /// Pick the text for this language (files not yet moved to `words/`).
-    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::Zh => zh,
-            Lang::En => en,
-        }
-    }
 }
 
 #[derive(Debug, Clone)]

@@ -14,20 +14,20 @@ pub fn page(state: &State, width: usize) -> Page {
     let mut lines = Vec::with_capacity(list.len());
     for a in &list {
         let (how, when) = if let Some(by) = &a.extra.cancelled_by {
-            (l.pick("已解除", "cancelled"), format!(" {by}"))
+            (l.t("history.cancelled"), format!(" {by}"))
         } else if let Some(at) = a.extra.resolved_at {
             (
-                l.pick("已恢复", "resolved"),
+                l.t("history.resolved"),
                 format!(" {}", state.local(at, "%m-%d %H:%M")),
             )
         } else if let Some(by) = &a.extra.superseded_by {
-            (l.pick("已更新", "updated"), format!(" → {by}"))
+            (l.t("history.updated"), format!(" → {by}"))
         } else {
             let at = a
                 .expires
                 .map(|e| state.local(e, "%m-%d %H:%M"))
                 .unwrap_or_default();
-            (l.pick("已失效", "expired"), format!(" {at}"))
+            (l.t("history.expired"), format!(" {at}"))
         };
         let head = format!(
             "{} {} {}",
@@ -43,10 +43,10 @@ pub fn page(state: &State, width: usize) -> Page {
         ]));
     }
     if lines.is_empty() {
-        lines.push(Line::raw(l.pick("没有历史预警。", "No alerts in history.")));
+        lines.push(Line::raw(l.t("history.none")));
     }
     Page {
-        title: format!("{} · {}", l.pick("历史预警", "Alert history"), list.len()),
+        title: format!("{} · {}", l.t("history.title"), list.len()),
         lines,
         chosen: None,
     }

@@ -15,20 +15,20 @@ pub fn page(state: &State, width: usize, selected: usize) -> Page {
     let list = instructions::listed(state);
     let mut lines = Vec::new();
     let mut selected_line = 0;
-    let colon = l.pick("：", ": ");
     for (n, i) in list.iter().enumerate() {
         let status = if i.open() {
-            l.pick("督办中", "open")
+            l.t("instructions.open")
         } else {
-            l.pick("已办结", "closed")
+            l.t("instructions.closed")
         };
-        let head = format!(
-            "{} {} {}{}{}",
-            state.local(i.at(), "%m-%d %H:%M"),
-            status,
-            i.leader(),
-            colon,
-            i.entry.text
+        let head = l.f(
+            "instructions.head",
+            &[
+                ("at", &state.local(i.at(), "%m-%d %H:%M")),
+                ("status", &status),
+                ("leader", &i.leader()),
+                ("text", &i.entry.text),
+            ],
         );
         let mut style = if i.open() {
             t.get(Role::Text)
@@ -40,49 +40,42 @@ pub fn page(state: &State, width: usize, selected: usize) -> Page {
             selected_line = lines.len();
         }
         lines.push(Line::styled(truncate(&head, width), style));
+        let assignee = if i.assignee().is_empty() {
+            "—"
+        } else {
+            i.assignee()
+        };
         let mut tail = format!(
-            "    {} · {} {}",
-            i.incident.title,
-            l.pick("承办", "assignee"),
-            if i.assignee().is_empty() {
-                "—"
-            } else {
-                i.assignee()
-            }
+            "    {}",
+            l.f(
+                "instructions.tail",
+                &[("incident", &i.incident.title), ("assignee", &assignee)],
+            )
         );
         if let Some(last) = i.followups.last() {
-            tail.push_str(&format!(
-                " · {} {}{colon}{}",
-                l.pick("督办", "follow-ups"),
-                i.followups.len(),
-                last.text
+            tail.push_str(" · ");
+            tail.push_str(&l.f(
+                "instructions.follow_ups",
+                &[("count", &i.followups.len()), ("text", &last.text)],
             ));
         }
         if let Some(c) = i.closed_by {
-            tail.push_str(&format!(" · {}{colon}{}", l.pick("办结", "closed"), c.text));
+            tail.push_str(" · ");
+            tail.push_str(&l.f("instructions.closed_with", &[("text", &c.text)]));
         }
         lines.push(Line::styled(truncate(&tail, width), t.get(Role::Muted)));
     }
     if lines.is_empty() && !state.view.filters.instructions.is_empty() {
-        lines.push(Line::raw(l.pick(
-            "没有符合筛选的批示（Esc 清除筛选）",
-            "No instruction matches the filter (Esc clears it)",
-        )));
+        lines.push(Line::raw(l.t("instructions.none_match")));
     } else if lines.is_empty() {
-        lines.push(Line::raw(
-            l.pick("没有领导批示。", "No leader instructions."),
-        ));
+        lines.push(Line::raw(l.t("instructions.none")));
     }
-    let name = l.pick("领导批示 · 督办", "Leader instructions");
+    let name = l.t("instructions.title");
     let title = filtered_title(
         state,
         name,
         FilterTarget::Instructions,
-        l.pick(
-            "领导批示 · 督办（Enter 记录进展或办结）",
-            "Leader instructions (Enter: progress or close)",
-        )
-        .to_owned(),
+        l.t("instructions.title_keys").to_owned(),
     );
     Page {
         title,

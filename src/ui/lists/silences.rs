@@ -2,7 +2,7 @@
 
 use super::Page;
 use crate::app::filter::FilterTarget;
-use crate::app::{Lang, State, silences};
+use crate::app::{State, silences};
 use crate::model::text::truncate;
 use crate::ui::alerts::level_label;
 use crate::ui::filtered_title;
@@ -25,38 +25,30 @@ pub fn page(state: &State, width: usize) -> Page {
         let left = state.now.until(s.until).map_or(0, |d| d.get_minutes());
         lines.push(Line::styled(
             truncate(
-                &match l {
-                    Lang::Zh => format!(
-                        "  {} {} · 至 {}（余 {left} 分钟）· {}",
-                        s.officer,
-                        state.local(s.from, "%H:%M"),
-                        state.local(s.until, "%H:%M"),
-                        s.reason
-                    ),
-                    Lang::En => format!(
-                        "  {} {} · until {} ({left} min left) · {}",
-                        s.officer,
-                        state.local(s.from, "%H:%M"),
-                        state.local(s.until, "%H:%M"),
-                        s.reason
-                    ),
-                },
+                &format!(
+                    "  {}",
+                    l.f(
+                        "silences.row",
+                        &[
+                            ("officer", &s.officer),
+                            ("from", &state.local(s.from, "%H:%M")),
+                            ("until", &state.local(s.until, "%H:%M")),
+                            ("left", &left),
+                            ("reason", &s.reason),
+                        ],
+                    )
+                ),
                 width,
             ),
             t.get(Role::Muted),
         ));
     }
     if lines.is_empty() && !state.view.filters.silences.is_empty() {
-        lines.push(Line::raw(l.pick(
-            "没有符合筛选的静默（Esc 清除筛选）",
-            "No silence matches the filter (Esc clears it)",
-        )));
+        lines.push(Line::raw(l.t("silences.none_match")));
     } else if lines.is_empty() {
-        lines.push(Line::raw(
-            l.pick("没有静默中的预警。", "No alert is silenced."),
-        ));
+        lines.push(Line::raw(l.t("silences.none")));
     }
-    let name = l.pick("静默列表", "Silences");
+    let name = l.t("silences.title");
     Page {
         title: filtered_title(state, name, FilterTarget::Silences, name.to_owned()),
         lines,

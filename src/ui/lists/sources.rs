@@ -19,11 +19,11 @@ pub fn page(state: &State, width: usize) -> Page {
         None => "—".to_owned(),
     };
     let columns = [
-        (l.pick("名称", "Name"), 16),
-        (l.pick("类型", "Kind"), 14),
-        (l.pick("状态", "Status"), 10),
-        (l.pick("最近正常", "Last OK"), 26),
-        (l.pick("故障起始", "Failing since"), 26),
+        (l.t("sources.name"), 16),
+        (l.t("sources.kind"), 14),
+        (l.t("sources.status"), 10),
+        (l.t("sources.last_ok"), 26),
+        (l.t("sources.failing_since"), 26),
     ];
     let mut lines = vec![Line::styled(
         truncate(
@@ -44,11 +44,11 @@ pub fn page(state: &State, width: usize) -> Page {
             .find(|(n, _)| n == &s.name)
             .map_or("—", |(_, k)| k.as_str());
         let (status, role) = match &s.status {
-            SourceStatus::Failed(_) => (l.pick("✗ 离线", "✗ offline"), Role::Offline),
-            _ if state.source_stale(s) => (l.pick("⚠ 陈旧", "⚠ stale"), Role::Stale),
-            SourceStatus::Connecting => (l.pick("连接中", "connecting"), Role::Stale),
-            SourceStatus::Live => (l.pick("✓ 实时", "✓ live"), Role::Ok),
-            SourceStatus::Polling => (l.pick("⟳ 轮询", "⟳ polling"), Role::Stale),
+            SourceStatus::Failed(_) => (l.t("sources.offline"), Role::Offline),
+            _ if state.source_stale(s) => (l.t("sources.stale"), Role::Stale),
+            SourceStatus::Connecting => (l.t("sources.connecting"), Role::Stale),
+            SourceStatus::Live => (l.t("sources.live"), Role::Ok),
+            SourceStatus::Polling => (l.t("sources.polling"), Role::Stale),
         };
         lines.push(Line::from(vec![
             Span::raw(format!("{} ", pad(&truncate(&s.name, 16), 16))),
@@ -59,7 +59,10 @@ pub fn page(state: &State, width: usize) -> Page {
         ]));
         if let SourceStatus::Failed(why) = &s.status {
             lines.push(Line::styled(
-                truncate(&format!("  {} {why}", l.pick("原因：", "Reason:")), width),
+                truncate(
+                    &format!("  {}", l.f("sources.reason", &[("why", why)])),
+                    width,
+                ),
                 t.get(Role::Offline),
             ));
         }
@@ -67,9 +70,11 @@ pub fn page(state: &State, width: usize) -> Page {
             lines.push(Line::styled(
                 truncate(
                     &format!(
-                        "  ⚠ {} {}: {text}",
-                        l.pick("警告", "Warning"),
-                        state.local(*at, "%m-%d %H:%M")
+                        "  {}",
+                        l.f(
+                            "sources.warning",
+                            &[("at", &state.local(*at, "%m-%d %H:%M")), ("text", text)],
+                        )
                     ),
                     width,
                 ),
@@ -78,13 +83,10 @@ pub fn page(state: &State, width: usize) -> Page {
         }
     }
     if state.records.sources.is_empty() {
-        lines.push(Line::raw(l.pick(
-            "尚未收到任何数据源的消息。",
-            "No source has been heard from yet.",
-        )));
+        lines.push(Line::raw(l.t("sources.none")));
     }
     Page {
-        title: l.pick("数据源", "Sources").to_owned(),
+        title: l.t("sources.title").to_owned(),
         lines,
         chosen: None,
     }
