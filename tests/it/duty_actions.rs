@@ -451,3 +451,21 @@ fn an_instruction_stands_until_closed_though_its_incident_closes() {
         "a closed one with none goes"
     );
 }
+
+#[test]
+fn the_silence_list_counts_the_minutes_left() {
+    let mut s = with_officer("测试甲");
+    update(&mut s, key('s')); // the default choice: 30 minutes
+    update(&mut s, code(KeyCode::Tab));
+    typed(&mut s, "已通知区三防办");
+    update(&mut s, code(KeyCode::Enter));
+    update(&mut s, key('S'));
+    let all = text(&render(&mut s, 120, 40)).join("\n");
+    assert!(all.contains("余 30 分钟"), "{all}");
+    tick(&mut s, now() + SignedDuration::from_secs(12 * 60 + 30));
+    let all = text(&render(&mut s, 120, 40)).join("\n");
+    assert!(
+        all.contains("余 18 分钟"),
+        "17.5 minutes left shows as 18:\n{all}"
+    );
+}

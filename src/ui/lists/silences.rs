@@ -22,7 +22,9 @@ pub fn page(state: &State, width: usize) -> Page {
                 t.get(Role::Title),
             ),
         ]));
-        let left = state.now.until(s.until).map_or(0, |d| d.get_minutes());
+        // Whole minutes left, rounded up: a silence with 30 s to go still has a minute.
+        let secs = s.until.duration_since(state.now).as_secs().max(0);
+        let left = (secs + 59) / 60;
         lines.push(Line::styled(
             truncate(
                 &format!(
