@@ -426,6 +426,14 @@ fn expired_updated_and_cancelled_alerts_leave_the_wall_for_the_history() {
             watchroom::app::lists::ListKind::History
         ))
     );
+    // The history names the message that replaced an alert by its title, not its id.
+    let rows = text(&render(&mut s, 120, 40));
+    let updated = rows
+        .iter()
+        .find(|r| r.contains("暴雨黄色预警信号"))
+        .unwrap_or_else(|| panic!("{}", rows.join("\n")));
+    assert!(updated.contains("→ 暴雨橙色预警信号"), "{updated}");
+    assert!(!updated.contains("a-orange"), "{updated}");
 }
 
 #[test]

@@ -12,16 +12,23 @@ pub fn page(state: &State, width: usize) -> Page {
     let l = state.lang();
     let list = state.history();
     let mut lines = Vec::with_capacity(list.len());
+    // The message that ended an alert, by its title where this console holds it.
+    let named = |a: &crate::model::Alert, id: &str| {
+        state
+            .records
+            .alert(&a.origin, id)
+            .map_or_else(|| id.to_owned(), |m| m.title().to_owned())
+    };
     for a in &list {
         let (how, when) = if let Some(by) = &a.extra.cancelled_by {
-            (l.t("history.cancelled"), format!(" {by}"))
+            (l.t("history.cancelled"), format!(" {}", named(a, by)))
         } else if let Some(at) = a.extra.resolved_at {
             (
                 l.t("history.resolved"),
                 format!(" {}", state.local(at, "%m-%d %H:%M")),
             )
         } else if let Some(by) = &a.extra.superseded_by {
-            (l.t("history.updated"), format!(" → {by}"))
+            (l.t("history.updated"), format!(" → {}", named(a, by)))
         } else {
             let at = a
                 .expires
