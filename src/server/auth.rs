@@ -78,7 +78,9 @@ impl Identity {
             person: (self.kind == Kind::Personal)
                 .then(|| self.name.clone())
                 .flatten(),
-            seat: (self.kind == Kind::Seat).then(|| self.name.clone()).flatten(),
+            seat: (self.kind == Kind::Seat)
+                .then(|| self.name.clone())
+                .flatten(),
             token_id: self.token_id.clone(),
         }
     }
@@ -164,7 +166,9 @@ fn presented(req: &Request) -> Result<String, ApiFailure> {
                 .eq_ignore_ascii_case("bearer")
                 .then(|| token.trim().to_owned())
         })
-        .ok_or_else(|| ApiFailure::unauthorized("the Authorization header must be `Bearer <token>`"))
+        .ok_or_else(|| {
+            ApiFailure::unauthorized("the Authorization header must be `Bearer <token>`")
+        })
 }
 
 fn listed(tokens: &[String], presented: &str) -> Option<String> {
@@ -219,7 +223,11 @@ async fn identify(app: &AppState, token: String) -> ApiResult<Identity> {
         .await?
     {
         Some(Found::Active { user, token_id }) => Ok(Identity {
-            kind: if user.seat { Kind::Seat } else { Kind::Personal },
+            kind: if user.seat {
+                Kind::Seat
+            } else {
+                Kind::Personal
+            },
             role: user.role,
             name: Some(user.name),
             token_id,
@@ -246,11 +254,9 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
     type Rejection = ApiFailure;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiFailure> {
-        let identity = parts
-            .extensions
-            .get::<Identity>()
-            .cloned()
-            .ok_or_else(|| ApiFailure::internal("no identity for a request past the token check"))?;
+        let identity = parts.extensions.get::<Identity>().cloned().ok_or_else(|| {
+            ApiFailure::internal("no identity for a request past the token check")
+        })?;
         let address = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
@@ -272,7 +278,11 @@ impl Caller {
     /// body field naming them (`officer`, `author`, `outgoing`, `incoming`): a personal
     /// token may leave it out or must name its own person; a seat's token must name the
     /// person at the seat.
-    pub fn person(&self, field: &str, given: Option<String>) -> ApiResult<(String, Option<String>)> {
+    pub fn person(
+        &self,
+        field: &str,
+        given: Option<String>,
+    ) -> ApiResult<(String, Option<String>)> {
         let id = &self.identity;
         match (id.kind, &id.name, given) {
             (Kind::Personal, Some(person), None) => Ok((person.clone(), None)),
@@ -288,7 +298,9 @@ impl Caller {
             (Kind::Seat, Some(_), Some(g)) => Ok((g, id.name.clone())),
             (Kind::Seat, Some(seat), None) => Err(ApiFailure::field(
                 field,
-                format!("this is the token of the shared seat {seat}: say who is at it in `{field}`"),
+                format!(
+                    "this is the token of the shared seat {seat}: say who is at it in `{field}`"
+                ),
             )),
             _ => Err(refusal(id, Need::Duty)),
         }
@@ -314,7 +326,9 @@ impl Caller {
                 if b != *me {
                     return Err(ApiFailure {
                         status: StatusCode::FORBIDDEN,
-                        error: format!("this is {me}'s token: `by` must be {me} (or left out), not {b:?}"),
+                        error: format!(
+                            "this is {me}'s token: `by` must be {me} (or left out), not {b:?}"
+                        ),
                         field: Some("by".to_owned()),
                     });
                 }
@@ -355,7 +369,16 @@ impl Caller {
         seq: Option<u64>,
         at: Timestamp,
     ) -> ApiResult<()> {
-        audit::record(conn, by, "api", &self.origin(seat), &self.action, target, seq, at)
+        audit::record(
+            conn,
+            by,
+            "api",
+            &self.origin(seat),
+            &self.action,
+            target,
+            seq,
+            at,
+        )
     }
 }
 

@@ -20,10 +20,10 @@ mod store;
 mod validate;
 
 pub use error::ApiFailure;
-pub use store::people::Role;
 /// The fictional demo expert pool (190 people, deterministic), for the expert search's tests
 /// and benchmarks.
 pub use seed::directory as demo_expert_directory;
+pub use store::people::{Role, hash as token_hash};
 
 use anyhow::Context;
 use jiff::Timestamp;
@@ -248,7 +248,7 @@ pub async fn start(opts: ServeOptions) -> anyhow::Result<RunningServer> {
             app.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(async move { wait_for_stop(&mut serve_stop).await })
-            .await
+        .await
     });
     let mut tasks = vec![tokio::spawn(stream_external_changes(
         store.clone(),

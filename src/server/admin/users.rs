@@ -30,9 +30,7 @@ pub fn parse_role(field: &str, s: &str) -> ApiResult<Role> {
     Role::parse(s).ok_or_else(|| {
         ApiFailure::field(
             field,
-            format!(
-                "`{field}` {s:?} is not a role: use viewer, officer, chief, leader or admin"
-            ),
+            format!("`{field}` {s:?} is not a role: use viewer, officer, chief, leader or admin"),
         )
     })
 }

@@ -51,7 +51,14 @@ pub async fn create(
         .store
         .write(move |ch| {
             let (alert, created) = alerts::create(ch, new, now)?;
-            caller.audit(&ch.tx, &by, seat, &alert.id, created.then_some(alert.seq), now)?;
+            caller.audit(
+                &ch.tx,
+                &by,
+                seat,
+                &alert.id,
+                created.then_some(alert.seq),
+                now,
+            )?;
             Ok((alert, created))
         })
         .await?;

@@ -120,7 +120,8 @@ pub async fn add_entry(
 ) -> ApiResult<(StatusCode, Json<TimelineEntry>)> {
     let now = Timestamp::now();
     let mut new = validate::timeline_entry(&body, now)?;
-    if INSTRUCTION_KINDS.contains(&new.kind.as_str()) && !caller.identity.role.gives_instructions() {
+    if INSTRUCTION_KINDS.contains(&new.kind.as_str()) && !caller.identity.role.gives_instructions()
+    {
         return Err(ApiFailure {
             status: StatusCode::FORBIDDEN,
             error: format!(

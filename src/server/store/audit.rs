@@ -86,9 +86,8 @@ pub fn since(
     limit: usize,
 ) -> ApiResult<Vec<AuditEntry>> {
     let from = since.map_or(i64::MIN, ms);
-    let mut stmt = conn.prepare_cached(
-        "SELECT n, body FROM audit WHERE at_ms >= ?1 ORDER BY n LIMIT ?2",
-    )?;
+    let mut stmt =
+        conn.prepare_cached("SELECT n, body FROM audit WHERE at_ms >= ?1 ORDER BY n LIMIT ?2")?;
     let rows = stmt.query_map(params![from, to_sql_int(limit as u64)], |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
     })?;

@@ -156,20 +156,12 @@ pub fn find(conn: &Connection, who: &str) -> ApiResult<Option<User>> {
     if let Some(u) = get_row(conn, who)? {
         return Ok(Some(u));
     }
-    let mut found: Vec<User> = list(conn)?
-        .into_iter()
-        .filter(|u| u.name == who)
-        .collect();
+    let mut found: Vec<User> = list(conn)?.into_iter().filter(|u| u.name == who).collect();
     found.sort_by_key(|u| u.disabled_at.is_none());
     Ok(found.pop())
 }
 
-fn store_token(
-    conn: &Connection,
-    user_id: &str,
-    token: &str,
-    now: Timestamp,
-) -> ApiResult<String> {
+fn store_token(conn: &Connection, user_id: &str, token: &str, now: Timestamp) -> ApiResult<String> {
     let id = new_id("tok");
     let h = hash(token);
     conn.execute(
@@ -231,12 +223,7 @@ fn revoke_all(conn: &Connection, user_id: &str, now: Timestamp) -> ApiResult<()>
 
 /// Disables a user: their tokens stop working at once. Returns the user as it was
 /// before and as it is now.
-pub fn disable(
-    conn: &Connection,
-    who: &str,
-    by: &str,
-    now: Timestamp,
-) -> ApiResult<(User, User)> {
+pub fn disable(conn: &Connection, who: &str, by: &str, now: Timestamp) -> ApiResult<(User, User)> {
     let before = find(conn, who)?.ok_or_else(|| not_found(who))?;
     if before.disabled_at.is_some() {
         return Err(ApiFailure::conflict(
@@ -253,11 +240,7 @@ pub fn disable(
 }
 
 /// A new token for the user; the old one stops working at once.
-pub fn rotate(
-    conn: &Connection,
-    who: &str,
-    now: Timestamp,
-) -> ApiResult<(User, User, NewToken)> {
+pub fn rotate(conn: &Connection, who: &str, now: Timestamp) -> ApiResult<(User, User, NewToken)> {
     let before = find(conn, who)?.ok_or_else(|| not_found(who))?;
     if before.disabled_at.is_some() {
         return Err(ApiFailure::conflict(
@@ -286,9 +269,14 @@ fn not_found(who: &str) -> ApiFailure {
 
 /// What a presented personal token is.
 pub enum Found {
-    Active { user: User, token_id: String },
+    Active {
+        user: User,
+        token_id: String,
+    },
     /// A token that was rotated away or whose user was disabled.
-    Revoked { name: String },
+    Revoked {
+        name: String,
+    },
 }
 
 /// Looks a presented token up by its hash; `None` when no personal token matches.
