@@ -680,7 +680,7 @@ async fn every_write_is_in_the_audit_trail_with_its_token_id_and_address() {
             "PUT",
             "/api/v1/admin/org",
             BOOTSTRAP,
-            json!({"name": "测试市应急管理局", "by": "测试管理员"}),
+            json!({"name": "测试市应急管理局值班室", "by": "测试管理员"}),
         )
         .await;
 
@@ -707,6 +707,7 @@ async fn every_write_is_in_the_audit_trail_with_its_token_id_and_address() {
         let row = audit
             .items
             .iter()
+            .rev()
             .find(|r| r["action"] == action)
             .unwrap_or_else(|| panic!("{action}: {text}"));
         assert!(

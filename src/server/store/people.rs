@@ -208,6 +208,7 @@ pub fn add(
         token_id: String::new(),
         token_created_at: Some(now),
     };
+    save(conn, &user)?;
     user.token_id = store_token(conn, &user.id, &token, now)?;
     save(conn, &user)?;
     Ok((user, NewToken { token }))
