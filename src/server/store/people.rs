@@ -271,7 +271,7 @@ fn not_found(who: &str) -> ApiFailure {
 /// What a presented personal token is.
 pub enum Found {
     Active {
-        user: User,
+        user: Box<User>,
         token_id: String,
     },
     /// A token that was rotated away or whose user was disabled.
@@ -310,7 +310,10 @@ pub fn resolve(conn: &Connection, presented: &str) -> ApiResult<Option<Found>> {
     if revoked.is_some() || user.disabled_at.is_some() {
         return Ok(Some(Found::Revoked { name: user.name }));
     }
-    Ok(Some(Found::Active { user, token_id }))
+    Ok(Some(Found::Active {
+        user: Box::new(user),
+        token_id,
+    }))
 }
 
 #[cfg(test)]
