@@ -70,6 +70,8 @@ fn incident(n: usize) -> Incident {
     let id = format!("i-{n}");
     let timeline = (0..ENTRIES_PER_INCIDENT)
         .map(|e| TimelineEntry {
+            corrects: None,
+            seat: None,
             id: format!("e-{n}-{e}"),
             incident_id: id.clone(),
             at: now() - SignedDuration::from_mins((ENTRIES_PER_INCIDENT - e) as i64),

@@ -263,6 +263,11 @@ impl DutyClient {
             .map(drop)
     }
 
+    /// Who the token is (`GET /api/v1/me`): its person, or seat, and role.
+    pub async fn me(&self) -> Result<crate::model::Me, ClientError> {
+        self.get("/api/v1/me", &[]).await
+    }
+
     pub async fn health(&self) -> Result<Health, ClientError> {
         self.get("/api/v1/health", &[]).await
     }

@@ -32,7 +32,7 @@ pub async fn demo(opts: DemoOptions) -> anyhow::Result<()> {
     let token = uuid::Uuid::new_v4().simple().to_string();
     let result = async {
         let server = start(ServeOptions {
-            tokens: vec![token.clone()],
+            tokens: vec![token],
             simulate: true,
             sim_speed,
             ..ServeOptions::demo(([127, 0, 0, 1], 0).into(), dir.join("demo.db"))
@@ -40,9 +40,14 @@ pub async fn demo(opts: DemoOptions) -> anyhow::Result<()> {
         .await
         .context("starting the demo backend")?;
         let url = format!("http://{}", server.addr);
+        // The console signs in as a shared seat, so the officer chosen from the roster is
+        // the one its acknowledgements and log entries carry, with the seat's name.
+        let seat = server
+            .add_user("演示值班台", crate::server::Role::Leader, true)
+            .await?;
         let console = run(ConsoleOptions {
             server: url,
-            token,
+            token: seat,
             client: crate::client::ClientOptions::default(),
             demo: true,
             config,

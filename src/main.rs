@@ -53,6 +53,11 @@ enum Command {
         #[arg(long, default_value_t = 1.0, value_name = "X")]
         sim_speed: f64,
     },
+    /// Sign this console in with a personal token: checks it with the server (--server or
+    /// the config file) and keeps it in the config directory (file `token`, mode 600),
+    /// where the console finds it when no --token, --token-file or WATCHROOM_TOKEN is
+    /// given. The token is read from --token-file, WATCHROOM_TOKEN or standard input.
+    Login,
     /// Run the reference duty backend. A new database starts empty: load the office's data
     /// with `watchroom admin`, or seed the fictional demo city with --demo-data.
     Serve {
@@ -204,6 +209,14 @@ async fn run(cli: Cli, env: Env) -> anyhow::Result<ExitCode> {
             let token = token.map(|t| t.expose().to_owned());
             watchroom::handover::cli::run(args, url, token, &console_cfg).await
         }
+        Some(Command::Login) => {
+            let server = file.as_ref().and_then(|c| c.server.clone());
+            let url = cli
+                .server
+                .clone()
+                .or_else(|| server.as_ref().map(|s| s.url.clone()));
+            login(&cli, url, server.as_ref()).await
+        }
         Some(Command::CrashTest) => {
             let _terminal = ratatui::init();
             panic!("crash test: a deliberate panic to check the terminal is restored and reported");
@@ -253,11 +266,14 @@ async fn run(cli: Cli, env: Env) -> anyhow::Result<ExitCode> {
         }
         None => {
             let look = look_for(&cli.keymap, &cli.theme, &cli.config, &console_cfg, env)?;
-            let token = token_from(
+            let token = match token_from(
                 &cli.token,
                 cli.token_file.as_deref(),
                 file.as_ref().and_then(|c| c.server.as_ref()),
-            )?;
+            )? {
+                Some(t) => Some(t),
+                None => signed_in(&cli.config)?,
+            };
             let desk = Desk {
                 officer: cli.officer,
                 read_only: cli.read_only,
@@ -406,6 +422,103 @@ fn token_from(
         Some(path) => from_file(path),
         None => Ok(None),
     }
+}
+
+/// Where `watchroom login` keeps the token: `token` beside the config file.
+fn login_path(config: &Option<PathBuf>) -> Option<PathBuf> {
+    let cfg = config.clone().or_else(config::default_config_path)?;
+    Some(cfg.parent()?.join("token"))
+}
+
+/// The token `watchroom login` stored, if any.
+fn signed_in(config: &Option<PathBuf>) -> anyhow::Result<Option<Secret>> {
+    match login_path(config).filter(|p| p.exists()) {
+        Some(path) => {
+            let read = watchroom::secret::read_token_file(&path)?;
+            if let Some(w) = read.warning {
+                eprintln!("{w}");
+            }
+            Ok(Some(read.token))
+        }
+        None => Ok(None),
+    }
+}
+
+/// `watchroom login`: the token from --token-file, WATCHROOM_TOKEN or stdin, checked
+/// with `GET /api/v1/me`, written mode 600 beside the config file.
+async fn login(
+    cli: &Cli,
+    url: Option<String>,
+    server: Option<&config::ServerConfig>,
+) -> anyhow::Result<ExitCode> {
+    let Some(url) = url else {
+        eprint!("{}", config::no_server_help());
+        return Ok(ExitCode::from(2));
+    };
+    let token = match token_from(&cli.token, cli.token_file.as_deref(), None)? {
+        Some(t) => t,
+        None => {
+            use std::io::IsTerminal;
+            if std::io::stdin().is_terminal() {
+                eprintln!("Paste the personal token (watchroom admin user add …) and press Enter:");
+            }
+            let mut line = String::new();
+            std::io::stdin()
+                .read_line(&mut line)
+                .context("cannot read the token from standard input")?;
+            let line = line.trim();
+            if line.is_empty() {
+                anyhow::bail!("no token given: paste it, or pass --token-file PATH");
+            }
+            Secret::new(line.to_owned())
+        }
+    };
+    let options = server
+        .cloned()
+        .unwrap_or_else(|| config::ServerConfig::new(&url))
+        .client_options();
+    let client = watchroom::client::DutyClient::with_options(&url, token.expose(), options)?;
+    let me = client
+        .me()
+        .await
+        .map_err(|e| anyhow::anyhow!("{url} did not accept the token: {e}"))?;
+    let path = login_path(&cli.config).context(
+        "no config directory (no home directory): pass --token-file to the console instead",
+    )?;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    write_private(&path, &format!("{}\n", token.expose()))?;
+    let who = match (&me.person, &me.seat) {
+        (Some(p), _) => p.clone(),
+        (None, Some(s)) => format!("the shared seat {s}"),
+        _ => format!("a {} token", me.kind),
+    };
+    println!(
+        "signed in to {url} as {who} ({}); the token is kept in {} (mode 600)",
+        me.role,
+        path.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes `text` to `path` readable and writable by its owner only.
+fn write_private(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let tmp = path.with_extension("new");
+    let _ = std::fs::remove_file(&tmp);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut f = options
+        .open(&tmp)
+        .with_context(|| format!("cannot create {}", tmp.display()))?;
+    f.write_all(text.as_bytes())
+        .and_then(|()| f.sync_all())
+        .with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
 }
 
 fn env_list(name: &str) -> Vec<String> {

@@ -31,6 +31,7 @@ pub(super) fn ack(state: &mut State, alert_id: &str, origin: &str, note: String)
     let title = alert.title().to_owned();
     if origin != ACTION_SOURCE {
         alert.ack = Some(Box::new(Ack {
+            seat: None,
             officer: who.clone(),
             note: note.clone(),
             at,

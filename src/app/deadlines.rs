@@ -173,6 +173,8 @@ mod tests {
             timeline: entries
                 .iter()
                 .map(|(at, kind)| TimelineEntry {
+                    corrects: None,
+                    seat: None,
                     id: format!("{at}{kind}"),
                     incident_id: "i".into(),
                     at: ts(at),

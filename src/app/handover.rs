@@ -105,6 +105,8 @@ pub fn sign(state: &mut State) -> Vec<Effect> {
     let shift_end = shift_window(&state.records.shifts, state.now).map_or(state.now, |w| w.1);
     let who = officer(state);
     let record = Handover {
+        outgoing_seat: None,
+        incoming_seat: None,
         id: String::new(),
         outgoing: who.clone(),
         incoming: String::new(),

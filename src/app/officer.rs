@@ -9,6 +9,10 @@ use crate::model::roster::on_duty;
 
 /// The people on the current shift, for the "who is at this console" picker.
 fn current_people(state: &State) -> Vec<String> {
+    // A personal token's person is the only one this console may act as.
+    if let Some(me) = &state.session.signed_in {
+        return vec![me.clone()];
+    }
     let (now, _) = on_duty(&state.records.shifts, state.now);
     let mut people: Vec<String> = now.iter().map(|s| s.person.clone()).collect();
     people.dedup();

@@ -18,6 +18,7 @@ pub fn apply_locally(state: &mut State, command: &Command) {
         } => {
             if let Some(alert) = state.records.alert_mut(ACTION_SOURCE, alert_id) {
                 alert.ack = Some(Box::new(Ack {
+                    seat: None,
                     officer: officer.clone(),
                     note: note.clone(),
                     at: command.created_at,
@@ -51,6 +52,8 @@ pub fn apply_locally(state: &mut State, command: &Command) {
                 return;
             }
             incident.timeline.push(TimelineEntry {
+                corrects: None,
+                seat: None,
                 id: key.clone(),
                 incident_id: incident_id.clone(),
                 at: *at,
@@ -106,6 +109,7 @@ pub fn apply_locally(state: &mut State, command: &Command) {
         } => {
             if let Some(alert) = state.records.alert_mut(ACTION_SOURCE, alert_id) {
                 alert.silence = Some(Box::new(Silence {
+                    seat: None,
                     officer: officer.clone(),
                     reason: reason.clone(),
                     from: command.created_at,

@@ -301,6 +301,8 @@ mod tests {
         i.status = status;
         i.timeline = (0..entries)
             .map(|n| TimelineEntry {
+                corrects: None,
+                seat: None,
                 id: format!("{id}-{n}"),
                 incident_id: id.into(),
                 at: now() - SignedDuration::from_mins(n as i64),

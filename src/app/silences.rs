@@ -53,6 +53,7 @@ pub fn submit(
         // Feeds take no silences: this console keeps it (the duty API's are applied by
         // the outbox, the same way before and after a restart).
         alert.silence = Some(Box::new(Silence {
+            seat: None,
             officer: who.clone(),
             reason: reason.clone(),
             from: now,

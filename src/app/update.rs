@@ -624,6 +624,11 @@ fn on_source(state: &mut State, u: SourceUpdate) -> Vec<Effect> {
                 on_server(state, &h);
             }
         }
+        SourceEvent::Identity(me) => {
+            if origin == outbox::ACTION_SOURCE {
+                on_identity(state, &me);
+            }
+        }
         SourceEvent::Alive { .. } | SourceEvent::Failed { .. } => {}
     }
     effects
@@ -640,6 +645,21 @@ fn on_server(state: &mut State, h: &crate::model::Health) {
             state.session.office = sanitize(&office.name);
         }
     }
+    state.dirty = true;
+}
+
+/// A personal token names its person: every action carries that name (the server
+/// refuses another), so the console's officer is that person.
+fn on_identity(state: &mut State, me: &crate::model::Me) {
+    let person = me.person.as_deref().map(sanitize);
+    if let Some(p) = &person
+        && state.session.officer.as_ref() != Some(p)
+    {
+        state.session.officer = Some(p.clone());
+        let text = state.lang().f("workflow.signed_in", &[("name", p)]);
+        super::flash::flash(state, text);
+    }
+    state.session.signed_in = person;
     state.dirty = true;
 }
 

@@ -25,6 +25,10 @@ pub struct Ack {
     #[serde(default)]
     pub note: String,
     pub at: Timestamp,
+    /// The shared seat (值班台) whose token made the record, when it was made at one:
+    /// `officer` is then the person typed at the seat. Absent for a personal token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seat: Option<String>,
 }
 
 /// A silence with accountability: who, why, from when and until when.
@@ -34,6 +38,10 @@ pub struct Silence {
     pub reason: String,
     pub from: Timestamp,
     pub until: Timestamp,
+    /// The shared seat (值班台) whose token made the record, when it was made at one:
+    /// `officer` is then the person typed at the seat. Absent for a personal token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seat: Option<String>,
 }
 
 impl Silence {
@@ -253,6 +261,9 @@ impl Alert {
         if let Some(ack) = &mut self.ack {
             sanitize(&mut ack.officer);
             sanitize(&mut ack.note);
+            if let Some(seat) = &mut ack.seat {
+                sanitize(seat);
+            }
         }
     }
 

@@ -23,6 +23,12 @@ pub struct Handover {
     pub created_at: Option<Timestamp>,
     #[serde(default)]
     pub confirmed_at: Option<Timestamp>,
+    /// The shared seats the outgoing officer signed and the incoming one confirmed at,
+    /// when they used a seat's token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outgoing_seat: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incoming_seat: Option<String>,
     /// The review the outgoing officer signed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report: Option<HandoverReport>,

@@ -58,6 +58,12 @@ pub struct TimelineEntry {
     pub refers_to: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idempotency_key: Option<String>,
+    /// A correction (更正) names the entry it corrects; that entry stays as it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrects: Option<String>,
+    /// The shared seat whose token wrote the entry (`author` is the person typed there).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seat: Option<String>,
     #[serde(default)]
     pub seq: u64,
 }

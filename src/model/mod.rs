@@ -59,6 +59,24 @@ impl DutyEvent {
     }
 }
 
+/// `GET /api/v1/me`: who the presented token is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    /// `personal` (one person's), `seat` (a shared seat's: writes name the person typed
+    /// at it), `bootstrap` (the server's own admin tokens) or `viewer`.
+    pub kind: String,
+    /// `viewer`, `officer`, `chief`, `leader` or `admin`.
+    pub role: String,
+    /// The person a personal token belongs to; the actor of every write made with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person: Option<String>,
+    /// The seat's name, for a seat's token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seat: Option<String>,
+    /// The token's id (never the token).
+    pub token_id: String,
+}
+
 /// `GET /api/v1/health`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Health {

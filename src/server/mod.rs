@@ -23,6 +23,7 @@ pub use error::ApiFailure;
 /// The fictional demo expert pool (190 people, deterministic), for the expert search's tests
 /// and benchmarks.
 pub use seed::directory as demo_expert_directory;
+pub use store::people::{Role, hash as token_hash};
 
 use anyhow::Context;
 use jiff::Timestamp;
@@ -242,9 +243,12 @@ pub async fn start(opts: ServeOptions) -> anyhow::Result<RunningServer> {
     });
     let mut serve_stop = stop_rx.clone();
     let serving = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move { wait_for_stop(&mut serve_stop).await })
-            .await
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move { wait_for_stop(&mut serve_stop).await })
+        .await
     });
     let mut tasks = vec![tokio::spawn(stream_external_changes(
         store.clone(),
@@ -338,6 +342,24 @@ impl RunningServer {
         tokio::task::spawn_blocking(move || roster_hour(&store, demo, now))
             .await
             .context("the roster task failed")?
+    }
+
+    /// Adds a person (or, with `seat`, a shared seat) with `role`, as `watchroom admin
+    /// user add` does, and returns their token (shown once; the database keeps its hash).
+    pub async fn add_user(&self, name: &str, role: Role, seat: bool) -> anyhow::Result<String> {
+        let (store, now) = (self.store.clone(), self.clock.now());
+        let new = admin::users::NewUser {
+            name: name.to_owned(),
+            role,
+            phone: String::new(),
+            seat,
+        };
+        let actor = admin::Actor::new("watchroom serve", "server");
+        tokio::task::spawn_blocking(move || admin::users::add(&store, new, &actor, now))
+            .await
+            .context("the user task failed")?
+            .map(|issued| issued.token)
+            .map_err(|e| anyhow::anyhow!("cannot add {name}: {}", e.error))
     }
 
     /// Stops the simulator and the server: open SSE streams end, requests in flight get

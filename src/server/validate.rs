@@ -341,7 +341,9 @@ fn references(obj: &Obj) -> ApiResult<Vec<String>> {
 /// `POST /api/v1/alerts/{id}/ack`.
 #[derive(Debug, Clone)]
 pub struct AckInput {
-    pub officer: String,
+    /// As given; the handler sets it from the token (`auth::Caller::person`).
+    pub officer: Option<String>,
+    pub seat: Option<String>,
     pub note: String,
     pub idempotency_key: Option<String>,
 }
@@ -349,16 +351,18 @@ pub struct AckInput {
 impl AckInput {
     pub fn to_ack(&self, at: Timestamp) -> Ack {
         Ack {
-            officer: self.officer.clone(),
+            officer: self.officer.clone().unwrap_or_default(),
             note: self.note.clone(),
             at,
+            seat: self.seat.clone(),
         }
     }
 }
 
 pub fn ack(obj: &Obj) -> ApiResult<AckInput> {
     Ok(AckInput {
-        officer: obj.req_text("officer", MAX_NAME)?,
+        officer: obj.text("officer", MAX_NAME)?,
+        seat: None,
         note: obj.text("note", MAX_TEXT)?.unwrap_or_default(),
         idempotency_key: obj.idempotency_key()?,
     })
@@ -367,6 +371,8 @@ pub fn ack(obj: &Obj) -> ApiResult<AckInput> {
 /// `POST /api/v1/alerts/{id}/silence`.
 #[derive(Debug, Clone)]
 pub struct SilenceInput {
+    /// `silence.officer` is set from the token by the handler.
+    pub officer: Option<String>,
     pub silence: Silence,
     pub idempotency_key: Option<String>,
 }
@@ -377,7 +383,7 @@ const MAX_SILENCE_HOURS: i64 = 24;
 
 /// `until` at or before now lifts a silence (it ends at once).
 pub fn silence(obj: &Obj, now: Timestamp) -> ApiResult<SilenceInput> {
-    let officer = obj.req_text("officer", MAX_NAME)?;
+    let officer = obj.text("officer", MAX_NAME)?;
     let reason = obj.req_text("reason", MAX_TEXT)?;
     let until: Timestamp = obj.req("until")?;
     if until.duration_since(now).as_secs() > MAX_SILENCE_HOURS * 3600 {
@@ -387,11 +393,13 @@ pub fn silence(obj: &Obj, now: Timestamp) -> ApiResult<SilenceInput> {
         ));
     }
     Ok(SilenceInput {
+        officer,
         silence: Silence {
-            officer,
+            officer: String::new(),
             reason,
             from: now,
             until: until.max(now),
+            seat: None,
         },
         idempotency_key: obj.idempotency_key()?,
     })
@@ -400,13 +408,17 @@ pub fn silence(obj: &Obj, now: Timestamp) -> ApiResult<SilenceInput> {
 /// `POST /api/v1/incidents/{id}/timeline`.
 #[derive(Debug, Clone)]
 pub struct NewEntry {
-    pub author: String,
+    /// As given; the handler sets it from the token.
+    pub author: Option<String>,
+    pub seat: Option<String>,
     pub kind: String,
     pub text: String,
     pub at: Option<Timestamp>,
     pub leader: Option<String>,
     pub assignee: Option<String>,
     pub refers_to: Option<String>,
+    /// A correction (更正): the id of the entry it corrects.
+    pub corrects: Option<String>,
     pub idempotency_key: Option<String>,
 }
 
@@ -424,13 +436,15 @@ pub fn timeline_entry(obj: &Obj, now: Timestamp) -> ApiResult<NewEntry> {
         ));
     }
     Ok(NewEntry {
-        author: obj.req_text("author", MAX_NAME)?,
+        author: obj.text("author", MAX_NAME)?,
+        seat: None,
         kind: obj.req_text("kind", MAX_NAME)?,
         text: obj.req_text("text", MAX_TEXT)?,
         at,
         leader: obj.text("leader", MAX_NAME)?,
         assignee: obj.text("assignee", MAX_NAME)?,
         refers_to: obj.ident("refers_to")?,
+        corrects: obj.ident("corrects")?,
         idempotency_key: obj.idempotency_key()?,
     })
 }
@@ -497,7 +511,9 @@ pub fn incident_patch(obj: &Obj) -> ApiResult<IncidentPatch> {
 /// `POST /api/v1/handovers`.
 #[derive(Debug, Clone)]
 pub struct NewHandover {
-    pub outgoing: String,
+    /// As given; the handler sets it from the token.
+    pub outgoing: Option<String>,
+    pub outgoing_seat: Option<String>,
     pub incoming: String,
     pub shift_start: Timestamp,
     pub shift_end: Timestamp,
@@ -507,7 +523,7 @@ pub struct NewHandover {
 }
 
 pub fn new_handover(obj: &Obj) -> ApiResult<NewHandover> {
-    let outgoing = obj.req_text("outgoing", MAX_NAME)?;
+    let outgoing = obj.text("outgoing", MAX_NAME)?;
     let shift_start: Timestamp = obj.req("shift_start")?;
     let shift_end: Timestamp = obj.req("shift_end")?;
     if shift_end <= shift_start {
@@ -518,6 +534,7 @@ pub fn new_handover(obj: &Obj) -> ApiResult<NewHandover> {
     }
     Ok(NewHandover {
         outgoing,
+        outgoing_seat: None,
         incoming: obj.text("incoming", MAX_NAME)?.unwrap_or_default(),
         shift_start,
         shift_end,
@@ -528,8 +545,9 @@ pub fn new_handover(obj: &Obj) -> ApiResult<NewHandover> {
 }
 
 /// `POST /api/v1/handovers/{id}/confirm`.
-pub fn confirm_handover(obj: &Obj) -> ApiResult<String> {
-    obj.req_text("incoming", MAX_NAME)
+/// The name given, if any; the handler sets the confirming person from the token.
+pub fn confirm_handover(obj: &Obj) -> ApiResult<Option<String>> {
+    obj.text("incoming", MAX_NAME)
 }
 
 #[cfg(test)]

@@ -299,9 +299,14 @@ impl DutyApiSource {
     /// server too old to say, or one not answering, leaves the console as it was: the
     /// data requests that follow report a failure.
     async fn server_info(&self) -> bool {
-        match self.client.health().await {
+        let told = match self.client.health().await {
             Ok(h) => self.send(SourceEvent::Server(h)).await,
             Err(_) => true,
+        };
+        // A server too old to say who the token is answers 404: the console then asks.
+        match self.client.me().await {
+            Ok(me) if told => self.send(SourceEvent::Identity(me)).await,
+            _ => told,
         }
     }
 

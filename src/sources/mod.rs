@@ -33,6 +33,9 @@ pub enum SourceEvent {
     /// What the backend says about itself (`GET /api/v1/health`): whether it holds the
     /// demo data set, and the office it serves.
     Server(crate::model::Health),
+    /// Who the console's token is (`GET /api/v1/me`): a personal token's person is the
+    /// officer of every action.
+    Identity(crate::model::Me),
     /// The source is alive (live stream, or a successful poll).
     Alive {
         live: bool,

@@ -495,6 +495,8 @@ mod tests {
             opened_at: at("2026-11-29T01:00:00Z"),
             updated_at: None,
             timeline: vec![TimelineEntry {
+                corrects: None,
+                seat: None,
                 id: "e-1".into(),
                 incident_id: "i-1".into(),
                 at: at("2026-11-29T01:05:00Z"),

@@ -12,7 +12,7 @@ use watchroom::model::{
     Alert, Colour, DutyRole, ExpertDirectory, GroupRole, Handover, Health, Incident, MsgType, Page,
     Shift, TimelineEntry,
 };
-use watchroom::server::{RunningServer, ServeOptions};
+use watchroom::server::{Role, RunningServer, ServeOptions};
 
 const TOKEN: &str = "test-token-1";
 /// Generous: the machine may be busy compiling; nothing here is a speed assertion.
@@ -26,6 +26,9 @@ async fn within<T>(what: &str, fut: impl Future<Output = T>) -> T {
 
 struct Server {
     running: RunningServer,
+    /// A shared seat's token (role leader): every write names the person typed at the
+    /// seat, as the tests' bodies do, and carries the seat.
+    seat: String,
     base: String,
     http: reqwest::Client,
     _dir: TempDir,
@@ -45,7 +48,14 @@ async fn serve_with(dir: TempDir, tokens: Vec<String>, simulate: bool) -> Server
     )
     .await
     .expect("server starts");
+    static SEATS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = SEATS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let seat = running
+        .add_user(&format!("测试席{n}"), Role::Leader, true)
+        .await
+        .expect("a seat's token");
     Server {
+        seat,
         base: format!("http://{}", running.addr),
         running,
         http: reqwest::Client::new(),
@@ -63,11 +73,14 @@ impl Server {
     }
 
     fn get(&self, path: &str) -> reqwest::RequestBuilder {
-        self.http.get(self.url(path)).bearer_auth(TOKEN)
+        self.http.get(self.url(path)).bearer_auth(&self.seat)
     }
 
     fn post(&self, path: &str, body: &Value) -> reqwest::RequestBuilder {
-        self.http.post(self.url(path)).bearer_auth(TOKEN).json(body)
+        self.http
+            .post(self.url(path))
+            .bearer_auth(&self.seat)
+            .json(body)
     }
 
     /// GET with the token; asserts 200 and decodes.
@@ -234,7 +247,7 @@ async fn expect_400(s: &Server, path: &str, raw: &str, field: &str) -> String {
         path,
         s.http
             .post(s.url(path))
-            .bearer_auth(TOKEN)
+            .bearer_auth(&s.seat)
             .header("content-type", "application/json")
             .body(raw.to_owned())
             .send(),
@@ -701,9 +714,8 @@ async fn a_token_is_generated_when_none_is_given() {
     .await
     .unwrap();
     assert_eq!(ok.status(), 200);
-    let refused = within("old token", s.get("/api/v1/experts").send())
-        .await
-        .unwrap();
+    let old = s.http.get(s.url("/api/v1/experts")).bearer_auth(TOKEN);
+    let refused = within("old token", old.send()).await.unwrap();
     assert_eq!(refused.status(), 401);
     s.stop().await;
 }
@@ -757,7 +769,7 @@ async fn incidents_can_be_opened_and_closed() {
         "close",
         s.http
             .patch(s.url(&format!("/api/v1/incidents/{}", opened.id)))
-            .bearer_auth(TOKEN)
+            .bearer_auth(&s.seat)
             .json(&json!({"status": "closed"}))
             .send(),
     )
@@ -782,7 +794,7 @@ async fn a_repeated_patch_does_not_undo_a_later_change() {
         .await;
     let path = format!("/api/v1/incidents/{}", opened.id);
     let patch = |body: Value| {
-        let req = s.http.patch(s.url(&path)).bearer_auth(TOKEN).json(&body);
+        let req = s.http.patch(s.url(&path)).bearer_auth(&s.seat).json(&body);
         async move {
             let resp = within("patch", req.send()).await.unwrap();
             assert_eq!(resp.status(), 200);

@@ -42,6 +42,7 @@ fn big_source(n: usize) -> Vec<Alert> {
         a.origin = FEED.into();
         if i % 3 == 0 {
             a.ack = Some(Box::new(Ack {
+                seat: None,
                 officer: "张某伟".into(),
                 note: String::new(),
                 at: now() - mins(1),

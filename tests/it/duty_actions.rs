@@ -329,6 +329,8 @@ fn signing_the_handover_sends_the_review_with_the_notes() {
 
 fn signed_record(outgoing: &str) -> Handover {
     Handover {
+        incoming_seat: None,
+        outgoing_seat: None,
         id: "handover-1".into(),
         outgoing: outgoing.into(),
         incoming: String::new(),

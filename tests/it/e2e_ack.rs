@@ -1,5 +1,7 @@
-//! End to end: a console in a pseudo-terminal acknowledges an alert with keys, and the
-//! acknowledgement is then visible through the duty API.
+//! End to end: a person is given a personal token (`watchroom admin user add`), signs the
+//! console in with it (`watchroom login`), acknowledges an alert with keys in a
+//! pseudo-terminal, and the acknowledgement is visible through the duty API under their
+//! name — a name the console took from the token, not from a flag.
 
 use crate::support::pty::Pty;
 use std::io::{BufRead, BufReader};
@@ -10,6 +12,7 @@ use watchroom::model::{Alert, Page};
 struct Server {
     child: Child,
     url: String,
+    db: std::path::PathBuf,
     _dir: tempfile::TempDir,
 }
 
@@ -51,6 +54,7 @@ fn serve(token: &str) -> Server {
     Server {
         child,
         url,
+        db: dir.path().join("duty.db"),
         _dir: dir,
     }
 }
@@ -72,17 +76,49 @@ fn alerts(url: &str, token: &str) -> Vec<Alert> {
 }
 
 #[test]
-fn an_ack_typed_in_the_console_reaches_the_backend() {
-    let token = "e2e-token";
-    let server = serve(token);
-    let mut console = Pty::start(&[
-        "--server",
-        &server.url,
-        "--token",
-        token,
-        "--officer",
-        "测试乙",
-    ]);
+fn a_console_signed_in_with_a_personal_token_acks_as_that_person() {
+    let bootstrap = "e2e-token";
+    let server = serve(bootstrap);
+    let token = crate::support::people::add_user(&server.db, "测试乙", "officer", false);
+    let home = tempfile::tempdir().expect("temp home");
+    let mut login = Command::new(env!("CARGO_BIN_EXE_watchroom"))
+        .args(["login", "--server", &server.url])
+        .envs(Pty::home_env(home.path()))
+        .env_remove("WATCHROOM_TOKEN")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start watchroom login");
+    {
+        use std::io::Write;
+        let mut stdin = login.stdin.take().expect("piped stdin");
+        writeln!(stdin, "{token}").expect("type the token");
+    }
+    let out = login.wait_with_output().expect("watchroom login");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        said.contains("signed in") && said.contains("测试乙"),
+        "{said}"
+    );
+    assert!(!said.contains(&token), "login echoed the token: {said}");
+    let file = home.path().join("config").join("watchroom").join("token");
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file)
+            .expect("the token file")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "{}", file.display());
+    }
+
+    // No --token and no --officer: the console finds the login and asks the server who it is.
+    let mut console = Pty::start_in(home, &["--server", &server.url]);
     console.wait_watch_screen();
     console.press(b"a");
     console.wait_for("the acknowledge form", Duration::from_secs(10), |s| {
@@ -96,7 +132,7 @@ fn an_ack_typed_in_the_console_reaches_the_backend() {
 
     let mut found = None;
     for _ in 0..50 {
-        found = alerts(&server.url, token)
+        found = alerts(&server.url, bootstrap)
             .into_iter()
             .find(|a| a.ack.as_ref().is_some_and(|k| k.officer == "测试乙"));
         if found.is_some() {

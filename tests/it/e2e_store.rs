@@ -77,12 +77,14 @@ fn get<T: serde::de::DeserializeOwned>(url: &str) -> T {
     })
 }
 
-fn console(url: &str, data: &Path) -> Pty {
+/// A console whose officer 测试乙 signs in with `token` (their own, made with
+/// `watchroom admin user add`), named at start too so that it can act while offline.
+fn console(url: &str, token: &str, data: &Path) -> Pty {
     Pty::start(&[
         "--server",
         url,
         "--token",
-        TOKEN,
+        token,
         "--officer",
         "测试乙",
         "--data-dir",
@@ -127,7 +129,7 @@ fn the_console_starts_from_its_cache_while_the_backend_is_down() {
         .expect("fill the store");
     drop(store);
 
-    let mut pty = console(&url, data.path());
+    let mut pty = console(&url, TOKEN, data.path());
     let screen = pty.wait_for(
         "cached alerts marked cached and OFFLINE",
         Duration::from_secs(20),
@@ -150,17 +152,18 @@ fn actions_typed_offline_survive_kill_9_and_are_applied_once() {
     let backend = tempfile::tempdir().expect("backend dir");
     let db = backend.path().join("duty.db");
     let (server, url) = serve("127.0.0.1:0", &db);
+    let officer = crate::support::people::add_user(&db, "测试乙", "officer", false);
     let listen = url.trim_start_matches("http://").to_owned();
 
     // 1. A first run fills the cache from the live backend.
-    let mut first = console(&url, data.path());
+    let mut first = console(&url, &officer, data.path());
     first.wait_watch_screen();
     first.press(b"q");
     assert!(first.wait_exit(Duration::from_secs(15)).success());
     drop(server);
 
     // 2. The backend is down: the console shows the cache; the officer acts.
-    let mut offline = console(&url, data.path());
+    let mut offline = console(&url, &officer, data.path());
     offline.wait_for("the cache, OFFLINE", Duration::from_secs(20), |s| {
         s.contains("缓存") && s.contains("OFFLINE") && s.contains("预警 Alerts")
     });
@@ -212,7 +215,7 @@ fn actions_typed_offline_survive_kill_9_and_are_applied_once() {
     // 3. The backend is back on the same address; the console restarts and delivers.
     let (_server, url_again) = serve(&listen, &db);
     assert_eq!(url_again, url);
-    let mut again = console(&url, data.path());
+    let mut again = console(&url, &officer, data.path());
     again.wait_for("the outbox delivered", Duration::from_secs(60), |s| {
         s.contains("✓ 实时") && !s.contains("待发送")
     });
@@ -225,7 +228,7 @@ fn actions_typed_offline_survive_kill_9_and_are_applied_once() {
     // the backend applies none of them a second time.
     copy_store(undelivered.path(), data.path());
     assert_eq!(outbox_rows(data.path()), 3);
-    let mut replay = console(&url, data.path());
+    let mut replay = console(&url, &officer, data.path());
     replay.wait_for("the replay delivered", Duration::from_secs(60), |s| {
         s.contains("✓ 实时") && !s.contains("待发送")
     });

@@ -514,6 +514,12 @@ async fn the_event_stream_resumes_across_a_backend_restart_without_loss_or_repea
     let first = serve(&db, "127.0.0.1:0".parse().unwrap()).await;
     let addr = first.addr;
     let base = format!("http://{addr}");
+    // Alerts are ingested by a department's feed with its own token (the bootstrap token
+    // is admin and makes no duty records); it is kept in the database across the restart.
+    let feed = first
+        .add_user("测试市气象台推送", watchroom::server::Role::Officer, false)
+        .await
+        .expect("the feed's token");
     let (tx, mut rx) = mpsc::channel(1024);
     let source = tokio::spawn(duty_source(&base, tx).run());
     let mut got: Vec<SourceUpdate> = Vec::new();
@@ -523,7 +529,7 @@ async fn the_event_stream_resumes_across_a_backend_restart_without_loss_or_repea
     })
     .await
     .expect("stream up");
-    assert_eq!(post_alert(&base, TOKEN, "重启前").await.status(), 201);
+    assert_eq!(post_alert(&base, &feed, "重启前").await.status(), 201);
     wait(&mut got, &mut rx, &titled("重启前"))
         .await
         .expect("live event");
@@ -538,7 +544,7 @@ async fn the_event_stream_resumes_across_a_backend_restart_without_loss_or_repea
     assert_eq!(second.addr, addr);
     // Written before the console is back on the stream: only a resume can deliver them.
     for t in ["重启后一", "重启后二"] {
-        assert_eq!(post_alert(&base, TOKEN, t).await.status(), 201);
+        assert_eq!(post_alert(&base, &feed, t).await.status(), 201);
     }
     wait(&mut got, &mut rx, &titled("重启后二"))
         .await
@@ -548,7 +554,7 @@ async fn the_event_stream_resumes_across_a_backend_restart_without_loss_or_repea
     })
     .await
     .expect("stream back");
-    assert_eq!(post_alert(&base, TOKEN, "恢复后").await.status(), 201);
+    assert_eq!(post_alert(&base, &feed, "恢复后").await.status(), 201);
     wait(&mut got, &mut rx, &titled("恢复后"))
         .await
         .expect("live again");
@@ -576,6 +582,10 @@ async fn viewer_tokens_read_but_get_403_on_writes_and_bodies_over_the_cap_get_41
     let dir = tempfile::tempdir().unwrap();
     let server = serve(&dir.path().join("d.db"), "127.0.0.1:0".parse().unwrap()).await;
     let base = format!("http://{}", server.addr);
+    let feed = server
+        .add_user("测试市气象台推送", watchroom::server::Role::Officer, false)
+        .await
+        .expect("the feed's token");
     let http = reqwest::Client::new();
     let get = |token: &'static str| {
         http.get(format!("{base}/api/v1/alerts"))
@@ -590,7 +600,7 @@ async fn viewer_tokens_read_but_get_403_on_writes_and_bodies_over_the_cap_get_41
         body["error"].as_str().unwrap().contains("only read"),
         "{body}"
     );
-    assert_eq!(post_alert(&base, TOKEN, "值班员").await.status(), 201);
+    assert_eq!(post_alert(&base, &feed, "值班员").await.status(), 201);
 
     // Health is open; everything else wants a token.
     let open = http
@@ -612,7 +622,7 @@ async fn viewer_tokens_read_but_get_403_on_writes_and_bodies_over_the_cap_get_41
     let huge = format!(r#"{{"title": "{}"}}"#, "x".repeat(2 * 1024 * 1024));
     let r = http
         .post(format!("{base}/api/v1/alerts"))
-        .bearer_auth(TOKEN)
+        .bearer_auth(&feed)
         .header("content-type", "application/json")
         .body(huge)
         .send()

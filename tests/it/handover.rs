@@ -19,6 +19,7 @@ fn data() -> State {
         .find(|a| a.id == "a-red")
         .unwrap();
     red.silence = Some(Box::new(Silence {
+        seat: None,
         officer: "赵某某（示例）".into(),
         reason: "已电话通知三防办，处置中".into(),
         from: now() - mins(10),
@@ -31,6 +32,7 @@ fn data() -> State {
         .find(|a| a.id == "a-orange")
         .unwrap();
     orange.ack = Some(Box::new(Ack {
+        seat: None,
         officer: "钱某某（示例）".into(),
         note: String::new(),
         at: now() - mins(30),
@@ -174,6 +176,8 @@ fn a_signed_and_confirmed_record_prints_both_signatures() {
     let s = data();
     let r = review(&s, "");
     let record = Handover {
+        incoming_seat: None,
+        outgoing_seat: None,
         id: "handover-1".into(),
         outgoing: "赵某某（示例）".into(),
         incoming: "周某某（示例）".into(),

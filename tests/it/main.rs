@@ -26,6 +26,7 @@ mod notify;
 mod notify_dbus;
 mod overdue;
 mod panes;
+mod people;
 mod screens;
 mod staleness;
 mod terminal;

@@ -158,6 +158,7 @@ fn with_nothing_blinking_frames_drawn_over_still_equal_whole_frames() {
             .alert_mut("duty_api", id)
             .expect("in the snapshot");
         a.ack = Some(Box::new(Ack {
+            seat: None,
             officer: "赵某某（示例）".into(),
             note: Default::default(),
             at: now(),

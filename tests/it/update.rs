@@ -117,6 +117,7 @@ fn an_updated_alert_replaces_the_old_copy_and_a_superseded_one_leaves_the_wall()
     let mut s = state();
     let mut red = s.records.find_alert("a-red").cloned().unwrap();
     red.ack = Some(Box::new(Ack {
+        seat: None,
         officer: "测试甲".into(),
         note: String::new(),
         at: now(),

@@ -108,6 +108,7 @@ fn the_kept_wall_answers_as_a_fresh_sort_after_every_change() {
 
     let mut acked = red.clone();
     acked.ack = Some(Box::new(Ack {
+        seat: None,
         officer: "值班员 张某伟".into(),
         note: String::new(),
         at: s.now,
@@ -283,6 +284,7 @@ fn the_wall_leads_with_what_waits_for_acknowledgement_then_by_level_then_newest(
     let mut s = state();
     let acked = |mut a: Alert| {
         a.ack = Some(Box::new(Ack {
+            seat: None,
             officer: "值班员 测试甲".into(),
             note: String::new(),
             at: now(),

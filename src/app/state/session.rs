@@ -42,6 +42,9 @@ pub struct Session {
     pub source_kinds: Vec<(String, String)>,
     /// Who is on duty at this console; every action carries it.
     pub officer: Option<String>,
+    /// The person the console's token belongs to (`GET /api/v1/me`), when it is a
+    /// personal token: the officer is then that person, and the picker offers only them.
+    pub signed_in: Option<String>,
     /// A wall display: no action can be taken.
     pub read_only: bool,
     /// When this console started: a source never heard from is silent since then.
@@ -54,6 +57,7 @@ impl Session {
             office: String::new(),
             demo: false,
             demo_started: false,
+            signed_in: None,
             lang: Lang::Zh,
             tz,
             stale_after: SignedDuration::from_secs(120),

@@ -2,6 +2,7 @@
 //! `watchroom serve` uses — also while it serves.
 
 use super::org::OfficeChange;
+use super::users::{self, NewUser};
 use super::{Actor, experts, org, roster};
 use crate::server::error::ApiFailure;
 use crate::server::store::roster::SwapRequest;
@@ -11,9 +12,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Load and keep current the office's data in the server's database: the expert pool,
-/// the duty roster and its swaps, the office's name, zone and handover time. Run it on the
+/// the duty roster and its swaps, the office's name, zone and handover time, and the
+/// people who sign in (each with a personal token, or a shared seat's). Run it on the
 /// server machine with the --db that `watchroom serve` uses; it is safe while the server
-/// runs, and consoles refresh within seconds. Every change is recorded with who made it.
+/// runs, and consoles refresh within seconds. Every change is recorded with who made it,
+/// and every write to the server (these and the consoles') is in `watchroom admin audit`.
 #[derive(Debug, Args)]
 pub struct AdminArgs {
     /// The server's SQLite database (default: server.db in the data directory, as for
@@ -55,6 +58,67 @@ pub enum AdminCommand {
     },
     /// Print the record of changes made with `watchroom admin` and the admin API.
     Log,
+    /// The people who sign in, and shared seats: add (prints a personal token once), list,
+    /// disable.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Personal tokens: rotate (a new one, printed once; the old one stops working).
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Print the audit trail: every write — who, what, when, from which token (its id,
+    /// never the token) and address.
+    Audit {
+        /// From this time on: a date (2026-12-01, the office's zone) or an RFC 3339 time.
+        #[arg(long, value_name = "DATE|TIME")]
+        since: Option<String>,
+        /// At most this many rows.
+        #[arg(long, default_value_t = 1000)]
+        limit: usize,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a person with a role and print their personal token, once (only its hash is
+    /// kept): `user add 林某婷 --role officer --phone 100-0000-0001`. With --seat instead of
+    /// a name, a shared seat's token (`user add --seat 值班台1 --role officer`): its
+    /// writes carry the person typed at the seat and the seat's name. Roles: viewer
+    /// (reads), officer (acknowledges, silences, logs, takes intake, signs handovers),
+    /// chief and leader (also record and close leader instructions), admin (people and
+    /// the office's data; no duty records).
+    Add {
+        /// The person's name, as records will carry it.
+        #[arg(required_unless_present = "seat", conflicts_with = "seat")]
+        name: Option<String>,
+        /// viewer, officer, chief, leader or admin.
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        phone: Option<String>,
+        /// A shared seat's token instead of a person's, named e.g. 值班台1.
+        #[arg(long, value_name = "SEAT")]
+        seat: Option<String>,
+    },
+    /// List people and seats with their roles, token ids and state.
+    List,
+    /// Disable a user (by id or name): their tokens stop working at once.
+    Disable {
+        /// The user's id (see `user list`) or name.
+        user: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Give a user (by id or name) a new token, printed once; the old one stops working.
+    Rotate {
+        /// The user's id (see `user list`) or name.
+        user: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -179,11 +243,11 @@ fn actor(by: Option<String>, login: Option<String>) -> Result<Actor, ApiFailure>
             "say who makes the change: --by NAME (no $USER to take it from)",
         ));
     };
-    Ok(Actor {
-        by: super::name("by", &by)
+    Ok(Actor::new(
+        super::name("by", &by)
             .map_err(|e| ApiFailure::field("by", format!("--by: {}", e.error)))?,
-        via: "cli".to_owned(),
-    })
+        "cli",
+    ))
 }
 
 fn local_date(s: &str, field: &str) -> Result<jiff::civil::Date, ApiFailure> {
@@ -228,6 +292,10 @@ pub fn run(
         && !matches!(
             args.command,
             AdminCommand::Log
+                | AdminCommand::Audit { .. }
+                | AdminCommand::User {
+                    command: UserCommand::List
+                }
                 | AdminCommand::Roster {
                     command: RosterCommand::List { .. }
                 }
@@ -410,6 +478,92 @@ pub fn run(
                 })
             })()
         }
+        AdminCommand::User {
+            command:
+                UserCommand::Add {
+                    name,
+                    role,
+                    phone,
+                    seat,
+                },
+        } => actor(args.by, login).and_then(|who| {
+            let role = users::parse_role("role", &role)
+                .map_err(|e| ApiFailure::field("role", format!("--role: {}", e.error)))?;
+            let is_seat = seat.is_some();
+            let new = NewUser {
+                name: seat.or(name).unwrap_or_default(),
+                role,
+                phone: phone.unwrap_or_default(),
+                seat: is_seat,
+            };
+            let issued = users::add(&store, new, &who, now)?;
+            out.stderr.push_str(
+                "watchroom admin: the token is shown only now (the database keeps its hash): \
+                 give it to its holder, who signs in with `watchroom login`\n",
+            );
+            Ok(format!(
+                "{}{}\n",
+                users::line(&issued.user),
+                issued.token
+            ))
+        }),
+        AdminCommand::User {
+            command: UserCommand::List,
+        } => users::list(&store).map(|list| {
+            if list.is_empty() {
+                return "no users yet: watchroom admin user add NAME --role officer\n".to_owned();
+            }
+            list.iter().map(users::line).collect()
+        }),
+        AdminCommand::User {
+            command: UserCommand::Disable { user },
+        } => actor(args.by, login)
+            .and_then(|who| users::disable(&store, user.trim(), &who, now))
+            .map(|u| users::line(&u)),
+        AdminCommand::Token {
+            command: TokenCommand::Rotate { user },
+        } => actor(args.by, login).and_then(|who| {
+            let issued = users::rotate(&store, user.trim(), &who, now)?;
+            out.stderr.push_str(
+                "watchroom admin: the new token is shown only now; the old one no longer works\n",
+            );
+            Ok(format!("{}{}\n", users::line(&issued.user), issued.token))
+        }),
+        AdminCommand::Audit { since, limit } => (|| {
+            let since = match since {
+                None => None,
+                Some(s) => Some(match s.trim().parse::<Timestamp>() {
+                    Ok(t) => t,
+                    Err(_) => {
+                        let (zone, _) = roster::office_defaults(&store)?;
+                        local_date(&s, "since")?
+                            .to_zoned_datetime(zone)
+                            .map_err(|e| ApiFailure::field("since", e.to_string()))?
+                            .timestamp()
+                    }
+                }),
+            };
+            let rows = store.read_blocking(|conn| {
+                crate::server::store::audit::since(conn, since, limit.clamp(1, 100_000))
+            })?;
+            let mut text = String::new();
+            for e in rows {
+                let o = &e.origin;
+                text.push_str(&format!(
+                    "{}  {}{}  {}  {}  {}  token {}  from {}  ({})\n",
+                    e.at,
+                    e.by,
+                    o.seat.as_deref().map(|s| format!(" @{s}")).unwrap_or_default(),
+                    o.role.as_deref().unwrap_or("-"),
+                    e.action,
+                    e.target,
+                    o.token_id.as_deref().unwrap_or("-"),
+                    o.address.as_deref().unwrap_or("-"),
+                    e.via
+                ));
+            }
+            Ok(text)
+        })(),
         AdminCommand::Log => store
             .read_blocking(crate::server::store::admin_log::list)
             .map(|entries| {

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod experts;
 pub mod org;
 pub mod roster;
+pub mod users;
 
 pub use super::store::admin_log::{Actor, LogEntry};
 pub use super::store::roster::{ImportChange, RosterShift, Swap, SwapRequest};

@@ -4,24 +4,18 @@
 use crate::model::Office;
 use crate::server::AppState;
 use crate::server::admin::org::OfficeChange;
-use crate::server::admin::{self, Actor, LogEntry, experts, org, roster};
+use crate::server::admin::users::{self, Issued, NewUser};
+use crate::server::admin::{self, LogEntry, experts, org, roster};
+use crate::server::auth::Caller;
 use crate::server::error::{ApiFailure, ApiResult};
-use crate::server::extract::{ApiQuery, JsonBody, RawBody};
+use crate::server::extract::{ApiPath, ApiQuery, JsonBody, RawBody};
 use crate::server::store::admin_log;
+use crate::server::store::audit::{self, AuditEntry};
+use crate::server::store::people::User;
 use crate::server::store::roster::{RosterShift, SwapRequest};
 use axum::Json;
 use axum::extract::State;
-
-/// Who makes the change: the `by` of the request, until a personal token names them.
-fn actor(by: Option<&str>) -> ApiResult<Actor> {
-    let by = by.ok_or_else(|| {
-        ApiFailure::field("by", "say who makes the change: `by` (e.g. ?by=林某婷)")
-    })?;
-    Ok(Actor {
-        by: admin::name("by", by)?,
-        via: "api".to_owned(),
-    })
-}
+use axum::http::StatusCode;
 
 fn flag(q: &ApiQuery, name: &str) -> ApiResult<bool> {
     match q.0.get(name).map(|s| s.trim().to_lowercase()).as_deref() {
@@ -64,10 +58,11 @@ async fn blocking<R: Send + 'static>(
 
 pub async fn import_experts(
     State(app): State<AppState>,
+    caller: Caller,
     q: ApiQuery,
     RawBody(bytes): RawBody,
 ) -> ApiResult<Json<experts::ExpertsReport>> {
-    let who = actor(q.0.get("by").map(String::as_str))?;
+    let who = caller.admin_actor(q.0.get("by").map(String::as_str))?;
     let (dry_run, skip_bad) = (flag(&q, "dry_run")?, flag(&q, "skip_bad")?);
     let origin = origin(&q, "upload");
     let json = match format(&q, &["csv", "json"])? {
@@ -86,10 +81,11 @@ pub async fn import_experts(
 
 pub async fn import_roster(
     State(app): State<AppState>,
+    caller: Caller,
     q: ApiQuery,
     RawBody(bytes): RawBody,
 ) -> ApiResult<Json<roster::RosterReport>> {
-    let who = actor(q.0.get("by").map(String::as_str))?;
+    let who = caller.admin_actor(q.0.get("by").map(String::as_str))?;
     let (dry_run, skip_bad) = (flag(&q, "dry_run")?, flag(&q, "skip_bad")?);
     let origin = origin(&q, "upload");
     let format = format(&q, &["csv", "ics"])?;
@@ -127,9 +123,10 @@ pub async fn import_roster(
 
 pub async fn swap(
     State(app): State<AppState>,
+    caller: Caller,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Json<Vec<RosterShift>>> {
-    let who = actor(body.text("by", 64)?.as_deref())?;
+    let who = caller.admin_actor(body.text("by", 64)?.as_deref())?;
     let person = body.text("person", 64)?;
     let exchange_with = body.ident("with")?;
     if person.is_none() && exchange_with.is_none() {
@@ -157,9 +154,10 @@ pub async fn swap(
 
 pub async fn set_org(
     State(app): State<AppState>,
+    caller: Caller,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Json<Office>> {
-    let who = actor(body.text("by", 64)?.as_deref())?;
+    let who = caller.admin_actor(body.text("by", 64)?.as_deref())?;
     let change = OfficeChange {
         name: body.text("name", 200)?,
         zone: body.text("zone", 64)?,
@@ -197,4 +195,96 @@ pub async fn get_org(State(app): State<AppState>) -> ApiResult<Json<Office>> {
                 "no office is set: watchroom admin org --name NAME --zone Asia/Shanghai",
             )
         })
+}
+
+/// `POST /api/v1/admin/users`: `{"name", "role", "phone"}` for a person, or `{"seat",
+/// "role"}` for a shared seat. `201` with the user and, this once, the token.
+pub async fn add_user(
+    State(app): State<AppState>,
+    caller: Caller,
+    JsonBody(body): JsonBody,
+) -> ApiResult<(StatusCode, Json<Issued>)> {
+    let who = caller.admin_actor(body.text("by", 64)?.as_deref())?;
+    let (name, seat) = match (body.text("name", 64)?, body.text("seat", 64)?) {
+        (Some(n), None) => (n, false),
+        (None, Some(s)) => (s, true),
+        (Some(_), Some(_)) => {
+            return Err(ApiFailure::field(
+                "seat",
+                "give `name` (a person) or `seat` (a shared seat), not both",
+            ));
+        }
+        (None, None) => {
+            return Err(ApiFailure::field(
+                "name",
+                "give `name` (the person, e.g. 林某婷) or `seat` (a shared seat, e.g. 值班台1)",
+            ));
+        }
+    };
+    let role = users::parse_role("role", &body.req_text("role", 16)?)?;
+    let new = NewUser {
+        name,
+        role,
+        phone: body.text("phone", 64)?.unwrap_or_default(),
+        seat,
+    };
+    let now = app.clock.now();
+    let store = app.store.clone();
+    let issued = blocking(move || users::add(&store, new, &who, now)).await?;
+    Ok((StatusCode::CREATED, Json(issued)))
+}
+
+pub async fn list_users(State(app): State<AppState>) -> ApiResult<Json<crate::model::Page<User>>> {
+    let items = app.store.read(crate::server::store::people::list).await?;
+    Ok(Json(crate::model::Page {
+        items,
+        next_cursor: None,
+    }))
+}
+
+/// `POST /api/v1/admin/users/{id}/disable`: the user's tokens stop working.
+pub async fn disable_user(
+    State(app): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Json<User>> {
+    let who = caller.admin_actor(body.text("by", 64)?.as_deref())?;
+    let now = app.clock.now();
+    let store = app.store.clone();
+    Ok(Json(
+        blocking(move || users::disable(&store, &id, &who, now)).await?,
+    ))
+}
+
+/// `POST /api/v1/admin/users/{id}/token`: a new token; the old one stops working.
+pub async fn rotate_token(
+    State(app): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Json<Issued>> {
+    let who = caller.admin_actor(body.text("by", 64)?.as_deref())?;
+    let now = app.clock.now();
+    let store = app.store.clone();
+    Ok(Json(
+        blocking(move || users::rotate(&store, &id, &who, now)).await?,
+    ))
+}
+
+/// `GET /api/v1/audit?since=RFC3339&limit=N`: the audit trail, oldest first.
+pub async fn audit_trail(
+    State(app): State<AppState>,
+    q: ApiQuery,
+) -> ApiResult<Json<crate::model::Page<AuditEntry>>> {
+    let since = super::duty::instant(&q, "since")?;
+    let limit = super::limit(&q)?;
+    let items = app
+        .store
+        .read(move |conn| audit::since(conn, since, limit))
+        .await?;
+    Ok(Json(crate::model::Page {
+        items,
+        next_cursor: None,
+    }))
 }

@@ -1,6 +1,7 @@
 use super::{cursor, limit};
 use crate::model::{Alert, Page};
 use crate::server::AppState;
+use crate::server::auth::Caller;
 use crate::server::error::{ApiFailure, ApiResult};
 use crate::server::extract::{ApiPath, ApiQuery, JsonBody};
 use crate::server::store::alerts;
@@ -39,13 +40,27 @@ pub async fn one(
 
 pub async fn create(
     State(app): State<AppState>,
+    caller: Caller,
     JsonBody(body): JsonBody,
 ) -> ApiResult<(StatusCode, Json<Alert>)> {
     let now = Timestamp::now();
     let new = validate::new_alert(&body, now)?;
+    // An alert names no officer: the token's person (or seat) is the actor.
+    let (by, seat) = caller.unnamed()?;
     let (alert, created) = app
         .store
-        .write(move |ch| alerts::create(ch, new, now))
+        .write(move |ch| {
+            let (alert, created) = alerts::create(ch, new, now)?;
+            caller.audit(
+                &ch.tx,
+                &by,
+                seat,
+                &alert.id,
+                created.then_some(alert.seq),
+                now,
+            )?;
+            Ok((alert, created))
+        })
         .await?;
     let status = if created {
         StatusCode::CREATED
@@ -57,28 +72,44 @@ pub async fn create(
 
 pub async fn silence(
     State(app): State<AppState>,
+    caller: Caller,
     ApiPath(id): ApiPath<String>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Json<Alert>> {
     let now = Timestamp::now();
-    let input = validate::silence(&body, now)?;
+    let mut input = validate::silence(&body, now)?;
+    let (officer, seat) = caller.person("officer", input.officer.take())?;
+    input.silence.officer = officer.clone();
+    input.silence.seat = seat.clone();
     let alert = app
         .store
-        .write(move |ch| alerts::silence(ch, &id, &input, now))
+        .write(move |ch| {
+            let alert = alerts::silence(ch, &id, &input, now)?;
+            caller.audit(&ch.tx, &officer, seat, &id, Some(alert.seq), now)?;
+            Ok(alert)
+        })
         .await?;
     Ok(Json(alert))
 }
 
 pub async fn ack(
     State(app): State<AppState>,
+    caller: Caller,
     ApiPath(id): ApiPath<String>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Json<Alert>> {
-    let input = validate::ack(&body)?;
+    let mut input = validate::ack(&body)?;
+    let (officer, seat) = caller.person("officer", input.officer.take())?;
+    input.officer = Some(officer.clone());
+    input.seat = seat.clone();
     let now = Timestamp::now();
     let alert = app
         .store
-        .write(move |ch| alerts::ack(ch, &id, &input, now))
+        .write(move |ch| {
+            let alert = alerts::ack(ch, &id, &input, now)?;
+            caller.audit(&ch.tx, &officer, seat, &id, Some(alert.seq), now)?;
+            Ok(alert)
+        })
         .await?;
     Ok(Json(alert))
 }

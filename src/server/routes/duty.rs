@@ -3,6 +3,7 @@
 use super::limit;
 use crate::model::{ExpertDirectory, Handover, Health, Page};
 use crate::server::AppState;
+use crate::server::auth::Caller;
 use crate::server::error::{ApiFailure, ApiResult};
 use crate::server::extract::{ApiPath, ApiQuery, JsonBody};
 use crate::server::store::roster::RosterShift;
@@ -22,6 +23,11 @@ pub async fn health(State(app): State<AppState>) -> ApiResult<Json<Health>> {
         demo: app.demo,
         office,
     }))
+}
+
+/// `GET /api/v1/me`: who the token is, so that a console offers that person.
+pub async fn me(caller: Caller) -> Json<crate::model::Me> {
+    Json(caller.identity.me())
 }
 
 /// The widest roster window one request may ask for.
@@ -87,13 +93,21 @@ pub async fn handovers(
 
 pub async fn create_handover(
     State(app): State<AppState>,
+    caller: Caller,
     JsonBody(body): JsonBody,
 ) -> ApiResult<(StatusCode, Json<Handover>)> {
-    let new = validate::new_handover(&body)?;
+    let mut new = validate::new_handover(&body)?;
+    let (outgoing, seat) = caller.person("outgoing", new.outgoing.take())?;
+    new.outgoing = Some(outgoing.clone());
+    new.outgoing_seat = seat.clone();
     let now = Timestamp::now();
     let (handover, created) = app
         .store
-        .write(move |ch| handovers::create(ch, new, now))
+        .write(move |ch| {
+            let (handover, created) = handovers::create(ch, new, now)?;
+            caller.audit(&ch.tx, &outgoing, seat, &handover.id, None, now)?;
+            Ok((handover, created))
+        })
         .await?;
     let status = if created {
         StatusCode::CREATED
@@ -105,14 +119,20 @@ pub async fn create_handover(
 
 pub async fn confirm_handover(
     State(app): State<AppState>,
+    caller: Caller,
     ApiPath(id): ApiPath<String>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Json<Handover>> {
-    let incoming = validate::confirm_handover(&body)?;
+    let given = validate::confirm_handover(&body)?;
+    let (incoming, seat) = caller.person("incoming", given)?;
     let now = Timestamp::now();
     let handover = app
         .store
-        .write(move |ch| handovers::confirm(ch, &id, incoming, now))
+        .write(move |ch| {
+            let handover = handovers::confirm(ch, &id, incoming.clone(), seat.clone(), now)?;
+            caller.audit(&ch.tx, &incoming, seat, &id, None, now)?;
+            Ok(handover)
+        })
         .await?;
     Ok(Json(handover))
 }

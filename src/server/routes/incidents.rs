@@ -1,6 +1,7 @@
 use super::{cursor, limit};
 use crate::model::{Incident, Page, TimelineEntry};
 use crate::server::AppState;
+use crate::server::auth::Caller;
 use crate::server::error::{ApiFailure, ApiResult};
 use crate::server::extract::{ApiPath, ApiQuery, JsonBody};
 use crate::server::store::incidents;
@@ -41,13 +42,20 @@ pub async fn one(
 
 pub async fn create(
     State(app): State<AppState>,
+    caller: Caller,
     JsonBody(body): JsonBody,
 ) -> ApiResult<(StatusCode, Json<Incident>)> {
     let new = validate::new_incident(&body)?;
+    let (by, seat) = caller.unnamed()?;
     let now = Timestamp::now();
     let (incident, created) = app
         .store
-        .write(move |ch| incidents::create(ch, new, now))
+        .write(move |ch| {
+            let (incident, created) = incidents::create(ch, new, now)?;
+            let seq = created.then_some(incident.seq);
+            caller.audit(&ch.tx, &by, seat, &incident.id, seq, now)?;
+            Ok((incident, created))
+        })
         .await?;
     let status = if created {
         StatusCode::CREATED
@@ -59,14 +67,20 @@ pub async fn create(
 
 pub async fn patch(
     State(app): State<AppState>,
+    caller: Caller,
     ApiPath(id): ApiPath<String>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Json<Incident>> {
     let patch = validate::incident_patch(&body)?;
+    let (by, seat) = caller.unnamed()?;
     let now = Timestamp::now();
     let incident = app
         .store
-        .write(move |ch| incidents::patch(ch, &id, patch, now))
+        .write(move |ch| {
+            let incident = incidents::patch(ch, &id, patch, now)?;
+            caller.audit(&ch.tx, &by, seat, &id, Some(incident.seq), now)?;
+            Ok(incident)
+        })
         .await?;
     Ok(Json(incident))
 }
@@ -94,16 +108,41 @@ pub async fn timeline(
     }))
 }
 
+/// Entry kinds only a chief or a leader may write: a leader instruction (批示) and its
+/// closing (办结).
+pub const INSTRUCTION_KINDS: [&str; 2] = ["批示", "办结"];
+
 pub async fn add_entry(
     State(app): State<AppState>,
+    caller: Caller,
     ApiPath(id): ApiPath<String>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<(StatusCode, Json<TimelineEntry>)> {
     let now = Timestamp::now();
-    let new = validate::timeline_entry(&body, now)?;
+    let mut new = validate::timeline_entry(&body, now)?;
+    if INSTRUCTION_KINDS.contains(&new.kind.as_str()) && !caller.identity.role.gives_instructions()
+    {
+        return Err(ApiFailure {
+            status: StatusCode::FORBIDDEN,
+            error: format!(
+                "a {} entry (a leader instruction, or its closing) is recorded by a chief or a \
+                 leader; this token's role is {}",
+                new.kind, caller.identity.role
+            ),
+            field: Some("kind".to_owned()),
+        });
+    }
+    let (author, seat) = caller.person("author", new.author.take())?;
+    new.author = Some(author.clone());
+    new.seat = seat.clone();
     let (entry, created) = app
         .store
-        .write(move |ch| incidents::add_entry(ch, &id, new, now))
+        .write(move |ch| {
+            let (entry, created) = incidents::add_entry(ch, &id, new, now)?;
+            let seq = created.then_some(entry.seq);
+            caller.audit(&ch.tx, &author, seat, &entry.id, seq, now)?;
+            Ok((entry, created))
+        })
         .await?;
     let status = if created {
         StatusCode::CREATED

@@ -31,15 +31,22 @@ pub fn router(app: AppState) -> Router {
         .route("/api/v1/admin/roster/swaps", post(admin::swap))
         .route("/api/v1/admin/org", put(admin::set_org))
         .route("/api/v1/admin/log", get(admin::log))
+        .route(
+            "/api/v1/admin/users",
+            get(admin::list_users).post(admin::add_user),
+        )
+        .route(
+            "/api/v1/admin/users/{id}/disable",
+            post(admin::disable_user),
+        )
+        .route("/api/v1/admin/users/{id}/token", post(admin::rotate_token))
+        .route("/api/v1/audit", get(admin::audit_trail))
         .layer(DefaultBodyLimit::max(MAX_BODY))
-        .merge(uploads)
-        .route_layer(middleware::from_fn_with_state(
-            app.clone(),
-            auth::require_admin,
-        ));
+        .merge(uploads);
     let protected = Router::new()
         .merge(admin)
         .route("/api/v1/org", get(admin::get_org))
+        .route("/api/v1/me", get(duty::me))
         .route("/api/v1/alerts", get(alerts::list).post(alerts::create))
         .route("/api/v1/alerts/{id}", get(alerts::one))
         .route("/api/v1/alerts/{id}/ack", post(alerts::ack))

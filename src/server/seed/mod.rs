@@ -25,10 +25,7 @@ pub fn seed(store: &Store, now: Timestamp) -> anyhow::Result<()> {
         zone: roster.timezone,
         handover: roster.handover,
     };
-    let seeder = store::admin_log::Actor {
-        by: "watchroom demo data".to_owned(),
-        via: "seed".to_owned(),
-    };
+    let seeder = store::admin_log::Actor::new("watchroom demo data", "seed");
     store.write_blocking(|ch| {
         store::experts::replace_all(&ch.tx, &dir)?;
         store::roster::insert_missing(&ch.tx, &shifts)?;

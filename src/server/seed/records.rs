@@ -55,7 +55,8 @@ pub fn plan(now: Timestamp) -> anyhow::Result<Vec<Planned>> {
                 action: Action::Ack {
                     id: alert_id(&seed.key),
                     input: AckInput {
-                        officer: ack.officer.clone(),
+                        officer: Some(ack.officer.clone()),
+                        seat: None,
                         note: ack.note.clone(),
                         idempotency_key: None,
                     },
@@ -170,13 +171,15 @@ fn plan_incident(
             action: Action::Entry {
                 incident: id.clone(),
                 entry: NewEntry {
-                    author: e.author.clone(),
+                    author: Some(e.author.clone()),
+                    seat: None,
                     kind: e.kind.clone(),
                     text: e.text.clone(),
                     at: Some(at),
                     leader: e.leader.clone(),
                     assignee: e.assignee.clone(),
                     refers_to: None,
+                    corrects: None,
                     idempotency_key: None,
                 },
             },

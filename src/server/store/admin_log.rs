@@ -15,13 +15,27 @@ pub struct Actor {
     pub by: String,
     /// `cli` (`watchroom admin` on the server machine) or `api` (an admin token).
     pub via: String,
+    /// The token and address the change came from (for the audit trail).
+    #[serde(skip)]
+    pub origin: super::audit::Origin,
+}
+
+impl Actor {
+    pub fn new(by: impl Into<String>, via: impl Into<String>) -> Actor {
+        Actor {
+            by: by.into(),
+            via: via.into(),
+            origin: Default::default(),
+        }
+    }
 }
 
 /// One change to the office's data.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LogEntry {
     pub id: String,
-    /// `experts.import`, `roster.import`, `roster.swap`, `org.set`.
+    /// `experts.import`, `roster.import`, `roster.swap`, `org.set`, `user.add`,
+    /// `user.disable`, `token.rotate`.
     pub action: String,
     pub by: String,
     pub via: String,
@@ -39,7 +53,8 @@ pub struct LogEntry {
     pub seq: u64,
 }
 
-/// Appends an entry; `seq` is the event seq of the change it records.
+/// Appends an entry, and its row in the audit trail; `seq` is the event seq of the change
+/// it records (0 for a change that sends no event: people and tokens).
 #[allow(clippy::too_many_arguments)]
 pub fn append(
     ch: &mut Changes<'_>,
@@ -62,6 +77,16 @@ pub fn append(
         previous,
         seq,
     };
+    super::audit::record(
+        &ch.tx,
+        &actor.by,
+        &actor.via,
+        &actor.origin,
+        action,
+        origin,
+        (seq > 0).then_some(seq),
+        at,
+    )?;
     ch.tx.execute(
         "INSERT INTO admin_log (id, seq, at_ms, action, body) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![

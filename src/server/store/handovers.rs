@@ -63,7 +63,9 @@ pub fn create(
     }
     let handover = Handover {
         id: new_id("handover"),
-        outgoing: new.outgoing,
+        outgoing: new.outgoing.unwrap_or_default(),
+        outgoing_seat: new.outgoing_seat,
+        incoming_seat: None,
         incoming: new.incoming,
         shift_start: new.shift_start,
         shift_end: new.shift_end,
@@ -85,6 +87,7 @@ pub fn confirm(
     ch: &mut Changes<'_>,
     id: &str,
     incoming: String,
+    seat: Option<String>,
     now: Timestamp,
 ) -> ApiResult<Handover> {
     let mut handover = get(&ch.tx, id)?.ok_or_else(|| ApiFailure::not_found("handover", id))?;
@@ -101,6 +104,7 @@ pub fn confirm(
         ));
     }
     handover.incoming = incoming;
+    handover.incoming_seat = seat;
     handover.confirmed_at = Some(now);
     save(ch, &handover, now)?;
     Ok(handover)

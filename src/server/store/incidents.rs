@@ -207,18 +207,34 @@ pub fn add_entry(
         })?;
         return Ok((earlier, false));
     }
+    if let Some(corrected) = &new.corrects {
+        match get_entry(&ch.tx, corrected)? {
+            Some(e) if e.incident_id == incident_id => {}
+            _ => {
+                return Err(ApiFailure::field(
+                    "corrects",
+                    format!(
+                        "`corrects` names no entry of incident {incident_id:?}: {corrected:?} \
+                         (a correction refers to the entry it corrects, by its id)"
+                    ),
+                ));
+            }
+        }
+    }
     let seq = ch.next_seq(TIMELINE_EVENT, now)?;
     let entry = TimelineEntry {
         id: new_id("entry"),
         incident_id: incident_id.to_owned(),
         at: new.at.unwrap_or(now),
-        author: new.author,
+        author: new.author.unwrap_or_default(),
         kind: new.kind,
         text: new.text,
         leader: new.leader,
         assignee: new.assignee,
         refers_to: new.refers_to,
         idempotency_key: new.idempotency_key.clone(),
+        corrects: new.corrects,
+        seat: new.seat,
         seq,
     };
     let body = serde_json::to_string(&entry)?;

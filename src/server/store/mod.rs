@@ -4,10 +4,12 @@
 
 pub mod admin_log;
 pub mod alerts;
+pub mod audit;
 pub mod experts;
 pub mod handovers;
 pub mod incidents;
 pub mod org;
+pub mod people;
 pub mod roster;
 
 use super::error::{ApiFailure, ApiResult};
@@ -21,7 +23,7 @@ use std::sync::{Arc, Mutex};
 
 /// Bumped when the tables change shape; a file of a later version is refused rather than
 /// misread, one of an earlier version is brought up (see `migrate`).
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -84,6 +86,22 @@ CREATE TABLE IF NOT EXISTS handovers (
     created_ms INTEGER NOT NULL,
     body TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS users (id TEXT PRIMARY KEY, name TEXT NOT NULL, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS tokens (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id),
+    lookup TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    revoked_ms INTEGER
+);
+CREATE INDEX IF NOT EXISTS tokens_by_lookup ON tokens(lookup);
+CREATE TABLE IF NOT EXISTS audit (
+    n INTEGER PRIMARY KEY AUTOINCREMENT,
+    at_ms INTEGER NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_by_time ON audit(at_ms);
 CREATE TABLE IF NOT EXISTS idempotency (
     scope TEXT NOT NULL,
     key TEXT NOT NULL,
@@ -160,8 +178,12 @@ pub fn open(path: &Path) -> anyhow::Result<(Connection, Opened)> {
                 params![SCHEMA_VERSION.to_string()],
             )?;
         }
-        Some("1") => migrate(&conn)
-            .with_context(|| format!("cannot bring {} up to schema version 2", path.display()))?,
+        Some(v @ ("1" | "2")) => migrate(&conn, v == "1").with_context(|| {
+            format!(
+                "cannot bring {} up to schema version {SCHEMA_VERSION}",
+                path.display()
+            )
+        })?,
         Some(v) if v == SCHEMA_VERSION.to_string() => {}
         Some(v) => anyhow::bail!(
             "the database {} has schema version {v}, but this watchroom uses version \
@@ -178,9 +200,13 @@ pub fn open(path: &Path) -> anyhow::Result<(Connection, Opened)> {
 /// How long a write waits for another connection's (another process's) write to finish.
 pub const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
-fn migrate(conn: &Connection) -> anyhow::Result<()> {
+/// Version 3 adds only tables (users, tokens, audit), which `SCHEMA` creates; a
+/// version-1 file also gains the columns of version 2.
+fn migrate(conn: &Connection, from_1: bool) -> anyhow::Result<()> {
     let tx = conn.unchecked_transaction()?;
-    tx.execute_batch(MIGRATE_1_TO_2)?;
+    if from_1 {
+        tx.execute_batch(MIGRATE_1_TO_2)?;
+    }
     tx.execute(
         "UPDATE meta SET value = ?1 WHERE key = 'schema_version'",
         params![SCHEMA_VERSION.to_string()],
@@ -204,7 +230,8 @@ pub fn is_demo(conn: &Connection) -> ApiResult<bool> {
 pub fn is_empty(conn: &Connection) -> ApiResult<bool> {
     let n: i64 = conn.query_row(
         "SELECT (SELECT COUNT(*) FROM events) + (SELECT COUNT(*) FROM experts)
-              + (SELECT COUNT(*) FROM shifts) + (SELECT COUNT(*) FROM admin_log)",
+              + (SELECT COUNT(*) FROM shifts) + (SELECT COUNT(*) FROM admin_log)
+              + (SELECT COUNT(*) FROM users)",
         [],
         |r| r.get(0),
     )?;

@@ -61,6 +61,8 @@ pub fn alert(
 
 pub fn entry(incident: &str, id: &str, ago_min: i64, kind: &str, text: &str) -> TimelineEntry {
     TimelineEntry {
+        corrects: None,
+        seat: None,
         id: id.into(),
         incident_id: incident.into(),
         at: now() - mins(ago_min),

@@ -3,4 +3,5 @@
 
 pub mod fault_server;
 pub mod fixture;
+pub mod people;
 pub mod pty;

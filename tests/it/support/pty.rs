@@ -18,7 +18,12 @@ pub struct Pty {
 impl Pty {
     /// Run watchroom with `args` in a 120×40 pseudo-terminal with a clean, empty home.
     pub fn start(args: &[&str]) -> Pty {
-        let home = tempfile::tempdir().expect("temp home");
+        Pty::start_in(tempfile::tempdir().expect("temp home"), args)
+    }
+
+    /// As `start`, in a home prepared beforehand (e.g. by `watchroom login`, run with
+    /// `Pty::home_env`).
+    pub fn start_in(home: tempfile::TempDir, args: &[&str]) -> Pty {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: 40,
@@ -32,9 +37,9 @@ impl Pty {
         cmd.env("NO_COLOR", "1");
         cmd.env("TERM", "xterm-256color");
         // A clean home: no user config may change what the demo shows.
-        cmd.env("HOME", home.path());
-        cmd.env("XDG_CONFIG_HOME", home.path().join("config"));
-        cmd.env("XDG_DATA_HOME", home.path().join("data"));
+        for (k, v) in Pty::home_env(home.path()) {
+            cmd.env(k, v);
+        }
         cmd.env_remove("WATCHROOM_TOKEN");
         let child = pair.slave.spawn_command(cmd).expect("spawn watchroom");
         drop(pair.slave);
@@ -59,6 +64,16 @@ impl Pty {
             _master: pair.master,
             _home: home,
         }
+    }
+
+    /// The environment `start_in` gives the binary for `home`, for a command run there
+    /// first.
+    pub fn home_env(home: &std::path::Path) -> Vec<(&'static str, std::path::PathBuf)> {
+        vec![
+            ("HOME", home.to_path_buf()),
+            ("XDG_CONFIG_HOME", home.join("config")),
+            ("XDG_DATA_HOME", home.join("data")),
+        ]
     }
 
     /// The clean home the binary runs in (its data dir is `data/watchroom` under it).
