@@ -9,7 +9,7 @@
 //! that changed nothing. ratatui's `Terminal` keeps the buffers, the diff and the cursor.
 
 use ratatui::backend::{Backend, ClearType, WindowSize};
-use ratatui::buffer::{Buffer, Cell};
+use ratatui::buffer::{Buffer, Cell, CellDiffOption, CellWidth};
 use ratatui::layout::{Position, Rect, Size};
 use ratatui::style::{Color, Modifier};
 use ratatui::{Frame, Terminal};
@@ -354,20 +354,15 @@ pub fn over<W: Write>(
     let drawn = terminal.current_buffer_mut();
     std::mem::swap(drawn, last);
     // `last` is the new frame; `drawn` (ratatui's buffer) holds the rectangles as they
-    // were. Rows that changed are compared by ratatui's diff, a row at a time, which
-    // knows wide characters; the buffer is left blank again.
-    let mut changed: Vec<(Buffer, Buffer)> = Vec::new();
+    // were, and is left blank again.
+    let mut changed: Vec<(u16, u16, usize)> = Vec::new();
     for &rect in &rects {
         for (y, range) in (rect.top()..rect.bottom()).zip(rows(last, rect)) {
+            let start = range.start;
             let (was, now) = (&drawn.content[range.clone()], &last.content[range]);
-            if was != now {
-                let area = Rect::new(rect.x, y, rect.width, 1);
-                let row = |cells: &[Cell]| Buffer {
-                    area,
-                    content: cells.to_vec(),
-                };
-                changed.push((row(was), row(now)));
-            }
+            row_changes(was, now, |i| {
+                changed.push((rect.x + i as u16, y, start + i));
+            });
         }
     }
     for &rect in &rects {
@@ -376,15 +371,99 @@ pub fn over<W: Write>(
         }
     }
     let writer = terminal.backend_mut();
-    writer.draw(
-        changed
-            .iter()
-            .flat_map(|(before, now)| before.diff_iter(now)),
-    )?;
+    writer.draw(changed.iter().map(|&(x, y, i)| (x, y, &last.content[i])))?;
     writer.hide_cursor()?;
     writer.flush()?;
     shown.behind = true;
     Ok(true)
+}
+
+/// Modifiers that show on a blank cell, as ratatui's diff has them.
+const VISIBLE_ON_BLANK: Modifier = Modifier::REVERSED
+    .union(Modifier::UNDERLINED)
+    .union(Modifier::SLOW_BLINK)
+    .union(Modifier::RAPID_BLINK)
+    .union(Modifier::CROSSED_OUT);
+
+fn is_skip(cell: &Cell) -> bool {
+    #[allow(deprecated)]
+    let skip = cell.skip;
+    matches!(cell.diff_option, CellDiffOption::Skip)
+        || (skip && matches!(cell.diff_option, CellDiffOption::None))
+}
+
+/// The cells of `next` to write over `prev` (a row, or the part of one a rectangle holds,
+/// with no wide character across its ends), found as ratatui's `Buffer::diff` finds them
+/// over a whole screen: `change` gets the index of each. The same rules, on slices: no
+/// buffer is built or copied for the rows drawn again.
+fn row_changes(prev: &[Cell], next: &[Cell], mut change: impl FnMut(usize)) {
+    let len = prev.len().min(next.len());
+    let mut pos = 0;
+    while pos < len {
+        let i = pos;
+        pos += 1;
+        let (current, previous) = (&next[i], &prev[i]);
+        match current.diff_option {
+            CellDiffOption::Skip => {}
+            _ if is_skip(current) => {}
+            CellDiffOption::ForcedWidth(width) => {
+                pos = pos.saturating_add(usize::from(width.get()) - 1);
+                if current != previous {
+                    change(i);
+                }
+            }
+            CellDiffOption::None | CellDiffOption::AlwaysUpdate => {
+                let width = cell_width(current);
+                if current.diff_option == CellDiffOption::None && current == previous {
+                    pos += width.saturating_sub(1);
+                    continue;
+                }
+                let previous_width = cell_width(previous);
+                // Cells after a wide character that ratatui writes again: those an emoji
+                // with VS16 covers, when their symbols changed; and all those a wider
+                // character, styled visibly on blanks, covered before.
+                let mut trailing = None;
+                if width > 1 && current.symbol().contains('\u{FE0F}') {
+                    trailing = Some((i + 1, (i + width).min(len), false));
+                } else if width > 1 {
+                    pos += width - 1;
+                } else if previous_width > width
+                    && (previous.bg != Color::Reset
+                        || previous.modifier.intersects(VISIBLE_ON_BLANK))
+                {
+                    trailing = Some((i + 1, i + previous_width, true));
+                }
+                change(i);
+                if let Some((mut j, mut end, force)) = trailing {
+                    while j < end.min(len) {
+                        let at = j;
+                        j += cell_width(&next[at]).max(1);
+                        end = end.max(j).min(len);
+                        if !is_skip(&next[at]) && (force || prev[at].symbol() != next[at].symbol())
+                        {
+                            change(at);
+                        }
+                    }
+                    pos = end;
+                }
+            }
+        }
+    }
+}
+
+/// The cells `cell` takes, as ratatui measures it; a narrow symbol or a CJK character
+/// without looking its width up (most cells of a frame are one or the other).
+fn cell_width(cell: &Cell) -> usize {
+    if cell.diff_option == CellDiffOption::None {
+        let symbol = cell.symbol();
+        if symbol.len() == 1 {
+            return 1;
+        }
+        if advance(symbol) == Some(2) {
+            return 2;
+        }
+    }
+    usize::from(cell.cell_width())
 }
 
 /// The ranges of `buf.content` that hold `rect`'s rows.
@@ -454,7 +533,27 @@ fn advance(symbol: &str) -> Option<u16> {
 }
 
 fn move_to(out: &mut Vec<u8>, x: u16, y: u16) {
-    let _ = write!(out, "\x1b[{};{}H", u32::from(y) + 1, u32::from(x) + 1);
+    out.extend_from_slice(b"\x1b[");
+    number(out, u32::from(y) + 1);
+    out.push(b';');
+    number(out, u32::from(x) + 1);
+    out.push(b'H');
+}
+
+/// `n` in decimal, without the formatting machinery (a frame writes dozens).
+fn number(out: &mut Vec<u8>, n: u32) {
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    let mut n = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
 }
 
 /// The shortest of the moves along a row from column `from` to `to`: backspaces, cursor
@@ -477,18 +576,25 @@ fn move_along(out: &mut Vec<u8>, from: u16, to: u16) {
         if n <= 3 {
             out.extend(std::iter::repeat_n(b'\x08', n as usize));
         } else if digits(n) <= digits(column) {
-            let _ = write!(out, "\x1b[{n}D");
+            csi(out, n, b'D');
         } else {
-            let _ = write!(out, "\x1b[{column}G");
+            csi(out, column, b'G');
         }
     } else {
         let n = u32::from(to - from);
         if digits(n) <= digits(column) {
-            let _ = write!(out, "\x1b[{n}C");
+            csi(out, n, b'C');
         } else {
-            let _ = write!(out, "\x1b[{column}G");
+            csi(out, column, b'G');
         }
     }
+}
+
+/// `ESC [ n final`.
+fn csi(out: &mut Vec<u8>, n: u32, last: u8) {
+    out.extend_from_slice(b"\x1b[");
+    number(out, n);
+    out.push(last);
 }
 
 /// One SGR sequence that sets the whole pen: from the terminal's plain attributes
@@ -555,17 +661,24 @@ fn colour(out: &mut Vec<u8>, start: usize, c: Color, background: bool) {
         Color::White => named(15),
         Color::Indexed(n) => {
             param(out, start);
-            let _ = write!(out, "{};5;{n}", if background { 48 } else { 38 });
+            out.extend_from_slice(if background { b"48;5;" } else { b"38;5;" });
+            number(out, u32::from(n));
             return;
         }
         Color::Rgb(r, g, b) => {
             param(out, start);
-            let _ = write!(out, "{};2;{r};{g};{b}", if background { 48 } else { 38 });
+            out.extend_from_slice(if background { b"48;2;" } else { b"38;2;" });
+            for (n, c) in [r, g, b].into_iter().enumerate() {
+                if n > 0 {
+                    out.push(b';');
+                }
+                number(out, u32::from(c));
+            }
             return;
         }
     };
     param(out, start);
-    let _ = write!(out, "{code}");
+    number(out, u32::from(code));
 }
 
 #[cfg(test)]
@@ -1007,5 +1120,88 @@ mod tests {
         assert_eq!(advance("a"), Some(1));
         assert_eq!(advance("😀"), None);
         assert_eq!(advance("Ⅰ"), Some(1));
+        // Where it says two columns, ratatui measures two as well.
+        let wide = [
+            '\u{3000}'..='\u{303e}',
+            '\u{3400}'..='\u{9fff}',
+            '\u{ff01}'..='\u{ff60}',
+        ];
+        for c in wide.into_iter().flatten() {
+            let cell = Cell::from(c);
+            if advance(cell.symbol()) == Some(2) {
+                assert_eq!(cell_width(&cell), usize::from(cell.cell_width()), "{c:?}");
+                assert_eq!(cell.cell_width(), 2, "{c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn rows_drawn_over_are_compared_as_ratatuis_diff_compares_buffers() {
+        let mut rng = fastrand::Rng::with_seed(20261203);
+        let symbols = [
+            " ",
+            "a",
+            "b",
+            "台",
+            "风",
+            "😀",
+            "❤\u{fe0f}",
+            "e\u{301}",
+            "Ⅰ",
+            "ﾞ",
+            "▌",
+        ];
+        let styles = [
+            Style::new(),
+            Style::new().bg(Color::Red),
+            Style::new().add_modifier(Modifier::REVERSED),
+            Style::new().add_modifier(Modifier::UNDERLINED),
+            header(),
+        ];
+        let options = [
+            CellDiffOption::Skip,
+            CellDiffOption::AlwaysUpdate,
+            CellDiffOption::ForcedWidth(std::num::NonZeroU16::new(2).expect("not zero")),
+        ];
+        let row = |rng: &mut fastrand::Rng, area: Rect| {
+            let mut b = Buffer::empty(area);
+            let mut x = area.x;
+            while x < area.right() {
+                let symbol = symbols[rng.usize(..symbols.len())];
+                let style = styles[rng.usize(..styles.len())];
+                let room = usize::from(area.right() - x);
+                let (to, _) = b.set_stringn(x, area.y, symbol, room, style);
+                x = to.max(x + 1);
+            }
+            b
+        };
+        for n in 0..30_000 {
+            let area = Rect::new(3, 7, rng.u16(1..=14), 1);
+            let prev = row(&mut rng, area);
+            // Mostly a few cells changed, as a second on the clock changes them; now and
+            // then a row changed throughout.
+            let mut next = if n % 4 == 0 {
+                row(&mut rng, area)
+            } else {
+                let mut next = prev.clone();
+                for _ in 0..rng.usize(1..=3) {
+                    let x = rng.u16(area.left()..area.right());
+                    let symbol = symbols[rng.usize(..symbols.len())];
+                    let style = styles[rng.usize(..styles.len())];
+                    next.set_stringn(x, area.y, symbol, usize::from(area.right() - x), style);
+                }
+                next
+            };
+            if n % 7 == 0 {
+                let x = rng.u16(area.left()..area.right());
+                next[(x, area.y)].set_diff_option(options[rng.usize(..options.len())]);
+            }
+            let want: Vec<(u16, u16)> = prev.diff(&next).iter().map(|&(x, y, _)| (x, y)).collect();
+            let mut got = Vec::new();
+            row_changes(&prev.content, &next.content, |i| {
+                got.push((area.x + i as u16, area.y))
+            });
+            assert_eq!(got, want, "{prev:?} -> {next:?}");
+        }
     }
 }
