@@ -1,7 +1,8 @@
 //! The console's per-frame and per-burst costs with a big wall: a full frame
 //! (`ui::draw` into a ratatui TestBackend) at 120×40 and 200×50 with 100,000 alerts in
-//! force and 10,000 timeline entries, and `update()` taking a burst of 10,000 incoming
-//! alerts. Figures and method: docs/PERFORMANCE.md.
+//! force and 10,000 timeline entries, an idle second (the clock's tick and its frame
+//! through the console's own frame writer), and `update()` taking a burst of 10,000
+//! incoming alerts. Figures and method: docs/PERFORMANCE.md.
 //!
 //! The state is built the way the console builds it: `initial_state`, then one Snapshot
 //! from the duty API and `Alive`, through `update()`. All data is fictional.
@@ -14,9 +15,10 @@ use ratatui::backend::TestBackend;
 use std::hint::black_box;
 use watchroom::app::{Msg, State, update};
 use watchroom::config::ConsoleConfig;
-use watchroom::console::initial_state;
+use watchroom::console::{initial_state, screen};
 use watchroom::model::*;
 use watchroom::sources::{SourceEvent, SourceUpdate};
+use watchroom::ui::panes::Kept;
 
 const ALERTS: usize = 100_000;
 const INCIDENTS: usize = 100;
@@ -198,6 +200,57 @@ fn frame(c: &mut Criterion) {
         })
     });
     g.finish();
+
+    // An idle second as the console lives it: the clock's tick through `update()`, then
+    // its frame through the console's own frame writer (`console::frame`: only the panes
+    // the time changed, drawn over the last frame, diffed and written), the bytes going
+    // nowhere. With the big wall, and with nothing on screen but the clock.
+    let mut g = c.benchmark_group("idle");
+    g.sample_size(20);
+    let quiet = quiet_state();
+    for (name, start) in [("100k_alerts", &s), ("clock_only", &quiet)] {
+        for (w, h) in [(120u16, 40u16), (200, 50)] {
+            let mut s = start.clone();
+            update(&mut s, Msg::Resize(w, h));
+            let writer = screen::Writer::new(std::io::sink(), ratatui::layout::Size::new(w, h));
+            let mut term = Terminal::new(writer).expect("a writer to nowhere");
+            let mut shown = screen::Shown::default();
+            let mut kept = Kept::default();
+            frame_step(&mut term, &mut s, &mut shown, &mut kept);
+            g.bench_function(format!("tick_{name}_{w}x{h}"), |b| {
+                b.iter(|| {
+                    let at = s.now + SignedDuration::from_secs(1);
+                    black_box(update(&mut s, Msg::Tick(at)));
+                    frame_step(&mut term, &mut s, &mut shown, &mut kept);
+                })
+            });
+        }
+    }
+    g.finish();
+}
+
+fn frame_step(
+    term: &mut Terminal<screen::Writer<std::io::Sink>>,
+    s: &mut State,
+    shown: &mut screen::Shown,
+    kept: &mut Kept,
+) {
+    watchroom::console::frame(term, s, shown, kept).expect("written to nowhere");
+}
+
+/// A console showing only the roster: nothing on screen changes but the clock.
+fn quiet_state() -> State {
+    let mut s = state(0);
+    update(
+        &mut s,
+        source(SourceEvent::Snapshot {
+            alerts: Vec::new(),
+            incidents: Vec::new(),
+            shifts: shifts(),
+        }),
+    );
+    s.refresh_wall();
+    s
 }
 
 fn burst(c: &mut Criterion) {

@@ -216,7 +216,7 @@ class Run:
         self.start_server("quiet.sqlite", port)
         argv = [self.bin, "--server", f"http://127.0.0.1:{port}", "--token", TOKEN,
                 "--officer", "赵某某（示例）", "--data-dir", os.path.join(self.tmp, "quiet")]
-        return Console(argv, self.env)
+        return Console(self.wrap(argv), self.env)
 
     def request(self, method, path, body=None):
         req = urllib.request.Request(
@@ -232,7 +232,16 @@ class Run:
                 "--officer", "赵某某（示例）", "--data-dir", data_dir]
         if config:
             argv += ["--config", config]
-        return Console(argv, self.env)
+        return Console(self.wrap(argv), self.env)
+
+    def wrap(self, argv):
+        """The console's command line, under callgrind (not counting yet) with --callgrind."""
+        if not self.args.callgrind:
+            return argv
+        out = os.path.join(self.tmp, "callgrind.out.%p")
+        log = os.path.join(self.tmp, "valgrind.%p.log")
+        return ["valgrind", "--tool=callgrind", "--instr-atstart=no",
+                f"--callgrind-out-file={out}", f"--log-file={log}"] + argv
 
     # -- start-up --------------------------------------------------------------------
 
@@ -279,6 +288,10 @@ class Run:
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             )
             c.pump_for(0.3)
+        if self.args.callgrind:
+            # Instructions from here to the end of the window, counted exactly.
+            subprocess.run(["callgrind_control", "-i", "on", str(c.pid)],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
         cpu0, bytes0, frames0 = cpu_seconds(c.pid), c.bytes, len(c.frames)
         t0 = time.monotonic()
         c.pump_for(seconds)
@@ -294,7 +307,29 @@ class Run:
             perf.send_signal(signal.SIGINT)
             perf.wait(timeout=10)
             out.update(perf_figures(perf_out))
+        if self.args.callgrind:
+            out.update(self.callgrind_window(c))
         return out
+
+    def callgrind_window(self, c):
+        """Stop counting and dump: the instructions (Ir) the window executed, per second."""
+        subprocess.run(["callgrind_control", "-i", "off", str(c.pid)],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        before = set(os.listdir(self.tmp))
+        subprocess.run(["callgrind_control", "-d", str(c.pid)],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        ir = 0
+        for name in sorted(set(os.listdir(self.tmp)) - before):
+            if not name.startswith("callgrind.out."):
+                continue
+            path = os.path.join(self.tmp, name)
+            with open(path) as f:
+                for line in f:
+                    if line.startswith(("summary:", "totals:")):
+                        ir = max(ir, int(line.split()[1]))
+            if self.args.callgrind_keep:
+                shutil.copy(path, self.args.callgrind_keep)
+        return {"callgrind_ir": ir}
 
     def keys(self, c, presses):
         """j and k alternately; each press is sent a little after a clock frame so that the
@@ -406,6 +441,11 @@ def main():
     ap.add_argument("--perf", action="store_true",
                     help="also count the console's task-clock over each idle window "
                          "(perf stat -p)")
+    ap.add_argument("--callgrind", action="store_true",
+                    help="run the console under valgrind's callgrind and count the "
+                         "instructions of each idle window exactly (slow; with --idle-only)")
+    ap.add_argument("--callgrind-keep", metavar="DIR",
+                    help="with --callgrind, copy each window's profile into DIR")
     ap.add_argument("--idle-only", action="store_true",
                     help="idle windows only: only the clock changing, then 100,000 alerts "
                          "(no start-up, key or cache runs)")
@@ -546,6 +586,8 @@ def idle_only(args):
         if "perf_task_clock_ms" in i:
             ms = i["perf_task_clock_ms"]
             line += f"; perf: {ms:.1f} ms task-clock ({ms / 10 / i['seconds']:.3f} %)"
+        if "callgrind_ir" in i:
+            line += f"; callgrind: {i['callgrind_ir'] / i['seconds'] / 1e6:.3f} M instructions/s"
         print(line)
     if os.environ.get("MEASURE_JSON"):
         with open(os.environ["MEASURE_JSON"], "w") as f:

@@ -127,9 +127,18 @@ fn apply_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.said.notify.delivered(&outcome, bell_if_undelivered)
         }
         Msg::Source(u) => {
+            let keep_alive = keeps_alive(state, &u);
+            let asked = state.said.asked_officer;
             let effects = on_source(state, u);
             officer::maybe_ask_officer(state);
-            state.dirty = true;
+            // A keep-alive changes only when the source was last heard from, which only
+            // the title bar and the status bar show, and they are drawn again every
+            // second: the panes the clock moves are enough (`ui::panes`).
+            if keep_alive && effects.is_empty() && asked == state.said.asked_officer {
+                state.clock_moved = true;
+            } else {
+                state.dirty = true;
+            }
             effects
         }
     }
@@ -398,6 +407,21 @@ fn step(state: &mut State, by: isize) {
         Overlay::Form(_) | Overlay::Experts(_) => {}
         Overlay::None => watch::step(state, by),
     }
+}
+
+/// `u` says a source already live (or polled) and neither stale nor failing is still so.
+fn keeps_alive(state: &State, u: &SourceUpdate) -> bool {
+    let SourceEvent::Alive { live } = u.event else {
+        return false;
+    };
+    state.records.health(&u.source).is_some_and(|h| {
+        let same = match h.status {
+            SourceStatus::Live => live,
+            SourceStatus::Polling => !live,
+            SourceStatus::Connecting | SourceStatus::Failed(_) => false,
+        };
+        same && h.failed_since.is_none() && !state.source_stale(h)
+    })
 }
 
 fn health_mut<'a>(state: &'a mut State, name: &str) -> &'a mut SourceHealth {

@@ -492,28 +492,7 @@ async fn event_loop(
     let mut kept = ui::panes::Kept::default();
     loop {
         if state.dirty || state.clock_moved {
-            // Once for everything since the last frame (a burst of alerts sorts once).
-            let sorted = state.refresh_wall();
-            let whole = state.dirty || sorted;
-            // The size the last resize event gave, not asked of the terminal: crossterm
-            // opens /dev/tty for each such question, every second.
-            let area = ratatui::layout::Rect::new(0, 0, state.view.size.0, state.view.size.1);
-            let due = (!whole)
-                .then(|| ui::panes::due(state, area, &kept))
-                .flatten();
-            let over = match due {
-                Some(due) => screen::over(terminal, &mut shown, area, |f| {
-                    ui::panes::draw_due(state, f, &due, &mut kept)
-                })?,
-                None => false,
-            };
-            if !over {
-                screen::whole(terminal, &mut shown, |f| {
-                    ui::draw_whole(state, f, &mut kept)
-                })?;
-            }
-            state.dirty = false;
-            state.clock_moved = false;
+            frame(terminal, state, &mut shown, &mut kept)?;
             if let Some(rest) = io.rest.take() {
                 rest.start(io.answers.clone());
             }
@@ -597,6 +576,37 @@ async fn event_loop(
             io.save_at = Some(tokio::time::Instant::now() + persist::SAVE_AFTER);
         }
     }
+}
+
+/// Draw the frame for what changed since the last one: only the panes the time changed,
+/// over the last frame, when nothing but the clock moved; else the whole screen.
+pub fn frame<W: std::io::Write>(
+    terminal: &mut ratatui::Terminal<screen::Writer<W>>,
+    state: &mut State,
+    shown: &mut screen::Shown,
+    kept: &mut ui::panes::Kept,
+) -> std::io::Result<()> {
+    // Once for everything since the last frame (a burst of alerts sorts once).
+    let sorted = state.refresh_wall();
+    let whole = state.dirty || sorted;
+    // The size the last resize event gave, not asked of the terminal: crossterm opens
+    // /dev/tty for each such question, every second.
+    let area = ratatui::layout::Rect::new(0, 0, state.view.size.0, state.view.size.1);
+    let due = (!whole)
+        .then(|| ui::panes::due(state, area, kept))
+        .flatten();
+    let over = match due {
+        Some(due) => screen::over(terminal, shown, area, &due.rects(), |f| {
+            ui::panes::draw_due(state, f, &due, kept)
+        })?,
+        None => false,
+    };
+    if !over {
+        screen::whole(terminal, shown, |f| ui::draw_whole(state, f, kept))?;
+    }
+    state.dirty = false;
+    state.clock_moved = false;
+    Ok(())
 }
 
 // Built once per wake-up and consumed at once; boxing would only add an allocation.

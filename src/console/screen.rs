@@ -9,7 +9,7 @@
 //! that changed nothing. ratatui's `Terminal` keeps the buffers, the diff and the cursor.
 
 use ratatui::backend::{Backend, ClearType, WindowSize};
-use ratatui::buffer::{Buffer, Cell};
+use ratatui::buffer::{Buffer, Cell, CellDiffOption, CellWidth};
 use ratatui::layout::{Position, Rect, Size};
 use ratatui::style::{Color, Modifier};
 use ratatui::{Frame, Terminal};
@@ -55,6 +55,9 @@ pub struct Writer<W: Write> {
     wanted: Position,
     /// The screen's size as last told (`resize`): asking the terminal opens /dev/tty.
     size: Size,
+    /// The frame being handed over is already on the terminal (`Shown::catch_up`): write
+    /// nothing for it.
+    muted: bool,
 }
 
 impl<W: Write> Writer<W> {
@@ -69,6 +72,7 @@ impl<W: Write> Writer<W> {
             visible: false,
             wanted: Position::ORIGIN,
             size,
+            muted: false,
         }
     }
 
@@ -112,6 +116,9 @@ impl<W: Write> Backend for Writer<W> {
     where
         I: Iterator<Item = (u16, u16, &'a Cell)>,
     {
+        if self.muted {
+            return Ok(());
+        }
         let mut pen = PLAIN;
         for (x, y, cell) in content {
             self.cells += 1;
@@ -119,11 +126,10 @@ impl<W: Write> Backend for Writer<W> {
             if self.at != Some(p) {
                 self.move_to(p);
             }
-            // A cell advances the terminal's cursor by its width; after a wide character the
-            // diff skips its second cell, and the next cell is moved to explicitly.
+            // A cell advances the terminal's cursor by its width, where every terminal
+            // agrees on it; after any other symbol the next cell is moved to explicitly.
             let symbol = cell.symbol();
-            self.at = (symbol.len() == 1 || unicode_width::UnicodeWidthStr::width(symbol) == 1)
-                .then(|| Position::new(x.saturating_add(1), y));
+            self.at = advance(symbol).map(|w| Position::new(x.saturating_add(w), y));
             let want = Pen {
                 fg: cell.fg,
                 bg: cell.bg,
@@ -203,6 +209,9 @@ impl<W: Write> Backend for Writer<W> {
     /// The end of a frame: put the cursor where the frame wants it and write the frame's
     /// bytes, if any, in one piece.
     fn flush(&mut self) -> std::io::Result<()> {
+        if std::mem::take(&mut self.muted) {
+            return Ok(());
+        }
         let want = if self.visible {
             Cursor::At(self.wanted)
         } else {
@@ -245,15 +254,25 @@ impl<W: Write> Backend for Writer<W> {
 /// The last frame written, for the frames drawn over it. ratatui keeps its own copy to
 /// diff against but lends out only a blank buffer to draw in, and a frame that draws a few
 /// panes again must start from the cells of the one before.
+///
+/// A frame drawn over the last one is compared with it and written only where it was drawn
+/// (`over`): ratatui's whole-screen diff, the reset of its spare buffer and a copy of the
+/// whole frame, for the two or three rows a second changes, were most of what an idle
+/// second cost. ratatui's own copy then lags behind what the terminal shows, and is
+/// brought up to date before the next whole frame is diffed against it (`catch_up`).
 #[derive(Debug, Default)]
 pub struct Shown {
     frame: Option<Buffer>,
+    /// Frames were drawn over the last whole one: ratatui's copy of the last frame does not
+    /// have their cells.
+    behind: bool,
 }
 
 impl Shown {
     /// The terminal was cleared or resized: the next frame is drawn whole.
     pub fn forget(&mut self) {
         self.frame = None;
+        self.behind = false;
     }
 
     fn keep(&mut self, written: &Buffer) {
@@ -264,6 +283,27 @@ impl Shown {
             _ => self.frame = Some(written.clone()),
         }
     }
+
+    /// Bring ratatui's copy of the last frame up to what the terminal shows, the frames
+    /// drawn over it included: the shown frame goes through ratatui's diff as if drawn, to
+    /// a writer told that the terminal already has it.
+    fn catch_up<W: Write>(&mut self, terminal: &mut Terminal<Writer<W>>) -> std::io::Result<()> {
+        // A cleared terminal is drawn whole against a blank frame: nothing to catch up.
+        if !std::mem::take(&mut self.behind) || terminal.backend().cleared {
+            return Ok(());
+        }
+        let Some(frame) = &self.frame else {
+            return Ok(());
+        };
+        let current = terminal.current_buffer_mut();
+        if current.area != frame.area {
+            return Ok(());
+        }
+        current.content.clone_from_slice(&frame.content);
+        terminal.backend_mut().muted = true;
+        terminal.apply_buffer()?;
+        Ok(())
+    }
 }
 
 /// Draw a whole frame with `render` and write what changed.
@@ -272,6 +312,7 @@ pub fn whole<W: Write>(
     shown: &mut Shown,
     render: impl FnOnce(&mut Frame),
 ) -> std::io::Result<()> {
+    shown.catch_up(terminal)?;
     let written = terminal.draw(render)?;
     shown.keep(written.buffer);
     Ok(())
@@ -281,24 +322,159 @@ pub fn whole<W: Write>(
 /// False (nothing done) when the last frame is not known at the screen's size, `area`:
 /// draw a whole frame then. The cursor stays hidden: panes alone never show it.
 ///
-/// `render` must draw inside `rects` only.
+/// `render` must draw inside `rects` only, and no wide character may cross their edges
+/// (panes are bordered; full-width rows have no neighbours). Only the rectangles are
+/// copied, compared and written: nothing else on the screen is looked at.
 pub fn over<W: Write>(
     terminal: &mut Terminal<Writer<W>>,
     shown: &mut Shown,
     area: Rect,
+    rects: &[Rect],
     render: impl FnOnce(&mut Frame),
 ) -> std::io::Result<bool> {
     let last = match &mut shown.frame {
         Some(last) if last.area == area && terminal.get_frame().area() == area => last,
         _ => return Ok(false),
     };
-    // The last frame is drawn over in place of ratatui's blank buffer, which takes its place
-    // here until the frame is written.
-    std::mem::swap(terminal.current_buffer_mut(), last);
+    let rects: Vec<Rect> = rects
+        .iter()
+        .map(|r| r.intersection(area))
+        .filter(|r| !r.is_empty())
+        .collect();
+    // The last frame is drawn over in place of ratatui's blank buffer, which meanwhile
+    // keeps what the rectangles showed.
+    let drawn = terminal.current_buffer_mut();
+    std::mem::swap(drawn, last);
+    for &rect in &rects {
+        for (before, now) in rows(last, rect).zip(rows(drawn, rect)) {
+            last.content[before].clone_from_slice(&drawn.content[now]);
+        }
+    }
     render(&mut terminal.get_frame());
-    let written = terminal.apply_buffer()?;
-    shown.keep(written.buffer);
+    let drawn = terminal.current_buffer_mut();
+    std::mem::swap(drawn, last);
+    // `last` is the new frame; `drawn` (ratatui's buffer) holds the rectangles as they
+    // were, and is left blank again.
+    let mut changed: Vec<(u16, u16, usize)> = Vec::new();
+    for &rect in &rects {
+        for (y, range) in (rect.top()..rect.bottom()).zip(rows(last, rect)) {
+            let start = range.start;
+            let (was, now) = (&drawn.content[range.clone()], &last.content[range]);
+            row_changes(was, now, |i| {
+                changed.push((rect.x + i as u16, y, start + i));
+            });
+        }
+    }
+    for &rect in &rects {
+        for range in rows(drawn, rect) {
+            drawn.content[range].iter_mut().for_each(Cell::reset);
+        }
+    }
+    let writer = terminal.backend_mut();
+    writer.draw(changed.iter().map(|&(x, y, i)| (x, y, &last.content[i])))?;
+    writer.hide_cursor()?;
+    writer.flush()?;
+    shown.behind = true;
     Ok(true)
+}
+
+/// Modifiers that show on a blank cell, as ratatui's diff has them.
+const VISIBLE_ON_BLANK: Modifier = Modifier::REVERSED
+    .union(Modifier::UNDERLINED)
+    .union(Modifier::SLOW_BLINK)
+    .union(Modifier::RAPID_BLINK)
+    .union(Modifier::CROSSED_OUT);
+
+fn is_skip(cell: &Cell) -> bool {
+    #[allow(deprecated)]
+    let skip = cell.skip;
+    matches!(cell.diff_option, CellDiffOption::Skip)
+        || (skip && matches!(cell.diff_option, CellDiffOption::None))
+}
+
+/// The cells of `next` to write over `prev` (a row, or the part of one a rectangle holds,
+/// with no wide character across its ends), found as ratatui's `Buffer::diff` finds them
+/// over a whole screen: `change` gets the index of each. The same rules, on slices: no
+/// buffer is built or copied for the rows drawn again.
+fn row_changes(prev: &[Cell], next: &[Cell], mut change: impl FnMut(usize)) {
+    let len = prev.len().min(next.len());
+    let mut pos = 0;
+    while pos < len {
+        let i = pos;
+        pos += 1;
+        let (current, previous) = (&next[i], &prev[i]);
+        match current.diff_option {
+            CellDiffOption::Skip => {}
+            _ if is_skip(current) => {}
+            CellDiffOption::ForcedWidth(width) => {
+                pos = pos.saturating_add(usize::from(width.get()) - 1);
+                if current != previous {
+                    change(i);
+                }
+            }
+            CellDiffOption::None | CellDiffOption::AlwaysUpdate => {
+                let width = cell_width(current);
+                if current.diff_option == CellDiffOption::None && current == previous {
+                    pos += width.saturating_sub(1);
+                    continue;
+                }
+                let previous_width = cell_width(previous);
+                // Cells after a wide character that ratatui writes again: those an emoji
+                // with VS16 covers, when their symbols changed; and all those a wider
+                // character, styled visibly on blanks, covered before.
+                let mut trailing = None;
+                if width > 1 && current.symbol().contains('\u{FE0F}') {
+                    trailing = Some((i + 1, (i + width).min(len), false));
+                } else if width > 1 {
+                    pos += width - 1;
+                } else if previous_width > width
+                    && (previous.bg != Color::Reset
+                        || previous.modifier.intersects(VISIBLE_ON_BLANK))
+                {
+                    trailing = Some((i + 1, i + previous_width, true));
+                }
+                change(i);
+                if let Some((mut j, mut end, force)) = trailing {
+                    while j < end.min(len) {
+                        let at = j;
+                        j += cell_width(&next[at]).max(1);
+                        end = end.max(j).min(len);
+                        if !is_skip(&next[at]) && (force || prev[at].symbol() != next[at].symbol())
+                        {
+                            change(at);
+                        }
+                    }
+                    pos = end;
+                }
+            }
+        }
+    }
+}
+
+/// The cells `cell` takes, as ratatui measures it; a narrow symbol or a CJK character
+/// without looking its width up (most cells of a frame are one or the other).
+fn cell_width(cell: &Cell) -> usize {
+    if cell.diff_option == CellDiffOption::None {
+        let symbol = cell.symbol();
+        if symbol.len() == 1 {
+            return 1;
+        }
+        if advance(symbol) == Some(2) {
+            return 2;
+        }
+    }
+    usize::from(cell.cell_width())
+}
+
+/// The ranges of `buf.content` that hold `rect`'s rows.
+fn rows(buf: &Buffer, rect: Rect) -> impl Iterator<Item = std::ops::Range<usize>> + use<> {
+    let (width, left, top) = (usize::from(buf.area.width), buf.area.x, buf.area.y);
+    let w = usize::from(rect.width);
+    let x = usize::from(rect.x - left);
+    (rect.top()..rect.bottom()).map(move |y| {
+        let start = usize::from(y - top) * width + x;
+        start..start + w
+    })
 }
 
 /// Enter raw mode and the alternate screen and make the console's terminal. A panic
@@ -334,8 +510,50 @@ const PLAIN: Pen = Pen {
     modifier: Modifier::empty(),
 };
 
+/// How far writing `symbol` moves the terminal's cursor, where terminals agree on it: one
+/// column for a narrow symbol, two for a CJK ideograph, CJK punctuation or a full-width
+/// form; None for anything else (emoji, ambiguous widths), after which the next cell is
+/// moved to explicitly.
+fn advance(symbol: &str) -> Option<u16> {
+    if symbol.len() == 1 {
+        return Some(1);
+    }
+    let mut chars = symbol.chars();
+    let (Some(c), None) = (chars.next(), chars.next()) else {
+        return (unicode_width::UnicodeWidthStr::width(symbol) == 1).then_some(1);
+    };
+    match c {
+        '\u{3000}'..='\u{3029}'
+        | '\u{3030}'..='\u{303e}'
+        | '\u{3400}'..='\u{4dbf}'
+        | '\u{4e00}'..='\u{9fff}'
+        | '\u{ff01}'..='\u{ff60}' => Some(2),
+        _ => (unicode_width::UnicodeWidthChar::width(c) == Some(1)).then_some(1),
+    }
+}
+
 fn move_to(out: &mut Vec<u8>, x: u16, y: u16) {
-    let _ = write!(out, "\x1b[{};{}H", u32::from(y) + 1, u32::from(x) + 1);
+    out.extend_from_slice(b"\x1b[");
+    number(out, u32::from(y) + 1);
+    out.push(b';');
+    number(out, u32::from(x) + 1);
+    out.push(b'H');
+}
+
+/// `n` in decimal, without the formatting machinery (a frame writes dozens).
+fn number(out: &mut Vec<u8>, n: u32) {
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    let mut n = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
 }
 
 /// The shortest of the moves along a row from column `from` to `to`: backspaces, cursor
@@ -358,18 +576,25 @@ fn move_along(out: &mut Vec<u8>, from: u16, to: u16) {
         if n <= 3 {
             out.extend(std::iter::repeat_n(b'\x08', n as usize));
         } else if digits(n) <= digits(column) {
-            let _ = write!(out, "\x1b[{n}D");
+            csi(out, n, b'D');
         } else {
-            let _ = write!(out, "\x1b[{column}G");
+            csi(out, column, b'G');
         }
     } else {
         let n = u32::from(to - from);
         if digits(n) <= digits(column) {
-            let _ = write!(out, "\x1b[{n}C");
+            csi(out, n, b'C');
         } else {
-            let _ = write!(out, "\x1b[{column}G");
+            csi(out, column, b'G');
         }
     }
+}
+
+/// `ESC [ n final`.
+fn csi(out: &mut Vec<u8>, n: u32, last: u8) {
+    out.extend_from_slice(b"\x1b[");
+    number(out, n);
+    out.push(last);
 }
 
 /// One SGR sequence that sets the whole pen: from the terminal's plain attributes
@@ -436,17 +661,24 @@ fn colour(out: &mut Vec<u8>, start: usize, c: Color, background: bool) {
         Color::White => named(15),
         Color::Indexed(n) => {
             param(out, start);
-            let _ = write!(out, "{};5;{n}", if background { 48 } else { 38 });
+            out.extend_from_slice(if background { b"48;5;" } else { b"38;5;" });
+            number(out, u32::from(n));
             return;
         }
         Color::Rgb(r, g, b) => {
             param(out, start);
-            let _ = write!(out, "{};2;{r};{g};{b}", if background { 48 } else { 38 });
+            out.extend_from_slice(if background { b"48;2;" } else { b"38;2;" });
+            for (n, c) in [r, g, b].into_iter().enumerate() {
+                if n > 0 {
+                    out.push(b';');
+                }
+                number(out, u32::from(c));
+            }
             return;
         }
     };
     param(out, start);
-    let _ = write!(out, "{code}");
+    number(out, u32::from(code));
 }
 
 #[cfg(test)]
@@ -611,7 +843,13 @@ mod tests {
         let a = frame_a();
         assert!(!console.frame(&a, None).is_empty());
         assert!(console.frame(&a, None).is_empty());
-        let over = over(&mut console.term, &mut console.shown, a.area, |_| {});
+        let over = over(
+            &mut console.term,
+            &mut console.shown,
+            a.area,
+            &[a.area],
+            |_| {},
+        );
         assert!(over.expect("written to memory"), "drawn over");
         assert!(console.written().is_empty(), "nothing drawn over changed");
     }
@@ -740,6 +978,7 @@ mod tests {
                 &mut console.term,
                 &mut console.shown,
                 Rect::new(0, 0, W, H),
+                &[],
                 |_| { panic!("not drawn") }
             )
             .expect("nothing written"),
@@ -761,7 +1000,7 @@ mod tests {
                 want[(x, r.y)] = b[(x, r.y)].clone();
             }
         }
-        let drawn = over(&mut console.term, &mut console.shown, a.area, |f| {
+        let drawn = over(&mut console.term, &mut console.shown, a.area, &rects, |f| {
             assert_eq!(*f.buffer_mut(), a, "drawn over what is shown");
             for r in rects {
                 for x in r.left()..r.right() {
@@ -779,7 +1018,7 @@ mod tests {
         );
         let other = Rect::new(0, 0, W + 1, H);
         let not = |console: &mut Console, area| {
-            over(&mut console.term, &mut console.shown, area, |_| {
+            over(&mut console.term, &mut console.shown, area, &[], |_| {
                 panic!("not drawn")
             })
             .expect("nothing written")
@@ -787,5 +1026,182 @@ mod tests {
         assert!(!not(&mut console, other));
         console.shown.forget();
         assert!(!not(&mut console, a.area));
+    }
+
+    /// Draw `rects` of `b` over what is shown, as the console draws panes again.
+    fn draw_over(console: &mut Console, b: &Buffer, rects: &[Rect]) -> Vec<u8> {
+        let drawn = over(&mut console.term, &mut console.shown, b.area, rects, |f| {
+            for r in rects {
+                for y in r.top()..r.bottom() {
+                    for x in r.left()..r.right() {
+                        f.buffer_mut()[(x, y)] = b[(x, y)].clone();
+                    }
+                }
+            }
+        })
+        .expect("written to memory");
+        assert!(drawn, "the same size is shown");
+        console.written()
+    }
+
+    #[test]
+    fn a_whole_frame_after_frames_drawn_over_is_compared_with_what_they_wrote() {
+        let mut parser = vt100::Parser::new(H, W, 0);
+        let mut console = Console::new();
+        let (a, b) = (frame_a(), frame_b());
+        show(&mut parser, &console.frame(&a, None));
+        let rects = [Rect::new(0, 0, W, 1), Rect::new(0, 2, W, 1)];
+        show(&mut parser, &draw_over(&mut console, &b, &rects));
+        // The whole frame puts back the rows drawn over: ratatui's own copy of the last
+        // frame must have them, or it would find nothing changed.
+        let bytes = console.frame(&a, None);
+        assert!(!bytes.is_empty());
+        show(&mut parser, &bytes);
+        same(&parser, &a);
+        assert!(console.frame(&a, None).is_empty(), "nothing left to write");
+        // And again after frames drawn over twice in a row.
+        show(&mut parser, &draw_over(&mut console, &b, &rects[..1]));
+        show(&mut parser, &draw_over(&mut console, &b, &rects[1..]));
+        show(&mut parser, &console.frame(&b, None));
+        same(&parser, &b);
+    }
+
+    #[test]
+    fn drawing_over_leaves_ratatuis_buffer_blank_for_the_next_whole_frame() {
+        let mut console = Console::new();
+        let (a, b) = (frame_a(), frame_b());
+        console.frame(&a, None);
+        draw_over(
+            &mut console,
+            &b,
+            &[Rect::new(0, 0, W, 3), Rect::new(0, 5, W, 1)],
+        );
+        assert_eq!(
+            *console.term.current_buffer_mut(),
+            Buffer::empty(a.area),
+            "a whole frame is drawn on a blank buffer"
+        );
+    }
+
+    #[test]
+    fn a_second_on_the_clock_drawn_over_is_a_backspace_and_its_digit() {
+        let mut parser = vt100::Parser::new(H, W, 0);
+        let mut console = Console::new();
+        let mut clock = frame_a();
+        show(&mut parser, &console.frame(&clock, None));
+        let row = [Rect::new(0, 0, W, 1)];
+        let mut sizes = Vec::new();
+        for second in 2..=5 {
+            let time = format!(" 值班室 · 测试市            23:49:0{second} ");
+            clock.set_string(0, 0, &time, header());
+            let bytes = draw_over(&mut console, &clock, &row);
+            show(&mut parser, &bytes);
+            same(&parser, &clock);
+            sizes.push(bytes.len());
+        }
+        assert!(sizes[1..].iter().all(|&n| n == 21), "{sizes:?}");
+    }
+
+    #[test]
+    fn cjk_characters_written_side_by_side_need_no_move_between_them() {
+        let mut parser = vt100::Parser::new(H, W, 0);
+        let mut console = Console::new();
+        let a = frame_a();
+        show(&mut parser, &console.frame(&a, None));
+        let mut b = a.clone();
+        b.set_string(7, 2, "暴雨橙色预警信号", Style::new());
+        let bytes = console.frame(&b, None);
+        show(&mut parser, &bytes);
+        same(&parser, &b);
+        let moves = bytes.iter().filter(|&&c| c == b'H').count();
+        assert_eq!(moves, 1, "one move to the first character: {bytes:?}");
+        // A symbol whose width terminals disagree on is followed by an explicit move.
+        assert_eq!(advance("台"), Some(2));
+        assert_eq!(advance("a"), Some(1));
+        assert_eq!(advance("😀"), None);
+        assert_eq!(advance("Ⅰ"), Some(1));
+        // Where it says two columns, ratatui measures two as well.
+        let wide = [
+            '\u{3000}'..='\u{303e}',
+            '\u{3400}'..='\u{9fff}',
+            '\u{ff01}'..='\u{ff60}',
+        ];
+        for c in wide.into_iter().flatten() {
+            let cell = Cell::from(c);
+            if advance(cell.symbol()) == Some(2) {
+                assert_eq!(cell_width(&cell), usize::from(cell.cell_width()), "{c:?}");
+                assert_eq!(cell.cell_width(), 2, "{c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn rows_drawn_over_are_compared_as_ratatuis_diff_compares_buffers() {
+        let mut rng = fastrand::Rng::with_seed(20261203);
+        let symbols = [
+            " ",
+            "a",
+            "b",
+            "台",
+            "风",
+            "😀",
+            "❤\u{fe0f}",
+            "e\u{301}",
+            "Ⅰ",
+            "ﾞ",
+            "▌",
+        ];
+        let styles = [
+            Style::new(),
+            Style::new().bg(Color::Red),
+            Style::new().add_modifier(Modifier::REVERSED),
+            Style::new().add_modifier(Modifier::UNDERLINED),
+            header(),
+        ];
+        let options = [
+            CellDiffOption::Skip,
+            CellDiffOption::AlwaysUpdate,
+            CellDiffOption::ForcedWidth(std::num::NonZeroU16::new(2).expect("not zero")),
+        ];
+        let row = |rng: &mut fastrand::Rng, area: Rect| {
+            let mut b = Buffer::empty(area);
+            let mut x = area.x;
+            while x < area.right() {
+                let symbol = symbols[rng.usize(..symbols.len())];
+                let style = styles[rng.usize(..styles.len())];
+                let room = usize::from(area.right() - x);
+                let (to, _) = b.set_stringn(x, area.y, symbol, room, style);
+                x = to.max(x + 1);
+            }
+            b
+        };
+        for n in 0..30_000 {
+            let area = Rect::new(3, 7, rng.u16(1..=14), 1);
+            let prev = row(&mut rng, area);
+            // Mostly a few cells changed, as a second on the clock changes them; now and
+            // then a row changed throughout.
+            let mut next = if n % 4 == 0 {
+                row(&mut rng, area)
+            } else {
+                let mut next = prev.clone();
+                for _ in 0..rng.usize(1..=3) {
+                    let x = rng.u16(area.left()..area.right());
+                    let symbol = symbols[rng.usize(..symbols.len())];
+                    let style = styles[rng.usize(..styles.len())];
+                    next.set_stringn(x, area.y, symbol, usize::from(area.right() - x), style);
+                }
+                next
+            };
+            if n % 7 == 0 {
+                let x = rng.u16(area.left()..area.right());
+                next[(x, area.y)].set_diff_option(options[rng.usize(..options.len())]);
+            }
+            let want: Vec<(u16, u16)> = prev.diff(&next).iter().map(|&(x, y, _)| (x, y)).collect();
+            let mut got = Vec::new();
+            row_changes(&prev.content, &next.content, |i| {
+                got.push((area.x + i as u16, area.y))
+            });
+            assert_eq!(got, want, "{prev:?} -> {next:?}");
+        }
     }
 }

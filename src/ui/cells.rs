@@ -35,7 +35,8 @@ fn plain_width(c: char) -> Option<u16> {
     match c {
         ' '..='~' => Some(1),
         // Middle dot, dashes and quotes, the ellipsis a cut ends with, Roman numerals
-        // (levels), box drawing and blocks (the selection mark), the check mark.
+        // (levels), box drawing and blocks (the selection mark), and the marks of a
+        // source's health: ◷ cached, ⚠ stale or warned, ✓ live, ✗ offline, ⟳ polling.
         '\u{b7}'
         | '\u{2013}'
         | '\u{2014}'
@@ -46,7 +47,11 @@ fn plain_width(c: char) -> Option<u16> {
         | '\u{2026}'
         | '\u{2160}'..='\u{216b}'
         | '\u{2500}'..='\u{259f}'
-        | '\u{2713}' => Some(1),
+        | '\u{25f7}'
+        | '\u{26a0}'
+        | '\u{2713}'
+        | '\u{2717}'
+        | '\u{27f3}' => Some(1),
         // CJK punctuation without its combining tone marks (U+302A–U+302F), ideographs
         // (extension A and the unified block), full-width forms.
         '\u{3000}'..='\u{3029}'
@@ -72,16 +77,15 @@ pub fn line(buf: &mut Buffer, area: Rect, spans: &[Span], like: Like) {
     if area.is_empty() {
         return;
     }
-    let plain_spans: Option<Vec<u16>> = spans.iter().map(|s| plain(&s.content)).collect();
-    let Some(widths) = plain_spans else {
+    if !spans.iter().all(|s| plain(&s.content).is_some()) {
         slow_line(buf, area, spans, like);
         return;
-    };
+    }
     let (right, y) = (area.right(), area.y);
     let row = usize::from(y - buf.area.y) * usize::from(buf.area.width);
     let left = buf.area.x;
     let mut x = area.x;
-    for (span, width) in spans.iter().zip(widths) {
+    for span in spans {
         if x >= right {
             break;
         }
@@ -107,7 +111,7 @@ pub fn line(buf: &mut Buffer, area: Rect, spans: &[Span], like: Like) {
             at += w;
         }
         x = match like {
-            Like::Span => x.saturating_add(width),
+            Like::Span => x.saturating_add(plain(&span.content).unwrap_or(0)),
             Like::Paragraph => at,
         };
     }

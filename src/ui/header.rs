@@ -2,6 +2,7 @@
 //! summary under it, and the alarm banners: the backend OFFLINE, a source down, the local
 //! store failing.
 
+use super::cells::{self, Like};
 use super::format::{age, clock_at, day_time};
 use super::theme::Role;
 use crate::app::{State, words};
@@ -68,19 +69,24 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let gap = (area.width as usize).saturating_sub(width(&left_text) + right_w);
     let mut spans = vec![Span::raw(left_text), Span::raw(" ".repeat(gap))];
     spans.extend(right);
-    frame.render_widget(
-        Paragraph::new(Line::from(spans)).style(t.get(Role::Header)),
-        Rect { height: 1, ..area },
-    );
+    // As a `Paragraph` of the line in the header's style draws it, without ratatui's pass
+    // over each grapheme: the title bar is drawn every second.
+    let title = Rect { height: 1, ..area };
+    let buf = frame.buffer_mut();
+    cells::restyle(buf, title, t.get(Role::Header));
+    cells::line(buf, title, &spans, Like::Paragraph);
 
     if area.height > 1 {
-        frame.render_widget(
-            Paragraph::new(summary(state)),
+        let summary = summary(state);
+        cells::line(
+            buf,
             Rect {
                 y: area.y + 1,
                 height: 1,
                 ..area
             },
+            &summary.spans,
+            Like::Paragraph,
         );
     }
     for (n, text) in banners(state).into_iter().enumerate() {

@@ -1,13 +1,13 @@
 //! Bottom bar: per-source health, then key hints from the keymap.
 
+use super::cells::{self, Like};
 use super::format::{age, clock_at};
 use super::theme::Role;
 use crate::app::{SourceHealth, SourceStatus, State};
 use crate::model::text::{truncate, width};
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::text::Span;
 
 /// One source's health in a few words: ✓ live, ⟳ polling, ⚠ stale since, ✗ offline and why.
 pub fn health_spans(state: &State) -> Vec<Span<'static>> {
@@ -194,5 +194,6 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let mut spans = health;
     spans.push(Span::raw(" ".repeat(room + 1)));
     spans.extend(kept);
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    // As a `Paragraph` of the line draws it (the status bar is drawn every second).
+    cells::line(frame.buffer_mut(), area, &spans, Like::Paragraph);
 }

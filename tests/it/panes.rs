@@ -101,6 +101,12 @@ fn without_report_deadlines(s: &mut State) {
 /// Tick from `now()` through `seconds` (past the incident's report deadlines), a second at a time at first and then in uneven
 /// steps; every frame must equal the whole frame. Returns how the frames were drawn.
 fn walk(s: &mut State, w: u16, h: u16, seconds: i64) -> Console {
+    walk_hearing(s, w, h, seconds, None)
+}
+
+/// `walk`, with the duty API's stream saying it is alive every `keep_alive` seconds (as
+/// its keep-alive comments do), each followed by a frame of its own.
+fn walk_hearing(s: &mut State, w: u16, h: u16, seconds: i64, keep_alive: Option<i64>) -> Console {
     update(s, Msg::Resize(w, h));
     let mut console = Console::new();
     console.frame(s, w, h);
@@ -120,6 +126,19 @@ fn walk(s: &mut State, w: u16, h: u16, seconds: i64) -> Console {
         let want = whole_frame(s, w, h);
         let diff = differences(&drawn, &want);
         assert!(diff.is_empty(), "at {t} ({w}x{h}):\n{}", diff.join("\n"));
+        if let Some(every) = keep_alive
+            && t.duration_since(start).as_secs() % every == 0
+        {
+            update(s, source(SourceEvent::Alive { live: true }, t));
+            let drawn = console.frame(s, w, h);
+            let want = whole_frame(s, w, h);
+            let diff = differences(&drawn, &want);
+            assert!(
+                diff.is_empty(),
+                "keep-alive at {t} ({w}x{h}):\n{}",
+                diff.join("\n")
+            );
+        }
     }
     console
 }
@@ -179,6 +198,43 @@ fn as_the_backend_falls_silent_frames_drawn_over_still_equal_whole_frames() {
     s.records.report_rules_mut().rule.clear();
     walk(&mut s, 120, 40, 3600);
     assert!(s.backend_offline().is_some(), "the walk reached OFFLINE");
+}
+
+#[test]
+fn a_keep_alive_from_the_live_stream_draws_only_the_panes_and_frames_still_equal_whole_ones() {
+    let mut s = state();
+    without_report_deadlines(&mut s);
+    // Past the snapshot's flashes and the new-alert marks; silent that long, the source
+    // went stale, and hearing from it again is a whole frame.
+    update(&mut s, Msg::Tick(now() + mins(10)));
+    s.dirty = false;
+    update(
+        &mut s,
+        source(SourceEvent::Alive { live: true }, now() + mins(10)),
+    );
+    assert!(s.dirty, "no longer stale: the whole screen");
+    s.dirty = false;
+    s.clock_moved = false;
+    let then = now() + mins(10) + SignedDuration::from_secs(15);
+    update(&mut s, Msg::Tick(then));
+    s.dirty = false;
+    s.clock_moved = false;
+    update(&mut s, source(SourceEvent::Alive { live: true }, then));
+    assert!(
+        s.clock_moved && !s.dirty,
+        "only when it was heard from moved"
+    );
+    // Polling instead of the stream, and back, are other pictures: the whole screen.
+    s.clock_moved = false;
+    update(&mut s, source(SourceEvent::Alive { live: false }, then));
+    assert!(s.dirty, "the stream went down: the whole screen");
+    s.dirty = false;
+    update(&mut s, source(SourceEvent::Alive { live: true }, then));
+    assert!(s.dirty, "live again: the whole screen");
+    // Every 15 s, as the backend's keep-alive comes, frames drawn over equal whole ones.
+    let mut s = state();
+    let c = walk_hearing(&mut s, 120, 40, 3600, Some(15));
+    assert!(c.over > c.whole, "{} over, {} whole", c.over, c.whole);
 }
 
 #[test]
