@@ -218,11 +218,11 @@ class Run:
                 "--officer", "赵某某（示例）", "--data-dir", os.path.join(self.tmp, "quiet")]
         return Console(self.wrap(argv), self.env)
 
-    def request(self, method, path, body=None):
+    def request(self, method, path, body=None, token=TOKEN):
         req = urllib.request.Request(
             self.url + path, method=method,
             data=None if body is None else json.dumps(body).encode(),
-            headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"},
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
         )
         with urllib.request.urlopen(req, timeout=30) as r:
             return json.loads(r.read() or b"null")
@@ -407,15 +407,25 @@ class Run:
             )
         return config, os.path.getsize(path)
 
+    def officer_token(self, db="duty.sqlite"):
+        """A personal officer token: the bootstrap token administers, it writes no duty
+        records."""
+        out = subprocess.run(
+            [self.bin, "admin", "--db", os.path.join(self.tmp, db), "--by", "measure",
+             "user", "add", "张某伟（示例）", "--role", "officer"],
+            capture_output=True, text=True, env=self.env, check=True)
+        return out.stdout.strip().splitlines()[-1]
+
     def timeline(self, n):
         page = self.request("GET", "/api/v1/incidents?limit=500")
         items = page.get("items", page) if isinstance(page, dict) else page
         open_ids = [i["id"] for i in items if i.get("status") == "open"] or [items[0]["id"]]
+        officer = self.officer_token()
         for k in range(n):
             inc = open_ids[k % len(open_ids)]
             self.request("POST", f"/api/v1/incidents/{inc}/timeline",
-                         {"author": "值班员 张某伟", "kind": "记录",
-                          "text": f"示例记录 {k}：现场情况平稳，继续观察。"})
+                         {"kind": "记录", "text": f"示例记录 {k}：现场情况平稳，继续观察。"},
+                         token=officer)
         return len(open_ids)
 
     def cleanup(self):

@@ -1,7 +1,10 @@
 //! HTTP client for the duty API v1. Every error names the URL it was talking to.
 
 use crate::app::command::Command;
-use crate::model::{Alert, ApiError, ExpertDirectory, Handover, Health, Incident, Page, Shift};
+use crate::model::{
+    Alert, ApiError, ExpertDirectory, Handover, Health, Incident, IncidentPage, Page, Shift,
+    TimelineEntry,
+};
 use jiff::Timestamp;
 use serde::de::DeserializeOwned;
 use std::time::Duration;
@@ -22,6 +25,24 @@ pub enum ClientError {
     Decode { url: String, message: String },
     #[error("invalid server URL {url:?}: {message}")]
     BadUrl { url: String, message: String },
+}
+
+/// Which closed incidents a list of incidents carries besides the open ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClosedIncidents {
+    Leave,
+    /// Those closed and last changed at or after this instant.
+    After(Timestamp),
+    /// Every one: history, or the changes after a cursor.
+    All,
+}
+
+/// The cursor after a page: the server's, else the highest seq it held.
+pub fn cursor_after(next: Option<&str>, seqs: impl Iterator<Item = u64>) -> u64 {
+    let seen = seqs.max().unwrap_or(0);
+    next.and_then(|c| c.parse::<u64>().ok())
+        .unwrap_or(0)
+        .max(seen)
 }
 
 fn detail(m: &str) -> String {
@@ -280,8 +301,81 @@ impl DutyClient {
         self.get("/api/v1/alerts", &q).await
     }
 
-    pub async fn incidents(&self) -> Result<Page<Incident>, ClientError> {
-        self.get("/api/v1/incidents", &[]).await
+    /// Incidents changed after `since`, page by page, each timeline whole: the open ones,
+    /// and closed ones as `closed` says. Returns them with the cursor to ask from next.
+    pub async fn incidents(
+        &self,
+        since: u64,
+        closed: ClosedIncidents,
+    ) -> Result<(Vec<Incident>, u64), ClientError> {
+        let mut query = vec![("since", String::new())];
+        match closed {
+            ClosedIncidents::Leave => {}
+            ClosedIncidents::After(t) => query.push(("closed_after", t.to_string())),
+            ClosedIncidents::All => query.push(("status", "all".to_owned())),
+        }
+        let mut cursor = since;
+        let mut all = Vec::new();
+        loop {
+            query[0].1 = cursor.to_string();
+            let page: IncidentPage = self.get("/api/v1/incidents", &query).await?;
+            let next = cursor_after(
+                page.next_cursor.as_deref(),
+                page.items.iter().map(|i| i.seq),
+            )
+            .max(cursor);
+            let more = page.more && next > cursor;
+            for mut incident in page.items {
+                if page.timeline_cut.contains(&incident.id) {
+                    self.rest_of_timeline(&mut incident).await?;
+                }
+                all.push(incident);
+            }
+            if page.more && !more {
+                return Err(ClientError::Decode {
+                    url: self.url("/api/v1/incidents"),
+                    message: format!(
+                        "the server said more follows but its cursor stayed at {cursor}"
+                    ),
+                });
+            }
+            cursor = next;
+            if !more {
+                return Ok((all, cursor));
+            }
+        }
+    }
+
+    /// Fetches the entries of a cut timeline after the highest seq it holds.
+    async fn rest_of_timeline(&self, incident: &mut Incident) -> Result<(), ClientError> {
+        let path = format!("/api/v1/incidents/{}/timeline", incident.id);
+        let mut since = incident.timeline.iter().map(|e| e.seq).max().unwrap_or(0);
+        loop {
+            let page: Page<TimelineEntry> =
+                self.get(&path, &[("since", since.to_string())]).await?;
+            let next = cursor_after(
+                page.next_cursor.as_deref(),
+                page.items.iter().map(|e| e.seq),
+            )
+            .max(since);
+            incident.timeline.extend(page.items);
+            if !page.more {
+                break;
+            }
+            if next <= since {
+                return Err(ClientError::Decode {
+                    url: self.url(&path),
+                    message: format!(
+                        "the server said more follows but its cursor stayed at {since}"
+                    ),
+                });
+            }
+            since = next;
+        }
+        incident
+            .timeline
+            .sort_by(|a, b| a.at.cmp(&b.at).then(a.seq.cmp(&b.seq)));
+        Ok(())
     }
 
     pub async fn roster(&self, from: Timestamp, to: Timestamp) -> Result<Page<Shift>, ClientError> {

@@ -3,7 +3,7 @@
 
 use super::{Inputs, build, to_markdown};
 use crate::app::Lang;
-use crate::client::DutyClient;
+use crate::client::{ClosedIncidents, DutyClient};
 use crate::config::ConsoleConfig;
 use crate::model::Handover;
 use anyhow::{Context, bail};
@@ -67,7 +67,12 @@ pub async fn run(
                 .transpose()?;
             let now = Timestamp::now();
             let alerts = client.alerts(None).await?.items;
-            let incidents = client.incidents().await?.items;
+            // Open incidents, and closed ones the report may still name: back to --since,
+            // else two days.
+            let closed_from = since.unwrap_or(now - SignedDuration::from_hours(48));
+            let (incidents, _) = client
+                .incidents(0, ClosedIncidents::After(closed_from))
+                .await?;
             let shifts = client
                 .roster(
                     now - SignedDuration::from_hours(48),

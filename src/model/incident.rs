@@ -37,6 +37,20 @@ pub struct Incident {
     pub origin: String,
 }
 
+/// `GET /api/v1/incidents`: a page of incidents with their timelines. An incident named in
+/// `timeline_cut` came with only the oldest of its entries (by seq); the rest follow from
+/// its timeline endpoint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IncidentPage {
+    pub items: Vec<Incident>,
+    #[serde(default)]
+    pub next_cursor: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub more: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub timeline_cut: Vec<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TimelineEntry {
     #[serde(default)]

@@ -16,7 +16,7 @@ pub mod word;
 pub use alert::{Ack, Alert, Area, Circle, Extra, Geocode, Link, MsgType, Shapes, Silence};
 pub use expert::{Domain, Expert, ExpertDirectory, Group, GroupRole};
 pub use handover::{Handover, HandoverReport};
-pub use incident::{Incident, IncidentStatus, TimelineEntry};
+pub use incident::{Incident, IncidentPage, IncidentStatus, TimelineEntry};
 pub use levels::{Colour, Grade, Level};
 pub use roster::{DutyRole, Shift};
 pub use texts::Texts;
@@ -24,12 +24,15 @@ pub use word::Word;
 
 use serde::{Deserialize, Serialize};
 
-/// A page of a list endpoint: `{"items": [...], "next_cursor": ...}`.
+/// A page of a list endpoint: `{"items": [...], "next_cursor": ...}`, with `"more": true`
+/// when the answer stopped at its count or size limit and a next page follows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Page<T> {
     pub items: Vec<T>,
     #[serde(default)]
     pub next_cursor: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub more: bool,
 }
 
 /// One change pushed on `GET /api/v1/events` (and stored so a client can resume).

@@ -5,6 +5,7 @@
 use super::AppState;
 use super::error::{ApiFailure, ApiResult};
 use super::extract::ApiQuery;
+use super::store::bounded::{Bounded, Budget};
 use super::store::to_sql_int;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -36,6 +37,12 @@ impl StoredEvent {
 /// A slow client that falls this far behind the live stream catches up from the table.
 const BUS_CAPACITY: usize = 1024;
 const REPLAY_BATCH: usize = 500;
+/// A replay batch holds at most about this much: twenty subscribers replaying from the
+/// start hold a few megabytes, not a copy of the history each.
+pub const REPLAY_BYTES: usize = 1024 * 1024;
+/// Events on their way to one subscriber's socket; a client that stops reading holds at
+/// most these (and its socket's buffer).
+const OUTBOX: usize = 16;
 pub const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 #[derive(Clone)]
@@ -62,18 +69,32 @@ impl Default for Bus {
     }
 }
 
-pub fn events_after(conn: &Connection, after: u64, limit: usize) -> ApiResult<Vec<StoredEvent>> {
+/// Stored events after `after`, in seq order, as many as fit in `limit` and `bytes`
+/// (at least one): a replay never holds more than a batch of this size per subscriber.
+pub fn events_after(
+    conn: &Connection,
+    after: u64,
+    limit: usize,
+    bytes: usize,
+) -> ApiResult<Bounded<StoredEvent>> {
     let mut stmt = conn.prepare_cached(
         "SELECT seq, kind, payload FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2",
     )?;
-    let rows = stmt.query_map(params![to_sql_int(after), to_sql_int(limit as u64)], |r| {
-        Ok(StoredEvent {
+    let mut rows = stmt.query(params![to_sql_int(after), to_sql_int(limit as u64 + 1)])?;
+    let mut budget = Budget::new(limit, bytes);
+    let mut items = Vec::new();
+    while let Some(r) = rows.next()? {
+        let payload: String = r.get(2)?;
+        if !budget.take(payload.len()) {
+            return Ok(Bounded { items, more: true });
+        }
+        items.push(StoredEvent {
             seq: u64::try_from(r.get::<_, i64>(0)?).unwrap_or(0),
             kind: r.get(1)?,
-            payload: r.get(2)?,
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+            payload,
+        });
+    }
+    Ok(Bounded { items, more: false })
 }
 
 pub fn max_seq(conn: &Connection) -> ApiResult<u64> {
@@ -110,8 +131,14 @@ pub async fn stream(
     // Subscribe before reading the replay: anything committed after the replay's read
     // is then certain to arrive live.
     let live = app.store.bus().subscribe();
-    let (tx, rx) = mpsc::channel(64);
-    tokio::spawn(pump(app, live, last, tx));
+    let max = app.store.read(max_seq).await?;
+    // Without an id the stream starts live from here: fixed before the client sees the
+    // answer, and kept as the point to catch up from if it falls behind before its first
+    // event. An id from before a database reset would hide every new event: start over
+    // from what exists now.
+    let from = last.map_or(max, |n| n.min(max));
+    let (tx, rx) = mpsc::channel(OUTBOX);
+    tokio::spawn(pump(app, live, from, tx));
     Ok(Sse::new(ReceiverStream::new(rx)).keep_alive(KeepAlive::new().interval(KEEP_ALIVE)))
 }
 
@@ -123,43 +150,25 @@ async fn replay(app: &AppState, mut after: u64, out: &Out) -> Option<u64> {
     loop {
         let batch = app
             .store
-            .read(move |conn| events_after(conn, after, REPLAY_BATCH))
+            .read(move |conn| events_after(conn, after, REPLAY_BATCH, REPLAY_BYTES))
             .await
             .ok()?;
-        let done = batch.len() < REPLAY_BATCH;
-        for event in batch {
+        for event in batch.items {
             after = event.seq;
             out.send(Ok(event.to_sse())).await.ok()?;
         }
-        if done {
+        if !batch.more {
             return Some(after);
         }
     }
 }
 
-async fn pump(
-    app: AppState,
-    mut live: broadcast::Receiver<Arc<StoredEvent>>,
-    last_event_id: Option<u64>,
-    out: Out,
-) {
+async fn pump(app: AppState, mut live: broadcast::Receiver<Arc<StoredEvent>>, from: u64, out: Out) {
     let mut shutdown: watch::Receiver<bool> = app.shutdown.clone();
     // The highest seq the client has (or is known to have); live events at or below it
     // were already replayed.
-    let mut last: Option<u64> = match last_event_id {
-        Some(n) => {
-            let Ok(max) = app.store.read(max_seq).await else {
-                return;
-            };
-            // An id from before a database reset would hide every new event: start over
-            // from what exists now.
-            let from = n.min(max);
-            let Some(sent) = replay(&app, from, &out).await else {
-                return;
-            };
-            Some(sent)
-        }
-        None => None,
+    let Some(mut last) = replay(&app, from, &out).await else {
+        return;
     };
     loop {
         if *shutdown.borrow() {
@@ -170,19 +179,18 @@ async fn pump(
             _ = out.closed() => return,
             received = live.recv() => match received {
                 Ok(event) => {
-                    if last.is_some_and(|l| event.seq <= l) {
+                    if event.seq <= last {
                         continue;
                     }
-                    last = Some(event.seq);
+                    last = event.seq;
                     if out.send(Ok(event.to_sse())).await.is_err() {
                         return;
                     }
                 }
                 Err(broadcast::error::RecvError::Lagged(_)) => {
                     // Too slow for the live buffer: fetch what was missed from the table.
-                    let Some(from) = last else { continue };
-                    match replay(&app, from, &out).await {
-                        Some(sent) => last = Some(sent),
+                    match replay(&app, last, &out).await {
+                        Some(sent) => last = sent,
                         None => return,
                     }
                 }

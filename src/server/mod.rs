@@ -195,7 +195,8 @@ pub async fn start(opts: ServeOptions) -> anyhow::Result<RunningServer> {
     let (clock, demo_data, simulate) = (opts.clock.clone(), opts.demo_data, opts.simulate);
     let (store, demo, empty) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
         let (conn, opened) = store::open(&db_path)?;
-        let store = Store::new(conn, events::Bus::new())?;
+        let store = Store::new(conn, events::Bus::new())?
+            .with_readers(&db_path, store::readers::READERS)?;
         let now = clock.now();
         let empty = store
             .read_blocking(store::is_empty)

@@ -4,7 +4,7 @@
 use super::backoff::Backoff;
 use super::sse::{SseItem, SseParser};
 use super::{SourceEvent, SourceUpdate};
-use crate::client::{ClientError, DutyClient, transport_message};
+use crate::client::{ClientError, ClosedIncidents, DutyClient, cursor_after, transport_message};
 use crate::model::{Alert, Incident, TimelineEntry};
 use futures::StreamExt;
 use jiff::{SignedDuration, Timestamp};
@@ -16,6 +16,9 @@ use tokio::sync::mpsc;
 /// long is presumed dead; a server dripping single bytes does not count as alive.
 pub const STREAM_SILENCE: Duration = Duration::from_secs(45);
 const ROSTER_REFRESH: Duration = Duration::from_secs(600);
+/// Closed incidents the snapshot brings besides the open ones: a shift's worth and more,
+/// for the handover review; older ones are history, fetched only when asked.
+const RECENT_CLOSED: SignedDuration = SignedDuration::from_hours(24);
 
 pub struct DutyApiSource {
     pub name: String,
@@ -41,6 +44,8 @@ enum StreamEnd {
 struct Cursors {
     stream: u64,
     alerts: u64,
+    /// Incident changes polled up to here.
+    incidents: u64,
     /// Alerts delivered by polling while the stream was down, with their seq: the resumed
     /// stream replays those changes, and each must reach the app once only.
     polled: HashMap<String, u64>,
@@ -84,8 +89,12 @@ impl DutyApiSource {
             return Ok(None);
         }
         let alerts = self.client.alerts(None).await.map_err(reason)?;
-        let incidents = self.client.incidents().await.map_err(reason)?;
         let now = Timestamp::now();
+        let (incidents, _) = self
+            .client
+            .incidents(0, ClosedIncidents::After(now - RECENT_CLOSED))
+            .await
+            .map_err(reason)?;
         let shifts = self
             .client
             .roster(
@@ -98,7 +107,7 @@ impl DutyApiSource {
         let ok = self
             .send(SourceEvent::Snapshot {
                 alerts: alerts.items,
-                incidents: incidents.items,
+                incidents,
                 shifts: shifts.items,
             })
             .await;
@@ -134,6 +143,7 @@ impl DutyApiSource {
         let mut cursors = Cursors {
             stream: cursor,
             alerts: cursor,
+            incidents: cursor,
             polled: HashMap::new(),
         };
         let mut backoff = Backoff::default();
@@ -227,6 +237,13 @@ impl DutyApiSource {
                 backoff.reset();
                 let event = match item {
                     SseItem::Comment => SourceEvent::Alive { live: true },
+                    SseItem::Dropped { id, event } => {
+                        match self.refetch_dropped(cursors, id.as_deref(), &event).await {
+                            Ok(true) => continue,
+                            Ok(false) => return StreamEnd::Closed,
+                            Err(why) => return StreamEnd::Failed(why),
+                        }
+                    }
                     SseItem::Event(ev) => {
                         if let Some(id) = ev.id.as_deref().and_then(|i| i.parse::<u64>().ok()) {
                             cursors.stream = cursors.stream.max(id);
@@ -269,6 +286,35 @@ impl DutyApiSource {
         }
     }
 
+    /// An event too large to read was dropped: say so, then fetch what changed from before
+    /// it through the bounded list endpoints, and go on after it. Ok(false): the app has
+    /// gone away.
+    async fn refetch_dropped(
+        &self,
+        cursors: &mut Cursors,
+        id: Option<&str>,
+        kind: &str,
+    ) -> Result<bool, String> {
+        let text = format!(
+            "{}: a {} event ({}) was too large to read; its changes are fetched again",
+            self.client.url("/api/v1/events"),
+            crate::model::text::truncate(&crate::model::text::sanitize(kind), 40),
+            crate::model::text::truncate(&crate::model::text::sanitize(id.unwrap_or("no id")), 40),
+        );
+        if !self.send(SourceEvent::Warning { text }).await {
+            return Ok(false);
+        }
+        cursors.alerts = cursors.alerts.max(cursors.stream);
+        cursors.incidents = cursors.incidents.max(cursors.stream);
+        if !self.poll_once(cursors).await? {
+            return Ok(false);
+        }
+        if let Some(seq) = id.and_then(|i| i.parse::<u64>().ok()) {
+            cursors.stream = cursors.stream.max(seq);
+        }
+        Ok(self.send(SourceEvent::Alive { live: true }).await)
+    }
+
     /// One polling round. Ok(false) means the app has gone away.
     async fn poll_once(&self, cursors: &mut Cursors) -> Result<bool, String> {
         let alerts = self
@@ -276,7 +322,12 @@ impl DutyApiSource {
             .alerts(Some(cursors.alerts))
             .await
             .map_err(reason)?;
-        let incidents = self.client.incidents().await.map_err(reason)?;
+        let (incidents, incidents_at) = self
+            .client
+            .incidents(cursors.incidents, ClosedIncidents::All)
+            .await
+            .map_err(reason)?;
+        cursors.incidents = incidents_at.max(cursors.incidents);
         cursors.alerts =
             cursor_of(alerts.next_cursor.as_deref(), &alerts.items).max(cursors.alerts);
         for a in alerts.items {
@@ -287,7 +338,7 @@ impl DutyApiSource {
                 return Ok(false);
             }
         }
-        for i in incidents.items {
+        for i in incidents {
             if !self.send(SourceEvent::Incident(i)).await {
                 return Ok(false);
             }
@@ -353,10 +404,7 @@ fn reason(e: ClientError) -> String {
 
 /// The resume point: the server's cursor if it gave a number, else the highest seq seen.
 fn cursor_of(next: Option<&str>, alerts: &[Alert]) -> u64 {
-    let seen = alerts.iter().map(|a| a.seq).max().unwrap_or(0);
-    next.and_then(|c| c.parse::<u64>().ok())
-        .unwrap_or(0)
-        .max(seen)
+    cursor_after(next, alerts.iter().map(|a| a.seq))
 }
 
 /// Decode one SSE event of the duty API; None for kinds this console does not use.

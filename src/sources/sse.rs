@@ -13,6 +13,12 @@ pub enum SseItem {
     Event(SseEvent),
     /// A `:` comment line, used by servers as a keep-alive.
     Comment,
+    /// An event larger than the parser keeps, dropped whole: the reader must say so and
+    /// fetch what it carried another way.
+    Dropped {
+        id: Option<String>,
+        event: String,
+    },
 }
 
 #[derive(Debug, Default)]
@@ -25,11 +31,12 @@ pub struct SseParser {
     data_len: usize,
     /// The current event passed `MAX_EVENT` and is being skipped to its end.
     oversized: bool,
+    /// The current line passed `MAX_EVENT` and is being skipped to its newline.
+    skipping_line: bool,
 }
 
-/// Lines longer than this without a newline are dropped: a hostile server cannot grow memory.
-const MAX_LINE: usize = 4 * 1024 * 1024;
-/// An event whose data lines add up to more than this is dropped whole.
+/// An event (or a line) whose data adds up to more than this is dropped whole and
+/// reported: a hostile server cannot grow memory, and nothing is dropped unsaid.
 const MAX_EVENT: usize = 8 * 1024 * 1024;
 
 impl SseParser {
@@ -43,10 +50,18 @@ impl SseParser {
             if term == Some(b'\r') && self.buf.first() == Some(&b'\n') {
                 self.buf.remove(0);
             }
+            if std::mem::take(&mut self.skipping_line) {
+                continue;
+            }
             let line = String::from_utf8_lossy(&line).into_owned();
             self.line(&line, &mut out);
         }
-        if self.buf.len() > MAX_LINE {
+        if self.buf.len() > MAX_EVENT {
+            self.buf.clear();
+            self.skipping_line = true;
+            self.oversized = true;
+            self.data.clear();
+        } else if self.skipping_line {
             self.buf.clear();
         }
         out
@@ -54,7 +69,16 @@ impl SseParser {
 
     fn line(&mut self, line: &str, out: &mut Vec<SseItem>) {
         if line.is_empty() {
-            if !self.data.is_empty() && !self.oversized {
+            if self.oversized {
+                out.push(SseItem::Dropped {
+                    id: self.id.clone(),
+                    event: if self.event.is_empty() {
+                        "message".to_owned()
+                    } else {
+                        std::mem::take(&mut self.event)
+                    },
+                });
+            } else if !self.data.is_empty() {
                 out.push(SseItem::Event(SseEvent {
                     id: self.id.clone(),
                     event: if self.event.is_empty() {
@@ -126,13 +150,41 @@ mod tests {
             assert!(p.feed(line.as_bytes()).is_empty());
         }
         assert!(p.data.is_empty(), "data kept past the cap");
-        // The oversized event is dropped at its end; the next one is read.
+        // The oversized event is dropped at its end, and said; the next one is read.
         let items = p.feed(b"\ndata: ok\n\n");
-        assert_eq!(items.len(), 1);
-        let SseItem::Event(e) = &items[0] else {
+        assert_eq!(items.len(), 2);
+        assert!(matches!(&items[0], SseItem::Dropped { .. }), "{items:?}");
+        let SseItem::Event(e) = &items[1] else {
             panic!("expected an event")
         };
         assert_eq!(e.data, "ok");
+    }
+
+    #[test]
+    fn a_line_too_long_to_keep_drops_its_event_and_says_which() {
+        let mut p = SseParser::default();
+        let mut items = p.feed(b"id: 41\nevent: incident\ndata: ");
+        let chunk = vec![b'x'; 1024 * 1024];
+        for _ in 0..9 {
+            items.extend(p.feed(&chunk));
+        }
+        assert!(p.buf.len() <= MAX_EVENT, "the long line was kept");
+        // The rest of the long line is not read as lines of its own.
+        items.extend(p.feed(b"xxxx\n\nid: 42\nevent: alert\ndata: {}\n\n"));
+        assert_eq!(
+            items,
+            vec![
+                SseItem::Dropped {
+                    id: Some("41".into()),
+                    event: "incident".into()
+                },
+                SseItem::Event(SseEvent {
+                    id: Some("42".into()),
+                    event: "alert".into(),
+                    data: "{}".into()
+                })
+            ]
+        );
     }
 
     #[test]

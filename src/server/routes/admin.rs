@@ -181,6 +181,7 @@ pub async fn log(State(app): State<AppState>) -> ApiResult<Json<crate::model::Pa
     Ok(Json(crate::model::Page {
         items,
         next_cursor: None,
+        more: false,
     }))
 }
 
@@ -239,6 +240,7 @@ pub async fn list_users(State(app): State<AppState>) -> ApiResult<Json<crate::mo
     Ok(Json(crate::model::Page {
         items,
         next_cursor: None,
+        more: false,
     }))
 }
 
@@ -286,5 +288,6 @@ pub async fn audit_trail(
     Ok(Json(crate::model::Page {
         items,
         next_cursor: None,
+        more: false,
     }))
 }

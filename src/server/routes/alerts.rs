@@ -5,6 +5,7 @@ use crate::server::auth::Caller;
 use crate::server::error::{ApiFailure, ApiResult};
 use crate::server::extract::{ApiPath, ApiQuery, JsonBody};
 use crate::server::store::alerts;
+use crate::server::store::bounded::ANSWER_BYTES;
 use crate::server::validate;
 use axum::Json;
 use axum::extract::State;
@@ -14,14 +15,15 @@ use jiff::Timestamp;
 pub async fn list(State(app): State<AppState>, q: ApiQuery) -> ApiResult<Json<Page<Alert>>> {
     let since = cursor(&q, "since")?;
     let limit = limit(&q)?;
-    let items = app
+    let found = app
         .store
-        .read(move |conn| alerts::changed_since(conn, since, limit))
+        .read(move |conn| alerts::changed_since(conn, since, limit, ANSWER_BYTES))
         .await?;
-    let next = items.last().map_or(since, |a| a.seq);
+    let next = found.items.last().map_or(since, |a| a.seq);
     Ok(Json(Page {
-        items,
+        items: found.items,
         next_cursor: Some(next.to_string()),
+        more: found.more,
     }))
 }
 

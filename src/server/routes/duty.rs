@@ -6,6 +6,7 @@ use crate::server::AppState;
 use crate::server::auth::Caller;
 use crate::server::error::{ApiFailure, ApiResult};
 use crate::server::extract::{ApiPath, ApiQuery, JsonBody};
+use crate::server::store::bounded::ANSWER_BYTES;
 use crate::server::store::roster::RosterShift;
 use crate::server::store::{experts, handovers, org, roster};
 use crate::server::validate;
@@ -69,6 +70,7 @@ pub async fn roster(
     Ok(Json(Page {
         items,
         next_cursor: None,
+        more: false,
     }))
 }
 
@@ -81,13 +83,14 @@ pub async fn handovers(
     q: ApiQuery,
 ) -> ApiResult<Json<Page<Handover>>> {
     let limit = limit(&q)?;
-    let items = app
+    let found = app
         .store
-        .read(move |conn| handovers::list(conn, limit))
+        .read(move |conn| handovers::list(conn, limit, ANSWER_BYTES))
         .await?;
     Ok(Json(Page {
-        items,
+        items: found.items,
         next_cursor: None,
+        more: found.more,
     }))
 }
 

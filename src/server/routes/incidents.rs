@@ -1,28 +1,56 @@
 use super::{cursor, limit};
-use crate::model::{Incident, Page, TimelineEntry};
+use crate::model::{Incident, IncidentPage, Page, TimelineEntry};
 use crate::server::AppState;
 use crate::server::auth::Caller;
 use crate::server::error::{ApiFailure, ApiResult};
 use crate::server::extract::{ApiPath, ApiQuery, JsonBody};
-use crate::server::store::incidents;
+use crate::server::store::bounded::ANSWER_BYTES;
+use crate::server::store::incidents::{self, Closed};
 use crate::server::validate;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use jiff::Timestamp;
 
-pub async fn list(State(app): State<AppState>, q: ApiQuery) -> ApiResult<Json<Page<Incident>>> {
+/// The watch screen's list by default: open incidents only. `closed_after=T` adds those
+/// closed and last changed at or after T, `status=all` every one (history; a change feed
+/// with `since`).
+pub async fn list(State(app): State<AppState>, q: ApiQuery) -> ApiResult<Json<IncidentPage>> {
     let since = cursor(&q, "since")?;
     let limit = limit(&q)?;
-    let items = app
+    let closed = closed(&q)?;
+    let found = app
         .store
-        .read(move |conn| incidents::changed_since(conn, since, limit))
+        .read(move |conn| incidents::changed_since(conn, since, closed, limit, ANSWER_BYTES))
         .await?;
-    let next = items.last().map_or(since, |i| i.seq);
-    Ok(Json(Page {
-        items,
+    let next = found.items.last().map_or(since, |i| i.seq);
+    Ok(Json(IncidentPage {
+        items: found.items,
         next_cursor: Some(next.to_string()),
+        more: found.more,
+        timeline_cut: found.timeline_cut,
     }))
+}
+
+fn closed(q: &ApiQuery) -> ApiResult<Closed> {
+    let after = match q.0.get("closed_after").map(|s| s.trim()) {
+        None | Some("") => None,
+        Some(s) => Some(s.parse::<Timestamp>().map_err(|_| {
+            ApiFailure::field(
+                "closed_after",
+                format!("`closed_after` must be an RFC 3339 time, not {s:?}"),
+            )
+        })?),
+    };
+    match (q.0.get("status").map(|s| s.trim()), after) {
+        (Some("all"), _) => Ok(Closed::Include),
+        (None | Some("") | Some("open"), None) => Ok(Closed::Leave),
+        (None | Some("") | Some("open"), Some(t)) => Ok(Closed::After(t)),
+        (Some(other), _) => Err(ApiFailure::field(
+            "status",
+            format!("`status` must be open (the default) or all, not {other:?}"),
+        )),
+    }
 }
 
 pub async fn one(
@@ -85,10 +113,15 @@ pub async fn patch(
     Ok(Json(incident))
 }
 
+/// An incident's entries after `since`, by seq, as many as fit in `limit` and the answer's
+/// size; `more` says a next page follows from `next_cursor`.
 pub async fn timeline(
     State(app): State<AppState>,
     ApiPath(id): ApiPath<String>,
+    q: ApiQuery,
 ) -> ApiResult<Json<Page<TimelineEntry>>> {
+    let since = cursor(&q, "since")?;
+    let limit = limit(&q)?;
     let entries = {
         let id = id.clone();
         app.store
@@ -96,15 +129,16 @@ pub async fn timeline(
                 if !incidents::exists(conn, &id)? {
                     return Ok(None);
                 }
-                incidents::timeline(conn, &id).map(Some)
+                incidents::timeline_page(conn, &id, since, limit, ANSWER_BYTES).map(Some)
             })
             .await?
     };
-    let items = entries.ok_or_else(|| ApiFailure::not_found("incident", &id))?;
-    let next = items.iter().map(|e| e.seq).max().unwrap_or(0);
+    let found = entries.ok_or_else(|| ApiFailure::not_found("incident", &id))?;
+    let next = found.items.iter().map(|e| e.seq).max().unwrap_or(since);
     Ok(Json(Page {
-        items,
+        items: found.items,
         next_cursor: Some(next.to_string()),
+        more: found.more,
     }))
 }
 

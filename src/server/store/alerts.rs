@@ -1,5 +1,6 @@
 //! Alerts: create (with Update/Cancel threading), acknowledge, list by change cursor.
 
+use super::bounded::{self, Bounded};
 use super::{Changes, decode, ms, new_id, remember, remembered, to_sql_int};
 use crate::model::{Alert, MsgType};
 use crate::server::error::{ApiFailure, ApiResult};
@@ -19,13 +20,19 @@ pub fn get(conn: &Connection, id: &str) -> ApiResult<Option<Alert>> {
 }
 
 /// Alerts whose latest change is after `since`, oldest change first.
-pub fn changed_since(conn: &Connection, since: u64, limit: usize) -> ApiResult<Vec<Alert>> {
+pub fn changed_since(
+    conn: &Connection,
+    since: u64,
+    limit: usize,
+    bytes: usize,
+) -> ApiResult<Bounded<Alert>> {
     let mut stmt =
         conn.prepare_cached("SELECT body FROM alerts WHERE seq > ?1 ORDER BY seq LIMIT ?2")?;
-    let rows = stmt.query_map(params![to_sql_int(since), to_sql_int(limit as u64)], |r| {
-        r.get::<_, String>(0)
-    })?;
-    rows.map(|row| decode(&row?)).collect()
+    let rows = stmt.query_map(
+        params![to_sql_int(since), to_sql_int(limit as u64 + 1)],
+        |r| r.get::<_, String>(0),
+    )?;
+    bounded::collect(rows, limit, bytes)
 }
 
 /// Gives the alert the next seq, stores it and records the event.

@@ -1,6 +1,7 @@
 //! Shift handover records (交接班记录): drafted by the outgoing officer, confirmed by the
 //! incoming one.
 
+use super::bounded::{self, Bounded};
 use super::{Changes, decode, ms, new_id, remember, remembered, to_sql_int};
 use crate::model::Handover;
 use crate::server::error::{ApiFailure, ApiResult};
@@ -22,11 +23,14 @@ pub fn get(conn: &Connection, id: &str) -> ApiResult<Option<Handover>> {
 }
 
 /// Newest first.
-pub fn list(conn: &Connection, limit: usize) -> ApiResult<Vec<Handover>> {
+/// Newest first, as many as fit in `limit` and `bytes`.
+pub fn list(conn: &Connection, limit: usize, bytes: usize) -> ApiResult<Bounded<Handover>> {
     let mut stmt = conn
         .prepare_cached("SELECT body FROM handovers ORDER BY created_ms DESC, seq DESC LIMIT ?1")?;
-    let rows = stmt.query_map(params![to_sql_int(limit as u64)], |r| r.get::<_, String>(0))?;
-    rows.map(|row| decode(&row?)).collect()
+    let rows = stmt.query_map(params![to_sql_int(limit as u64 + 1)], |r| {
+        r.get::<_, String>(0)
+    })?;
+    bounded::collect(rows, limit, bytes)
 }
 
 fn save(ch: &mut Changes<'_>, handover: &Handover, now: Timestamp) -> ApiResult<()> {

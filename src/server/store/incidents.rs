@@ -1,6 +1,7 @@
 //! Incidents and their timelines. The incident row holds the incident without its
 //! timeline; entries live in `timeline` and are joined in on every read, oldest first.
 
+use super::bounded::{self, Bounded, Budget};
 use super::{Changes, decode, ms, new_id, remember, remembered, to_sql_int};
 use crate::model::{Incident, IncidentStatus, TimelineEntry};
 use crate::server::error::{ApiFailure, ApiResult};
@@ -52,35 +53,142 @@ fn get_entry(conn: &Connection, id: &str) -> ApiResult<Option<TimelineEntry>> {
     body.as_deref().map(decode).transpose()
 }
 
-/// Incidents changed after `since` (a new timeline entry counts), oldest change first,
-/// each with its whole timeline.
-pub fn changed_since(conn: &Connection, since: u64, limit: usize) -> ApiResult<Vec<Incident>> {
-    let bodies: Vec<String> = {
-        let mut stmt =
-            conn.prepare_cached("SELECT body FROM incidents WHERE seq > ?1 ORDER BY seq LIMIT ?2")?;
-        let rows = stmt.query_map(params![to_sql_int(since), to_sql_int(limit as u64)], |r| {
-            r.get::<_, String>(0)
-        })?;
-        rows.collect::<Result<_, _>>()?
-    };
-    bodies
-        .iter()
-        .map(|body| {
-            let mut incident: Incident = decode(body)?;
-            incident.timeline = timeline(conn, &incident.id)?;
-            Ok(incident)
-        })
-        .collect()
+/// Which incidents a list carries besides the open ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Closed {
+    /// None: the watch screen's list.
+    Leave,
+    /// Those last changed at or after this instant (the console's recent history).
+    After(Timestamp),
+    /// Every one (history, a change feed).
+    Include,
 }
 
-/// Stores the incident (without its timeline) under the next seq and emits it whole.
+impl Closed {
+    fn keeps(self, incident: &Incident) -> bool {
+        match self {
+            _ if incident.status != IncidentStatus::Closed => true,
+            Closed::Leave => false,
+            Closed::After(t) => incident.updated_at.unwrap_or(incident.opened_at) >= t,
+            Closed::Include => true,
+        }
+    }
+}
+
+/// A page of incidents. An incident whose timeline alone is larger than an answer comes
+/// with the oldest entries that fit (by seq) and its id in `timeline_cut`: the rest follow
+/// from `GET /incidents/{id}/timeline?since=` the highest seq given.
+#[derive(Debug)]
+pub struct IncidentList {
+    pub items: Vec<Incident>,
+    pub more: bool,
+    pub timeline_cut: Vec<String>,
+}
+
+/// Incidents changed after `since` (a new timeline entry counts), oldest change first,
+/// each with its timeline, as many as fit in `limit` and `bytes`.
+pub fn changed_since(
+    conn: &Connection,
+    since: u64,
+    closed: Closed,
+    limit: usize,
+    bytes: usize,
+) -> ApiResult<IncidentList> {
+    // Closed incidents are most of a long history: leave them out in the query itself.
+    let sql = if closed == Closed::Leave {
+        "SELECT body FROM incidents WHERE seq > ?1 AND json_extract(body, '$.status') IS NOT 'closed'
+         ORDER BY seq"
+    } else {
+        "SELECT body FROM incidents WHERE seq > ?1 ORDER BY seq"
+    };
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut rows = stmt.query(params![to_sql_int(since)])?;
+    let mut budget = Budget::new(limit, bytes);
+    let mut list = IncidentList {
+        items: Vec::new(),
+        more: false,
+        timeline_cut: Vec::new(),
+    };
+    while let Some(row) = rows.next()? {
+        let body: String = row.get(0)?;
+        let mut incident: Incident = decode(&body)?;
+        if !closed.keeps(&incident) {
+            continue;
+        }
+        let entries = entries_after(conn, &incident.id, 0)?;
+        let whole = body.len() + entries.iter().map(|e| e.len() + 1).sum::<usize>();
+        if list.items.is_empty() && whole > bytes {
+            let mut room = Budget::new(usize::MAX, bytes.saturating_sub(body.len()));
+            incident.timeline = entries
+                .iter()
+                .take_while(|e| room.take(e.len() + 1))
+                .map(|e| decode(e))
+                .collect::<ApiResult<_>>()?;
+            sort_entries(&mut incident.timeline);
+            list.timeline_cut.push(incident.id.clone());
+            budget.take(bytes);
+            list.items.push(incident);
+            continue;
+        }
+        if !budget.take(whole) {
+            list.more = true;
+            break;
+        }
+        incident.timeline = entries
+            .iter()
+            .map(|e| decode(e))
+            .collect::<ApiResult<_>>()?;
+        sort_entries(&mut incident.timeline);
+        list.items.push(incident);
+    }
+    Ok(list)
+}
+
+/// An incident's entries after `since`, by seq: the order pages follow.
+fn entries_after(conn: &Connection, incident_id: &str, since: u64) -> ApiResult<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT body FROM timeline WHERE incident_id = ?1 AND seq > ?2 ORDER BY seq",
+    )?;
+    let rows = stmt.query_map(params![incident_id, to_sql_int(since)], |r| {
+        r.get::<_, String>(0)
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The order a timeline is shown and sent in: by when it happened, then by seq.
+fn sort_entries(entries: &mut [TimelineEntry]) {
+    entries.sort_by(|a, b| a.at.cmp(&b.at).then(a.seq.cmp(&b.seq)));
+}
+
+/// A page of an incident's entries after `since`, by seq, as many as fit.
+pub fn timeline_page(
+    conn: &Connection,
+    incident_id: &str,
+    since: u64,
+    limit: usize,
+    bytes: usize,
+) -> ApiResult<Bounded<TimelineEntry>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT body FROM timeline WHERE incident_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+    )?;
+    let rows = stmt.query_map(
+        params![incident_id, to_sql_int(since), to_sql_int(limit as u64 + 1)],
+        |r| r.get::<_, String>(0),
+    )?;
+    bounded::collect(rows, limit, bytes)
+}
+
+/// Stores the incident under the next seq and emits the change: the incident's fields
+/// without its timeline, whose entries went out as events of their own when they were
+/// added. Closing an incident of a thousand entries is then one small event, not the
+/// whole record (a reader keeps the entries it holds).
 fn save(ch: &mut Changes<'_>, incident: &mut Incident, now: Timestamp) -> ApiResult<()> {
     incident.seq = ch.next_seq(EVENT, now)?;
     store_row(&ch.tx, incident)?;
-    let mut whole = incident.clone();
-    whole.timeline = timeline(&ch.tx, &incident.id)?;
-    ch.publish(incident.seq, EVENT, serde_json::to_string(&whole)?)?;
-    incident.timeline = whole.timeline;
+    let mut bare = incident.clone();
+    bare.timeline = Vec::new();
+    ch.publish(incident.seq, EVENT, serde_json::to_string(&bare)?)?;
+    incident.timeline = timeline(&ch.tx, &incident.id)?;
     Ok(())
 }
 

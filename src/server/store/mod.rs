@@ -5,11 +5,13 @@
 pub mod admin_log;
 pub mod alerts;
 pub mod audit;
+pub mod bounded;
 pub mod experts;
 pub mod handovers;
 pub mod incidents;
 pub mod org;
 pub mod people;
+pub mod readers;
 pub mod roster;
 
 use super::error::{ApiFailure, ApiResult};
@@ -252,6 +254,8 @@ pub fn mark_seeded(conn: &Connection, at: Timestamp) -> ApiResult<()> {
 #[derive(Clone)]
 pub struct Store {
     inner: Arc<Mutex<Inner>>,
+    /// Read-only connections, when opened: reads then never wait for the writer.
+    readers: Option<Arc<readers::Readers>>,
     bus: Bus,
 }
 
@@ -303,8 +307,16 @@ impl Store {
         let broadcast = super::events::max_seq(&conn).map_err(|e| anyhow::anyhow!("{e}"))?;
         Ok(Store {
             inner: Arc::new(Mutex::new(Inner { conn, broadcast })),
+            readers: None,
             bus,
         })
+    }
+
+    /// Reads from now on go to `n` read-only connections to `path` (the file this store
+    /// writes), beside the writer, instead of waiting for its lock.
+    pub fn with_readers(mut self, path: &Path, n: usize) -> anyhow::Result<Self> {
+        self.readers = Some(Arc::new(readers::Readers::open(path, n)?));
+        Ok(self)
     }
 
     pub fn bus(&self) -> &Bus {
@@ -364,6 +376,9 @@ impl Store {
     }
 
     pub fn read_blocking<R>(&self, f: impl FnOnce(&Connection) -> ApiResult<R>) -> ApiResult<R> {
+        if let Some(readers) = &self.readers {
+            return readers.read(f);
+        }
         let inner = self.lock()?;
         f(&inner.conn)
     }
@@ -399,9 +414,13 @@ fn catch_up(
 ) -> ApiResult<usize> {
     let mut sent = 0;
     loop {
-        let batch = super::events::events_after(conn, *broadcast, CATCH_UP_BATCH)?;
-        let full = batch.len() == CATCH_UP_BATCH;
-        for event in batch {
+        let batch = super::events::events_after(
+            conn,
+            *broadcast,
+            CATCH_UP_BATCH,
+            super::events::REPLAY_BYTES,
+        )?;
+        for event in batch.items {
             if below.is_some_and(|b| event.seq >= b) {
                 return Ok(sent);
             }
@@ -409,7 +428,7 @@ fn catch_up(
             bus.send(Arc::new(event));
             sent += 1;
         }
-        if !full {
+        if !batch.more {
             return Ok(sent);
         }
     }
@@ -450,4 +469,61 @@ pub fn to_sql_int(n: u64) -> i64 {
 
 pub fn new_id(prefix: &str) -> String {
     format!("{prefix}-{}", uuid::Uuid::new_v4().simple())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    fn alert_event(ch: &mut Changes<'_>) -> ApiResult<u64> {
+        let seq = ch.next_seq("alert", Timestamp::UNIX_EPOCH)?;
+        ch.publish(seq, "alert", "{}".to_owned())?;
+        Ok(seq)
+    }
+
+    #[test]
+    fn a_long_read_does_not_hold_up_a_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("duty.sqlite");
+        let (conn, _) = open(&path).unwrap();
+        let store = Store::new(conn, Bus::new())
+            .unwrap()
+            .with_readers(&path, 2)
+            .unwrap();
+        let (reading, read_started) = mpsc::channel();
+        let (finish_read, read_may_end) = mpsc::channel::<()>();
+        let reader = {
+            let store = store.clone();
+            std::thread::spawn(move || {
+                store.read_blocking(|conn| {
+                    let n: i64 = conn.query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0))?;
+                    reading.send(()).unwrap();
+                    // A slow reader: a console fetching megabytes of alerts.
+                    read_may_end.recv().unwrap();
+                    Ok(n)
+                })
+            })
+        };
+        read_started.recv().unwrap();
+        let (written, write_done) = mpsc::channel();
+        let writer = {
+            let store = store.clone();
+            std::thread::spawn(move || written.send(store.write_blocking(alert_event)).unwrap())
+        };
+        let wrote = write_done.recv_timeout(Duration::from_secs(20));
+        finish_read.send(()).unwrap();
+        assert!(
+            matches!(wrote, Ok(Ok(1))),
+            "the write waited for the reader: {wrote:?}"
+        );
+        // The reader saw the state before the write, whole.
+        assert_eq!(reader.join().unwrap().unwrap(), 0);
+        writer.join().unwrap();
+        assert_eq!(
+            store.read_blocking(super::super::events::max_seq).unwrap(),
+            1
+        );
+    }
 }
