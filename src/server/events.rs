@@ -199,3 +199,31 @@ async fn pump(app: AppState, mut live: broadcast::Receiver<Arc<StoredEvent>>, fr
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_replay_batch_holds_about_a_megabyte_not_five_hundred_large_events() {
+        let dir = tempfile::tempdir().unwrap();
+        let (conn, _) = crate::server::store::open(&dir.path().join("duty.sqlite")).unwrap();
+        let payload = format!("\"{}\"", "x".repeat(100 * 1024));
+        for _ in 0..50 {
+            conn.execute(
+                "INSERT INTO events (kind, payload, at) VALUES ('alert', ?1, '2026-12-03T00:00:00Z')",
+                params![payload],
+            )
+            .unwrap();
+        }
+        let batch = events_after(&conn, 0, REPLAY_BATCH, REPLAY_BYTES).unwrap();
+        assert!(batch.more);
+        let held: usize = batch.items.iter().map(|e| e.payload.len()).sum();
+        assert!(held <= REPLAY_BYTES, "{held} bytes in one batch");
+        assert_eq!(batch.items.len(), REPLAY_BYTES / payload.len());
+        // The next batch goes on from the last one, without a gap.
+        let last = batch.items.last().unwrap().seq;
+        let next = events_after(&conn, last, REPLAY_BATCH, REPLAY_BYTES).unwrap();
+        assert_eq!(next.items[0].seq, last + 1);
+    }
+}

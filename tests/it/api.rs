@@ -656,7 +656,8 @@ async fn demo_seed_has_alerts_in_all_colours_and_incidents_with_timelines() {
         .collect();
     assert!(signals.len() >= 6, "{signals:?}");
 
-    let incidents: Page<Incident> = s.fetch("/api/v1/incidents").await;
+    // The seed's closed incidents too: the list gives them when asked.
+    let incidents: Page<Incident> = s.fetch("/api/v1/incidents?status=all").await;
     assert!(incidents.items.len() >= 5);
     for i in &incidents.items {
         assert!(!i.timeline.is_empty(), "{}", i.title);
@@ -978,5 +979,180 @@ async fn an_ack_reaches_every_subscriber() {
         let seen: Alert = serde_json::from_str(&event.data).unwrap();
         assert_eq!(seen.ack, acked.ack);
     }
+    s.stop().await;
+}
+
+/// An incident with a timeline of `n` long entries (each about 12 KB of text).
+async fn long_incident(s: &Server, n: usize) -> Incident {
+    let opened: Incident = s
+        .send(
+            "/api/v1/incidents",
+            json!({"title": "测试区某化工园区长时处置", "grade": "II", "district": "测试区"}),
+            201,
+        )
+        .await;
+    let text = "现场持续处置，各组按预案推进。".repeat(4000 / 15);
+    let path = format!("/api/v1/incidents/{}/timeline", opened.id);
+    let posts = (0..n).map(|k| {
+        let body =
+            json!({"author": "测试员（示例）", "kind": "记录", "text": format!("{k:04}{text}")});
+        let path = path.clone();
+        async move {
+            let _: TimelineEntry = s.send(&path, body, 201).await;
+        }
+    });
+    futures::stream::iter(posts)
+        .buffer_unordered(8)
+        .collect::<Vec<()>>()
+        .await;
+    opened
+}
+
+#[tokio::test]
+async fn a_console_reads_incidents_larger_than_its_response_cap() {
+    let s = serve().await;
+    // 500 entries of 12 KB: 6 MB of timeline in one incident, past a 5 MiB cap.
+    let big = long_incident(&s, 500).await;
+    // Page by page, each bounded; the page that holds it has it cut.
+    let mut cursor = "0".to_owned();
+    let mut listed = HashSet::new();
+    loop {
+        let path = format!("/api/v1/incidents?since={cursor}");
+        let raw = within("list", s.get(&path).send()).await.unwrap();
+        let raw = within("list body", raw.bytes()).await.unwrap();
+        assert!(
+            raw.len() <= 4 * 1024 * 1024 + 64 * 1024,
+            "{} bytes",
+            raw.len()
+        );
+        let page: watchroom::model::IncidentPage = serde_json::from_slice(&raw).unwrap();
+        if page.items.iter().any(|i| i.id == big.id) {
+            assert_eq!(page.timeline_cut, vec![big.id.clone()]);
+        } else {
+            assert!(page.timeline_cut.is_empty());
+        }
+        listed.extend(page.items.into_iter().map(|i| i.id));
+        if !page.more {
+            break;
+        }
+        cursor = page.next_cursor.unwrap();
+    }
+    assert!(listed.contains(&big.id));
+
+    let client = watchroom::client::DutyClient::with_options(
+        &s.base,
+        &s.seat,
+        watchroom::client::ClientOptions {
+            max_bytes: 5 * 1024 * 1024,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let (incidents, _) = within(
+        "paged incidents",
+        client.incidents(0, watchroom::client::ClosedIncidents::Leave),
+    )
+    .await
+    .expect("every page fits the console's cap");
+    let got = incidents
+        .iter()
+        .find(|i| i.id == big.id)
+        .expect("the big incident");
+    assert_eq!(got.timeline.len(), 500);
+    let ids: HashSet<&str> = got.timeline.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids.len(), 500, "an entry came twice");
+    assert!(
+        got.timeline
+            .windows(2)
+            .all(|w| (w[0].at, w[0].seq) <= (w[1].at, w[1].seq))
+    );
+    // The other open incidents came too, each once.
+    let got: HashSet<String> = incidents.iter().map(|i| i.id.clone()).collect();
+    assert_eq!(got.len(), incidents.len());
+    assert_eq!(got, listed);
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn closing_a_long_incident_streams_its_fields_not_its_timeline() {
+    let s = serve().await;
+    let big = long_incident(&s, 40).await;
+    let at = alerts_cursor(&s).await.parse::<u64>().unwrap();
+    let mut live = s.events(Some(at)).await;
+    let resp = within(
+        "close",
+        s.http
+            .patch(s.url(&format!("/api/v1/incidents/{}", big.id)))
+            .bearer_auth(&s.seat)
+            .json(&json!({"status": "closed"}))
+            .send(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(resp.status(), 200);
+    // Past the incident's opening and its entries, to the close.
+    let (event, closed) = loop {
+        let e = next_event(&mut live).await;
+        if e.event != "incident" {
+            continue;
+        }
+        let i: Incident = serde_json::from_str(&e.data).unwrap();
+        if i.id == big.id && i.status == watchroom::model::IncidentStatus::Closed {
+            break (e, i);
+        }
+    };
+    assert!(event.data.len() < 2048, "{} bytes", event.data.len());
+    assert!(closed.timeline.is_empty());
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn the_watch_list_holds_open_incidents_and_closed_ones_only_when_asked() {
+    let s = serve().await;
+    let opened: Incident = s
+        .send(
+            "/api/v1/incidents",
+            json!({"title": "测试区某路段积水", "grade": "IV", "district": "测试区"}),
+            201,
+        )
+        .await;
+    let before_close = jiff::Timestamp::now() - jiff::SignedDuration::from_secs(60);
+    let resp = within(
+        "close",
+        s.http
+            .patch(s.url(&format!("/api/v1/incidents/{}", opened.id)))
+            .bearer_auth(&s.seat)
+            .json(&json!({"status": "closed"}))
+            .send(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(resp.status(), 200);
+    let has = |page: &Page<Incident>| page.items.iter().any(|i| i.id == opened.id);
+    let watch: Page<Incident> = s.fetch("/api/v1/incidents").await;
+    assert!(!has(&watch));
+    assert!(
+        watch
+            .items
+            .iter()
+            .all(|i| i.status == watchroom::model::IncidentStatus::Open)
+    );
+    let recent: Page<Incident> = s
+        .fetch(&format!("/api/v1/incidents?closed_after={before_close}"))
+        .await;
+    assert!(has(&recent));
+    let later = before_close + jiff::SignedDuration::from_hours(2);
+    let not_recent: Page<Incident> = s
+        .fetch(&format!("/api/v1/incidents?closed_after={later}"))
+        .await;
+    assert!(!has(&not_recent));
+    let all: Page<Incident> = s.fetch("/api/v1/incidents?status=all").await;
+    assert!(has(&all));
+    let resp = within("bad status", s.get("/api/v1/incidents?status=gone").send())
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 400);
+    let err: watchroom::model::ApiError = resp.json().await.unwrap();
+    assert_eq!(err.field.as_deref(), Some("status"));
     s.stop().await;
 }
