@@ -169,7 +169,12 @@ impl Drop for Slot {
 }
 
 /// Takes a slot for a connection from `ip`, or says which cap it is over.
-fn admit(counts: &SharedCounts, ip: IpAddr, per_address: usize, total: usize) -> Result<Slot, ApiFailure> {
+fn admit(
+    counts: &SharedCounts,
+    ip: IpAddr,
+    per_address: usize,
+    total: usize,
+) -> Result<Slot, ApiFailure> {
     let mut c = lock(counts);
     let from_ip = c.by_address.get(&ip).copied().unwrap_or(0);
     if from_ip >= per_address {
@@ -266,7 +271,10 @@ pub async fn serve(
 /// An accept error that concerns only the connection that failed, not the listener.
 fn is_per_connection(e: &std::io::Error) -> bool {
     use std::io::ErrorKind::*;
-    matches!(e.kind(), ConnectionRefused | ConnectionAborted | ConnectionReset)
+    matches!(
+        e.kind(),
+        ConnectionRefused | ConnectionAborted | ConnectionReset
+    )
 }
 
 async fn connection(
@@ -374,9 +382,7 @@ fn oversized_headers(headers: &HeaderMap, max_bytes: usize) -> Option<ApiFailure
         .iter()
         .map(|(name, value)| name.as_str().len() + value.len() + 4)
         .sum();
-    let failure = |what: String| {
-        ApiFailure::new(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, what)
-    };
+    let failure = |what: String| ApiFailure::new(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, what);
     if bytes > max_bytes {
         Some(failure(format!(
             "the request's headers are {bytes} bytes, more than the {max_bytes} this server \
@@ -422,7 +428,9 @@ where
     let service = service_fn(move |_request: Request<Incoming>| {
         let taken = response.lock().unwrap_or_else(|e| e.into_inner()).take();
         async move {
-            Ok::<_, Infallible>(taken.unwrap_or_else(|| StatusCode::SERVICE_UNAVAILABLE.into_response()))
+            Ok::<_, Infallible>(
+                taken.unwrap_or_else(|| StatusCode::SERVICE_UNAVAILABLE.into_response()),
+            )
         }
     });
     let mut http = http1::Builder::new();
@@ -439,7 +447,10 @@ mod tests {
         assert_eq!(connection_cap(None, None), DEFAULT_MAX_CONNECTIONS);
         assert_eq!(connection_cap(None, Some(256)), 256 - FILE_RESERVE as usize);
         assert_eq!(connection_cap(Some(100), Some(65536)), 100);
-        assert_eq!(connection_cap(Some(5000), Some(1024)), 1024 - FILE_RESERVE as usize);
+        assert_eq!(
+            connection_cap(Some(5000), Some(1024)),
+            1024 - FILE_RESERVE as usize
+        );
         assert_eq!(connection_cap(None, Some(20)), MIN_CONNECTIONS);
     }
 
@@ -454,7 +465,9 @@ mod tests {
         assert_eq!(over.status, StatusCode::SERVICE_UNAVAILABLE);
         assert!(over.error.contains("127.0.0.2"), "{}", over.error);
         let _c = admit(&counts, other, 2, 3).unwrap();
-        let full = admit(&counts, "127.0.0.4".parse().unwrap(), 2, 3).err().unwrap();
+        let full = admit(&counts, "127.0.0.4".parse().unwrap(), 2, 3)
+            .err()
+            .unwrap();
         assert!(full.error.contains("3 open connections"), "{}", full.error);
         drop(a);
         assert!(admit(&counts, ip, 2, 3).is_ok());
