@@ -88,10 +88,11 @@ impl Activity {
         let p = self.phase();
         if p.in_flight > 0 {
             None
+        } else if !p.served {
+            // A first byte late in the wait does not buy a new connection more time.
+            Some((p.since + t.header, Cut::Header))
         } else if let Some(first) = p.first_byte {
             Some((first + t.header, Cut::Header))
-        } else if !p.served {
-            Some((p.since + t.header, Cut::Header))
         } else {
             Some((p.since + t.idle, Cut::Idle))
         }
@@ -206,6 +207,16 @@ mod tests {
     async fn a_new_connection_has_the_header_timeout() {
         let a = Activity::new();
         let start = Instant::now();
+        assert_eq!(a.expired(T).await, Cut::Header);
+        assert_eq!(Instant::now() - start, T.header);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_new_connection_s_first_byte_does_not_restart_its_clock() {
+        let a = Activity::new();
+        let start = Instant::now();
+        tokio::time::advance(Duration::from_secs(9)).await;
+        a.read(1);
         assert_eq!(a.expired(T).await, Cut::Header);
         assert_eq!(Instant::now() - start, T.header);
     }
