@@ -20,9 +20,12 @@ struct Cli {
     #[arg(long, global = true, value_name = "URL")]
     server: Option<String>,
     /// Bearer token (also WATCHROOM_TOKEN). For `serve`, a token to accept; repeatable.
+    /// A token on the command line shows in the process list: prefer --token-file.
     #[arg(long, global = true, value_name = "T")]
     token: Vec<String>,
-    /// Read the bearer token from the first line of this file (keep it mode 600).
+    /// Read the bearer token from the first line of this file (keep it mode 600). For
+    /// `serve`, the file holds one token to accept per line (blank lines and # comments
+    /// are skipped).
     #[arg(long, global = true, value_name = "PATH")]
     token_file: Option<PathBuf>,
     /// Who is on duty at this console (else chosen from the roster at start).
@@ -60,10 +63,33 @@ enum Command {
     Login,
     /// Run the reference duty backend. A new database starts empty: load the office's data
     /// with `watchroom admin`, or seed the fictional demo city with --demo-data.
+    ///
+    /// Tokens to accept: --token, --token-file (one a line) and WATCHROOM_TOKENS
+    /// (comma-separated), all of them; when none of these gives one, WATCHROOM_TOKEN;
+    /// else one is generated and printed once.
     Serve {
-        /// Address to listen on.
+        /// Address to listen on. Off the loopback address, serve HTTPS (--tls-cert and
+        /// --tls-key) or pass --insecure-http.
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
+        /// Serve HTTPS with this certificate (PEM: the server's certificate first, then
+        /// any intermediates). Needs --tls-key.
+        #[arg(long, value_name = "PEM", requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The private key of --tls-cert (PEM; keep it mode 600).
+        #[arg(long, value_name = "PEM", requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
+        /// Serve plain HTTP off the loopback address all the same: tokens and records then
+        /// cross the network in clear (for a network that is itself encrypted).
+        #[arg(long, conflicts_with = "tls_cert")]
+        insecure_http: bool,
+        /// Open connections from one client address at once (a duty room behind one NAT
+        /// address counts as one); more are answered 503.
+        #[arg(long, default_value_t = watchroom::server::listen::PER_ADDRESS, value_name = "N")]
+        max_connections_per_address: usize,
+        /// Open connections in all (default 1024); kept below the open-file limit.
+        #[arg(long, value_name = "N")]
+        max_connections: Option<usize>,
         /// SQLite database (created, mode 600 and empty, when new; default: server.db in
         /// the data directory).
         #[arg(long, value_name = "PATH")]
@@ -245,20 +271,42 @@ async fn run(cli: Cli, env: Env) -> anyhow::Result<ExitCode> {
         }
         Some(Command::Serve {
             listen,
+            tls_cert,
+            tls_key,
+            insecure_http,
+            max_connections_per_address,
+            max_connections,
             db,
             demo_data,
             simulate,
             sim_speed,
             viewer_token,
         }) => {
+            if max_connections_per_address == 0 || max_connections == Some(0) {
+                anyhow::bail!(
+                    "--max-connections and --max-connections-per-address must be at least 1"
+                );
+            }
+            let tls = match (tls_cert, tls_key) {
+                (Some(cert), Some(key)) => Some(watchroom::server::TlsFiles { cert, key }),
+                _ => None,
+            };
             let opts = watchroom::server::ServeOptions {
                 demo_data,
                 simulate,
                 sim_speed: check_speed(sim_speed)?,
                 viewer_tokens: viewer_token,
+                tls,
+                insecure_http,
+                limits: watchroom::server::Limits {
+                    per_address: max_connections_per_address,
+                    max_connections,
+                    ..watchroom::server::Limits::default()
+                },
                 ..watchroom::server::ServeOptions::new(listen, PathBuf::new())
             };
-            serve(opts, db, cli.token, cli.data_dir).await
+            let tokens = serve_tokens(cli.token, cli.token_file.as_deref())?;
+            serve(opts, db, tokens, cli.data_dir).await
         }
         // Answered in main before the runtime starts.
         Some(Command::Info | Command::CheckConfig | Command::Completions { .. } | Command::Man) => {
@@ -533,13 +581,38 @@ fn env_list(name: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The tokens `serve` accepts: every one of --token, --token-file and WATCHROOM_TOKENS;
+/// WATCHROOM_TOKEN only when these give none, since it is the console's variable and may
+/// hold a person's own token rather than one meant for the server.
+fn serve_tokens(
+    mut tokens: Vec<String>,
+    token_file: Option<&std::path::Path>,
+) -> anyhow::Result<Vec<String>> {
+    if let Some(path) = token_file {
+        let read = watchroom::secret::read_token_lines(path)?;
+        if let Some(w) = read.warning {
+            eprintln!("{w}");
+        }
+        tokens.extend(read.tokens.iter().map(|t| t.expose().to_owned()));
+    }
+    tokens.extend(env_list("WATCHROOM_TOKENS"));
+    if tokens.is_empty()
+        && let Some(t) = std::env::var("WATCHROOM_TOKEN")
+            .ok()
+            .map(|t| t.trim().to_owned())
+            .filter(|t| !t.is_empty())
+    {
+        tokens.push(t);
+    }
+    Ok(tokens)
+}
+
 async fn serve(
     mut opts: watchroom::server::ServeOptions,
     db: Option<PathBuf>,
-    mut tokens: Vec<String>,
+    tokens: Vec<String>,
     data_dir: Option<PathBuf>,
 ) -> anyhow::Result<ExitCode> {
-    tokens.extend(env_list("WATCHROOM_TOKENS"));
     opts.viewer_tokens
         .extend(env_list("WATCHROOM_VIEWER_TOKENS"));
     opts.tokens = tokens;
@@ -557,8 +630,8 @@ async fn serve(
     opts.db = db.clone();
     let server = watchroom::server::start(opts).await?;
     println!(
-        "watchroom serve: duty API v1 on http://{} (database {})",
-        server.addr,
+        "watchroom serve: duty API v1 on {} (database {})",
+        server.url(),
         db.display()
     );
     if let Some(t) = &server.generated_token {

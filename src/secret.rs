@@ -61,6 +61,46 @@ pub fn read_token_file(path: &Path) -> anyhow::Result<TokenFile> {
     })
 }
 
+/// The tokens of a file that holds one per line (what `watchroom serve --token-file`
+/// accepts): blank lines and `#` comments are skipped, a line with a space in it is
+/// refused by its line number. Warned about like `read_token_file`.
+#[derive(Debug)]
+pub struct TokenLines {
+    pub tokens: Vec<Secret>,
+    pub warning: Option<String>,
+}
+
+pub fn read_token_lines(path: &Path) -> anyhow::Result<TokenLines> {
+    use anyhow::Context;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the token file {}", path.display()))?;
+    let mut tokens = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let token = line.trim();
+        if token.is_empty() || token.starts_with('#') {
+            continue;
+        }
+        if token.chars().any(char::is_whitespace) {
+            anyhow::bail!(
+                "{}:{}: a token has no spaces: put one token on each line",
+                path.display(),
+                n + 1
+            );
+        }
+        tokens.push(Secret::new(token));
+    }
+    if tokens.is_empty() {
+        anyhow::bail!(
+            "the token file {} holds no token: put one on each line",
+            path.display()
+        );
+    }
+    Ok(TokenLines {
+        tokens,
+        warning: loose_permissions(path),
+    })
+}
+
 #[cfg(unix)]
 fn loose_permissions(path: &Path) -> Option<String> {
     use std::os::unix::fs::PermissionsExt;
@@ -114,5 +154,28 @@ mod tests {
                 .to_string()
                 .contains("empty")
         );
+    }
+
+    #[test]
+    fn a_token_file_for_the_server_holds_one_token_a_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("tokens");
+        std::fs::write(
+            &p,
+            "# the office's bootstrap tokens\nfirst-token\n\n  second-token  \n",
+        )
+        .unwrap();
+        let read = read_token_lines(&p).unwrap();
+        let got: Vec<&str> = read.tokens.iter().map(Secret::expose).collect();
+        assert_eq!(got, ["first-token", "second-token"]);
+        std::fs::write(&p, "ok-token\ntwo tokens\n").unwrap();
+        let e = read_token_lines(&p).unwrap_err().to_string();
+        assert!(
+            e.ends_with("tokens:2: a token has no spaces: put one token on each line"),
+            "{e}"
+        );
+        std::fs::write(&p, "# nothing yet\n").unwrap();
+        let e = read_token_lines(&p).unwrap_err().to_string();
+        assert!(e.contains("holds no token"), "{e}");
     }
 }

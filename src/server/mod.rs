@@ -13,6 +13,7 @@ mod data;
 mod error;
 mod events;
 mod extract;
+pub mod listen;
 mod routes;
 mod seed;
 mod simulator;
@@ -20,6 +21,7 @@ mod store;
 mod validate;
 
 pub use error::ApiFailure;
+pub use listen::{Limits, TlsFiles, check_plain_http};
 /// The fictional demo expert pool (190 people, deterministic), for the expert search's tests
 /// and benchmarks.
 pub use seed::directory as demo_expert_directory;
@@ -87,6 +89,12 @@ pub struct ServeOptions {
     pub simulate: bool,
     /// How many times faster than usual the simulator plays (1.0 = as written).
     pub sim_speed: f64,
+    /// Serve HTTPS with this certificate and key.
+    pub tls: Option<TlsFiles>,
+    /// Serve plain HTTP off the loopback address all the same (see `check_plain_http`).
+    pub insecure_http: bool,
+    /// Timeouts and connection caps of the listener.
+    pub limits: Limits,
 }
 
 impl ServeOptions {
@@ -102,6 +110,9 @@ impl ServeOptions {
             viewer_tokens: Vec::new(),
             simulate: false,
             sim_speed: 1.0,
+            tls: None,
+            insecure_http: false,
+            limits: Limits::default(),
         }
     }
 
@@ -117,6 +128,8 @@ impl ServeOptions {
 /// A started backend. Dropping it does not stop it: call `shutdown`.
 pub struct RunningServer {
     pub addr: SocketAddr,
+    /// Connections are served over TLS.
+    pub tls: bool,
     /// Set when no token was given and one was generated.
     pub generated_token: Option<String>,
     /// The database holds the fictional demo data set.
@@ -176,6 +189,10 @@ pub(crate) async fn wait_for_stop(stop: &mut watch::Receiver<bool>) {
 /// Opens (and on first use seeds) the database, binds, and starts serving and the
 /// background tasks. Returns once the socket is listening.
 pub async fn start(opts: ServeOptions) -> anyhow::Result<RunningServer> {
+    // Both refusals come before the database is touched: nothing is created for a server
+    // that will not start.
+    check_plain_http(opts.listen, opts.tls.is_some(), opts.insecure_http)?;
+    let tls = opts.tls.as_ref().map(listen::tls_acceptor).transpose()?;
     let (tokens, generated_token) = if opts.tokens.is_empty() {
         let token = auth::generate_token();
         (vec![token.clone()], Some(token))
@@ -242,15 +259,13 @@ pub async fn start(opts: ServeOptions) -> anyhow::Result<RunningServer> {
         clock: opts.clock.clone(),
         shutdown: stop_rx.clone(),
     });
-    let mut serve_stop = stop_rx.clone();
-    let serving = tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async move { wait_for_stop(&mut serve_stop).await })
-        .await
-    });
+    let serving = tokio::spawn(listen::serve(
+        listener,
+        tls.clone(),
+        app,
+        opts.limits.clone(),
+        stop_rx.clone(),
+    ));
     let mut tasks = vec![tokio::spawn(stream_external_changes(
         store.clone(),
         stop_rx.clone(),
@@ -276,6 +291,7 @@ pub async fn start(opts: ServeOptions) -> anyhow::Result<RunningServer> {
     }
     Ok(RunningServer {
         addr,
+        tls: tls.is_some(),
         generated_token,
         demo,
         empty,
@@ -335,6 +351,12 @@ async fn stream_external_changes(store: Store, mut stop: watch::Receiver<bool>) 
 }
 
 impl RunningServer {
+    /// The base URL consoles use: `https://` when serving TLS.
+    pub fn url(&self) -> String {
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
+    }
+
     /// Does now what the server does hourly to the roster: extends the demo roster
     /// (reading the server's clock), and leaves any other database's roster alone.
     /// Returns how many shifts were added.

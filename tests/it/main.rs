@@ -18,6 +18,7 @@ mod experts_import;
 mod experts_search;
 mod faults;
 mod handover;
+mod listener;
 mod look;
 // The allocator's give_back is only measured against glibc: elsewhere it returns nothing.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
@@ -28,8 +29,10 @@ mod overdue;
 mod panes;
 mod people;
 mod screens;
+mod serve_tokens;
 mod staleness;
 mod terminal;
+mod tls;
 mod update;
 mod wall;
 mod workflow;
