@@ -83,6 +83,10 @@ enum Command {
         /// repeatable. Writes with it get 403.
         #[arg(long, value_name = "T")]
         viewer_token: Vec<String>,
+        /// A token that reads GET /metrics and nothing else, for Prometheus (also
+        /// WATCHROOM_METRICS_TOKENS, comma-separated); repeatable. Admin tokens read it too.
+        #[arg(long, value_name = "T")]
+        metrics_token: Vec<String>,
     },
     /// Load the office's data into the server's database: experts, roster and swaps, office.
     ///
@@ -250,12 +254,14 @@ async fn run(cli: Cli, env: Env) -> anyhow::Result<ExitCode> {
             simulate,
             sim_speed,
             viewer_token,
+            metrics_token,
         }) => {
             let opts = watchroom::server::ServeOptions {
                 demo_data,
                 simulate,
                 sim_speed: check_speed(sim_speed)?,
                 viewer_tokens: viewer_token,
+                metrics_tokens: metrics_token,
                 ..watchroom::server::ServeOptions::new(listen, PathBuf::new())
             };
             serve(opts, db, cli.token, cli.data_dir).await
@@ -542,6 +548,8 @@ async fn serve(
     tokens.extend(env_list("WATCHROOM_TOKENS"));
     opts.viewer_tokens
         .extend(env_list("WATCHROOM_VIEWER_TOKENS"));
+    opts.metrics_tokens
+        .extend(env_list("WATCHROOM_METRICS_TOKENS"));
     opts.tokens = tokens;
     let db = match db {
         Some(p) => p,

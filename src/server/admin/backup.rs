@@ -432,12 +432,11 @@ fn take(db: &Path) -> anyhow::Result<Option<Connection>> {
         },
     }
     conn.pragma_update(None, "locking_mode", "EXCLUSIVE")?;
-    conn.execute_batch("BEGIN EXCLUSIVE; COMMIT;").map_err(|e| {
-        match e.sqlite_error_code() {
+    conn.execute_batch("BEGIN EXCLUSIVE; COMMIT;")
+        .map_err(|e| match e.sqlite_error_code() {
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => in_use(),
             _ => anyhow::anyhow!("cannot lock {shown} for the restore: {e}"),
-        }
-    })?;
+        })?;
     Ok(Some(conn))
 }
 

@@ -19,6 +19,7 @@ use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use serde::de::DeserializeOwned;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// Bumped when the tables change shape; a file of a later version is refused rather than
@@ -253,6 +254,9 @@ pub fn mark_seeded(conn: &Connection, at: Timestamp) -> ApiResult<()> {
 pub struct Store {
     inner: Arc<Mutex<Inner>>,
     bus: Bus,
+    /// Reads and writes that failed inside the store (the database, a stored record, the
+    /// lock), not those refused for what was asked: for `/metrics`.
+    errors: Arc<AtomicU64>,
 }
 
 struct Inner {
@@ -304,11 +308,26 @@ impl Store {
         Ok(Store {
             inner: Arc::new(Mutex::new(Inner { conn, broadcast })),
             bus,
+            errors: Arc::default(),
         })
     }
 
     pub fn bus(&self) -> &Bus {
         &self.bus
+    }
+
+    /// How many store operations failed with a server error since the start.
+    pub fn errors(&self) -> u64 {
+        self.errors.load(Ordering::Relaxed)
+    }
+
+    fn counted<R>(&self, result: ApiResult<R>) -> ApiResult<R> {
+        if let Err(e) = &result
+            && e.status.is_server_error()
+        {
+            self.errors.fetch_add(1, Ordering::Relaxed);
+        }
+        result
     }
 
     fn lock(&self) -> ApiResult<std::sync::MutexGuard<'_, Inner>> {
@@ -324,6 +343,10 @@ impl Store {
         &self,
         f: impl FnOnce(&mut Changes<'_>) -> ApiResult<R>,
     ) -> ApiResult<R> {
+        self.counted(self.write_counted(f))
+    }
+
+    fn write_counted<R>(&self, f: impl FnOnce(&mut Changes<'_>) -> ApiResult<R>) -> ApiResult<R> {
         let mut inner = self.lock()?;
         let inner = &mut *inner;
         let (result, emitted) = {
@@ -358,14 +381,16 @@ impl Store {
     /// Puts on the bus the events another process stored since the last broadcast;
     /// returns how many.
     pub fn broadcast_external(&self) -> ApiResult<usize> {
-        let mut inner = self.lock()?;
-        let inner = &mut *inner;
-        catch_up(&inner.conn, &mut inner.broadcast, &self.bus, None)
+        let result = self.lock().and_then(|mut inner| {
+            let inner = &mut *inner;
+            catch_up(&inner.conn, &mut inner.broadcast, &self.bus, None)
+        });
+        self.counted(result)
     }
 
     pub fn read_blocking<R>(&self, f: impl FnOnce(&Connection) -> ApiResult<R>) -> ApiResult<R> {
-        let inner = self.lock()?;
-        f(&inner.conn)
+        let result = self.lock().and_then(|inner| f(&inner.conn));
+        self.counted(result)
     }
 
     pub async fn write<R: Send + 'static>(
@@ -373,9 +398,12 @@ impl Store {
         f: impl FnOnce(&mut Changes<'_>) -> ApiResult<R> + Send + 'static,
     ) -> ApiResult<R> {
         let store = self.clone();
-        tokio::task::spawn_blocking(move || store.write_blocking(f))
-            .await
-            .map_err(|e| ApiFailure::internal(format!("database task failed: {e}")))?
+        match tokio::task::spawn_blocking(move || store.write_blocking(f)).await {
+            Ok(result) => result,
+            Err(e) => self.counted(Err(ApiFailure::internal(format!(
+                "database task failed: {e}"
+            )))),
+        }
     }
 
     pub async fn read<R: Send + 'static>(
@@ -383,9 +411,12 @@ impl Store {
         f: impl FnOnce(&Connection) -> ApiResult<R> + Send + 'static,
     ) -> ApiResult<R> {
         let store = self.clone();
-        tokio::task::spawn_blocking(move || store.read_blocking(f))
-            .await
-            .map_err(|e| ApiFailure::internal(format!("database task failed: {e}")))?
+        match tokio::task::spawn_blocking(move || store.read_blocking(f)).await {
+            Ok(result) => result,
+            Err(e) => self.counted(Err(ApiFailure::internal(format!(
+                "database task failed: {e}"
+            )))),
+        }
     }
 }
 
