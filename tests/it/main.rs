@@ -7,6 +7,7 @@ mod support;
 
 mod admin;
 mod api;
+mod backup;
 mod cache_head;
 mod command_line;
 mod corpus;
