@@ -482,3 +482,25 @@ pub fn to_sql_int(n: u64) -> i64 {
 pub fn new_id(prefix: &str) -> String {
     format!("{prefix}-{}", uuid::Uuid::new_v4().simple())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_of_the_database_are_counted_and_refusals_are_not() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(SCHEMA).unwrap();
+        let store = Store::new(conn, Bus::new()).unwrap();
+        let missing = store.read_blocking(|c| {
+            Ok(c.query_row("SELECT COUNT(*) FROM no_such_table", [], |r| {
+                r.get::<_, i64>(0)
+            })?)
+        });
+        assert!(missing.is_err());
+        let refused: ApiResult<()> =
+            store.write_blocking(|_| Err(ApiFailure::field("title", "empty")));
+        assert!(refused.is_err());
+        assert_eq!(store.errors(), 1);
+    }
+}
