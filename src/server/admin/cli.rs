@@ -69,10 +69,12 @@ pub enum AdminCommand {
         #[command(subcommand)]
         command: TokenCommand,
     },
-    /// Copy the database to PATH while the server runs: SQLite's online backup, the database
-    /// as it was at one moment, while the server keeps writing. The copy (mode 600) is
-    /// checked (integrity, schema version) and its records counted; the backup is recorded
-    /// in the admin log and the audit trail. An existing PATH is refused unless --force.
+    /// Copy the database to PATH, safe while the server runs; the copy is checked.
+    ///
+    /// SQLite's online backup: the database as it was at one moment, while the server keeps
+    /// writing. The copy (mode 600) is checked (integrity, schema version) and its records
+    /// counted; the backup is recorded in the admin log and the audit trail. An existing
+    /// PATH is refused unless --force.
     Backup {
         /// The backup file to write, e.g. /var/backups/watchroom/duty-2026-12-01.sqlite.
         path: PathBuf,
@@ -80,10 +82,12 @@ pub enum AdminCommand {
         #[arg(long)]
         force: bool,
     },
-    /// Replace the database with a backup. Only while no server has it open: stop
-    /// `watchroom serve` first, or restore into a new file with --db NEW.sqlite. The backup
-    /// is checked first; the replaced database is kept beside it as
-    /// NAME.before-restore-TIME; the restore is recorded in the admin log and audit trail.
+    /// Replace the database with a backup, with the server stopped; the old file is kept.
+    ///
+    /// Refused while a server (or anyone) has the database open: stop `watchroom serve`
+    /// first, or restore into a new file with --db NEW.sqlite. The backup is checked first;
+    /// the replaced database is kept beside it as NAME.before-restore-TIME; the restore is
+    /// recorded in the restored database's admin log and audit trail.
     Restore {
         /// The backup file (made by `watchroom admin backup`).
         path: PathBuf,
