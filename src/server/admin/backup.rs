@@ -316,10 +316,7 @@ pub fn restore(
     }
     // Held until the new file is in place, so that no server opens the old one meanwhile.
     let held = if db.exists() { Some(take(db)?) } else { None };
-    let kept = match &held {
-        Some(_) => Some(aside_name(db, now)),
-        None => None,
-    };
+    let kept = held.as_ref().map(|_| aside_name(db, now));
     let partial = Partial::beside(db, "restoring")?;
     {
         let src = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY)
