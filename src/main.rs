@@ -109,6 +109,10 @@ enum Command {
         /// repeatable. Writes with it get 403.
         #[arg(long, value_name = "T")]
         viewer_token: Vec<String>,
+        /// A token that reads GET /metrics and nothing else, for Prometheus (also
+        /// WATCHROOM_METRICS_TOKENS, comma-separated); repeatable. Admin tokens read it too.
+        #[arg(long, value_name = "T")]
+        metrics_token: Vec<String>,
     },
     /// Load the office's data into the server's database: experts, roster and swaps, office.
     ///
@@ -281,6 +285,7 @@ async fn run(cli: Cli, env: Env) -> anyhow::Result<ExitCode> {
             simulate,
             sim_speed,
             viewer_token,
+            metrics_token,
         }) => {
             if max_connections_per_address == 0 || max_connections == Some(0) {
                 anyhow::bail!(
@@ -303,6 +308,7 @@ async fn run(cli: Cli, env: Env) -> anyhow::Result<ExitCode> {
                     max_connections,
                     ..watchroom::server::Limits::default()
                 },
+                metrics_tokens: metrics_token,
                 ..watchroom::server::ServeOptions::new(listen, PathBuf::new())
             };
             let tokens = serve_tokens(cli.token, cli.token_file.as_deref())?;
@@ -615,6 +621,8 @@ async fn serve(
 ) -> anyhow::Result<ExitCode> {
     opts.viewer_tokens
         .extend(env_list("WATCHROOM_VIEWER_TOKENS"));
+    opts.metrics_tokens
+        .extend(env_list("WATCHROOM_METRICS_TOKENS"));
     opts.tokens = tokens;
     let db = match db {
         Some(p) => p,

@@ -11,7 +11,7 @@ use super::store::audit::{self, Origin};
 use super::store::people::{self, Found, Role};
 use axum::extract::{ConnectInfo, FromRequestParts, MatchedPath, Request, State};
 use axum::http::request::Parts;
-use axum::http::{Method, StatusCode, header};
+use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
@@ -151,8 +151,8 @@ fn listed_id(prefix: &str, token: &str) -> String {
     format!("{prefix}-{}", &people::hash(token)[..12])
 }
 
-fn presented(req: &Request) -> Result<String, ApiFailure> {
-    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
+pub(crate) fn presented(headers: &HeaderMap) -> Result<String, ApiFailure> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Err(ApiFailure::unauthorized(
             "missing bearer token: send the header `Authorization: Bearer <token>`",
         ));
@@ -171,7 +171,7 @@ fn presented(req: &Request) -> Result<String, ApiFailure> {
         })
 }
 
-fn listed(tokens: &[String], presented: &str) -> Option<String> {
+pub(crate) fn listed(tokens: &[String], presented: &str) -> Option<String> {
     let mut hit = None;
     for token in tokens {
         if people::same(token.as_bytes(), presented.as_bytes()) {
@@ -184,7 +184,7 @@ fn listed(tokens: &[String], presented: &str) -> Option<String> {
 /// Resolves the token (never logging it), checks the role against the route and hands
 /// the identity on to the handler.
 pub async fn require_token(State(app): State<AppState>, mut req: Request, next: Next) -> Response {
-    let token = match presented(&req) {
+    let token = match presented(req.headers()) {
         Ok(t) => t,
         Err(e) => return e.into_response(),
     };
@@ -200,7 +200,7 @@ pub async fn require_token(State(app): State<AppState>, mut req: Request, next: 
     next.run(req).await
 }
 
-async fn identify(app: &AppState, token: String) -> ApiResult<Identity> {
+pub(crate) async fn identify(app: &AppState, token: String) -> ApiResult<Identity> {
     if let Some(t) = listed(&app.tokens, &token) {
         return Ok(Identity {
             kind: Kind::Bootstrap,

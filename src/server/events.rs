@@ -13,6 +13,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use rusqlite::{Connection, params};
 use std::convert::Infallible;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use tokio::sync::{broadcast, mpsc, watch};
 use tokio_stream::wrappers::ReceiverStream;
@@ -46,20 +47,37 @@ const OUTBOX: usize = 16;
 pub const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 #[derive(Clone)]
-pub struct Bus(broadcast::Sender<Arc<StoredEvent>>);
+pub struct Bus {
+    tx: broadcast::Sender<Arc<StoredEvent>>,
+    /// Events put on the bus since the server started (for `/metrics`).
+    sent: Arc<AtomicU64>,
+}
 
 impl Bus {
     pub fn new() -> Self {
-        Bus(broadcast::channel(BUS_CAPACITY).0)
+        Bus {
+            tx: broadcast::channel(BUS_CAPACITY).0,
+            sent: Arc::default(),
+        }
     }
 
     pub fn send(&self, event: Arc<StoredEvent>) {
+        self.sent.fetch_add(1, Ordering::Relaxed);
         // No subscriber is not an error: nobody is watching right now.
-        let _ = self.0.send(event);
+        let _ = self.tx.send(event);
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<StoredEvent>> {
-        self.0.subscribe()
+        self.tx.subscribe()
+    }
+
+    pub fn sent(&self) -> u64 {
+        self.sent.load(Ordering::Relaxed)
+    }
+
+    /// Open event streams: each SSE client holds the one receiver, nothing else does.
+    pub fn subscribers(&self) -> usize {
+        self.tx.receiver_count()
     }
 }
 

@@ -14,6 +14,7 @@ mod error;
 mod events;
 mod extract;
 pub mod listen;
+mod metrics;
 mod routes;
 mod seed;
 mod simulator;
@@ -85,6 +86,8 @@ pub struct ServeOptions {
     pub tokens: Vec<String>,
     /// Tokens that may read but not write (403 on every write).
     pub viewer_tokens: Vec<String>,
+    /// Tokens that read `/metrics` and nothing else (Prometheus' scrape token).
+    pub metrics_tokens: Vec<String>,
     /// Run the scenario simulator.
     pub simulate: bool,
     /// How many times faster than usual the simulator plays (1.0 = as written).
@@ -108,6 +111,7 @@ impl ServeOptions {
             clock: Clock::system(),
             tokens: Vec::new(),
             viewer_tokens: Vec::new(),
+            metrics_tokens: Vec::new(),
             simulate: false,
             sim_speed: 1.0,
             tls: None,
@@ -150,6 +154,9 @@ pub(crate) struct AppState {
     tokens: Arc<[String]>,
     /// Read-only tokens.
     viewer_tokens: Arc<[String]>,
+    /// Tokens for `/metrics` only.
+    metrics_tokens: Arc<[String]>,
+    metrics: Arc<metrics::Metrics>,
     /// The database holds the demo data set (said in health).
     demo: bool,
     clock: Clock,
@@ -199,7 +206,11 @@ pub async fn start(opts: ServeOptions) -> anyhow::Result<RunningServer> {
     } else {
         (opts.tokens.clone(), None)
     };
-    for token in tokens.iter().chain(&opts.viewer_tokens) {
+    for token in tokens
+        .iter()
+        .chain(&opts.viewer_tokens)
+        .chain(&opts.metrics_tokens)
+    {
         auth::check_token(token)?;
     }
     // Parse the scenario up front so a broken data file fails `start`, not the demo later.
@@ -255,6 +266,8 @@ pub async fn start(opts: ServeOptions) -> anyhow::Result<RunningServer> {
         store: store.clone(),
         tokens: tokens.into(),
         viewer_tokens: opts.viewer_tokens.clone().into(),
+        metrics_tokens: opts.metrics_tokens.clone().into(),
+        metrics: Default::default(),
         demo,
         clock: opts.clock.clone(),
         shutdown: stop_rx.clone(),

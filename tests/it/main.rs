@@ -7,6 +7,7 @@ mod support;
 
 mod admin;
 mod api;
+mod backup;
 mod cache_head;
 mod command_line;
 mod corpus;
@@ -23,6 +24,7 @@ mod look;
 // The allocator's give_back is only measured against glibc: elsewhere it returns nothing.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 mod memory;
+mod metrics;
 mod notify;
 mod notify_dbus;
 mod overdue;

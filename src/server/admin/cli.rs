@@ -3,7 +3,7 @@
 
 use super::org::OfficeChange;
 use super::users::{self, NewUser};
-use super::{Actor, experts, org, roster};
+use super::{Actor, backup, experts, org, roster};
 use crate::server::error::ApiFailure;
 use crate::server::store::roster::SwapRequest;
 use clap::{Args, Subcommand};
@@ -68,6 +68,29 @@ pub enum AdminCommand {
     Token {
         #[command(subcommand)]
         command: TokenCommand,
+    },
+    /// Copy the database to PATH, safe while the server runs; the copy is checked.
+    ///
+    /// SQLite's online backup: the database as it was at one moment, while the server keeps
+    /// writing. The copy (mode 600) is checked (integrity, schema version) and its records
+    /// counted; the backup is recorded in the admin log and the audit trail. An existing
+    /// PATH is refused unless --force.
+    Backup {
+        /// The backup file to write, e.g. /var/backups/watchroom/duty-2026-12-01.sqlite.
+        path: PathBuf,
+        /// Replace PATH if it exists (only once the new copy is written and checked).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Replace the database with a backup, with the server stopped; the old file is kept.
+    ///
+    /// Refused while a server (or anyone) has the database open: stop `watchroom serve`
+    /// first, or restore into a new file with --db NEW.sqlite. The backup is checked first;
+    /// the replaced database is kept beside it as NAME.before-restore-TIME; the restore is
+    /// recorded in the restored database's admin log and audit trail.
+    Restore {
+        /// The backup file (made by `watchroom admin backup`).
+        path: PathBuf,
     },
     /// Print the audit trail: every write — who, what, when, from which token (its id,
     /// never the token) and address.
@@ -259,6 +282,25 @@ fn local_date(s: &str, field: &str) -> Result<jiff::civil::Date, ApiFailure> {
     })
 }
 
+fn restore(db: &Path, from: &Path, who: &Actor, now: Timestamp) -> Outcome {
+    if let Some(parent) = db.parent().filter(|p| !p.as_os_str().is_empty())
+        && let Err(e) = std::fs::create_dir_all(parent)
+    {
+        return failed(format!("cannot create {}: {e}", parent.display()));
+    }
+    match backup::restore(db, from, who, now) {
+        Ok(report) => Outcome {
+            stdout: report.text(),
+            stderr: format!(
+                "watchroom admin: now start `watchroom serve` on {} (systemctl start watchroom)\n",
+                db.display()
+            ),
+            code: 0,
+        },
+        Err(e) => failed(format!("{e:#}")),
+    }
+}
+
 /// Runs `watchroom admin` at `now`; `login` is who runs it when --by is not given.
 pub fn run(
     args: AdminArgs,
@@ -270,6 +312,29 @@ pub fn run(
         Ok(p) => p,
         Err(e) => return failed(e),
     };
+    // A backup reads a database that must exist, and a restore puts one in place: neither
+    // opens (so creates) the file as the other commands do.
+    match args.command {
+        AdminCommand::Backup { path, force } => {
+            return match actor(args.by, login) {
+                Err(e) => api(e),
+                Ok(who) => match backup::backup(&db, &path, force, &who, now) {
+                    Ok(report) => Outcome {
+                        stdout: report.text(),
+                        ..Outcome::default()
+                    },
+                    Err(e) => failed(format!("{e:#}")),
+                },
+            };
+        }
+        AdminCommand::Restore { path } => {
+            return match actor(args.by, login) {
+                Err(e) => api(e),
+                Ok(who) => restore(&db, &path, &who, now),
+            };
+        }
+        _ => {}
+    }
     let existed = db.exists();
     if !existed
         && let Some(parent) = db.parent().filter(|p| !p.as_os_str().is_empty())
@@ -576,6 +641,9 @@ pub fn run(
                 }
                 text
             }),
+        AdminCommand::Backup { .. } | AdminCommand::Restore { .. } => Err(ApiFailure::internal(
+            "backup and restore are run before the database is opened",
+        )),
     };
     match result {
         Ok(text) => {

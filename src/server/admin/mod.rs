@@ -6,6 +6,7 @@
 //! admin log (who, when, through what, what was there before) and announced with an
 //! event so that consoles refresh.
 
+pub mod backup;
 pub mod cli;
 pub mod experts;
 pub mod org;

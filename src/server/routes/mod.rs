@@ -8,7 +8,7 @@ mod incidents;
 
 use super::error::{ApiFailure, ApiResult};
 use super::extract::ApiQuery;
-use super::{AppState, auth, events};
+use super::{AppState, auth, events, metrics};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
@@ -81,9 +81,12 @@ pub fn router(app: AppState) -> Router {
         ));
     Router::new()
         .route("/api/v1/health", get(duty::health))
+        .route("/metrics", get(metrics::scrape))
         .merge(protected)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        // Outermost, after the routes and fallbacks it counts: it sees every answer.
+        .layer(middleware::from_fn_with_state(app.clone(), metrics::track))
         .with_state(app)
 }
 

@@ -21,6 +21,7 @@ use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use serde::de::DeserializeOwned;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// Bumped when the tables change shape; a file of a later version is refused rather than
@@ -257,6 +258,9 @@ pub struct Store {
     /// Read-only connections, when opened: reads then never wait for the writer.
     readers: Option<Arc<readers::Readers>>,
     bus: Bus,
+    /// Reads and writes that failed inside the store (the database, a stored record, the
+    /// lock), not those refused for what was asked: for `/metrics`.
+    errors: Arc<AtomicU64>,
 }
 
 struct Inner {
@@ -309,6 +313,7 @@ impl Store {
             inner: Arc::new(Mutex::new(Inner { conn, broadcast })),
             readers: None,
             bus,
+            errors: Arc::default(),
         })
     }
 
@@ -321,6 +326,20 @@ impl Store {
 
     pub fn bus(&self) -> &Bus {
         &self.bus
+    }
+
+    /// How many store operations failed with a server error since the start.
+    pub fn errors(&self) -> u64 {
+        self.errors.load(Ordering::Relaxed)
+    }
+
+    fn counted<R>(&self, result: ApiResult<R>) -> ApiResult<R> {
+        if let Err(e) = &result
+            && e.status.is_server_error()
+        {
+            self.errors.fetch_add(1, Ordering::Relaxed);
+        }
+        result
     }
 
     fn lock(&self) -> ApiResult<std::sync::MutexGuard<'_, Inner>> {
@@ -336,6 +355,10 @@ impl Store {
         &self,
         f: impl FnOnce(&mut Changes<'_>) -> ApiResult<R>,
     ) -> ApiResult<R> {
+        self.counted(self.write_counted(f))
+    }
+
+    fn write_counted<R>(&self, f: impl FnOnce(&mut Changes<'_>) -> ApiResult<R>) -> ApiResult<R> {
         let mut inner = self.lock()?;
         let inner = &mut *inner;
         let (result, emitted) = {
@@ -370,17 +393,19 @@ impl Store {
     /// Puts on the bus the events another process stored since the last broadcast;
     /// returns how many.
     pub fn broadcast_external(&self) -> ApiResult<usize> {
-        let mut inner = self.lock()?;
-        let inner = &mut *inner;
-        catch_up(&inner.conn, &mut inner.broadcast, &self.bus, None)
+        let result = self.lock().and_then(|mut inner| {
+            let inner = &mut *inner;
+            catch_up(&inner.conn, &mut inner.broadcast, &self.bus, None)
+        });
+        self.counted(result)
     }
 
     pub fn read_blocking<R>(&self, f: impl FnOnce(&Connection) -> ApiResult<R>) -> ApiResult<R> {
-        if let Some(readers) = &self.readers {
-            return readers.read(f);
-        }
-        let inner = self.lock()?;
-        f(&inner.conn)
+        let result = match &self.readers {
+            Some(readers) => readers.read(f),
+            None => self.lock().and_then(|inner| f(&inner.conn)),
+        };
+        self.counted(result)
     }
 
     pub async fn write<R: Send + 'static>(
@@ -388,9 +413,12 @@ impl Store {
         f: impl FnOnce(&mut Changes<'_>) -> ApiResult<R> + Send + 'static,
     ) -> ApiResult<R> {
         let store = self.clone();
-        tokio::task::spawn_blocking(move || store.write_blocking(f))
-            .await
-            .map_err(|e| ApiFailure::internal(format!("database task failed: {e}")))?
+        match tokio::task::spawn_blocking(move || store.write_blocking(f)).await {
+            Ok(result) => result,
+            Err(e) => self.counted(Err(ApiFailure::internal(format!(
+                "database task failed: {e}"
+            )))),
+        }
     }
 
     pub async fn read<R: Send + 'static>(
@@ -398,9 +426,12 @@ impl Store {
         f: impl FnOnce(&Connection) -> ApiResult<R> + Send + 'static,
     ) -> ApiResult<R> {
         let store = self.clone();
-        tokio::task::spawn_blocking(move || store.read_blocking(f))
-            .await
-            .map_err(|e| ApiFailure::internal(format!("database task failed: {e}")))?
+        match tokio::task::spawn_blocking(move || store.read_blocking(f)).await {
+            Ok(result) => result,
+            Err(e) => self.counted(Err(ApiFailure::internal(format!(
+                "database task failed: {e}"
+            )))),
+        }
     }
 }
 
@@ -525,5 +556,22 @@ mod tests {
             store.read_blocking(super::super::events::max_seq).unwrap(),
             1
         );
+    }
+
+    #[test]
+    fn failures_of_the_database_are_counted_and_refusals_are_not() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(SCHEMA).unwrap();
+        let store = Store::new(conn, Bus::new()).unwrap();
+        let missing = store.read_blocking(|c| {
+            Ok(c.query_row("SELECT COUNT(*) FROM no_such_table", [], |r| {
+                r.get::<_, i64>(0)
+            })?)
+        });
+        assert!(missing.is_err());
+        let refused: ApiResult<()> =
+            store.write_blocking(|_| Err(ApiFailure::field("title", "empty")));
+        assert!(refused.is_err());
+        assert_eq!(store.errors(), 1);
     }
 }
