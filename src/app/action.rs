@@ -35,6 +35,8 @@ actions! {
     Ack,
     /// Add a duty-log entry to the selected incident's timeline.
     Log,
+    /// Correct (更正) an entry of the selected incident's timeline with a new entry.
+    Correct,
     /// Intake (接报): open a new incident.
     Intake,
     /// Choose who is on duty at this console.
@@ -93,6 +95,7 @@ impl Action {
             self,
             Action::Ack
                 | Action::Log
+                | Action::Correct
                 | Action::Intake
                 | Action::Officer
                 | Action::Silence

@@ -35,6 +35,9 @@ pub enum CommandBody {
         /// For a follow-up (督办) or closing (办结): the instruction's entry id.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         refers_to: Option<String>,
+        /// For a correction (更正): the id of the entry it corrects.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        corrects: Option<String>,
     },
     OpenIncident {
         id: String,
@@ -114,11 +117,13 @@ impl CommandBody {
                 leader,
                 assignee,
                 refers_to,
+                corrects,
             } => (
                 format!("/api/v1/incidents/{}/timeline", path_segment(incident_id)),
                 json!({
                     "author": author, "kind": kind, "text": text, "at": at, "leader": leader,
-                    "assignee": assignee, "refers_to": refers_to, "idempotency_key": key
+                    "assignee": assignee, "refers_to": refers_to, "corrects": corrects,
+                    "idempotency_key": key
                 }),
             ),
             CommandBody::OpenIncident {

@@ -32,6 +32,8 @@ pub struct EntryDraft {
     pub leader: Option<String>,
     pub assignee: Option<String>,
     pub refers_to: Option<String>,
+    /// For a correction (更正): the id of the entry it corrects.
+    pub corrects: Option<String>,
 }
 
 impl EntryDraft {
@@ -54,6 +56,7 @@ pub(super) fn log_entry(state: &mut State, incident_id: &str, draft: EntryDraft)
         leader,
         assignee,
         refers_to,
+        corrects,
         ..
     } = draft;
     state
@@ -72,6 +75,7 @@ pub(super) fn log_entry(state: &mut State, incident_id: &str, draft: EntryDraft)
             leader,
             assignee,
             refers_to,
+            corrects,
         },
     ))
 }

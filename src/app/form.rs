@@ -1,5 +1,5 @@
-//! Modal forms: acknowledging an alert, a duty-log entry, an intake (接报), and choosing
-//! who is on duty at this console. Field definitions live here; the view only draws them.
+//! Modal forms: acknowledging an alert, a duty-log entry, a correction (更正), an intake
+//! (接报), and choosing who is on duty at this console. Field definitions live here; the view only draws them.
 
 use super::flash::flash;
 use super::line_edit::LineEdit;
@@ -29,6 +29,10 @@ pub enum FormKind {
     FollowUp {
         incident_id: String,
         entry_id: String,
+    },
+    /// A correction (更正) of one of the incident's entries.
+    Correction {
+        incident_id: String,
     },
 }
 
@@ -121,6 +125,9 @@ pub const FOLLOW_UP_KINDS: &[&str] = &[
     crate::model::instruction::FOLLOW_UP,
     crate::model::instruction::CLOSE,
 ];
+/// The field of the correction form that names the entry corrected: its choices are entry
+/// ids, drawn as the entries they name.
+pub const CORRECTS: &str = "corrects";
 /// Event grades as offered on the intake form, mildest first.
 pub const GRADES: &[&str] = &["一般 Ⅳ", "较大 Ⅲ", "重大 Ⅱ", "特别重大 Ⅰ"];
 
@@ -237,6 +244,19 @@ impl Form {
             vec![
                 Field::text("kind", words::key("form.follow_up_kind")).choices(FOLLOW_UP_KINDS),
                 Field::text("text", words::key("form.follow_up_text")).required(),
+            ],
+        )
+    }
+
+    /// `entry_ids`: the entries it may correct, newest first (the first is chosen).
+    pub fn correction(incident_id: String, entry_ids: Vec<String>) -> Form {
+        let mut corrects = Field::text(CORRECTS, words::key("form.correction_entry"));
+        corrects.choices = entry_ids;
+        Form::new(
+            FormKind::Correction { incident_id },
+            vec![
+                corrects,
+                Field::text("text", words::key("form.correction_text")).required(),
             ],
         )
     }
@@ -373,6 +393,12 @@ pub fn submit(state: &mut State) -> Vec<Effect> {
             &incident_id,
             &entry_id,
             &form.value("kind"),
+            form.value("text"),
+        ),
+        FormKind::Correction { incident_id } => super::corrections::submit(
+            state,
+            &incident_id,
+            &form.value(CORRECTS),
             form.value("text"),
         ),
     }

@@ -7,6 +7,7 @@ pub mod alert_key;
 pub mod cache_head;
 pub mod command;
 pub mod command_line;
+pub mod corrections;
 pub mod deadlines;
 pub mod detail;
 pub mod duty_log;

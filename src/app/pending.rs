@@ -34,6 +34,7 @@ pub fn apply_locally(state: &mut State, command: &Command) {
             leader,
             assignee,
             refers_to,
+            corrects,
         } => {
             let Some(incident) = state
                 .records
@@ -52,7 +53,7 @@ pub fn apply_locally(state: &mut State, command: &Command) {
                 return;
             }
             incident.timeline.push(TimelineEntry {
-                corrects: None,
+                corrects: corrects.clone(),
                 seat: None,
                 id: key.clone(),
                 incident_id: incident_id.clone(),

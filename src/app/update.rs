@@ -11,7 +11,7 @@ use super::pending;
 use super::state::Lang;
 use super::state::{Flash, Overlay, SourceHealth, SourceStatus, State};
 use super::{ack, duty_log, flash, form, intake, officer, outbox};
-use super::{cache_head, command_line, handover, instructions, silences, words};
+use super::{cache_head, command_line, corrections, handover, instructions, silences, words};
 use super::{detail, help, watch};
 use crate::model::text::{sanitize, sanitize_in_place};
 use crate::model::{Alert, Incident, TimelineEntry};
@@ -352,6 +352,7 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
         _ if action.writes() && state.session.read_only => {}
         Action::Ack => ack::open_ack(state),
         Action::Log => duty_log::open_log(state),
+        Action::Correct => corrections::open(state),
         Action::Intake => intake::open_intake(state),
         Action::Officer => officer::open_officer(state),
         Action::Experts => experts::open(state),
@@ -727,6 +728,10 @@ fn clean_entry(mut e: TimelineEntry) -> TimelineEntry {
         &mut e.text,
     ] {
         sanitize_in_place(s);
+    }
+    // Compared with the ids above, cleaned the same way.
+    if let Some(c) = &mut e.corrects {
+        sanitize_in_place(c);
     }
     e
 }

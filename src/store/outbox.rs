@@ -219,6 +219,7 @@ mod tests {
                 leader: None,
                 assignee: None,
                 refers_to: None,
+                corrects: None,
             },
         }
     }

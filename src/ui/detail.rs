@@ -3,7 +3,7 @@
 use super::alerts::level_label;
 use super::centred;
 use super::format::day_time;
-use super::incidents::grade_label;
+use super::incidents::{corrected_entry, grade_label};
 use super::theme::Role;
 use crate::app::{DetailTarget, State, words};
 use crate::model::{Alert, Incident};
@@ -126,21 +126,41 @@ fn incident_lines(state: &State, i: &Incident) -> Vec<Line<'static>> {
             t.get(Role::Title),
         )),
     ];
-    for e in &i.timeline {
-        v.push(Line::from(vec![
+    let corrections = state.records.corrections(i);
+    for (n, e) in i.timeline.iter().enumerate() {
+        let mut line = vec![
             Span::styled(state.local(e.at, "%m-%d %H:%M"), t.get(Role::Muted)),
             Span::raw(" "),
             Span::styled(
                 words::show(state.lang(), &e.kind).into_owned(),
                 t.get(Role::Key),
             ),
-            Span::raw(format!(
-                " {}",
-                state
-                    .lang()
-                    .f("detail.entry", &[("author", &e.author), ("text", &e.text)])
-            )),
-        ]));
+        ];
+        if e.corrects.is_some() {
+            let what = corrected_entry(
+                state,
+                &i.timeline,
+                corrections.target(n),
+                "%m-%d %H:%M",
+                true,
+            );
+            line.push(Span::raw(" "));
+            line.push(Span::styled(what, t.get(Role::Muted)));
+        }
+        line.push(Span::raw(format!(
+            " {}",
+            state
+                .lang()
+                .f("detail.entry", &[("author", &e.author), ("text", &e.text)])
+        )));
+        if corrections.is_corrected(n) {
+            line.push(Span::raw(" "));
+            line.push(Span::styled(
+                state.lang().t("timeline.corrected"),
+                t.get(Role::Stale),
+            ));
+        }
+        v.push(Line::from(line));
     }
     v
 }

@@ -4,7 +4,7 @@
 use super::centred;
 use super::theme::Role;
 use crate::app::State;
-use crate::app::form::{Form, FormKind};
+use crate::app::form::{CORRECTS, Field, Form, FormKind};
 use crate::model::text::{pad, truncate, width};
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
@@ -43,6 +43,23 @@ fn title(state: &State, form: &Form) -> String {
             format!("{} · {}", l.t("form.instruction"), incident(incident_id))
         }
         FormKind::FollowUp { .. } => l.t("form.follow_up").to_owned(),
+        FormKind::Correction { incident_id } => {
+            format!("{} · {}", l.t("form.correction"), incident(incident_id))
+        }
+    }
+}
+
+/// A choice as the form shows it: a word in the console's language, or, for the entry a
+/// correction names, that entry (its id is the choice).
+fn choice(state: &State, form: &Form, field: &Field) -> String {
+    let value = field.value();
+    match &form.kind {
+        FormKind::Correction { incident_id } if field.key == CORRECTS => state
+            .records
+            .find_incident(incident_id)
+            .and_then(|i| i.timeline.iter().find(|e| e.id == value))
+            .map_or(value, |e| super::incidents::entry_label(state, e)),
+        _ => crate::app::words::show(state.lang(), &value).into_owned(),
     }
 }
 
@@ -77,7 +94,9 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, form: &Form) -> Option
         let value = if f.choices.is_empty() {
             f.input.text().to_owned()
         } else {
-            format!("◀ {} ▶", crate::app::words::show(l, &f.value()))
+            // The arrows stay when a long choice (an entry) is cut.
+            let shown = truncate(&choice(state, form, f), value_w.saturating_sub(4));
+            format!("◀ {shown} ▶")
         };
         // Keep the cursor in view: show the tail of a long value while editing it.
         let shown = if focused && width(&value) > value_w {

@@ -8,7 +8,7 @@ use crate::app::filter::FilterTarget;
 use crate::app::words;
 use crate::app::{Lang, Pane, State};
 use crate::model::text::{truncate, width};
-use crate::model::{Grade, Incident, IncidentStatus};
+use crate::model::{Grade, Incident, IncidentStatus, TimelineEntry};
 use jiff::Timestamp;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -114,7 +114,8 @@ pub fn draw_list(state: &State, frame: &mut Frame, area: Rect) {
     let buf = frame.buffer_mut();
     for (n, i) in sorted[offset..offset + shown].iter().enumerate() {
         let closed = i.status == IncidentStatus::Closed;
-        let last = i.timeline.last();
+        // A correction puts a record right; it is no step in handling the incident.
+        let last = i.timeline.iter().rev().find(|e| e.corrects.is_none());
         let progress = last
             .map(|e| words::show(lang, &e.kind).into_owned())
             .unwrap_or_default();
@@ -235,17 +236,44 @@ pub fn draw_timeline(state: &State, frame: &mut Frame, area: Rect) {
         .max()
         .unwrap_or(0)
         .clamp(4, 14);
+    let corrections = state.records.corrections(incident);
     let inner = border.draw(frame.buffer_mut(), area);
     let buf = frame.buffer_mut();
     for (n, e) in shown.iter().enumerate().take(usize::from(inner.height)) {
-        let used = 5 + 1 + kind_w + 1;
-        let line = [
+        let at = start + n;
+        let mut used = 5 + 1 + kind_w + 1;
+        let mut line = vec![
             Span::styled(state.local(e.at, "%H:%M"), t.get(Role::Muted)),
             Span::raw(" "),
             Span::styled(kind_cell(lang, &e.kind, kind_w), t.get(Role::Key)),
             Span::raw(" "),
-            Span::raw(truncate(&e.text, inner_w.saturating_sub(used))),
         ];
+        if e.corrects.is_some() {
+            let target = corrections.target(at);
+            let mut what = corrected_entry(state, entries, target, "%H:%M", true);
+            // A narrow pane names it by its time alone, to keep some of the text.
+            if inner_w.saturating_sub(used + width(&what) + 1) < 12 {
+                what = corrected_entry(state, entries, target, "%H:%M", false);
+            }
+            used += width(&what) + 1;
+            line.push(Span::styled(what, t.get(Role::Muted)));
+            line.push(Span::raw(" "));
+        }
+        // The mark follows the text, which is cut to leave it room: it must not be lost.
+        let mark = corrections
+            .is_corrected(at)
+            .then(|| lang.t("timeline.corrected"));
+        let mark_w = mark.map_or(0, |m| width(m) + 1);
+        let text = truncate(&e.text, inner_w.saturating_sub(used + mark_w));
+        let spaced = !text.is_empty();
+        line.push(Span::raw(text));
+        if let Some(m) = mark {
+            // With no room for the text, the mark takes its place.
+            if spaced {
+                line.push(Span::raw(" "));
+            }
+            line.push(Span::styled(m, t.get(Role::Stale)));
+        }
         let y = inner.y + n as u16;
         cells::line(
             buf,
@@ -258,6 +286,37 @@ pub fn draw_timeline(state: &State, frame: &mut Frame, area: Rect) {
             Like::Paragraph,
         );
     }
+}
+
+/// What a correction corrects, as its row says before its text: the entry's time (in
+/// `fmt`) and, `with_kind`, its kind; or that it is not on this timeline.
+pub fn corrected_entry(
+    state: &State,
+    timeline: &[TimelineEntry],
+    target: Option<usize>,
+    fmt: &str,
+    with_kind: bool,
+) -> String {
+    let lang = state.lang();
+    match target.and_then(|t| timeline.get(t)) {
+        Some(e) if !with_kind => {
+            lang.f("timeline.corrects_at", &[("time", &state.local(e.at, fmt))])
+        }
+        Some(e) => lang.f(
+            "timeline.corrects",
+            &[
+                ("time", &state.local(e.at, fmt)),
+                ("kind", &words::show(lang, &e.kind)),
+            ],
+        ),
+        None => lang.t("timeline.corrects_gone").to_owned(),
+    }
+}
+
+/// An entry as a choice names it: its time, kind and text.
+pub fn entry_label(state: &State, e: &TimelineEntry) -> String {
+    let kind = words::show(state.lang(), &e.kind);
+    format!("{} {kind} {}", state.local(e.at, "%H:%M"), e.text)
 }
 
 /// A timeline kind padded to the column's width (`cells`), never cut.

@@ -862,6 +862,7 @@ async fn every_write_sent_twice_with_one_key_is_applied_once() {
             leader: Some("测试乙".into()),
             assignee: Some("测试丙".into()),
             refers_to: None,
+            corrects: None,
         },
         CommandBody::Ack {
             alert_id: red.id.to_string(),

@@ -302,6 +302,7 @@ fn actions_left_in_the_outbox_show_over_the_cache_and_a_fresh_snapshot() {
             leader: None,
             assignee: None,
             refers_to: None,
+            corrects: None,
         },
     );
     update(

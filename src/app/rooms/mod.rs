@@ -71,6 +71,7 @@ pub const ROOMS: &[Room] = &[
             Action::Filter,
             Action::Ack,
             Action::Log,
+            Action::Correct,
             Action::Intake,
             Action::Officer,
             Action::Experts,

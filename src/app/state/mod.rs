@@ -138,8 +138,8 @@ impl State {
 
     /// Bring what is kept worked out up to date with everything changed since (the console
     /// runs this before each frame; it costs nothing when nothing changed): the wall, the
-    /// row of the selected alert, each incident's next report. True when the wall was
-    /// sorted again.
+    /// row of the selected alert, each incident's next report and corrections. True when
+    /// the wall was sorted again.
     pub fn refresh_wall(&mut self) -> bool {
         let rebuilt = !self.wall_fresh();
         let r = &mut self.records;
@@ -160,6 +160,7 @@ impl State {
             r.wall.filter = text.to_owned();
         }
         self.records.refresh_dues(&self.session.tz);
+        self.records.refresh_corrections();
         self.find_selected_row();
         rebuilt
     }

@@ -1,17 +1,19 @@
 //! What the sources said: alerts, incidents, the roster, source health, the expert pool
 //! and handovers — with what is kept worked out from them (the sorted wall, the index by
-//! source and id, each incident's next report), which every change through these methods
-//! puts out of date.
+//! source and id, each incident's next report and corrections), which every change through
+//! these methods puts out of date.
 
 use super::health::SourceHealth;
 use crate::app::alert_key::AlertKey;
 use crate::app::cache_head::Restoring;
+use crate::app::corrections::Corrections;
 use crate::app::deadlines::{Due, ReportRules, next_due};
 use crate::app::experts::ExpertPool;
 use crate::app::retention::Looked;
 use crate::app::wall::{self, Index, Wall};
 use crate::model::{Alert, Handover, Incident, IncidentStatus, Shift};
 use jiff::tz::TimeZone;
+use std::borrow::Cow;
 
 #[derive(Debug, Clone, Default)]
 pub struct Records {
@@ -27,6 +29,9 @@ pub struct Records {
     /// as they are; None: out of date. The time-zone arithmetic over every timeline would
     /// otherwise run several times a frame.
     pub(super) dues: Option<Vec<Option<Due>>>,
+    /// What corrects what on each incident's timeline, in the incidents' order; None: out
+    /// of date. Kept for the same reason as `dues`: the timeline is drawn row by row.
+    pub(super) corrections: Option<Vec<Corrections>>,
     pub shifts: Vec<Shift>,
     pub sources: Vec<SourceHealth>,
     /// Sources shown from the head of their cache while the rest is read.
@@ -147,6 +152,7 @@ impl Records {
     /// The incidents to change: their report deadlines are worked out again afterwards.
     pub fn incidents_mut(&mut self) -> &mut Vec<Incident> {
         self.dues = None;
+        self.corrections = None;
         self.retention.changed();
         &mut self.incidents
     }
@@ -183,6 +189,27 @@ impl Records {
         match kept {
             Some(d) => d.clone(),
             None => due(i, &self.report_rules, tz),
+        }
+    }
+
+    /// Work out each incident's corrections again if the incidents changed.
+    pub fn refresh_corrections(&mut self) {
+        if self.corrections.is_none() {
+            let of = |i: &Incident| Corrections::of(&i.timeline);
+            self.corrections = Some(self.incidents.iter().map(of).collect());
+        }
+    }
+
+    /// What corrects what on incident `i`'s timeline: kept if `i` is one of these
+    /// incidents and the kept ones are up to date, else worked out now.
+    pub fn corrections(&self, i: &Incident) -> Cow<'_, Corrections> {
+        let kept = self.corrections.as_ref().and_then(|kept| {
+            let place = self.incidents.iter().position(|x| std::ptr::eq(x, i))?;
+            kept.get(place)
+        });
+        match kept {
+            Some(c) => Cow::Borrowed(c),
+            None => Cow::Owned(Corrections::of(&i.timeline)),
         }
     }
 
