@@ -11,6 +11,7 @@ mod backup;
 mod cache_head;
 mod command_line;
 mod corpus;
+mod corrections;
 mod duty_actions;
 mod e2e_ack;
 mod e2e_demo;
