@@ -16,7 +16,7 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
+import multiprocessing
 import time
 import urllib.request
 
@@ -50,6 +50,12 @@ def writes_for(seconds, url, token, counter_start):
     return n / seconds
 
 
+def read(i, url, token, stop, fetches):
+    while not stop.is_set():
+        request(f"{url}/api/v1/alerts?limit=5000", token)
+        fetches[i] += 1
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", required=True)
@@ -80,26 +86,23 @@ def main():
             request(f"{url}/api/v1/alerts", officer, "POST", alert(k, text))
         size = len(request(f"{url}/api/v1/alerts?limit=5000", officer))
         alone = writes_for(args.seconds, url, officer, 10**6)
-        stop = threading.Event()
-        fetches = [0] * args.readers
-
-        def read(i):
-            while not stop.is_set():
-                request(f"{url}/api/v1/alerts?limit=5000", officer)
-                fetches[i] += 1
-
-        threads = [threading.Thread(target=read, args=(i,)) for i in range(args.readers)]
-        for t in threads:
-            t.start()
+        # Readers in processes of their own: in this one they would share its lock on
+        # the interpreter with the writer and slow it down themselves.
+        stop = multiprocessing.Event()
+        fetches = multiprocessing.Array("i", args.readers)
+        readers = [multiprocessing.Process(target=read, args=(i, url, officer, stop, fetches))
+                   for i in range(args.readers)]
+        for r in readers:
+            r.start()
         time.sleep(1)
         beside = writes_for(args.seconds, url, officer, 2 * 10**6)
         stop.set()
-        for t in threads:
-            t.join()
+        for r in readers:
+            r.join()
         print(f"alert list: {size / 1e6:.1f} MB in one answer ({args.alerts} alerts)")
         print(f"writes alone: {alone:.0f}/s")
         print(f"writes beside {args.readers} readers: {beside:.0f}/s "
-              f"(readers: {sum(fetches) / (args.seconds + 1):.1f} fetches/s in all)")
+              f"(readers: {sum(fetches[:]) / (args.seconds + 1):.1f} fetches/s in all)")
         print(f"machine: nproc {os.cpu_count()}, load average "
               f"{' '.join(open('/proc/loadavg').read().split()[:3])}")
     finally:
