@@ -29,6 +29,7 @@ mod panes;
 mod people;
 mod screens;
 mod staleness;
+mod strict_input;
 mod terminal;
 mod update;
 mod wall;
