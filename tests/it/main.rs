@@ -27,6 +27,8 @@ mod notify_dbus;
 mod overdue;
 mod panes;
 mod people;
+#[cfg(unix)]
+mod private_files;
 mod screens;
 mod staleness;
 mod strict_input;
