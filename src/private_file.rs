@@ -78,7 +78,10 @@ mod tests {
         std::fs::write(&loose, "old").unwrap();
         std::fs::set_permissions(&loose, std::fs::Permissions::from_mode(0o644)).unwrap();
         write(&loose, b"new").unwrap();
-        assert_eq!((std::fs::read_to_string(&loose).unwrap(), mode(&loose)), ("new".to_owned(), MODE));
+        assert_eq!(
+            (std::fs::read_to_string(&loose).unwrap(), mode(&loose)),
+            ("new".to_owned(), MODE)
+        );
         assert!(!temporary(&loose).exists());
         let db = dir.path().join("store.db");
         touch(&db).unwrap();
@@ -87,6 +90,9 @@ mod tests {
         let new = dir.path().join("panic.log");
         drop(create_new(&new).unwrap());
         assert_eq!(mode(&new), MODE);
-        assert!(create_new(&new).is_err(), "an existing file is not overwritten");
+        assert!(
+            create_new(&new).is_err(),
+            "an existing file is not overwritten"
+        );
     }
 }

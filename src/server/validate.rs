@@ -206,10 +206,7 @@ fn same_record(path: &str, given: &Value, kept: &Value) -> ApiResult<()> {
                     Some(kv) => same_record(&at, value, kv)?,
                     None if is_empty(value) => {}
                     None => {
-                        return Err(ApiFailure::field(
-                            &at,
-                            format!("unknown field `{at}`"),
-                        ));
+                        return Err(ApiFailure::field(&at, format!("unknown field `{at}`")));
                     }
                 }
             }

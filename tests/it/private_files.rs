@@ -89,11 +89,18 @@ fn every_file_the_console_and_the_server_create_is_mode_600() {
     let token = crate::support::people::add_user(&db, "测试乙", "officer", false);
     // Not the demo data: a console showing the demo city keeps no handover copy.
     let pool = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/admin/pool.csv");
-    let out = watchroom(home.path(), &["admin", "--by", "测试管理员", "experts", "import"])
-        .arg(&pool)
-        .output()
-        .expect("watchroom admin experts import");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = watchroom(
+        home.path(),
+        &["admin", "--by", "测试管理员", "experts", "import"],
+    )
+    .arg(&pool)
+    .output()
+    .expect("watchroom admin experts import");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     let mut login = watchroom(home.path(), &["login", "--server", &url])
         .stdin(Stdio::piped())
@@ -103,7 +110,11 @@ fn every_file_the_console_and_the_server_create_is_mode_600() {
         .expect("start watchroom login");
     writeln!(login.stdin.take().expect("piped stdin"), "{token}").expect("type the token");
     let out = login.wait_with_output().expect("watchroom login");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     let out = watchroom(
         home.path(),
@@ -111,7 +122,11 @@ fn every_file_the_console_and_the_server_create_is_mode_600() {
     )
     .output()
     .expect("watchroom experts");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     // The console, signed in by the login: it keeps its store and signs a handover,
     // whose Markdown copy it keeps too.
@@ -126,9 +141,11 @@ fn every_file_the_console_and_the_server_create_is_mode_600() {
     });
     console.press("注意龙岗边坡夜间巡查".as_bytes());
     console.press(b"\x13");
-    wait_until("the handover's Markdown copy", Duration::from_secs(20), || {
-        std::fs::read_dir(&handovers).is_ok_and(|mut d| d.next().is_some())
-    });
+    wait_until(
+        "the handover's Markdown copy",
+        Duration::from_secs(20),
+        || std::fs::read_dir(&handovers).is_ok_and(|mut d| d.next().is_some()),
+    );
     console.press(b"q");
     assert!(console.wait_exit(Duration::from_secs(15)).success());
 
@@ -144,18 +161,23 @@ fn every_file_the_console_and_the_server_create_is_mode_600() {
         .collect();
     let store = watchroom::store::path_in(&data);
     for (what, present) in [
-        ("the server's database", names.iter().any(|n| n == "server.db")),
+        (
+            "the server's database",
+            names.iter().any(|n| n == "server.db"),
+        ),
         ("the login token", names.iter().any(|n| n == "token")),
         ("the expert copy", names.iter().any(|n| n == "experts.json")),
-        (
-            "the local store",
-            found.iter().any(|(p, _)| *p == store),
-        ),
+        ("the local store", found.iter().any(|(p, _)| *p == store)),
         (
             "the handover copy",
-            names.iter().any(|n| n.starts_with("handover-") && n.ends_with(".md")),
+            names
+                .iter()
+                .any(|n| n.starts_with("handover-") && n.ends_with(".md")),
         ),
-        ("the crash report", names.iter().any(|n| n.starts_with("panic-"))),
+        (
+            "the crash report",
+            names.iter().any(|n| n.starts_with("panic-")),
+        ),
     ] {
         assert!(present, "no {what} among {names:?}");
     }

@@ -37,9 +37,18 @@ async fn office() -> Office {
         .await
         .expect("server start in time")
         .expect("server starts");
-    let jia = server.add_user("测试甲", Role::Officer, false).await.unwrap();
-    let yi = server.add_user("测试乙", Role::Officer, false).await.unwrap();
-    let seat = server.add_user("值班台9", Role::Officer, true).await.unwrap();
+    let jia = server
+        .add_user("测试甲", Role::Officer, false)
+        .await
+        .unwrap();
+    let yi = server
+        .add_user("测试乙", Role::Officer, false)
+        .await
+        .unwrap();
+    let seat = server
+        .add_user("值班台9", Role::Officer, true)
+        .await
+        .unwrap();
     Office {
         server,
         http: reqwest::Client::new(),
@@ -75,7 +84,10 @@ impl Office {
         body: Value,
     ) -> T {
         let (status, v) = self.call(method, path, token, &body).await;
-        assert!((200..300).contains(&status), "{method} {path}: {status} {v}");
+        assert!(
+            (200..300).contains(&status),
+            "{method} {path}: {status} {v}"
+        );
         serde_json::from_value(v).unwrap()
     }
 
@@ -92,7 +104,9 @@ impl Office {
     }
 
     async fn first_alert(&self) -> String {
-        let page: Page<Alert> = self.ok("GET", "/api/v1/alerts", BOOTSTRAP, Value::Null).await;
+        let page: Page<Alert> = self
+            .ok("GET", "/api/v1/alerts", BOOTSTRAP, Value::Null)
+            .await;
         page.items[0].id.to_string()
     }
 
@@ -134,17 +148,30 @@ async fn times_that_are_not_rfc_3339_are_refused_naming_the_field() {
     for t in loose {
         for field in ["sent", "effective", "expires"] {
             let body = with(alert.clone(), field, json!(t));
-            o.refused("POST", "/api/v1/alerts", &o.jia, body, field).await;
+            o.refused("POST", "/api/v1/alerts", &o.jia, body, field)
+                .await;
         }
     }
     let a = o.first_alert().await;
     let silence = json!({"reason": "已通知", "until": loose[0]});
-    o.refused("POST", &format!("/api/v1/alerts/{a}/silence"), &o.jia, silence, "until")
-        .await;
+    o.refused(
+        "POST",
+        &format!("/api/v1/alerts/{a}/silence"),
+        &o.jia,
+        silence,
+        "until",
+    )
+    .await;
     let i = o.first_incident().await;
     let entry = json!({"kind": "记录", "text": "电话核实", "at": loose[2]});
-    o.refused("POST", &format!("/api/v1/incidents/{i}/timeline"), &o.jia, entry, "at")
-        .await;
+    o.refused(
+        "POST",
+        &format!("/api/v1/incidents/{i}/timeline"),
+        &o.jia,
+        entry,
+        "at",
+    )
+    .await;
     let incident = json!({"title": "测试区某路段积水", "grade": "IV", "opened_at": loose[3]});
     o.refused("POST", "/api/v1/incidents", &o.jia, incident, "opened_at")
         .await;
@@ -156,16 +183,31 @@ async fn times_that_are_not_rfc_3339_are_refused_naming_the_field() {
     let mut report = serde_json::to_value(report).unwrap();
     report["window_start"] = json!(loose[2]);
     let body = json!({"shift_start": "2026-11-28T08:30:00+08:00", "shift_end": "2026-11-29T08:30:00+08:00", "report": report});
-    o.refused("POST", "/api/v1/handovers", &o.jia, body, "report.window_start")
-        .await;
+    o.refused(
+        "POST",
+        "/api/v1/handovers",
+        &o.jia,
+        body,
+        "report.window_start",
+    )
+    .await;
     // A query parameter is a time like any other.
     let (status, v) = o
-        .call("GET", "/api/v1/roster?from=20261129T000000Z", &o.jia, &Value::Null)
+        .call(
+            "GET",
+            "/api/v1/roster?from=20261129T000000Z",
+            &o.jia,
+            &Value::Null,
+        )
         .await;
     assert_eq!((status, v["field"].as_str()), (400, Some("from")), "{v}");
 
     // The strict form in every variant the RFC allows is taken.
-    for t in ["2026-11-29T08:30:00+08:00", "2026-11-29T00:30:00.25Z", "2026-11-29T00:30:00-00:00"] {
+    for t in [
+        "2026-11-29T08:30:00+08:00",
+        "2026-11-29T00:30:00.25Z",
+        "2026-11-29T00:30:00-00:00",
+    ] {
         let body = with(alert.clone(), "sent", json!(t));
         let stored: Alert = o.ok("POST", "/api/v1/alerts", &o.jia, body).await;
         assert_eq!(stored.sent, t.parse().unwrap());
@@ -233,7 +275,8 @@ async fn unknown_fields_are_refused_naming_the_field() {
     }
     // Fields only the server sets are refused, not dropped.
     let echoed = json!({"source": "测试市气象台", "signal_type": "暴雨", "colour": "blue", "title": "暴雨蓝色预警", "ack": {"officer": "测试甲"}});
-    o.refused("POST", "/api/v1/alerts", &o.jia, echoed, "ack").await;
+    o.refused("POST", "/api/v1/alerts", &o.jia, echoed, "ack")
+        .await;
     // So are the admin routes'.
     let admin = [
         (
@@ -389,32 +432,53 @@ async fn a_handover_is_confirmed_only_under_the_token_s_person() {
     let (status, v) = o
         .call("POST", &path, &o.yi, &json!({"incoming": "罗某然"}))
         .await;
-    assert_eq!((status, v["field"].as_str()), (403, Some("incoming")), "{v}");
+    assert_eq!(
+        (status, v["field"].as_str()),
+        (403, Some("incoming")),
+        "{v}"
+    );
     assert!(
-        v["error"].as_str().unwrap_or_default().contains("测试乙's token"),
+        v["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("测试乙's token"),
         "{v}"
     );
     // The outgoing officer cannot take over from themselves.
     let (status, v) = o.call("POST", &path, &o.jia, &json!({})).await;
-    assert_eq!((status, v["field"].as_str()), (403, Some("incoming")), "{v}");
-    assert!(v["error"].as_str().unwrap_or_default().contains("测试甲"), "{v}");
+    assert_eq!(
+        (status, v["field"].as_str()),
+        (403, Some("incoming")),
+        "{v}"
+    );
+    assert!(
+        v["error"].as_str().unwrap_or_default().contains("测试甲"),
+        "{v}"
+    );
     let unconfirmed: Page<Handover> = o.ok("GET", "/api/v1/handovers", &o.yi, Value::Null).await;
     assert_eq!(unconfirmed.items[0].confirmed_at, None);
     // Their own name, or none, is theirs.
     let confirmed: Handover = o.ok("POST", &path, &o.yi, json!({})).await;
     assert_eq!(
-        (confirmed.incoming.as_str(), confirmed.incoming_seat.as_deref()),
+        (
+            confirmed.incoming.as_str(),
+            confirmed.incoming_seat.as_deref()
+        ),
         ("测试乙", None)
     );
     // At a shared seat, the person typed there, with the seat.
     let h = o.handover(&o.jia).await;
     let path = format!("/api/v1/handovers/{}/confirm", h.id);
-    o.refused("POST", &path, &o.seat, json!({}), "incoming").await;
+    o.refused("POST", &path, &o.seat, json!({}), "incoming")
+        .await;
     let confirmed: Handover = o
         .ok("POST", &path, &o.seat, json!({"incoming": "测试丙"}))
         .await;
     assert_eq!(
-        (confirmed.incoming.as_str(), confirmed.incoming_seat.as_deref()),
+        (
+            confirmed.incoming.as_str(),
+            confirmed.incoming_seat.as_deref()
+        ),
         ("测试丙", Some("值班台9"))
     );
     o.server.shutdown().await;

@@ -19,10 +19,9 @@ pub fn parse(s: &str) -> Result<Timestamp, String> {
     let b = s.as_bytes();
     let digits = |from: usize, n: usize| -> Option<u16> {
         let part = b.get(from..from + n)?;
-        part.iter().all(u8::is_ascii_digit).then(|| {
-            part.iter()
-                .fold(0u16, |v, d| v * 10 + u16::from(d - b'0'))
-        })
+        part.iter()
+            .all(u8::is_ascii_digit)
+            .then(|| part.iter().fold(0u16, |v, d| v * 10 + u16::from(d - b'0')))
     };
     let at = |i: usize, c: u8| b.get(i) == Some(&c);
     let (Some(year), true, Some(month), true, Some(day)) = (
@@ -98,7 +97,10 @@ mod tests {
             ("2026-11-29T08:30:00+08:00", "2026-11-29T00:30:00Z"),
             ("2026-11-29T00:30:00Z", "2026-11-29T00:30:00Z"),
             ("2026-11-29T00:30:00.5Z", "2026-11-29T00:30:00.5Z"),
-            ("2026-11-29T00:30:00.123456789-00:00", "2026-11-29T00:30:00.123456789Z"),
+            (
+                "2026-11-29T00:30:00.123456789-00:00",
+                "2026-11-29T00:30:00.123456789Z",
+            ),
             ("2000-01-01T00:00:00+23:59", "1999-12-31T00:01:00Z"),
             ("2199-12-31T23:59:59Z", "2199-12-31T23:59:59Z"),
         ] {

@@ -24,7 +24,11 @@ impl Pty {
     /// As `start`, in a home prepared beforehand (e.g. by `watchroom login`, run with
     /// `Pty::home_env`).
     pub fn start_in(home: tempfile::TempDir, args: &[&str]) -> Pty {
-        Pty::spawn(home, CommandBuilder::new(env!("CARGO_BIN_EXE_watchroom")), args)
+        Pty::spawn(
+            home,
+            CommandBuilder::new(env!("CARGO_BIN_EXE_watchroom")),
+            args,
+        )
     }
 
     /// As `start_in`, started by `sh` with `umask` set first: the permissions of the files
