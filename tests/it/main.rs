@@ -33,6 +33,7 @@ mod screens;
 mod staleness;
 mod strict_input;
 mod terminal;
+mod text_cells;
 mod update;
 mod wall;
 mod workflow;
