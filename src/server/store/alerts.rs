@@ -27,11 +27,16 @@ pub fn changed_since(
     limit: usize,
     bytes: usize,
 ) -> ApiResult<String> {
-    let mut stmt = conn
-        .prepare_cached("SELECT seq, body FROM alerts WHERE seq > ?1 ORDER BY seq LIMIT ?2")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT seq, body FROM alerts WHERE seq > ?1 ORDER BY seq LIMIT ?2")?;
     let rows = stmt.query_map(
         params![to_sql_int(since), to_sql_int(limit as u64 + 1)],
-        |r| Ok((u64::try_from(r.get::<_, i64>(0)?).unwrap_or(0), r.get::<_, String>(1)?)),
+        |r| {
+            Ok((
+                u64::try_from(r.get::<_, i64>(0)?).unwrap_or(0),
+                r.get::<_, String>(1)?,
+            ))
+        },
     )?;
     bounded::raw_page(rows, since, limit, bytes)
 }

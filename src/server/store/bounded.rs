@@ -131,11 +131,21 @@ mod tests {
 
     #[test]
     fn a_raw_page_is_the_json_of_a_page_of_the_bodies() {
-        let rows = [(3, r#"{"id":"a"}"#), (5, r#"{"id":"b"}"#), (9, r#"{"id":"c"}"#)]
-            .map(|(seq, body)| Ok((seq, body.to_owned())));
+        let rows = [
+            (3, r#"{"id":"a"}"#),
+            (5, r#"{"id":"b"}"#),
+            (9, r#"{"id":"c"}"#),
+        ]
+        .map(|(seq, body)| Ok((seq, body.to_owned())));
         let json = raw_page(rows.into_iter(), 1, 2, 1000).unwrap();
         let page: crate::model::Page<serde_json::Value> = serde_json::from_str(&json).unwrap();
-        assert_eq!(page.items, [serde_json::json!({"id": "a"}), serde_json::json!({"id": "b"})]);
+        assert_eq!(
+            page.items,
+            [
+                serde_json::json!({"id": "a"}),
+                serde_json::json!({"id": "b"})
+            ]
+        );
         assert_eq!(page.next_cursor.as_deref(), Some("5"));
         assert!(page.more);
         let empty = raw_page(std::iter::empty(), 7, 2, 1000).unwrap();
