@@ -48,7 +48,7 @@ pub fn write_report(
         now.strftime("%Y%m%dT%H%M%SZ"),
         std::process::id()
     ));
-    let mut file = std::fs::File::create(&path)?;
+    let mut file = crate::private_file::create_new(&path)?;
     writeln!(
         file,
         "watchroom {} panicked at {now}\nplace: {place}\nmessage: {message}\n\nbacktrace:\n{backtrace}",

@@ -18,6 +18,7 @@ pub mod look;
 pub mod memory;
 pub mod model;
 pub mod notify;
+pub mod private_file;
 pub mod secret;
 pub mod server;
 pub mod sources;

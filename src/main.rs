@@ -542,7 +542,8 @@ async fn login(
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    write_private(&path, &format!("{}\n", token.expose()))?;
+    watchroom::private_file::write(&path, format!("{}\n", token.expose()).as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))?;
     let who = match (&me.person, &me.seat) {
         (Some(p), _) => p.clone(),
         (None, Some(s)) => format!("the shared seat {s}"),
@@ -554,25 +555,6 @@ async fn login(
         path.display()
     );
     Ok(ExitCode::SUCCESS)
-}
-
-/// Writes `text` to `path` readable and writable by its owner only.
-fn write_private(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
-    use std::io::Write;
-    let tmp = path.with_extension("new");
-    let _ = std::fs::remove_file(&tmp);
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut f = options
-        .open(&tmp)
-        .with_context(|| format!("cannot create {}", tmp.display()))?;
-    f.write_all(text.as_bytes())
-        .and_then(|()| f.sync_all())
-        .with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
 }
 
 fn env_list(name: &str) -> Vec<String> {

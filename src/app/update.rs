@@ -684,6 +684,13 @@ fn on_identity(state: &mut State, me: &crate::model::Me) {
         let text = state.lang().f("workflow.signed_in", &[("name", p)]);
         super::flash::flash(state, text);
     }
+    // The roster (from the local store, before the server said who the token is) may
+    // have opened the "who is at this console" picker: the token has answered it.
+    if person.is_some()
+        && matches!(&state.view.overlay, Overlay::Form(f) if f.kind == form::FormKind::Officer)
+    {
+        state.view.overlay = Overlay::None;
+    }
     state.session.signed_in = person;
     state.dirty = true;
 }

@@ -422,8 +422,9 @@ impl LoopIo<'_> {
                 Effect::SaveHandover { name, markdown } => {
                     if let Some(dir) = self.data_dir.as_ref().map(|d| d.join("handovers")) {
                         tokio::task::spawn_blocking(move || {
-                            let _ = std::fs::create_dir_all(&dir)
-                                .and_then(|()| std::fs::write(dir.join(name), markdown));
+                            let _ = std::fs::create_dir_all(&dir).and_then(|()| {
+                                crate::private_file::write(&dir.join(name), markdown.as_bytes())
+                            });
                         });
                     }
                 }

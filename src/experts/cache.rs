@@ -23,7 +23,7 @@ pub fn default_path(data_dir: Option<&Path>) -> Option<PathBuf> {
 }
 
 /// Writes the cache atomically (a temporary file renamed over the old one), so a crash while
-/// saving never leaves half a directory behind.
+/// saving never leaves half a directory behind; private, since it holds phone numbers.
 pub fn save(
     path: &Path,
     directory: &ExpertDirectory,
@@ -40,11 +40,8 @@ pub fn save(
         directory: directory.clone(),
     };
     let json = serde_json::to_vec(&cached).context("cannot encode the expert directory")?;
-    let tmp = path.with_extension("json.tmp");
-    std::fs::write(&tmp, json).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path)
-        .with_context(|| format!("cannot move {} to {}", tmp.display(), path.display()))?;
-    Ok(())
+    crate::private_file::write(path, &json)
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// Reads the cache; `Ok(None)` when there is none yet.

@@ -7,8 +7,11 @@ use crate::model::{
     Ack, Alert, Colour, Extra, Grade, IncidentStatus, Level, MsgType, Silence, Texts,
 };
 use jiff::Timestamp;
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
+
+pub mod time;
 
 /// Longest id, idempotency key or reference the API accepts (in characters).
 pub const MAX_ID: usize = 128;
@@ -70,6 +73,56 @@ impl Obj {
         self.opt(name)?.ok_or_else(|| missing(name))
     }
 
+    /// Refuses a field the request does not take: a misspelt `expires` left out silently
+    /// would store an alert that never expires.
+    pub fn only(&self, known: &[&str]) -> ApiResult<()> {
+        match self.0.keys().find(|k| !known.contains(&k.as_str())) {
+            None => Ok(()),
+            Some(k) => Err(ApiFailure::field(
+                k,
+                format!(
+                    "unknown field `{k}`: this request takes {}",
+                    known.join(", ")
+                ),
+            )),
+        }
+    }
+
+    /// A time (`time::parse`: RFC 3339, nothing looser).
+    pub fn time(&self, name: &str) -> ApiResult<Option<Timestamp>> {
+        let Some(v) = self.value(name) else {
+            return Ok(None);
+        };
+        let Value::String(s) = v else {
+            return Err(ApiFailure::field(
+                name,
+                format!(
+                    "field `{name}` must be an RFC 3339 time as a string, e.g. {}",
+                    time::EXAMPLE
+                ),
+            ));
+        };
+        time_field(name, s).map(Some)
+    }
+
+    pub fn req_time(&self, name: &str) -> ApiResult<Timestamp> {
+        self.time(name)?.ok_or_else(|| missing(name))
+    }
+
+    /// A nested record (a handover's review) read whole by serde, then held to the same
+    /// rules as the body: no field it does not know, every time RFC 3339.
+    pub fn record<T: DeserializeOwned + Serialize>(&self, name: &str) -> ApiResult<Option<T>> {
+        let Some(given) = self.value(name) else {
+            return Ok(None);
+        };
+        let record: T = serde_json::from_value(given.clone())
+            .map_err(|e| ApiFailure::field(name, format!("field `{name}`: {e}")))?;
+        let kept = serde_json::to_value(&record)
+            .map_err(|e| ApiFailure::internal(format!("field `{name}`: {e}")))?;
+        same_record(name, given, &kept)?;
+        Ok(Some(record))
+    }
+
     /// A string of at most `max` characters; absent, null and blank all read as `None`.
     pub fn text(&self, name: &str, max: usize) -> ApiResult<Option<String>> {
         let Some(v) = self.value(name) else {
@@ -125,6 +178,62 @@ impl Obj {
                     format!("field `{name}`: {v:?} is not one of {}", allowed.join(", ")),
                 )
             })
+    }
+}
+
+fn time_field(name: &str, s: &str) -> ApiResult<Timestamp> {
+    time::parse(s).map_err(|why| {
+        ApiFailure::field(
+            name,
+            format!(
+                "field `{name}` must be an RFC 3339 time such as {}, not {s:?}: {why}",
+                time::EXAMPLE
+            ),
+        )
+    })
+}
+
+/// Compares what a client sent for a record with what the record, read and written
+/// again, holds. A key the record dropped though it held something is one it does not
+/// know; a string the record rewrote into the form the server writes times in sat in a
+/// time field, and is checked as a time (the rewriting hides how loose it was).
+fn same_record(path: &str, given: &Value, kept: &Value) -> ApiResult<()> {
+    match (given, kept) {
+        (Value::Object(g), Value::Object(k)) => {
+            for (key, value) in g {
+                let at = format!("{path}.{key}");
+                match k.get(key) {
+                    Some(kv) => same_record(&at, value, kv)?,
+                    None if is_empty(value) => {}
+                    None => {
+                        return Err(ApiFailure::field(&at, format!("unknown field `{at}`")));
+                    }
+                }
+            }
+            Ok(())
+        }
+        (Value::Array(g), Value::Array(k)) => {
+            for (i, (gv, kv)) in g.iter().zip(k).enumerate() {
+                same_record(&format!("{path}[{i}]"), gv, kv)?;
+            }
+            Ok(())
+        }
+        (Value::String(g), Value::String(k)) if g != k && k.parse::<Timestamp>().is_ok() => {
+            time_field(path, g).map(drop)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A value a record may leave out when writing itself (`skip_serializing_if`).
+fn is_empty(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::Bool(b) => !b,
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        Value::Number(n) => n.as_f64() == Some(0.0),
     }
 }
 
@@ -221,7 +330,50 @@ const CERTAINTIES: [&str; 5] = ["Observed", "Likely", "Possible", "Unlikely", "U
 const STATUSES: [&str; 5] = ["actual", "exercise", "system", "test", "draft"];
 const MSG_TYPES: [&str; 3] = ["alert", "update", "cancel"];
 
+/// The fields of `POST /api/v1/alerts`.
+pub const ALERT_FIELDS: [&str; 19] = [
+    "id",
+    "source",
+    "signal_type",
+    "colour",
+    "level",
+    "severity",
+    "urgency",
+    "certainty",
+    "status",
+    "msg_type",
+    "references",
+    "title",
+    "description",
+    "instruction",
+    "area",
+    "sent",
+    "effective",
+    "expires",
+    "idempotency_key",
+];
+
+/// An alert's fields the server sets: a body that carries them is not what it seems (an
+/// alert read back and posted again, with an acknowledgement that would be lost).
+const SERVER_ALERT_FIELDS: [&str; 8] = [
+    "ack",
+    "silence",
+    "sender",
+    "seq",
+    "superseded_by",
+    "cancelled_by",
+    "resolved_at",
+    "origin",
+];
+
 pub fn new_alert(obj: &Obj, now: Timestamp) -> ApiResult<NewAlert> {
+    if let Some(k) = SERVER_ALERT_FIELDS.iter().find(|k| obj.0.contains_key(**k)) {
+        return Err(ApiFailure::field(
+            k,
+            format!("`{k}` is the server's to set: leave it out of a new alert"),
+        ));
+    }
+    obj.only(&ALERT_FIELDS)?;
     let id = obj.ident("id")?.unwrap_or_default();
     let colour: Colour = obj.req("colour")?;
     let level = match obj.opt::<Level>("level")? {
@@ -255,9 +407,9 @@ pub fn new_alert(obj: &Obj, now: Timestamp) -> ApiResult<NewAlert> {
             "an alert cannot reference itself",
         ));
     }
-    let sent: Timestamp = obj.opt("sent")?.unwrap_or(now);
-    let effective: Option<Timestamp> = obj.opt("effective")?;
-    let expires: Option<Timestamp> = obj.opt("expires")?;
+    let sent = obj.time("sent")?.unwrap_or(now);
+    let effective = obj.time("effective")?;
+    let expires = obj.time("expires")?;
     if let Some(exp) = expires
         && exp <= effective.unwrap_or(sent)
     {
@@ -360,6 +512,7 @@ impl AckInput {
 }
 
 pub fn ack(obj: &Obj) -> ApiResult<AckInput> {
+    obj.only(&["officer", "note", "idempotency_key"])?;
     Ok(AckInput {
         officer: obj.text("officer", MAX_NAME)?,
         seat: None,
@@ -383,9 +536,10 @@ const MAX_SILENCE_HOURS: i64 = 24;
 
 /// `until` at or before now lifts a silence (it ends at once).
 pub fn silence(obj: &Obj, now: Timestamp) -> ApiResult<SilenceInput> {
+    obj.only(&["officer", "reason", "until", "idempotency_key"])?;
     let officer = obj.text("officer", MAX_NAME)?;
     let reason = obj.req_text("reason", MAX_TEXT)?;
-    let until: Timestamp = obj.req("until")?;
+    let until = obj.req_time("until")?;
     if until.duration_since(now).as_secs() > MAX_SILENCE_HOURS * 3600 {
         return Err(ApiFailure::field(
             "until",
@@ -426,7 +580,18 @@ pub struct NewEntry {
 const MAX_FUTURE_SECS: i64 = 600;
 
 pub fn timeline_entry(obj: &Obj, now: Timestamp) -> ApiResult<NewEntry> {
-    let at: Option<Timestamp> = obj.opt("at")?;
+    obj.only(&[
+        "author",
+        "kind",
+        "text",
+        "at",
+        "leader",
+        "assignee",
+        "refers_to",
+        "corrects",
+        "idempotency_key",
+    ])?;
+    let at = obj.time("at")?;
     if let Some(at) = at
         && at.duration_since(now).as_secs() > MAX_FUTURE_SECS
     {
@@ -462,13 +627,22 @@ pub struct NewIncident {
 }
 
 pub fn new_incident(obj: &Obj) -> ApiResult<NewIncident> {
+    obj.only(&[
+        "id",
+        "title",
+        "category",
+        "grade",
+        "district",
+        "opened_at",
+        "idempotency_key",
+    ])?;
     Ok(NewIncident {
         id: obj.ident("id")?,
         title: obj.req_text("title", MAX_TITLE)?,
         category: obj.text("category", MAX_NAME)?.unwrap_or_default(),
         grade: obj.req("grade")?,
         district: obj.text("district", MAX_TITLE)?.unwrap_or_default(),
-        opened_at: obj.opt("opened_at")?,
+        opened_at: obj.time("opened_at")?,
         idempotency_key: obj.idempotency_key()?,
     })
 }
@@ -486,6 +660,14 @@ pub struct IncidentPatch {
 }
 
 pub fn incident_patch(obj: &Obj) -> ApiResult<IncidentPatch> {
+    obj.only(&[
+        "title",
+        "category",
+        "grade",
+        "district",
+        "status",
+        "idempotency_key",
+    ])?;
     let patch = IncidentPatch {
         title: obj.text("title", MAX_TITLE)?,
         category: obj.text("category", MAX_NAME)?,
@@ -523,9 +705,18 @@ pub struct NewHandover {
 }
 
 pub fn new_handover(obj: &Obj) -> ApiResult<NewHandover> {
+    obj.only(&[
+        "outgoing",
+        "incoming",
+        "shift_start",
+        "shift_end",
+        "notes",
+        "report",
+        "idempotency_key",
+    ])?;
     let outgoing = obj.text("outgoing", MAX_NAME)?;
-    let shift_start: Timestamp = obj.req("shift_start")?;
-    let shift_end: Timestamp = obj.req("shift_end")?;
+    let shift_start = obj.req_time("shift_start")?;
+    let shift_end = obj.req_time("shift_end")?;
     if shift_end <= shift_start {
         return Err(ApiFailure::field(
             "shift_end",
@@ -539,7 +730,7 @@ pub fn new_handover(obj: &Obj) -> ApiResult<NewHandover> {
         shift_start,
         shift_end,
         notes: obj.text("notes", MAX_NOTES)?.unwrap_or_default(),
-        report: obj.opt("report")?,
+        report: obj.record("report")?,
         idempotency_key: obj.idempotency_key()?,
     })
 }
@@ -547,6 +738,10 @@ pub fn new_handover(obj: &Obj) -> ApiResult<NewHandover> {
 /// `POST /api/v1/handovers/{id}/confirm`.
 /// The name given, if any; the handler sets the confirming person from the token.
 pub fn confirm_handover(obj: &Obj) -> ApiResult<Option<String>> {
+    // A confirmation is the same however often it is sent, so a key changes nothing; it
+    // is taken because every write takes one.
+    obj.only(&["incoming", "idempotency_key"])?;
+    obj.idempotency_key()?;
     obj.text("incoming", MAX_NAME)
 }
 

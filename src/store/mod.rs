@@ -78,6 +78,8 @@ impl Store {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
         }
+        crate::private_file::touch(path)
+            .with_context(|| format!("cannot create the local store {}", path.display()))?;
         let conn = Connection::open(path)
             .with_context(|| format!("cannot open the local store {}", path.display()))?;
         let store = Store {

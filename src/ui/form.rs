@@ -5,7 +5,7 @@ use super::centred;
 use super::theme::Role;
 use crate::app::State;
 use crate::app::form::{CORRECTS, Field, Form, FormKind};
-use crate::model::text::{pad, truncate, width};
+use crate::model::text::{pad, skip_cells, truncate, width};
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
@@ -100,15 +100,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect, form: &Form) -> Option
         };
         // Keep the cursor in view: show the tail of a long value while editing it.
         let shown = if focused && width(&value) > value_w {
-            let skip = width(&value) - value_w;
-            let mut acc = 0;
-            value
-                .chars()
-                .skip_while(|c| {
-                    acc += unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0);
-                    acc <= skip
-                })
-                .collect()
+            skip_cells(&value, width(&value) - value_w).to_owned()
         } else {
             truncate(&value, value_w)
         };

@@ -172,6 +172,59 @@ async fn a_dripping_event_stream_is_declared_silent_and_polling_takes_over() {
     task.abort();
 }
 
+#[tokio::test]
+async fn an_event_too_large_to_read_is_said_and_its_change_fetched_again() {
+    let first = fixture::alert("a1", Colour::Yellow, "暴雨", "暴雨黄色预警", "全市", 5);
+    let mut carried = fixture::alert("a2", Colour::Red, "暴雨", "暴雨红色预警", "全市", 1);
+    carried.seq = 7;
+    let server = FaultServer::start(move |req| {
+        let path = req.path.split('?').next().unwrap_or_default();
+        match path {
+            // The snapshot; then, asked from before the dropped event, its alert.
+            "/api/v1/alerts" if req.path.contains("since=") => Fault::json(
+                serde_json::json!({"items": [carried.clone()], "next_cursor": "7"})
+                    .to_string()
+                    .into_bytes(),
+            ),
+            "/api/v1/events" => {
+                let mut body = b"id: 7\nevent: alert\ndata: ".to_vec();
+                body.extend(std::iter::repeat_n(b'x', 9 * 1024 * 1024));
+                body.extend_from_slice(b"\n\n: keep-alive\n\n");
+                Fault::Body {
+                    status: 200,
+                    content_type: "text/event-stream".into(),
+                    headers: Vec::new(),
+                    body,
+                }
+            }
+            _ => healthy_duty_api(vec![first.clone()])(req),
+        }
+    })
+    .await;
+    let (tx, mut rx) = mpsc::channel(64);
+    let task = tokio::spawn(duty_source(&server.url(""), tx).run());
+    let (warning, fetched) = timeout(LIMIT, async {
+        let mut warning = None;
+        loop {
+            match rx.recv().await.expect("source alive").event {
+                SourceEvent::Warning { text } => warning = Some(text),
+                SourceEvent::Alert(a) if a.id == "a2" => return (warning, a),
+                _ => {}
+            }
+        }
+    })
+    .await
+    .expect("the dropped event's alert is fetched, not lost");
+    let warning = warning.expect("the drop is said before the fetch");
+    assert!(warning.contains("too large"), "{warning}");
+    assert!(
+        warning.contains("alert") && warning.contains('7'),
+        "{warning}"
+    );
+    assert_eq!(fetched.colour, Colour::Red);
+    task.abort();
+}
+
 const QUAKE: &str = r#"{"type":"FeatureCollection","features":[{"type":"Feature","id":"q1","properties":{"mag":6.1,"time":0,"title":"M 6.1 - 测试"}}]}"#;
 
 #[tokio::test]

@@ -31,10 +31,14 @@ mod notify_dbus;
 mod overdue;
 mod panes;
 mod people;
+#[cfg(unix)]
+mod private_files;
 mod screens;
 mod serve_tokens;
 mod staleness;
+mod strict_input;
 mod terminal;
+mod text_cells;
 mod tls;
 mod update;
 mod wall;

@@ -215,16 +215,17 @@ async fn every_route_under_every_role_is_allowed_or_403_never_a_500() {
             allowed: |n| n == Need::Read,
         },
     ];
-    let officer = &toks[1].token;
     let alert = o.first_alert().await;
     let incident = o.first_incident().await;
     let mut counts = std::collections::BTreeMap::<&str, (usize, usize)>::new();
     let mut n = 0;
     for tok in &toks {
         n += 1;
-        // Records to act on, fresh for each token where acting twice would differ.
+        // Records to act on, fresh for each token where acting twice would differ. The
+        // handover is signed at the seat by someone none of the tokens is: its outgoing
+        // officer could not confirm it.
         let handover: Handover = o
-            .ok("POST", "/api/v1/handovers", officer, json!({"shift_start": "2026-11-28T08:30:00+08:00", "shift_end": "2026-11-29T08:30:00+08:00"}))
+            .ok("POST", "/api/v1/handovers", &toks[5].token, json!({"outgoing": "测试交班人", "shift_start": "2026-11-28T08:30:00+08:00", "shift_end": "2026-11-29T08:30:00+08:00"}))
             .await;
         let victim = o
             .user(json!({"name": format!("待停用{n}"), "role": "viewer"}))

@@ -111,6 +111,24 @@ fn outside_the_demo_the_console_asks_who_is_on_duty_when_the_roster_arrives() {
     assert_eq!(s.view.overlay, Overlay::None, "asked once only");
 }
 
+#[test]
+fn a_personal_token_answers_the_who_is_on_duty_question_the_roster_raised() {
+    let mut s = initial();
+    // The roster comes first (from the local store), and asks.
+    update(&mut s, source(snapshot(), now()));
+    assert!(matches!(&s.view.overlay, Overlay::Form(f) if f.kind == FormKind::Officer));
+    let me = watchroom::model::Me {
+        kind: "personal".into(),
+        role: "officer".into(),
+        person: Some("林某婷（示例）".into()),
+        seat: None,
+        token_id: "tok-1".into(),
+    };
+    update(&mut s, source(SourceEvent::Identity(me), now()));
+    assert_eq!(s.view.overlay, Overlay::None);
+    assert_eq!(s.session.officer.as_deref(), Some("林某婷（示例）"));
+}
+
 fn initial() -> State {
     let cfg = watchroom::config::ConsoleConfig::default();
     watchroom::console::initial_state(&cfg, false, now()).unwrap()

@@ -501,12 +501,7 @@ impl Partial {
             file_name(dest),
             uuid::Uuid::new_v4().simple()
         ));
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        options
-            .open(&path)
+        crate::private_file::create_new(&path)
             .with_context(|| format!("cannot create a file in {}", dir.display()))?;
         Ok(Partial {
             path,

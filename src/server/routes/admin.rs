@@ -126,6 +126,16 @@ pub async fn swap(
     caller: Caller,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Json<Vec<RosterShift>>> {
+    body.only(&[
+        "by",
+        "shift_id",
+        "person",
+        "phone",
+        "with",
+        "asked_by",
+        "approved_by",
+        "reason",
+    ])?;
     let who = caller.admin_actor(body.text("by", 64)?.as_deref())?;
     let person = body.text("person", 64)?;
     let exchange_with = body.ident("with")?;
@@ -157,6 +167,7 @@ pub async fn set_org(
     caller: Caller,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Json<Office>> {
+    body.only(&["by", "name", "zone", "handover"])?;
     let who = caller.admin_actor(body.text("by", 64)?.as_deref())?;
     let change = OfficeChange {
         name: body.text("name", 200)?,
@@ -205,6 +216,7 @@ pub async fn add_user(
     caller: Caller,
     JsonBody(body): JsonBody,
 ) -> ApiResult<(StatusCode, Json<Issued>)> {
+    body.only(&["by", "name", "seat", "role", "phone"])?;
     let who = caller.admin_actor(body.text("by", 64)?.as_deref())?;
     let (name, seat) = match (body.text("name", 64)?, body.text("seat", 64)?) {
         (Some(n), None) => (n, false),
@@ -251,6 +263,7 @@ pub async fn disable_user(
     ApiPath(id): ApiPath<String>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Json<User>> {
+    body.only(&["by"])?;
     let who = caller.admin_actor(body.text("by", 64)?.as_deref())?;
     let now = app.clock.now();
     let store = app.store.clone();
@@ -266,6 +279,7 @@ pub async fn rotate_token(
     ApiPath(id): ApiPath<String>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Json<Issued>> {
+    body.only(&["by"])?;
     let who = caller.admin_actor(body.text("by", 64)?.as_deref())?;
     let now = app.clock.now();
     let store = app.store.clone();

@@ -1,5 +1,5 @@
 use super::{cursor, limit};
-use crate::model::{Alert, Page};
+use crate::model::Alert;
 use crate::server::AppState;
 use crate::server::auth::Caller;
 use crate::server::error::{ApiFailure, ApiResult};
@@ -9,22 +9,18 @@ use crate::server::store::bounded::ANSWER_BYTES;
 use crate::server::validate;
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 
-pub async fn list(State(app): State<AppState>, q: ApiQuery) -> ApiResult<Json<Page<Alert>>> {
+pub async fn list(State(app): State<AppState>, q: ApiQuery) -> ApiResult<Response> {
     let since = cursor(&q, "since")?;
     let limit = limit(&q)?;
-    let found = app
+    let json = app
         .store
         .read(move |conn| alerts::changed_since(conn, since, limit, ANSWER_BYTES))
         .await?;
-    let next = found.items.last().map_or(since, |a| a.seq);
-    Ok(Json(Page {
-        items: found.items,
-        next_cursor: Some(next.to_string()),
-        more: found.more,
-    }))
+    Ok(([(header::CONTENT_TYPE, "application/json")], json).into_response())
 }
 
 pub async fn one(

@@ -37,10 +37,13 @@ const MAX_WINDOW_DAYS: i64 = 366;
 pub(super) fn instant(q: &ApiQuery, name: &str) -> ApiResult<Option<Timestamp>> {
     match q.0.get(name).map(|s| s.trim()) {
         None | Some("") => Ok(None),
-        Some(s) => s.parse::<Timestamp>().map(Some).map_err(|e| {
+        Some(s) => validate::time::parse(s).map(Some).map_err(|why| {
             ApiFailure::field(
                 name,
-                format!("`{name}` must be an RFC 3339 time with offset, e.g. 2026-11-29T08:30:00+08:00 ({e})"),
+                format!(
+                    "`{name}` must be an RFC 3339 time such as {} (a `+` written %2B), not {s:?}: {why}",
+                    validate::time::EXAMPLE
+                ),
             )
         }),
     }

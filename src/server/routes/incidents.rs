@@ -33,15 +33,7 @@ pub async fn list(State(app): State<AppState>, q: ApiQuery) -> ApiResult<Json<In
 }
 
 fn closed(q: &ApiQuery) -> ApiResult<Closed> {
-    let after = match q.0.get("closed_after").map(|s| s.trim()) {
-        None | Some("") => None,
-        Some(s) => Some(s.parse::<Timestamp>().map_err(|_| {
-            ApiFailure::field(
-                "closed_after",
-                format!("`closed_after` must be an RFC 3339 time, not {s:?}"),
-            )
-        })?),
-    };
+    let after = super::duty::instant(q, "closed_after")?;
     match (q.0.get("status").map(|s| s.trim()), after) {
         (Some("all"), _) => Ok(Closed::Include),
         (None | Some("") | Some("open"), None) => Ok(Closed::Leave),

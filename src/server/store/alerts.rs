@@ -1,6 +1,6 @@
 //! Alerts: create (with Update/Cancel threading), acknowledge, list by change cursor.
 
-use super::bounded::{self, Bounded};
+use super::bounded;
 use super::{Changes, decode, ms, new_id, remember, remembered, to_sql_int};
 use crate::model::{Alert, MsgType};
 use crate::server::error::{ApiFailure, ApiResult};
@@ -19,20 +19,26 @@ pub fn get(conn: &Connection, id: &str) -> ApiResult<Option<Alert>> {
     body.as_deref().map(decode).transpose()
 }
 
-/// Alerts whose latest change is after `since`, oldest change first.
+/// Alerts whose latest change is after `since`, oldest change first, as the JSON of a
+/// page (see `bounded::raw_page`): a body is stored as the alert's JSON with its seq.
 pub fn changed_since(
     conn: &Connection,
     since: u64,
     limit: usize,
     bytes: usize,
-) -> ApiResult<Bounded<Alert>> {
+) -> ApiResult<String> {
     let mut stmt =
-        conn.prepare_cached("SELECT body FROM alerts WHERE seq > ?1 ORDER BY seq LIMIT ?2")?;
+        conn.prepare_cached("SELECT seq, body FROM alerts WHERE seq > ?1 ORDER BY seq LIMIT ?2")?;
     let rows = stmt.query_map(
         params![to_sql_int(since), to_sql_int(limit as u64 + 1)],
-        |r| r.get::<_, String>(0),
+        |r| {
+            Ok((
+                u64::try_from(r.get::<_, i64>(0)?).unwrap_or(0),
+                r.get::<_, String>(1)?,
+            ))
+        },
     )?;
-    bounded::collect(rows, limit, bytes)
+    bounded::raw_page(rows, since, limit, bytes)
 }
 
 /// Gives the alert the next seq, stores it and records the event.

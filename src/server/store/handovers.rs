@@ -85,8 +85,9 @@ pub fn create(
     Ok((handover, true))
 }
 
-/// The incoming officer confirms. Confirming again by the same person changes nothing
-/// (a retried request); a different person cannot re-sign a confirmed record.
+/// The incoming officer confirms; the outgoing one cannot. Confirming again by the same
+/// person changes nothing (a retried request); a different person cannot re-sign a
+/// confirmed record.
 pub fn confirm(
     ch: &mut Changes<'_>,
     id: &str,
@@ -106,6 +107,17 @@ pub fn confirm(
                 handover.incoming
             ),
         ));
+    }
+    // The confirmation is the second signature: one person cannot give both.
+    if handover.outgoing == incoming {
+        return Err(ApiFailure {
+            status: axum::http::StatusCode::FORBIDDEN,
+            error: format!(
+                "handover {id:?} was signed by {incoming} as the outgoing officer: the \
+                 incoming officer confirms it (接班), with their own token"
+            ),
+            field: Some("incoming".to_owned()),
+        });
     }
     handover.incoming = incoming;
     handover.incoming_seat = seat;

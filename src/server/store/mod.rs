@@ -133,28 +133,12 @@ const INDEXES_2: &str = "
 CREATE INDEX IF NOT EXISTS shifts_current ON shifts(replaced_by, start_ms);
 ";
 
-/// Creates the file readable and writable by its owner only (it holds names and phone
-/// numbers); SQLite gives its -wal and -shm files the same permissions.
-fn create_private(path: &Path) -> anyhow::Result<()> {
-    if path.exists() {
-        return Ok(());
-    }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    match options.open(path) {
-        Ok(_) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(e).with_context(|| format!("cannot create the database {}", path.display())),
-    }
-}
-
 /// Opens (creating if needed, mode 600) the database file and brings its schema up.
 /// Waits up to `BUSY_TIMEOUT` for another process's write (`watchroom admin` beside
 /// `watchroom serve`) rather than failing.
 pub fn open(path: &Path) -> anyhow::Result<(Connection, Opened)> {
-    create_private(path)?;
+    crate::private_file::touch(path)
+        .with_context(|| format!("cannot create the database {}", path.display()))?;
     let conn = Connection::open(path)
         .with_context(|| format!("cannot open the database {}", path.display()))?;
     conn.busy_timeout(BUSY_TIMEOUT)?;

@@ -24,6 +24,23 @@ impl Pty {
     /// As `start`, in a home prepared beforehand (e.g. by `watchroom login`, run with
     /// `Pty::home_env`).
     pub fn start_in(home: tempfile::TempDir, args: &[&str]) -> Pty {
+        Pty::spawn(
+            home,
+            CommandBuilder::new(env!("CARGO_BIN_EXE_watchroom")),
+            args,
+        )
+    }
+
+    /// As `start_in`, started by `sh` with `umask` set first: the permissions of the files
+    /// it creates then do not depend on the umask the tests run under.
+    pub fn start_in_umask(home: tempfile::TempDir, umask: &str, args: &[&str]) -> Pty {
+        let mut sh = CommandBuilder::new("/bin/sh");
+        sh.args(["-c", &format!("umask {umask} && exec \"$0\" \"$@\"")]);
+        sh.arg(env!("CARGO_BIN_EXE_watchroom"));
+        Pty::spawn(home, sh, args)
+    }
+
+    fn spawn(home: tempfile::TempDir, mut cmd: CommandBuilder, args: &[&str]) -> Pty {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: 40,
@@ -32,7 +49,6 @@ impl Pty {
                 pixel_height: 0,
             })
             .expect("open a pty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_watchroom"));
         cmd.args(args);
         cmd.env("NO_COLOR", "1");
         cmd.env("TERM", "xterm-256color");
