@@ -372,9 +372,7 @@ impl DutyClient {
             }
             since = next;
         }
-        incident
-            .timeline
-            .sort_by(|a, b| a.at.cmp(&b.at).then(a.seq.cmp(&b.seq)));
+        crate::model::sort_timeline(&mut incident.timeline);
         Ok(())
     }
 

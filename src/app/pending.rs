@@ -67,9 +67,7 @@ pub fn apply_locally(state: &mut State, command: &Command) {
                 idempotency_key: Some(key.clone()),
                 seq: 0,
             });
-            incident
-                .timeline
-                .sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.seq.cmp(&b.seq)));
+            crate::model::sort_timeline(&mut incident.timeline);
             incident.updated_at = Some(incident.updated_at.map_or(*at, |u| u.max(*at)));
         }
         CommandBody::OpenIncident {

@@ -14,7 +14,7 @@ use super::{ack, duty_log, flash, form, intake, officer, outbox};
 use super::{cache_head, command_line, corrections, handover, instructions, silences, words};
 use super::{detail, help, watch};
 use crate::model::text::{sanitize, sanitize_in_place};
-use crate::model::{Alert, Incident, TimelineEntry};
+use crate::model::{Alert, Incident, TimelineEntry, sort_timeline};
 use crate::notify::notice;
 use crate::sources::{SourceEvent, SourceUpdate};
 use jiff::SignedDuration;
@@ -715,10 +715,6 @@ fn clean_handover(mut h: crate::model::Handover) -> crate::model::Handover {
     h
 }
 
-fn sort_timeline(t: &mut [TimelineEntry]) {
-    t.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.seq.cmp(&b.seq)));
-}
-
 /// Remote strings are sanitised once, on arrival, so every view can trust them.
 fn clean_alert(mut a: Alert, origin: &str) -> Alert {
     a.origin = origin.into();
@@ -751,8 +747,7 @@ fn clean_incident(mut i: Incident, origin: &str) -> Incident {
     i.timeline = i.timeline.into_iter().map(clean_entry).collect();
     // Read without a length, the list kept up to twice the room it needs.
     i.timeline.shrink_to_fit();
-    i.timeline
-        .sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.seq.cmp(&b.seq)));
+    sort_timeline(&mut i.timeline);
     i
 }
 

@@ -91,3 +91,9 @@ pub fn watch_order(a: &Incident, b: &Incident) -> std::cmp::Ordering {
         .then_with(|| last(b).cmp(&last(a)))
         .then_with(|| a.id.cmp(&b.id))
 }
+
+/// The order a timeline is shown, kept and sent in: by when it happened, then by seq (an
+/// entry may be recorded after a later one happened).
+pub fn sort_timeline(entries: &mut [TimelineEntry]) {
+    entries.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.seq.cmp(&b.seq)));
+}

@@ -16,7 +16,7 @@ pub mod word;
 pub use alert::{Ack, Alert, Area, Circle, Extra, Geocode, Link, MsgType, Shapes, Silence};
 pub use expert::{Domain, Expert, ExpertDirectory, Group, GroupRole};
 pub use handover::{Handover, HandoverReport};
-pub use incident::{Incident, IncidentPage, IncidentStatus, TimelineEntry};
+pub use incident::{Incident, IncidentPage, IncidentStatus, TimelineEntry, sort_timeline};
 pub use levels::{Colour, Grade, Level};
 pub use roster::{DutyRole, Shift};
 pub use texts::Texts;

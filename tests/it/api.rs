@@ -117,6 +117,21 @@ impl Server {
         Box::pin(resp.bytes_stream().eventsource())
     }
 
+    /// PATCHes the incident closed with the seat's token.
+    async fn close(&self, incident_id: &str) -> reqwest::Response {
+        let path = format!("/api/v1/incidents/{incident_id}");
+        within(
+            "close",
+            self.http
+                .patch(self.url(&path))
+                .bearer_auth(&self.seat)
+                .json(&json!({"status": "closed"}))
+                .send(),
+        )
+        .await
+        .unwrap()
+    }
+
     async fn stop(self) {
         within("shutdown", self.running.shutdown()).await;
     }
@@ -766,16 +781,7 @@ async fn incidents_can_be_opened_and_closed() {
         )
         .await;
     assert!(opened.timeline.is_empty());
-    let resp = within(
-        "close",
-        s.http
-            .patch(s.url(&format!("/api/v1/incidents/{}", opened.id)))
-            .bearer_auth(&s.seat)
-            .json(&json!({"status": "closed"}))
-            .send(),
-    )
-    .await
-    .unwrap();
+    let resp = s.close(opened.id.as_str()).await;
     assert_eq!(resp.status(), 200);
     let closed: Incident = resp.json().await.unwrap();
     assert_eq!(closed.status, watchroom::model::IncidentStatus::Closed);
@@ -1080,16 +1086,7 @@ async fn closing_a_long_incident_streams_its_fields_not_its_timeline() {
     let big = long_incident(&s, 40).await;
     let at = alerts_cursor(&s).await.parse::<u64>().unwrap();
     let mut live = s.events(Some(at)).await;
-    let resp = within(
-        "close",
-        s.http
-            .patch(s.url(&format!("/api/v1/incidents/{}", big.id)))
-            .bearer_auth(&s.seat)
-            .json(&json!({"status": "closed"}))
-            .send(),
-    )
-    .await
-    .unwrap();
+    let resp = s.close(big.id.as_str()).await;
     assert_eq!(resp.status(), 200);
     // Past the incident's opening and its entries, to the close.
     let (event, closed) = loop {
@@ -1118,16 +1115,7 @@ async fn the_watch_list_holds_open_incidents_and_closed_ones_only_when_asked() {
         )
         .await;
     let before_close = jiff::Timestamp::now() - jiff::SignedDuration::from_secs(60);
-    let resp = within(
-        "close",
-        s.http
-            .patch(s.url(&format!("/api/v1/incidents/{}", opened.id)))
-            .bearer_auth(&s.seat)
-            .json(&json!({"status": "closed"}))
-            .send(),
-    )
-    .await
-    .unwrap();
+    let resp = s.close(opened.id.as_str()).await;
     assert_eq!(resp.status(), 200);
     let has = |page: &Page<Incident>| page.items.iter().any(|i| i.id == opened.id);
     let watch: Page<Incident> = s.fetch("/api/v1/incidents").await;

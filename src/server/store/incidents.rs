@@ -3,7 +3,7 @@
 
 use super::bounded::{self, Bounded, Budget};
 use super::{Changes, decode, ms, new_id, remember, remembered, to_sql_int};
-use crate::model::{Incident, IncidentStatus, TimelineEntry};
+use crate::model::{Incident, IncidentStatus, TimelineEntry, sort_timeline};
 use crate::server::error::{ApiFailure, ApiResult};
 use crate::server::validate::{IncidentPatch, NewEntry, NewIncident};
 use jiff::Timestamp;
@@ -124,7 +124,7 @@ pub fn changed_since(
                 .take_while(|e| room.take(e.len() + 1))
                 .map(|e| decode(e))
                 .collect::<ApiResult<_>>()?;
-            sort_entries(&mut incident.timeline);
+            sort_timeline(&mut incident.timeline);
             list.timeline_cut.push(incident.id.clone());
             budget.take(bytes);
             list.items.push(incident);
@@ -138,7 +138,7 @@ pub fn changed_since(
             .iter()
             .map(|e| decode(e))
             .collect::<ApiResult<_>>()?;
-        sort_entries(&mut incident.timeline);
+        sort_timeline(&mut incident.timeline);
         list.items.push(incident);
     }
     Ok(list)
@@ -153,11 +153,6 @@ fn entries_after(conn: &Connection, incident_id: &str, since: u64) -> ApiResult<
         r.get::<_, String>(0)
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
-}
-
-/// The order a timeline is shown and sent in: by when it happened, then by seq.
-fn sort_entries(entries: &mut [TimelineEntry]) {
-    entries.sort_by(|a, b| a.at.cmp(&b.at).then(a.seq.cmp(&b.seq)));
 }
 
 /// A page of an incident's entries after `since`, by seq, as many as fit.
